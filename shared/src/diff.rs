@@ -1,0 +1,131 @@
+//! What the worker posts to the UI on each tick: the changes since the last
+//! diff, coalesced and bounded, plus cumulative counters. Plain types only
+//! (no untagged enums, `flatten` or skipped fields) so bincode carries them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::decode::DecodeErrorKind;
+use crate::protocol::{ChartPoint, MeshEdge, MeshNode, MessageKind, Severity};
+use crate::ring::RingDelta;
+
+/// An entry of the event list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// The envelope time (or receive time) in epoch milliseconds.
+    pub ts_millis: i64,
+    pub severity: Severity,
+    pub message: String,
+    pub node_id: Option<String>,
+    /// Made by this client (e.g. a connection gap), not sent by the server.
+    pub local: bool,
+}
+
+/// The changes since the previous diff. Applying every diff in order to an
+/// empty `View` yields the reducer's state.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Diff {
+    /// A snapshot replaced the graph: drop all nodes and edges first; the
+    /// upserts then hold the whole new graph.
+    pub graph_reset: bool,
+    /// Nodes inserted or changed (each id at most once).
+    pub node_upserts: Vec<MeshNode>,
+    /// Nodes removed (never also in `node_upserts`).
+    pub node_removals: Vec<String>,
+    pub edge_upserts: Vec<MeshEdge>,
+    pub edge_removals: Vec<String>,
+    /// New events, oldest first, at most `MAX_EVENTS`.
+    pub events: RingDelta<Event>,
+    /// Per-node log changes.
+    pub logs: Vec<LogDelta>,
+    /// Nodes whose log was removed (the node was deleted).
+    pub log_removals: Vec<String>,
+    /// Per-series chart changes.
+    pub series: Vec<SeriesDelta>,
+    /// Totals since the worker started.
+    pub counters: Counters,
+}
+
+/// New lines of one node's log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogDelta {
+    pub node_id: String,
+    /// Complete lines, oldest first.
+    pub lines: RingDelta<String>,
+    /// The unfinished last line as it stands now (may be empty).
+    pub partial: String,
+}
+
+/// New points of one chart series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesDelta {
+    pub series: String,
+    pub points: RingDelta<ChartPoint>,
+}
+
+/// Cumulative counters of the stream and the reducer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Counters {
+    pub frames: u64,
+    pub bytes: u64,
+    /// Messages applied, by `MessageKind::index`.
+    pub messages_by_kind: [u64; 10],
+    /// Frames or messages not applied, by `DecodeErrorKind::index`.
+    pub errors_by_kind: [u64; 6],
+    /// The most recent decode error, for diagnostics.
+    pub last_error: Option<String>,
+    pub orphan_node_status: u64,
+    pub orphan_edge_stats: u64,
+    /// Times `seq` jumped forward, and the messages those jumps skipped.
+    pub seq_gaps: u64,
+    pub seq_missing: u64,
+    /// Times `seq` went back (normal after a reconnect).
+    pub seq_resets: u64,
+    /// Messages whose `ts` was missing or unparsable.
+    pub ts_fallbacks: u64,
+    pub evicted_events: u64,
+    pub evicted_log_lines: u64,
+    pub evicted_points: u64,
+    /// Log lines cut at `MAX_LOG_LINE_BYTES`.
+    pub log_lines_cut: u64,
+    /// Chart points dropped because `MAX_CHART_SERIES` series exist.
+    pub dropped_series_points: u64,
+    /// Log chunks dropped because `MAX_LOG_STREAMS` logs exist.
+    pub dropped_log_chunks: u64,
+    /// Events pushed and evicted between two diffs (never shown).
+    pub skipped_events: u64,
+}
+
+impl Counters {
+    /// All messages applied.
+    pub fn messages(&self) -> u64 {
+        self.messages_by_kind.iter().sum()
+    }
+
+    /// All decode errors.
+    pub fn errors(&self) -> u64 {
+        self.errors_by_kind.iter().sum()
+    }
+
+    pub fn messages_of(&self, kind: MessageKind) -> u64 {
+        self.messages_by_kind.get(kind.index()).copied().unwrap_or(0)
+    }
+
+    pub fn errors_of(&self, kind: DecodeErrorKind) -> u64 {
+        self.errors_by_kind.get(kind.index()).copied().unwrap_or(0)
+    }
+}
+
+impl Diff {
+    /// True when the diff changes nothing but counters.
+    pub fn is_empty(&self) -> bool {
+        !self.graph_reset
+            && self.node_upserts.is_empty()
+            && self.node_removals.is_empty()
+            && self.edge_upserts.is_empty()
+            && self.edge_removals.is_empty()
+            && self.events.is_empty()
+            && self.logs.is_empty()
+            && self.log_removals.is_empty()
+            && self.series.is_empty()
+    }
+}

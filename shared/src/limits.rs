@@ -1,0 +1,17 @@
+//! Named bounds on everything the client keeps. Each is part of the contract
+//! in PROTOCOL.md or protects memory against an endless or hostile stream.
+
+/// Events kept per project view (newest first when shown).
+pub const MAX_EVENTS: usize = 2000;
+/// Points kept per chart series (oldest to newest).
+pub const MAX_POINTS_PER_SERIES: usize = 600;
+/// Complete log lines kept per node (oldest to newest).
+pub const MAX_LOG_LINES_PER_NODE: usize = 1000;
+/// A single log line is cut to at most this many bytes (at a char boundary).
+pub const MAX_LOG_LINE_BYTES: usize = 16 * 1024;
+/// A text frame larger than this is dropped and counted, never parsed.
+pub const MAX_FRAME_BYTES: usize = 4 * 1024 * 1024;
+/// Distinct chart series kept; points for further series are dropped and counted.
+pub const MAX_CHART_SERIES: usize = 1024;
+/// Distinct per-node logs kept; chunks for further nodes are dropped and counted.
+pub const MAX_LOG_STREAMS: usize = 100_000;

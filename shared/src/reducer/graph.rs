@@ -1,0 +1,183 @@
+//! Nodes and edges with an incidence index (node id -> edge ids), so a node
+//! delete cascades to its edges without a scan, and dirty sets, so a diff
+//! carries each changed id once.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::protocol::{EdgeStats, MeshEdge, MeshNode, Status};
+
+/// What an update did, so the caller can count orphans.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Applied {
+    Changed,
+    Unchanged,
+    /// The id is not in the graph; nothing was changed.
+    Orphan,
+}
+
+#[derive(Debug, Default)]
+pub struct Graph {
+    nodes: HashMap<String, MeshNode>,
+    edges: HashMap<String, MeshEdge>,
+    /// Edge ids by endpoint; endpoints need not exist as nodes.
+    incident: HashMap<String, HashSet<String>>,
+    dirty_nodes: HashSet<String>,
+    dirty_edges: HashSet<String>,
+    /// A snapshot replaced everything since the last diff; the next diff
+    /// carries the whole graph, so dirty sets are not kept meanwhile.
+    reset: bool,
+}
+
+/// The graph changes since the last call of [`Graph::take_changes`].
+#[derive(Debug, Default)]
+pub struct GraphChanges {
+    pub reset: bool,
+    pub node_upserts: Vec<MeshNode>,
+    pub node_removals: Vec<String>,
+    pub edge_upserts: Vec<MeshEdge>,
+    pub edge_removals: Vec<String>,
+}
+
+impl Graph {
+    pub fn upsert_node(&mut self, node: MeshNode) {
+        self.mark_node(&node.id);
+        self.nodes.insert(node.id.clone(), node);
+    }
+
+    pub fn set_node_status(&mut self, node_id: &str, status: Status) -> Applied {
+        let Some(node) = self.nodes.get_mut(node_id) else {
+            return Applied::Orphan;
+        };
+        if node.status == status {
+            return Applied::Unchanged;
+        }
+        node.status = status;
+        self.mark_node(node_id);
+        Applied::Changed
+    }
+
+    /// Removes the node and every edge that has it as an endpoint.
+    pub fn delete_node(&mut self, node_id: &str) {
+        if self.nodes.remove(node_id).is_some() {
+            self.mark_node(node_id);
+        }
+        for edge_id in self.incident.remove(node_id).unwrap_or_default() {
+            self.delete_edge(&edge_id);
+        }
+    }
+
+    pub fn upsert_edge(&mut self, edge: MeshEdge) {
+        if let Some(old) = self.edges.get(&edge.id) {
+            if old.source != edge.source || old.target != edge.target {
+                let (old_source, old_target) = (old.source.clone(), old.target.clone());
+                self.unlink(&old_source, &edge.id);
+                self.unlink(&old_target, &edge.id);
+            }
+        }
+        for endpoint in [&edge.source, &edge.target] {
+            if !self.incident.get(endpoint).is_some_and(|ids| ids.contains(&edge.id)) {
+                self.incident.entry(endpoint.clone()).or_default().insert(edge.id.clone());
+            }
+        }
+        self.mark_edge(&edge.id);
+        self.edges.insert(edge.id.clone(), edge);
+    }
+
+    pub fn set_edge_stats(&mut self, edge_id: &str, stats: EdgeStats) -> Applied {
+        let Some(edge) = self.edges.get_mut(edge_id) else {
+            return Applied::Orphan;
+        };
+        edge.stats = Some(stats);
+        self.mark_edge(edge_id);
+        Applied::Changed
+    }
+
+    pub fn delete_edge(&mut self, edge_id: &str) {
+        let Some(edge) = self.edges.remove(edge_id) else {
+            return;
+        };
+        self.unlink(&edge.source, edge_id);
+        self.unlink(&edge.target, edge_id);
+        self.mark_edge(edge_id);
+    }
+
+    /// Replaces the whole graph.
+    pub fn replace(&mut self, nodes: Vec<MeshNode>, edges: Vec<MeshEdge>) {
+        self.nodes.clear();
+        self.edges.clear();
+        self.incident.clear();
+        self.dirty_nodes.clear();
+        self.dirty_edges.clear();
+        self.reset = true;
+        for node in nodes {
+            self.nodes.insert(node.id.clone(), node);
+        }
+        for edge in edges {
+            self.upsert_edge(edge);
+        }
+    }
+
+    pub fn take_changes(&mut self) -> GraphChanges {
+        let mut changes = GraphChanges { reset: std::mem::take(&mut self.reset), ..GraphChanges::default() };
+        if changes.reset {
+            changes.node_upserts = self.nodes.values().cloned().collect();
+            changes.edge_upserts = self.edges.values().cloned().collect();
+            return changes;
+        }
+        for node_id in self.dirty_nodes.drain() {
+            match self.nodes.get(&node_id) {
+                Some(node) => changes.node_upserts.push(node.clone()),
+                None => changes.node_removals.push(node_id),
+            }
+        }
+        for edge_id in self.dirty_edges.drain() {
+            match self.edges.get(&edge_id) {
+                Some(edge) => changes.edge_upserts.push(edge.clone()),
+                None => changes.edge_removals.push(edge_id),
+            }
+        }
+        changes
+    }
+
+    pub fn has_changes(&self) -> bool {
+        self.reset || !self.dirty_nodes.is_empty() || !self.dirty_edges.is_empty()
+    }
+
+    pub fn nodes(&self) -> &HashMap<String, MeshNode> {
+        &self.nodes
+    }
+
+    pub fn edges(&self) -> &HashMap<String, MeshEdge> {
+        &self.edges
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.edges.is_empty()
+    }
+
+    /// Edge ids that have `node_id` as an endpoint.
+    pub fn incident_edges(&self, node_id: &str) -> impl Iterator<Item = &String> {
+        self.incident.get(node_id).into_iter().flatten()
+    }
+
+    fn unlink(&mut self, endpoint: &str, edge_id: &str) {
+        if let Some(ids) = self.incident.get_mut(endpoint) {
+            ids.remove(edge_id);
+            if ids.is_empty() {
+                self.incident.remove(endpoint);
+            }
+        }
+    }
+
+    fn mark_node(&mut self, node_id: &str) {
+        if !self.reset && !self.dirty_nodes.contains(node_id) {
+            self.dirty_nodes.insert(node_id.to_owned());
+        }
+    }
+
+    fn mark_edge(&mut self, edge_id: &str) {
+        if !self.reset && !self.dirty_edges.contains(edge_id) {
+            self.dirty_edges.insert(edge_id.to_owned());
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! The bounded reducer: applies stream messages in O(1) amortized time each
+//! (a snapshot costs its own size) and hands out coalesced, bounded diffs.
+//! Pure: no I/O, no clock (time comes in as an argument), no web APIs.
+
+mod graph;
+mod node_log;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::decode::{decode_frame, DecodeError, DecodeErrorKind};
+use crate::diff::{Counters, Diff, Event};
+use crate::limits::{MAX_CHART_SERIES, MAX_EVENTS, MAX_LOG_STREAMS, MAX_POINTS_PER_SERIES};
+use crate::protocol::{ChartPoint, MeshEdge, MeshNode, Message, Payload};
+use crate::ring::TrackedRing;
+use crate::view::View;
+
+pub use graph::Applied;
+use graph::Graph;
+use node_log::NodeLog;
+
+/// The longest decode error text kept for diagnostics.
+const MAX_ERROR_DETAIL_CHARS: usize = 200;
+
+/// The client's whole state of one project view, and what changed since the
+/// last diff.
+#[derive(Debug)]
+pub struct Reducer {
+    graph: Graph,
+    events: TrackedRing<Event>,
+    logs: HashMap<String, NodeLog>,
+    dirty_logs: HashSet<String>,
+    series: HashMap<String, TrackedRing<ChartPoint>>,
+    dirty_series: HashSet<String>,
+    counters: Counters,
+    last_seq: Option<u64>,
+    /// The graph may be out of date (the link dropped) until a snapshot.
+    graph_stale: bool,
+}
+
+impl Default for Reducer {
+    fn default() -> Self {
+        Reducer {
+            graph: Graph::default(),
+            events: TrackedRing::new(MAX_EVENTS),
+            logs: HashMap::new(),
+            dirty_logs: HashSet::new(),
+            series: HashMap::new(),
+            dirty_series: HashSet::new(),
+            counters: Counters::default(),
+            last_seq: None,
+            graph_stale: false,
+        }
+    }
+}
+
+impl Reducer {
+    pub fn new() -> Self {
+        Reducer::default()
+    }
+
+    /// Decodes a text frame and applies every good message in it; errors are
+    /// counted. `now_millis` stamps messages without a usable `ts`.
+    pub fn apply_frame(&mut self, text: &str, now_millis: i64) {
+        self.counters.frames += 1;
+        self.counters.bytes += text.len() as u64;
+        let decoded = decode_frame(text);
+        for error in decoded.errors {
+            self.count_error(error);
+        }
+        for message in decoded.messages {
+            self.apply(message, now_millis);
+        }
+    }
+
+    /// Counts a binary frame, which the protocol does not use.
+    pub fn apply_binary_frame(&mut self, len_bytes: usize) {
+        self.counters.frames += 1;
+        self.counters.bytes += len_bytes as u64;
+        self.count_error(DecodeError {
+            kind: DecodeErrorKind::Binary,
+            detail: format!("binary frame of {len_bytes} bytes"),
+        });
+    }
+
+    /// Applies one decoded message.
+    pub fn apply(&mut self, message: Message, now_millis: i64) {
+        let kind = message.payload.kind();
+        if let Some(count) = self.counters.messages_by_kind.get_mut(kind.index()) {
+            *count += 1;
+        }
+        self.track_seq(message.seq);
+        let ts_millis = message.ts_millis.unwrap_or_else(|| {
+            self.counters.ts_fallbacks += 1;
+            now_millis
+        });
+        match message.payload {
+            Payload::NodeUpsert(node) => self.graph.upsert_node(node),
+            Payload::NodeStatus { id, status } => {
+                if self.graph.set_node_status(&id, status) == Applied::Orphan {
+                    self.counters.orphan_node_status += 1;
+                }
+            }
+            Payload::NodeDelete { id } => self.delete_node(&id),
+            Payload::EdgeUpsert(edge) => self.graph.upsert_edge(edge),
+            Payload::EdgeStats { id, stats } => {
+                if self.graph.set_edge_stats(&id, stats) == Applied::Orphan {
+                    self.counters.orphan_edge_stats += 1;
+                }
+            }
+            Payload::EdgeDelete { id } => self.graph.delete_edge(&id),
+            Payload::Event { message, severity, node_id } => {
+                self.push_event(Event { ts_millis, severity, message, node_id, local: false });
+            }
+            Payload::LogChunk { node_id, text } => self.append_log(node_id, &text),
+            Payload::ChartPoint { series, point } => self.push_point(series, point),
+            Payload::Snapshot { nodes, edges } => {
+                self.graph.replace(nodes, edges);
+                self.graph_stale = false;
+            }
+        }
+    }
+
+    /// A new connection opened: `seq` starts afresh, and the graph is stale
+    /// (if there is one) until the server's snapshot arrives.
+    pub fn connection_opened(&mut self) {
+        self.last_seq = None;
+        self.graph_stale = !self.graph.is_empty();
+    }
+
+    /// Adds an event made by the client itself (e.g. a connection gap).
+    pub fn push_local_event(&mut self, event: Event) {
+        self.push_event(Event { local: true, ..event });
+    }
+
+    /// Removes a node as `node-delete` would (edges and log too).
+    pub fn clear_node(&mut self, node_id: &str) {
+        self.delete_node(node_id);
+    }
+
+    pub fn clear_edge(&mut self, edge_id: &str) {
+        self.graph.delete_edge(edge_id);
+    }
+
+    pub fn clear_events(&mut self) {
+        self.events.clear();
+    }
+
+    /// Everything that changed since the last diff, each id once, each ring
+    /// bounded by its capacity; resets the change tracking.
+    pub fn take_diff(&mut self) -> Diff {
+        let graph = self.graph.take_changes();
+        let events = self.events.take_delta();
+        self.counters.skipped_events += events.skipped;
+        let mut logs = Vec::new();
+        let mut log_removals = Vec::new();
+        for node_id in self.dirty_logs.drain() {
+            match self.logs.get_mut(&node_id) {
+                Some(log) => logs.push(log.take_delta(node_id)),
+                None => log_removals.push(node_id),
+            }
+        }
+        let mut series = Vec::new();
+        for name in self.dirty_series.drain() {
+            if let Some(ring) = self.series.get_mut(&name) {
+                series.push(crate::diff::SeriesDelta { points: ring.take_delta(), series: name });
+            }
+        }
+        Diff {
+            graph_reset: graph.reset,
+            node_upserts: graph.node_upserts,
+            node_removals: graph.node_removals,
+            edge_upserts: graph.edge_upserts,
+            edge_removals: graph.edge_removals,
+            events,
+            logs,
+            log_removals,
+            series,
+            counters: self.counters.clone(),
+        }
+    }
+
+    /// True when `take_diff` would carry more than counters.
+    pub fn has_changes(&self) -> bool {
+        self.graph.has_changes()
+            || self.events.has_news()
+            || !self.dirty_logs.is_empty()
+            || !self.dirty_series.is_empty()
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    pub fn graph_stale(&self) -> bool {
+        self.graph_stale
+    }
+
+    pub fn nodes(&self) -> impl ExactSizeIterator<Item = &MeshNode> {
+        self.graph.nodes().values()
+    }
+
+    pub fn edges(&self) -> impl ExactSizeIterator<Item = &MeshEdge> {
+        self.graph.edges().values()
+    }
+
+    /// Edge ids that have `node_id` as an endpoint.
+    pub fn incident_edges(&self, node_id: &str) -> impl Iterator<Item = &String> {
+        self.graph.incident_edges(node_id)
+    }
+
+    /// The whole state as a plain `View` (for tests and checks; O(state)).
+    pub fn to_view(&self) -> View {
+        let mut view = View::default();
+        view.nodes.extend(self.graph.nodes().iter().map(|(id, node)| (id.clone(), node.clone())));
+        view.edges.extend(self.graph.edges().iter().map(|(id, edge)| (id.clone(), edge.clone())));
+        view.events.extend(self.events.iter().cloned());
+        for (node_id, log) in &self.logs {
+            let entry = view.logs.entry(node_id.clone()).or_default();
+            entry.lines.extend(log.lines().cloned());
+            entry.partial = log.partial().to_owned();
+        }
+        for (name, ring) in &self.series {
+            view.series.entry(name.clone()).or_default().extend(ring.iter().copied());
+        }
+        view.counters = self.counters.clone();
+        view
+    }
+
+    /// Checks every bound (cheap enough for tests and debug builds).
+    pub fn assert_within_bounds(&self) {
+        assert!(self.events.len() <= MAX_EVENTS);
+        assert!(self.series.len() <= MAX_CHART_SERIES);
+        assert!(self.series.values().all(|ring| ring.len() <= MAX_POINTS_PER_SERIES));
+        assert!(self.logs.len() <= MAX_LOG_STREAMS);
+        assert!(self.logs.values().all(|log| {
+            log.lines().count() <= crate::limits::MAX_LOG_LINES_PER_NODE
+                && log.lines().all(|line| line.len() <= crate::limits::MAX_LOG_LINE_BYTES)
+                && log.partial().len() <= crate::limits::MAX_LOG_LINE_BYTES
+        }));
+    }
+
+    fn delete_node(&mut self, node_id: &str) {
+        self.graph.delete_node(node_id);
+        if self.logs.remove(node_id).is_some() {
+            self.mark_log(node_id);
+        }
+    }
+
+    fn push_event(&mut self, event: Event) {
+        if self.events.push(event) {
+            self.counters.evicted_events += 1;
+        }
+    }
+
+    fn append_log(&mut self, node_id: String, text: &str) {
+        if !self.logs.contains_key(&node_id) && self.logs.len() >= MAX_LOG_STREAMS {
+            self.counters.dropped_log_chunks += 1;
+            return;
+        }
+        self.mark_log(&node_id);
+        let outcome = self.logs.entry(node_id).or_default().append(text);
+        self.counters.evicted_log_lines += outcome.lines_evicted;
+        self.counters.log_lines_cut += outcome.lines_cut;
+    }
+
+    fn push_point(&mut self, name: String, point: ChartPoint) {
+        if !self.dirty_series.contains(&name) {
+            if !self.series.contains_key(&name) && self.series.len() >= MAX_CHART_SERIES {
+                self.counters.dropped_series_points += 1;
+                return;
+            }
+            self.dirty_series.insert(name.clone());
+        }
+        let ring = self.series.entry(name).or_insert_with(|| TrackedRing::new(MAX_POINTS_PER_SERIES));
+        if ring.push(point) {
+            self.counters.evicted_points += 1;
+        }
+    }
+
+    fn mark_log(&mut self, node_id: &str) {
+        if !self.dirty_logs.contains(node_id) {
+            self.dirty_logs.insert(node_id.to_owned());
+        }
+    }
+
+    fn track_seq(&mut self, seq: Option<u64>) {
+        let Some(seq) = seq else {
+            return;
+        };
+        match self.last_seq {
+            Some(last) if seq == last.wrapping_add(1) => {}
+            Some(last) if seq > last => {
+                self.counters.seq_gaps += 1;
+                self.counters.seq_missing += seq - last - 1;
+            }
+            Some(_) => self.counters.seq_resets += 1,
+            None => {}
+        }
+        self.last_seq = Some(seq);
+    }
+
+    fn count_error(&mut self, error: DecodeError) {
+        if let Some(count) = self.counters.errors_by_kind.get_mut(error.kind.index()) {
+            *count += 1;
+        }
+        let mut detail = error.detail;
+        if let Some((end, _)) = detail.char_indices().nth(MAX_ERROR_DETAIL_CHARS) {
+            detail.truncate(end);
+        }
+        self.counters.last_error = Some(format!("{}: {detail}", error.kind.label()));
+    }
+}

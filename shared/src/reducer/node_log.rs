@@ -1,0 +1,146 @@
+//! One node's log: a ring of complete lines plus the unfinished tail, fed by
+//! chunks that may hold several lines or end mid-line.
+
+use crate::diff::LogDelta;
+use crate::limits::{MAX_LOG_LINES_PER_NODE, MAX_LOG_LINE_BYTES};
+use crate::ring::TrackedRing;
+
+/// What appending a chunk cost, for the counters.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct AppendOutcome {
+    pub lines_evicted: u64,
+    pub lines_cut: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NodeLog {
+    lines: TrackedRing<String>,
+    /// The unfinished last line, at most `MAX_LOG_LINE_BYTES`.
+    partial: String,
+    /// The unfinished line already lost bytes past the cap; drop the rest of
+    /// it up to the next newline (a later, shorter char must not slip in).
+    partial_cut: bool,
+}
+
+impl Default for NodeLog {
+    fn default() -> Self {
+        NodeLog { lines: TrackedRing::new(MAX_LOG_LINES_PER_NODE), partial: String::new(), partial_cut: false }
+    }
+}
+
+impl NodeLog {
+    /// Appends a chunk: completes the partial line, pushes whole lines, keeps
+    /// the new tail. A line is the text between newlines, without one
+    /// trailing `\r`, cut to `MAX_LOG_LINE_BYTES` at a char boundary.
+    pub fn append(&mut self, chunk: &str) -> AppendOutcome {
+        let mut outcome = AppendOutcome::default();
+        let mut pieces = chunk.split('\n');
+        let Some(mut piece) = pieces.next() else {
+            return outcome;
+        };
+        for next in pieces {
+            self.extend_partial(piece);
+            let mut line = std::mem::take(&mut self.partial);
+            if std::mem::take(&mut self.partial_cut) {
+                outcome.lines_cut += 1;
+            } else if line.ends_with('\r') {
+                line.pop();
+            }
+            if self.lines.push(line) {
+                outcome.lines_evicted += 1;
+            }
+            piece = next;
+        }
+        self.extend_partial(piece);
+        outcome
+    }
+
+    fn extend_partial(&mut self, piece: &str) {
+        if self.partial_cut {
+            return;
+        }
+        let room = MAX_LOG_LINE_BYTES - self.partial.len();
+        if piece.len() <= room {
+            self.partial.push_str(piece);
+        } else {
+            let mut end = room;
+            while !piece.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.partial.push_str(piece.get(..end).unwrap_or_default());
+            self.partial_cut = true;
+        }
+    }
+
+    /// The complete lines, oldest first.
+    pub fn lines(&self) -> impl Iterator<Item = &String> {
+        self.lines.iter()
+    }
+
+    pub fn partial(&self) -> &str {
+        &self.partial
+    }
+
+    pub fn take_delta(&mut self, node_id: String) -> LogDelta {
+        LogDelta { node_id, lines: self.lines.take_delta(), partial: self.partial.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(chunks: &[&str], lines: &[&str], partial: &str) {
+        let mut log = NodeLog::default();
+        for chunk in chunks {
+            log.append(chunk);
+        }
+        assert_eq!(log.lines().collect::<Vec<_>>(), lines, "{chunks:?}");
+        assert_eq!(log.partial(), partial, "{chunks:?}");
+    }
+
+    #[test]
+    fn lines_split_and_join_across_chunks() {
+        check(&[], &[], "");
+        check(&[""], &[], "");
+        check(&["a"], &[], "a");
+        check(&["a\n"], &["a"], "");
+        check(&["a\nb"], &["a"], "b");
+        check(&["a\nb", "c\n"], &["a", "bc"], "");
+        check(&["a", "b", "c\nd\n\n"], &["abc", "d", ""], "");
+        check(&["crlf\r\n", "x\r", "\n"], &["crlf", "x"], "");
+        check(&["keep\rinner\n"], &["keep\rinner"], "");
+        check(&["\n\n"], &["", ""], "");
+    }
+
+    #[test]
+    fn long_lines_are_cut_at_a_char_boundary() {
+        let mut log = NodeLog::default();
+        let long = "é".repeat(MAX_LOG_LINE_BYTES); // 2 bytes each
+        let outcome = log.append(&long);
+        assert_eq!(outcome.lines_cut, 0);
+        assert_eq!(log.partial().len(), MAX_LOG_LINE_BYTES);
+        // A short char after the cut must not slip into the same line.
+        let outcome = log.append("x\nnext\n");
+        assert_eq!(outcome.lines_cut, 1);
+        let lines: Vec<_> = log.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines.first().map(|l| l.len()), Some(MAX_LOG_LINE_BYTES));
+        assert_eq!(lines.get(1).map(|l| l.as_str()), Some("next"));
+
+        let mut odd = NodeLog::default();
+        odd.append("a");
+        odd.append(&"é".repeat(MAX_LOG_LINE_BYTES));
+        odd.append("\n");
+        assert_eq!(odd.lines().next().map(String::len), Some(MAX_LOG_LINE_BYTES - 1));
+    }
+
+    #[test]
+    fn keeps_the_newest_lines() {
+        let mut log = NodeLog::default();
+        let text: String = (0..MAX_LOG_LINES_PER_NODE + 5).map(|i| format!("{i}\n")).collect();
+        let outcome = log.append(&text);
+        assert_eq!(outcome.lines_evicted, 5);
+        assert_eq!(log.lines().next().map(String::as_str), Some("5"));
+    }
+}

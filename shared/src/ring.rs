@@ -1,0 +1,175 @@
+//! A bounded ring buffer that remembers what it has handed out, so a diff
+//! carries only the items pushed since the last one (at most `capacity` of
+//! them, with a count of those that were pushed and evicted in between).
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+/// The newest items of a ring since the last delta, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RingDelta<T> {
+    /// The ring was cleared (or re-created) since the last delta: the
+    /// receiver drops what it holds before appending `items`.
+    pub reset: bool,
+    /// New items, oldest first; never more than the ring's capacity.
+    pub items: Vec<T>,
+    /// Items pushed since the last delta that were evicted before it.
+    pub skipped: u64,
+}
+
+impl<T> Default for RingDelta<T> {
+    fn default() -> Self {
+        RingDelta { reset: false, items: Vec::new(), skipped: 0 }
+    }
+}
+
+impl<T> RingDelta<T> {
+    /// True when applying this delta changes nothing.
+    pub fn is_empty(&self) -> bool {
+        !self.reset && self.items.is_empty()
+    }
+
+    /// Applies the delta to a receiver's copy of the ring.
+    pub fn apply_to(self, target: &mut VecDeque<T>, capacity: usize) {
+        if self.reset {
+            target.clear();
+        }
+        target.extend(self.items);
+        while target.len() > capacity {
+            target.pop_front();
+        }
+        debug_assert!(target.len() <= capacity);
+    }
+}
+
+/// A ring of at most `capacity` items that tracks what it has handed out.
+#[derive(Debug, Clone)]
+pub struct TrackedRing<T> {
+    items: VecDeque<T>,
+    capacity: usize,
+    /// Items pushed since creation or the last clear.
+    pushed_total: u64,
+    /// `pushed_total` when the last delta was taken.
+    handed_out_total: u64,
+    reset_pending: bool,
+}
+
+impl<T: Clone> TrackedRing<T> {
+    /// A new ring; its first delta says `reset` so that a receiver holding a
+    /// ring of the same name from before starts afresh.
+    pub fn new(capacity: usize) -> Self {
+        TrackedRing {
+            items: VecDeque::new(),
+            capacity,
+            pushed_total: 0,
+            handed_out_total: 0,
+            reset_pending: true,
+        }
+    }
+
+    /// Appends an item; returns true when the oldest one was evicted.
+    pub fn push(&mut self, item: T) -> bool {
+        let evicted = if self.items.len() >= self.capacity {
+            self.items.pop_front();
+            true
+        } else {
+            false
+        };
+        self.items.push_back(item);
+        self.pushed_total += 1;
+        debug_assert!(self.items.len() <= self.capacity);
+        evicted
+    }
+
+    /// Drops every item; the next delta says `reset`.
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.pushed_total = 0;
+        self.handed_out_total = 0;
+        self.reset_pending = true;
+    }
+
+    /// What was pushed since the last delta (bounded by the capacity).
+    pub fn take_delta(&mut self) -> RingDelta<T> {
+        let unseen = self.pushed_total - self.handed_out_total;
+        let available = unseen.min(self.items.len() as u64) as usize;
+        let start = self.items.len() - available;
+        let delta = RingDelta {
+            reset: std::mem::take(&mut self.reset_pending),
+            items: self.items.range(start..).cloned().collect(),
+            skipped: unseen - available as u64,
+        };
+        self.handed_out_total = self.pushed_total;
+        delta
+    }
+
+    /// True when a delta taken now would be non-empty.
+    pub fn has_news(&self) -> bool {
+        self.reset_pending || self.pushed_total != self.handed_out_total
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
+        self.items.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pushes `pushes` values (counting up) between deltas and checks each
+    /// delta's items and skipped count, and that a mirror stays equal.
+    fn check(capacity: usize, pushes: &[u64], expected: &[(&[u64], u64)]) {
+        let mut ring = TrackedRing::new(capacity);
+        let mut mirror = VecDeque::new();
+        let mut next = 0;
+        for (count, (items, skipped)) in pushes.iter().zip(expected) {
+            for _ in 0..*count {
+                ring.push(next);
+                next += 1;
+            }
+            let delta = ring.take_delta();
+            assert_eq!((delta.items.as_slice(), delta.skipped), (*items, *skipped));
+            delta.apply_to(&mut mirror, capacity);
+            assert!(ring.iter().eq(mirror.iter()));
+        }
+    }
+
+    #[test]
+    fn deltas_carry_only_news_and_count_what_was_skipped() {
+        check(3, &[0], &[(&[], 0)]);
+        check(3, &[2, 1], &[(&[0, 1], 0), (&[2], 0)]);
+        check(3, &[5], &[(&[2, 3, 4], 2)]);
+        check(3, &[2, 7, 0], &[(&[0, 1], 0), (&[6, 7, 8], 4), (&[], 0)]);
+        check(1, &[1, 1, 3], &[(&[0], 0), (&[1], 0), (&[4], 2)]);
+    }
+
+    #[test]
+    fn clear_resets_the_receiver() {
+        let mut ring = TrackedRing::new(4);
+        let mut mirror = VecDeque::new();
+        ring.push(1);
+        ring.take_delta().apply_to(&mut mirror, 4);
+        ring.clear();
+        ring.push(2);
+        let delta = ring.take_delta();
+        assert!(delta.reset);
+        delta.apply_to(&mut mirror, 4);
+        assert_eq!(mirror, [2]);
+        assert!(!ring.has_news());
+        assert!(ring.take_delta().is_empty());
+    }
+}

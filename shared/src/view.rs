@@ -1,0 +1,65 @@
+//! A plain-data mirror of the reducer's state, built only by applying diffs.
+//! The single definition of what a diff means: tests compare it with the
+//! reducer, and the UI follows the same rules with its signals.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diff::{Counters, Diff, Event};
+use crate::limits::{MAX_EVENTS, MAX_LOG_LINES_PER_NODE, MAX_POINTS_PER_SERIES};
+use crate::protocol::{ChartPoint, MeshEdge, MeshNode};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    pub nodes: BTreeMap<String, MeshNode>,
+    pub edges: BTreeMap<String, MeshEdge>,
+    /// Oldest first (shown newest first).
+    pub events: VecDeque<Event>,
+    pub logs: BTreeMap<String, LogView>,
+    pub series: BTreeMap<String, VecDeque<ChartPoint>>,
+    pub counters: Counters,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LogView {
+    pub lines: VecDeque<String>,
+    pub partial: String,
+}
+
+impl View {
+    /// Applies one diff. Work is proportional to the diff, except a graph
+    /// reset, which drops the old graph first.
+    pub fn apply_diff(&mut self, diff: Diff) {
+        if diff.graph_reset {
+            self.nodes.clear();
+            self.edges.clear();
+        }
+        for node_id in diff.node_removals {
+            self.nodes.remove(&node_id);
+        }
+        for node in diff.node_upserts {
+            self.nodes.insert(node.id.clone(), node);
+        }
+        for edge_id in diff.edge_removals {
+            self.edges.remove(&edge_id);
+        }
+        for edge in diff.edge_upserts {
+            self.edges.insert(edge.id.clone(), edge);
+        }
+        diff.events.apply_to(&mut self.events, MAX_EVENTS);
+        for node_id in diff.log_removals {
+            self.logs.remove(&node_id);
+        }
+        for delta in diff.logs {
+            let log = self.logs.entry(delta.node_id).or_default();
+            delta.lines.apply_to(&mut log.lines, MAX_LOG_LINES_PER_NODE);
+            log.partial = delta.partial;
+        }
+        for delta in diff.series {
+            let points = self.series.entry(delta.series).or_default();
+            delta.points.apply_to(points, MAX_POINTS_PER_SERIES);
+        }
+        self.counters = diff.counters;
+    }
+}
