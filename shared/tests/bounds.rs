@@ -1,0 +1,92 @@
+//! Streams millions of messages (simulated, adversarial) through the
+//! reducer and asserts every buffer stays within its bound throughout, and
+//! that diffs stay bounded no matter how much arrived between them.
+
+use shared::limits::{
+    MAX_CHART_SERIES, MAX_EVENTS, MAX_LOG_LINES_PER_NODE, MAX_LOG_STREAMS, MAX_POINTS_PER_SERIES,
+};
+use shared::protocol::{ChartPoint, Message, Payload, Severity};
+use shared::sim::{Mix, SimConfig, Simulator};
+use shared::Reducer;
+
+const N_MESSAGES: u64 = 2_000_000;
+
+fn message(payload: Payload) -> Message {
+    Message { ts_millis: Some(0), seq: None, payload }
+}
+
+#[test]
+fn millions_of_simulated_messages_stay_bounded() {
+    for mix in [Mix::Mixed, Mix::EventsAndLogs] {
+        let mut sim = Simulator::new(SimConfig { n_nodes: 2_000, seed: 7, mix });
+        let mut reducer = Reducer::new();
+        reducer.apply(sim.snapshot(0), 0);
+        for i in 0..N_MESSAGES {
+            reducer.apply(sim.next_message(i as i64), i as i64);
+            if i % 250_000 == 0 {
+                reducer.assert_within_bounds();
+                let diff = reducer.take_diff();
+                assert!(diff.events.items.len() <= MAX_EVENTS);
+                assert!(diff.logs.iter().all(|log| log.lines.items.len() <= MAX_LOG_LINES_PER_NODE));
+                assert!(diff.series.iter().all(|s| s.points.items.len() <= MAX_POINTS_PER_SERIES));
+            }
+        }
+        reducer.assert_within_bounds();
+        let counters = reducer.counters();
+        assert_eq!(counters.messages(), N_MESSAGES + 1);
+        if mix == Mix::EventsAndLogs {
+            assert!(counters.evicted_events > 0 && counters.evicted_log_lines > 0);
+        }
+    }
+}
+
+#[test]
+fn adversarial_growth_is_capped_and_counted() {
+    let mut reducer = Reducer::new();
+    // Endless distinct series and log streams.
+    for i in 0..(MAX_CHART_SERIES + 500) {
+        let point = ChartPoint { t_millis: 0.0, y: 0.0 };
+        reducer.apply(message(Payload::ChartPoint { series: format!("s{i}"), point }), 0);
+    }
+    for i in 0..(MAX_LOG_STREAMS + 50) {
+        reducer.apply(message(Payload::LogChunk { node_id: format!("n{i}"), text: "x\n".into() }), 0);
+    }
+    reducer.assert_within_bounds();
+    assert_eq!(reducer.counters().dropped_series_points, 500);
+    assert_eq!(reducer.counters().dropped_log_chunks, 50);
+
+    // 50,000 events between two diffs: the diff carries the newest 2000.
+    reducer.take_diff();
+    for i in 0..50_000 {
+        let payload = Payload::Event { message: format!("{i}"), severity: Severity::Warn, node_id: None };
+        reducer.apply(message(payload), 0);
+    }
+    let diff = reducer.take_diff();
+    assert_eq!(diff.events.items.len(), MAX_EVENTS);
+    assert_eq!(diff.events.skipped, 50_000 - MAX_EVENTS as u64);
+    assert_eq!(diff.events.items.last().map(|e| e.message.as_str()), Some("49999"));
+
+    // One endless line never grows past the cap.
+    for _ in 0..200 {
+        reducer.apply(message(Payload::LogChunk { node_id: "n0".into(), text: "y".repeat(4096) }), 0);
+    }
+    reducer.assert_within_bounds();
+}
+
+#[test]
+fn coalescing_sends_each_id_once() {
+    let mut sim = Simulator::new(SimConfig { n_nodes: 50, seed: 3, mix: Mix::Mixed });
+    let mut reducer = Reducer::new();
+    reducer.apply(sim.snapshot(0), 0);
+    reducer.take_diff();
+    for i in 0..20_000 {
+        reducer.apply(sim.next_message(i), i);
+    }
+    let diff = reducer.take_diff();
+    let mut node_ids: Vec<&str> = diff.node_upserts.iter().map(|n| n.id.as_str()).chain(diff.node_removals.iter().map(String::as_str)).collect();
+    let total = node_ids.len();
+    node_ids.sort_unstable();
+    node_ids.dedup();
+    assert_eq!(node_ids.len(), total);
+    assert!(total <= 50, "{total} node changes for a 50-node graph");
+}

@@ -1,0 +1,297 @@
+//! Property test: for random streams (with hostile frames and local clear
+//! commands mixed in) split at random flush points, a `View` fed only with
+//! diffs equals the reducer's state, and both equal a naive reference model
+//! that applies PROTOCOL.md's reference semantics with plain maps and
+//! vectors.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use proptest::prelude::*;
+use shared::encode::{encode_batch, encode_message};
+use shared::limits::{MAX_EVENTS, MAX_LOG_LINES_PER_NODE, MAX_LOG_LINE_BYTES, MAX_POINTS_PER_SERIES};
+use shared::protocol::{ChartPoint, EdgeStats, MeshEdge, MeshNode, Message, Payload, Severity, Status};
+use shared::view::LogView;
+use shared::{Event, Reducer, View};
+
+/// One step of a test stream.
+#[derive(Debug, Clone)]
+enum Step {
+    /// Messages sent as one frame (a batch when more than one).
+    Frame(Vec<Message>),
+    /// A frame that must change nothing but counters.
+    Hostile(String),
+    Binary(usize),
+    ClearNode(String),
+    ClearEdge(String),
+    ClearEvents,
+    /// The worker's tick: take a diff and apply it to the view.
+    Flush,
+}
+
+#[derive(Debug, Default)]
+struct Model {
+    nodes: BTreeMap<String, MeshNode>,
+    edges: BTreeMap<String, MeshEdge>,
+    events: Vec<Event>,
+    /// Every chunk of each node's log since it was (re)created, joined.
+    log_text: BTreeMap<String, String>,
+    series: BTreeMap<String, Vec<ChartPoint>>,
+}
+
+impl Model {
+    fn apply(&mut self, message: &Message, now_millis: i64) {
+        match &message.payload {
+            Payload::NodeUpsert(node) => {
+                self.nodes.insert(node.id.clone(), node.clone());
+            }
+            Payload::NodeStatus { id, status } => {
+                if let Some(node) = self.nodes.get_mut(id) {
+                    node.status = status.clone();
+                }
+            }
+            Payload::NodeDelete { id } => self.delete_node(id),
+            Payload::EdgeUpsert(edge) => {
+                self.edges.insert(edge.id.clone(), edge.clone());
+            }
+            Payload::EdgeStats { id, stats } => {
+                if let Some(edge) = self.edges.get_mut(id) {
+                    edge.stats = Some(stats.clone());
+                }
+            }
+            Payload::EdgeDelete { id } => {
+                self.edges.remove(id);
+            }
+            Payload::Event { message: text, severity, node_id } => self.events.push(Event {
+                ts_millis: message.ts_millis.unwrap_or(now_millis),
+                severity: *severity,
+                message: text.clone(),
+                node_id: node_id.clone(),
+                local: false,
+            }),
+            Payload::LogChunk { node_id, text } => self.log_text.entry(node_id.clone()).or_default().push_str(text),
+            Payload::ChartPoint { series, point } => self.series.entry(series.clone()).or_default().push(*point),
+            Payload::Snapshot { nodes, edges } => {
+                self.nodes = nodes.iter().map(|n| (n.id.clone(), n.clone())).collect();
+                self.edges = edges.iter().map(|e| (e.id.clone(), e.clone())).collect();
+            }
+        }
+    }
+
+    fn delete_node(&mut self, id: &str) {
+        self.nodes.remove(id);
+        self.edges.retain(|_, edge| edge.source != id && edge.target != id);
+        self.log_text.remove(id);
+    }
+
+    fn expected_view(&self, counters: shared::Counters) -> View {
+        let newest = |len: usize, bound: usize| len.saturating_sub(bound);
+        let logs = self
+            .log_text
+            .iter()
+            .map(|(node_id, text)| {
+                let mut pieces: Vec<&str> = text.split('\n').collect();
+                let partial = cut(pieces.pop().unwrap_or_default());
+                let lines: Vec<String> =
+                    pieces.iter().map(|line| cut(line.strip_suffix('\r').unwrap_or(line))).collect();
+                let start = newest(lines.len(), MAX_LOG_LINES_PER_NODE);
+                (node_id.clone(), LogView { lines: lines.into_iter().skip(start).collect(), partial })
+            })
+            .collect();
+        View {
+            nodes: self.nodes.clone(),
+            edges: self.edges.clone(),
+            events: self.events.iter().skip(newest(self.events.len(), MAX_EVENTS)).cloned().collect(),
+            logs,
+            series: self
+                .series
+                .iter()
+                .map(|(name, points)| {
+                    let start = newest(points.len(), MAX_POINTS_PER_SERIES);
+                    (name.clone(), points.iter().skip(start).copied().collect::<VecDeque<_>>())
+                })
+                .collect(),
+            counters,
+        }
+    }
+}
+
+fn cut(line: &str) -> String {
+    let mut end = line.len().min(MAX_LOG_LINE_BYTES);
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    line.get(..end).unwrap_or_default().to_owned()
+}
+
+fn id() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["a", "b", "c", "d", "__proto__"]).prop_map(str::to_owned)
+}
+
+fn edge_id() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["e1", "e2", "e3", "e4"]).prop_map(str::to_owned)
+}
+
+fn status() -> impl Strategy<Value = Status> {
+    prop::sample::select(vec!["ok", "error", "degraded", "weird"]).prop_map(Status::from_wire)
+}
+
+fn node() -> impl Strategy<Value = MeshNode> {
+    (id(), status(), "[a-z]{0,3}").prop_map(|(id, status, label)| MeshNode {
+        kind: "svc".into(),
+        label,
+        status,
+        meta: Vec::new(),
+        id,
+    })
+}
+
+fn edge() -> impl Strategy<Value = MeshEdge> {
+    (edge_id(), id(), id(), prop::option::of(0u32..100)).prop_map(|(id, source, target, throughput)| MeshEdge {
+        id,
+        source,
+        target,
+        kind: None,
+        stats: throughput.map(|t| EdgeStats { throughput: Some(f64::from(t)), ..EdgeStats::default() }),
+    })
+}
+
+/// Log text pieces that exercise joins, CRLF, multi-byte chars and cuts.
+fn log_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[ab\n\r]{0,6}",
+        "[é\n]{0,4}",
+        (1usize..1200).prop_map(|n| "x\n".repeat(n)),
+        (MAX_LOG_LINE_BYTES - 2..MAX_LOG_LINE_BYTES + 3).prop_map(|n| "é".repeat(n / 2) + "\n"),
+    ]
+}
+
+fn payload() -> impl Strategy<Value = Payload> {
+    prop_oneof![
+        3 => node().prop_map(Payload::NodeUpsert),
+        3 => (id(), status()).prop_map(|(id, status)| Payload::NodeStatus { id, status }),
+        1 => id().prop_map(|id| Payload::NodeDelete { id }),
+        3 => edge().prop_map(Payload::EdgeUpsert),
+        2 => (edge_id(), 0u32..10).prop_map(|(id, t)| Payload::EdgeStats {
+            id,
+            stats: EdgeStats { throughput: Some(f64::from(t)), ..EdgeStats::default() }
+        }),
+        1 => edge_id().prop_map(|id| Payload::EdgeDelete { id }),
+        3 => ("[a-z<>&]{0,5}", prop::sample::select(Severity::ALL.to_vec()), prop::option::of(id()))
+            .prop_map(|(message, severity, node_id)| Payload::Event { message, severity, node_id }),
+        3 => (id(), log_text()).prop_map(|(node_id, text)| Payload::LogChunk { node_id, text }),
+        3 => (prop::sample::select(vec!["cpu", "mem"]), 0u32..1000, -5i32..5).prop_map(|(series, t, y)| {
+            Payload::ChartPoint {
+                series: series.into(),
+                point: ChartPoint { t_millis: f64::from(t), y: f64::from(y) },
+            }
+        }),
+        1 => (prop::collection::vec(node(), 0..4), prop::collection::vec(edge(), 0..4))
+            .prop_map(|(nodes, edges)| Payload::Snapshot { nodes, edges }),
+    ]
+}
+
+fn message() -> impl Strategy<Value = Message> {
+    (prop::option::of(0i64..10_000), prop::option::of(0u64..20), payload())
+        .prop_map(|(ts_millis, seq, payload)| Message { ts_millis, seq, payload })
+}
+
+fn hostile() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "{".to_owned(),
+        "null".to_owned(),
+        "[1,2]".to_owned(),
+        r#"{"data":{"type":"warp"}}"#.to_owned(),
+        r#"{"data":{"type":"node-upsert","node":{"id":"a"}}}"#.to_owned(),
+        r#"{"data":{"type":"edge-stats","id":"e1","stats":{"throughput":"fast"}}}"#.to_owned(),
+        "[".repeat(10_000) + &"]".repeat(10_000),
+        format!(r#"{{"data":{{"type":"event","message":"{}"}}}}"#, "x".repeat(shared::limits::MAX_FRAME_BYTES)),
+    ])
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        12 => prop::collection::vec(message(), 1..4).prop_map(Step::Frame),
+        1 => hostile().prop_map(Step::Hostile),
+        1 => (0usize..100).prop_map(Step::Binary),
+        1 => id().prop_map(Step::ClearNode),
+        1 => edge_id().prop_map(Step::ClearEdge),
+        1 => Just(Step::ClearEvents),
+        3 => Just(Step::Flush),
+    ]
+}
+
+/// Events in bulk, to cross the event bound within a short stream.
+fn burst_of_events(n: usize) -> Step {
+    Step::Frame(
+        (0..n)
+            .map(|i| Message {
+                ts_millis: Some(i as i64),
+                seq: None,
+                payload: Payload::Event { message: format!("burst {i}"), severity: Severity::Info, node_id: None },
+            })
+            .collect(),
+    )
+}
+
+fn run(steps: &[Step]) {
+    const NOW_MILLIS: i64 = 77;
+    let mut reducer = Reducer::new();
+    let mut view = View::default();
+    let mut model = Model::default();
+    for step in steps {
+        match step {
+            Step::Frame(messages) => {
+                let text = if messages.len() == 1 {
+                    messages.first().map(encode_message).unwrap_or_default()
+                } else {
+                    encode_batch(messages)
+                };
+                reducer.apply_frame(&text, NOW_MILLIS);
+                for message in messages {
+                    model.apply(message, NOW_MILLIS);
+                }
+            }
+            Step::Hostile(text) => reducer.apply_frame(text, NOW_MILLIS),
+            Step::Binary(len) => reducer.apply_binary_frame(*len),
+            Step::ClearNode(id) => {
+                reducer.clear_node(id);
+                model.delete_node(id);
+            }
+            Step::ClearEdge(id) => {
+                reducer.clear_edge(id);
+                model.edges.remove(id);
+            }
+            Step::ClearEvents => {
+                reducer.clear_events();
+                model.events.clear();
+            }
+            Step::Flush => view.apply_diff(reducer.take_diff()),
+        }
+        reducer.assert_within_bounds();
+    }
+    view.apply_diff(reducer.take_diff());
+    let reduced = reducer.to_view();
+    assert_eq!(view, reduced, "view from diffs != reducer");
+    assert_eq!(reduced, model.expected_view(reduced.counters.clone()), "reducer != reference model");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn diffs_reducer_and_model_agree(steps in prop::collection::vec(step(), 0..60)) {
+        run(&steps);
+    }
+
+    #[test]
+    fn agree_across_the_event_bound(
+        before in prop::collection::vec(step(), 0..20),
+        burst in 1usize..2 * MAX_EVENTS,
+        after in prop::collection::vec(step(), 0..20),
+    ) {
+        let mut steps = before;
+        steps.push(burst_of_events(burst));
+        steps.extend(after);
+        run(&steps);
+    }
+}
