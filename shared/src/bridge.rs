@@ -1,0 +1,179 @@
+//! The messages across the worker boundary: one enum per direction. Plain
+//! shapes only (externally tagged enums, no `flatten`, no skipped fields):
+//! gloo-worker's bincode codec carries them, and a test round-trips them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diff::Diff;
+
+/// UI -> worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// Use these settings and (re)connect; the first command the UI sends.
+    Configure(LinkConfig),
+    /// Connect now, whatever the state (skips any backoff wait).
+    RetryNow,
+    /// Keep reducing but hold diffs until `Resume`.
+    Pause,
+    /// Post one combined diff of everything held, then go on live.
+    Resume,
+    /// The page was hidden (no diffs are posted) or shown again.
+    PageVisible(bool),
+    /// The page regained focus or was restored: reconnect at once if waiting.
+    Wake,
+    /// Send this text frame to the server (queued, bounded, while not open).
+    Send(String),
+    /// Set a fresh auth token, used from the next connect on.
+    SetToken(Option<String>),
+    /// Remove a node locally (with its edges and log), as `node-delete` would.
+    ClearNode(String),
+    /// Remove an edge locally.
+    ClearEdge(String),
+    /// Empty the event list.
+    ClearEvents,
+}
+
+/// Where and how the worker connects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkConfig {
+    /// Absolute `ws:`/`wss:` URL without the `project` parameter.
+    pub ws_url: String,
+    pub project: String,
+    /// Sent as the first frame after every open; never put in the URL.
+    pub token: Option<String>,
+    /// Run the built-in simulator instead of a socket.
+    pub demo: bool,
+    /// How often a diff is posted.
+    pub flush_interval_millis: u32,
+    /// An open link silent this long is shown as quiet.
+    pub idle_limit_millis: u32,
+}
+
+impl Default for LinkConfig {
+    fn default() -> Self {
+        LinkConfig {
+            ws_url: String::new(),
+            project: "default".into(),
+            token: None,
+            demo: false,
+            flush_interval_millis: 250,
+            idle_limit_millis: 15_000,
+        }
+    }
+}
+
+/// Worker -> UI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum WorkerEvent {
+    /// The changes since the last diff.
+    Diff(Box<Diff>),
+    /// Connection state and diagnostics, at least once a second.
+    Status(LinkStatus),
+    /// A `Send` command could not be queued; the text says why.
+    SendRefused(String),
+}
+
+/// The phase of the link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkPhase {
+    /// Not configured yet.
+    Idle,
+    /// A socket is opening.
+    Connecting,
+    /// The socket is open.
+    Open,
+    /// Waiting before the next attempt.
+    Waiting,
+    /// The built-in simulator feeds the view.
+    Demo,
+}
+
+/// What the connection badge and diagnostics show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkStatus {
+    pub phase: LinkPhase,
+    /// Consecutive failed attempts (0 once the link stayed healthy).
+    pub attempt: u32,
+    /// Until the next attempt, while waiting.
+    pub retry_in_millis: Option<u32>,
+    /// Why the link is in this phase, in words.
+    pub reason: String,
+    /// Open but silent for longer than the idle limit.
+    pub quiet: bool,
+    /// The graph may be out of date until the server's snapshot arrives.
+    pub graph_stale: bool,
+    pub paused: bool,
+    /// The browser says it is online.
+    pub online: bool,
+    /// The URL in use (without any token).
+    pub url: String,
+    pub messages_per_sec: f64,
+    pub bytes_per_sec: f64,
+    /// Worker time spent decoding and reducing, per second of wall time.
+    pub reduce_millis_per_sec: f64,
+    /// Events that arrived while paused (for "N new events").
+    pub events_while_paused: u64,
+    pub n_nodes: u64,
+    pub n_edges: u64,
+    /// Times the link was found quiet.
+    pub quiet_periods: u64,
+    /// Times the link opened after the first.
+    pub reconnects: u64,
+    /// Frames waiting to be sent until the link opens.
+    pub queued_outgoing: u32,
+}
+
+impl Default for LinkStatus {
+    fn default() -> Self {
+        LinkStatus {
+            phase: LinkPhase::Idle,
+            attempt: 0,
+            retry_in_millis: None,
+            reason: "starting".into(),
+            quiet: false,
+            graph_stale: false,
+            paused: false,
+            online: true,
+            url: String::new(),
+            messages_per_sec: 0.0,
+            bytes_per_sec: 0.0,
+            reduce_millis_per_sec: 0.0,
+            events_while_paused: 0,
+            n_nodes: 0,
+            n_edges: 0,
+            quiet_periods: 0,
+            reconnects: 0,
+            queued_outgoing: 0,
+        }
+    }
+}
+
+/// The URL the worker opens: `ws_url` with `project` added to its query.
+pub fn socket_url(ws_url: &str, project: &str) -> String {
+    let separator = if ws_url.contains('?') { '&' } else { '?' };
+    format!("{ws_url}{separator}project={}", percent_encode(project))
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn socket_url_adds_an_encoded_project() {
+        assert_eq!(socket_url("ws://h/ws", "default"), "ws://h/ws?project=default");
+        assert_eq!(socket_url("wss://h/ws?x=1", "a b&c/é"), "wss://h/ws?x=1&project=a%20b%26c%2F%C3%A9");
+    }
+}
