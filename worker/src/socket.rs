@@ -1,0 +1,85 @@
+//! A WebSocket with its JS callbacks kept alive for as long as it lives, and
+//! detached when it is dropped, so a replaced socket can never report into
+//! the state of its successor.
+
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
+
+/// Where a socket reports. `text` is the hot path: called once per frame.
+pub trait SocketSink {
+    fn opened(&self);
+    fn text(&self, frame: &str);
+    fn binary(&self, len_bytes: usize);
+    fn closed(&self, why: String);
+}
+
+#[derive(Debug)]
+pub struct Socket {
+    ws: WebSocket,
+    _on_open: Closure<dyn FnMut(Event)>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl Socket {
+    /// Starts opening `url`; events go to `sink`.
+    pub fn open(url: &str, sink: Rc<dyn SocketSink>) -> Result<Socket, String> {
+        let ws = WebSocket::new(url).map_err(|error| format!("cannot open {url}: {}", js_text(&error)))?;
+        ws.set_binary_type(BinaryType::Arraybuffer);
+
+        let open_sink = sink.clone();
+        let on_open = Closure::<dyn FnMut(Event)>::new(move |_: Event| open_sink.opened());
+        let message_sink = sink.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data = event.data();
+            if let Some(text) = data.as_string() {
+                message_sink.text(&text);
+            } else if let Some(buffer) = data.dyn_ref::<js_sys::ArrayBuffer>() {
+                message_sink.binary(buffer.byte_length() as usize);
+            } else {
+                message_sink.binary(0);
+            }
+        });
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+            let why = match (event.code(), event.reason()) {
+                (1006, _) => "connection failed or dropped".to_owned(),
+                (code, reason) if reason.is_empty() => format!("closed by server (code {code})"),
+                (code, reason) => format!("closed by server (code {code}: {reason})"),
+            };
+            sink.closed(why);
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Ok(Socket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close })
+    }
+
+    /// Sends a text frame on an open socket.
+    pub fn send(&self, frame: &str) -> Result<(), String> {
+        self.ws.send_with_str(frame).map_err(|error| js_text(&error))
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.ws.ready_state() == WebSocket::OPEN
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+}
+
+/// A readable text for a thrown JS value.
+pub fn js_text(value: &wasm_bindgen::JsValue) -> String {
+    value
+        .as_string()
+        .or_else(|| value.dyn_ref::<js_sys::Error>().map(|error| String::from(error.message())))
+        .unwrap_or_else(|| format!("{value:?}"))
+}
