@@ -1,0 +1,94 @@
+//! Browser glue: reads settings from the URL, spawns the worker, forwards
+//! its events into `AppState`, and tells it about page visibility.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_worker::Spawnable;
+use shared::bridge::{Command, WorkerEvent};
+use sycamore::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use worker::MeshWorker;
+
+use crate::settings::{self, Settings};
+use crate::state::AppState;
+use crate::App;
+
+/// The worker script trunk emits next to index.html.
+const WORKER_LOADER: &str = "./worker_loader.js";
+
+pub fn start() {
+    let settings = read_settings();
+    let bridge_slot: Rc<RefCell<Option<gloo_worker::WorkerBridge<MeshWorker>>>> = Rc::new(RefCell::new(None));
+    let sender = bridge_slot.clone();
+    let commands: crate::state::CommandSink = Rc::new(move |command: Command| {
+        if let Some(bridge) = sender.borrow().as_ref() {
+            bridge.send(command);
+        }
+    });
+    sycamore::render(move || {
+        let state = AppState::new(settings.clone(), commands);
+        provide_context(state.clone());
+        let receiver = state.clone();
+        let bridge = MeshWorker::spawner()
+            .callback(move |event: WorkerEvent| match event {
+                WorkerEvent::Diff(diff) => receiver.apply_diff(*diff, now_millis),
+                WorkerEvent::Status(status) => receiver.set_status(status),
+                WorkerEvent::SendRefused(why) => receiver.show_notice(why),
+            })
+            .with_loader(true)
+            .as_module(true)
+            .spawn(WORKER_LOADER);
+        bridge.send(Command::Configure(settings.link.clone()));
+        *bridge_slot.borrow_mut() = Some(bridge);
+        watch_visibility(state.clone());
+        view! { App() }
+    });
+}
+
+fn read_settings() -> Settings {
+    let window = web_sys::window();
+    let location = window.as_ref().map(|w| w.location());
+    let text = |f: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
+        location.as_ref().and_then(|l| f(l).ok()).unwrap_or_default()
+    };
+    let search = text(web_sys::Location::search);
+    let mut pairs = Vec::new();
+    if let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) {
+        let entries = js_sys::try_iter(&params).ok().flatten();
+        for entry in entries.into_iter().flatten().flatten() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            pairs.push((pair.get(0).as_string().unwrap_or_default(), pair.get(1).as_string().unwrap_or_default()));
+        }
+    }
+    settings::parse(&pairs, &text(web_sys::Location::protocol), &text(web_sys::Location::host))
+}
+
+/// Hidden pages get no diffs; showing or focusing the page wakes the link.
+fn watch_visibility(state: AppState) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(document) = window.document() else {
+        return;
+    };
+    let visibility_state = state.clone();
+    let doc = document.clone();
+    let on_visibility = Closure::<dyn FnMut()>::new(move || {
+        let visible = doc.visibility_state() == web_sys::VisibilityState::Visible;
+        visibility_state.send(Command::PageVisible(visible));
+    });
+    let _ = document.add_event_listener_with_callback("visibilitychange", on_visibility.as_ref().unchecked_ref());
+    on_visibility.forget();
+    for name in ["pageshow", "focus"] {
+        let wake_state = state.clone();
+        let on_wake = Closure::<dyn FnMut()>::new(move || wake_state.send(Command::Wake));
+        let _ = window.add_event_listener_with_callback(name, on_wake.as_ref().unchecked_ref());
+        on_wake.forget();
+    }
+}
+
+pub fn now_millis() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
+}

@@ -1,0 +1,130 @@
+//! A virtualized scroll area: only the rows in view (plus a margin) exist in
+//! the DOM, whatever the row count. Optionally keeps the reader's place
+//! when rows are added at the top, or follows the bottom like a terminal.
+
+use std::ops::Range;
+
+use sycamore::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Every virtualized row is this tall (CSS keeps it so).
+pub const ROW_HEIGHT_PX: f64 = 28.0;
+/// Rows rendered above and below the viewport.
+const OVERSCAN_ROWS: usize = 6;
+/// Assumed viewport height until the element has been measured.
+const DEFAULT_VIEWPORT_PX: f64 = 360.0;
+
+/// The rows to render for a scroll position.
+pub fn visible_rows(scroll_top_px: f64, viewport_px: f64, total_rows: usize) -> Range<usize> {
+    let first = (scroll_top_px.max(0.0) / ROW_HEIGHT_PX).floor() as usize;
+    let start = first.saturating_sub(OVERSCAN_ROWS).min(total_rows);
+    let in_view = (viewport_px.max(0.0) / ROW_HEIGHT_PX).ceil() as usize + 1;
+    let end = (first + in_view + OVERSCAN_ROWS).min(total_rows);
+    start..end.max(start)
+}
+
+#[derive(Props)]
+pub struct ScrollFrameProps {
+    /// How many rows there are in all.
+    pub total_rows: ReadSignal<usize>,
+    /// Written by the frame: the rows the parent must render.
+    pub window: Signal<Range<usize>>,
+    pub label: &'static str,
+    /// Grows by the number of rows inserted at the top; the frame scrolls
+    /// down by as much so what the reader looks at stays put.
+    #[prop(default)]
+    pub rows_added_on_top: Option<ReadSignal<u64>>,
+    /// Follow the bottom (logs); set false when the reader scrolls up and
+    /// true again when they reach the bottom.
+    #[prop(default)]
+    pub follow: Option<Signal<bool>>,
+    pub children: Children,
+}
+
+#[component]
+pub fn ScrollFrame(props: ScrollFrameProps) -> View {
+    let ScrollFrameProps { total_rows, window, label, rows_added_on_top, follow, children } = props;
+    let scroll_top = create_signal(0.0);
+    let viewport = create_signal(DEFAULT_VIEWPORT_PX);
+    let frame_ref = create_node_ref();
+
+    create_effect(move || {
+        let rows = visible_rows(scroll_top.get(), viewport.get(), total_rows.get());
+        if window.with_untracked(|current| *current != rows) {
+            window.set(rows);
+        }
+    });
+    if let Some(follow) = follow {
+        create_effect(move || {
+            let total = total_rows.get();
+            if follow.get() {
+                if let Some(element) = element_of(frame_ref) {
+                    let bottom = total as f64 * ROW_HEIGHT_PX;
+                    element.set_scroll_top(bottom as i32);
+                    scroll_top.set(f64::from(element.scroll_top()));
+                }
+            }
+        });
+    }
+    if let Some(added) = rows_added_on_top {
+        let previous = create_signal(added.get_untracked());
+        create_effect(move || {
+            let now = added.get();
+            let delta = now.saturating_sub(previous.get_untracked());
+            previous.set(now);
+            if delta == 0 {
+                return;
+            }
+            if let Some(element) = element_of(frame_ref) {
+                if element.scroll_top() > 0 {
+                    let shifted = f64::from(element.scroll_top()) + delta as f64 * ROW_HEIGHT_PX;
+                    element.set_scroll_top(shifted as i32);
+                    scroll_top.set(f64::from(element.scroll_top()));
+                }
+            }
+        });
+    }
+    let handle_scroll = move |event: web_sys::Event| {
+        let Some(element) = event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok()) else {
+            return;
+        };
+        let top = f64::from(element.scroll_top());
+        let height = f64::from(element.client_height());
+        scroll_top.set(top);
+        viewport.set(height);
+        if let Some(follow) = follow {
+            let at_bottom = top + height >= f64::from(element.scroll_height()) - ROW_HEIGHT_PX / 2.0;
+            if follow.get_untracked() != at_bottom {
+                follow.set(at_bottom);
+            }
+        }
+    };
+    let rows = children.call();
+    view! {
+        div(class="scroll", r#ref=frame_ref, on:scroll=handle_scroll, tabindex="0", aria-label=label) {
+            div(class="scroll-space", style=move || format!("height:{}px", total_rows.get() as f64 * ROW_HEIGHT_PX)) {
+                div(class="scroll-rows", style=move || format!("transform:translateY({}px)", window.with(|w| w.start) as f64 * ROW_HEIGHT_PX)) {
+                    (rows)
+                }
+            }
+        }
+    }
+}
+
+fn element_of(node_ref: NodeRef) -> Option<web_sys::Element> {
+    node_ref.try_get().and_then(|node| node.dyn_into::<web_sys::Element>().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_only_the_rows_in_view() {
+        assert_eq!(visible_rows(0.0, 280.0, 100_000), 0..17);
+        assert_eq!(visible_rows(28_000.0, 280.0, 100_000), 994..1017);
+        assert_eq!(visible_rows(0.0, 280.0, 3), 0..3);
+        assert_eq!(visible_rows(1e9, 280.0, 10), 10..10);
+        assert_eq!(visible_rows(-5.0, -1.0, 0), 0..0);
+    }
+}

@@ -1,0 +1,184 @@
+//! The UI's one state: the plain `View` the worker's diffs are applied to,
+//! and a version signal per section so a panel re-renders only when its
+//! section changed. Changed only through intent-named methods.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, VecDeque};
+use std::rc::Rc;
+
+use shared::bridge::{Command, LinkStatus};
+use shared::{Diff, View};
+use sycamore::prelude::*;
+
+use crate::settings::Settings;
+
+/// Apply times kept for the p50/p99 shown in diagnostics.
+const MAX_APPLY_SAMPLES: usize = 512;
+
+/// What one diff touched, so only those panels refresh.
+#[derive(Debug, Default, PartialEq)]
+pub struct Touched {
+    pub nodes: bool,
+    pub edges: bool,
+    pub events: bool,
+    pub logs: BTreeSet<String>,
+    pub series: BTreeSet<String>,
+}
+
+impl Touched {
+    pub fn of(diff: &Diff) -> Touched {
+        Touched {
+            nodes: diff.graph_reset || !diff.node_upserts.is_empty() || !diff.node_removals.is_empty(),
+            edges: diff.graph_reset || !diff.edge_upserts.is_empty() || !diff.edge_removals.is_empty(),
+            events: !diff.events.is_empty(),
+            logs: diff.logs.iter().map(|log| log.node_id.clone()).chain(diff.log_removals.iter().cloned()).collect(),
+            series: diff.series.iter().map(|series| series.series.clone()).collect(),
+        }
+    }
+}
+
+/// Main-thread cost of applying diffs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ApplyStats {
+    pub diffs: u64,
+    pub p50_millis: f64,
+    pub p99_millis: f64,
+    pub max_millis: f64,
+    pub last_changes: usize,
+}
+
+/// Sends commands to the worker (a no-op in tests and server renders).
+pub type CommandSink = Rc<dyn Fn(Command)>;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub view: Rc<RefCell<View>>,
+    pub nodes_version: Signal<u64>,
+    pub edges_version: Signal<u64>,
+    pub events_version: Signal<u64>,
+    /// Node ids whose log changed in the last diff.
+    pub logs_touched: Signal<BTreeSet<String>>,
+    /// Series that changed in the last diff.
+    pub series_touched: Signal<BTreeSet<String>>,
+    /// Names of all series, in order (changes rarely).
+    pub series_names: Signal<Vec<String>>,
+    pub status: Signal<LinkStatus>,
+    pub selected_node: Signal<Option<String>>,
+    pub apply_stats: Signal<ApplyStats>,
+    pub notice: Signal<Option<String>>,
+    pub settings: Signal<Settings>,
+    apply_samples: Rc<RefCell<VecDeque<f64>>>,
+    commands: CommandSink,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, commands: CommandSink) -> Self {
+        AppState {
+            view: Rc::new(RefCell::new(View::default())),
+            nodes_version: create_signal(0),
+            edges_version: create_signal(0),
+            events_version: create_signal(0),
+            logs_touched: create_signal(BTreeSet::new()),
+            series_touched: create_signal(BTreeSet::new()),
+            series_names: create_signal(Vec::new()),
+            status: create_signal(LinkStatus::default()),
+            selected_node: create_signal(None),
+            apply_stats: create_signal(ApplyStats::default()),
+            notice: create_signal(None),
+            settings: create_signal(settings),
+            apply_samples: Rc::new(RefCell::new(VecDeque::new())),
+            commands,
+        }
+    }
+
+    /// Applies a worker diff and wakes only the panels it touched.
+    /// `elapsed_millis` times the apply (a clock is passed in so this stays
+    /// testable natively).
+    pub fn apply_diff(&self, diff: Diff, clock_millis: impl Fn() -> f64) {
+        let start = clock_millis();
+        let touched = Touched::of(&diff);
+        let changes = diff.node_upserts.len() + diff.node_removals.len() + diff.edge_upserts.len() + diff.edge_removals.len();
+        let series_count_before = self.view.borrow().series.len();
+        self.view.borrow_mut().apply_diff(diff);
+        let view = self.view.borrow();
+        debug_assert!(view.events.len() <= shared::limits::MAX_EVENTS);
+        if view.series.len() != series_count_before {
+            self.series_names.set(view.series.keys().cloned().collect());
+        }
+        if let Some(selected) = self.selected_node.get_clone_untracked() {
+            if touched.nodes && !view.nodes.contains_key(&selected) && !view.logs.contains_key(&selected) {
+                self.selected_node.set(None);
+            }
+        }
+        drop(view);
+        batch(|| {
+            if touched.nodes {
+                self.nodes_version.update(|v| *v += 1);
+            }
+            if touched.edges {
+                self.edges_version.update(|v| *v += 1);
+            }
+            if touched.events {
+                self.events_version.update(|v| *v += 1);
+            }
+            if !touched.logs.is_empty() {
+                self.logs_touched.set(touched.logs);
+            }
+            if !touched.series.is_empty() {
+                self.series_touched.set(touched.series);
+            }
+        });
+        self.record_apply(clock_millis() - start, changes);
+    }
+
+    pub fn set_status(&self, status: LinkStatus) {
+        self.status.set(status);
+    }
+
+    pub fn select_node(&self, node_id: Option<String>) {
+        self.selected_node.set(node_id);
+    }
+
+    pub fn show_notice(&self, text: String) {
+        self.notice.set(Some(text));
+    }
+
+    pub fn send(&self, command: Command) {
+        (self.commands)(command);
+    }
+
+    pub fn pause(&self) {
+        self.send(Command::Pause);
+    }
+
+    pub fn resume(&self) {
+        self.send(Command::Resume);
+    }
+
+    pub fn retry_now(&self) {
+        self.send(Command::RetryNow);
+    }
+
+    pub fn clear_events(&self) {
+        self.send(Command::ClearEvents);
+    }
+
+    fn record_apply(&self, millis: f64, changes: usize) {
+        let mut samples = self.apply_samples.borrow_mut();
+        if samples.len() >= MAX_APPLY_SAMPLES {
+            samples.pop_front();
+        }
+        samples.push_back(millis);
+        let mut sorted: Vec<f64> = samples.iter().copied().collect();
+        sorted.sort_by(f64::total_cmp);
+        let at = |q: f64| sorted.get(((sorted.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
+        let (p50_millis, p99_millis, max_millis) = (at(0.5), at(0.99), at(1.0));
+        self.apply_stats.update(|stats| {
+            stats.diffs += 1;
+            stats.p50_millis = p50_millis;
+            stats.p99_millis = p99_millis;
+            stats.max_millis = max_millis;
+            stats.last_changes = changes;
+        });
+    }
+}
