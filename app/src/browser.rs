@@ -19,6 +19,7 @@ use crate::App;
 const WORKER_LOADER: &str = "./worker_loader.js";
 
 pub fn start() {
+    console_error_panic_hook::set_once();
     let settings = read_settings();
     let bridge_slot: Rc<RefCell<Option<gloo_worker::WorkerBridge<MeshWorker>>>> = Rc::new(RefCell::new(None));
     let sender = bridge_slot.clone();
@@ -31,11 +32,15 @@ pub fn start() {
         let state = AppState::new(settings.clone(), commands);
         provide_context(state.clone());
         let receiver = state.clone();
+        // Worker callbacks come from outside the reactive root: run them in it.
+        let scope = use_current_scope();
         let bridge = MeshWorker::spawner()
-            .callback(move |event: WorkerEvent| match event {
-                WorkerEvent::Diff(diff) => receiver.apply_diff(*diff, now_millis),
-                WorkerEvent::Status(status) => receiver.set_status(status),
-                WorkerEvent::SendRefused(why) => receiver.show_notice(why),
+            .callback(move |event: WorkerEvent| {
+                scope.run_in(|| match event {
+                    WorkerEvent::Diff(diff) => receiver.apply_diff(*diff, now_millis),
+                    WorkerEvent::Status(status) => receiver.set_status(status),
+                    WorkerEvent::SendRefused(why) => receiver.show_notice(why),
+                })
             })
             .with_loader(true)
             .as_module(true)

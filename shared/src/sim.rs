@@ -117,7 +117,9 @@ impl Simulator {
     }
 
     /// A `snapshot` of the graph as it stands (sent first on every connect).
-    pub fn snapshot(&mut self, now_millis: i64) -> Message {
+    /// It has no `seq`: it belongs to one connection, not to the shared
+    /// stream whose numbering other clients follow.
+    pub fn snapshot(&self, now_millis: i64) -> Message {
         let live: Vec<MeshNode> = self
             .nodes
             .iter()
@@ -132,7 +134,7 @@ impl Simulator {
             .filter(|(_, (source, target))| !self.deleted_at(*source) && !self.deleted_at(*target))
             .map(|(edge, _)| edge.clone())
             .collect();
-        self.envelope(now_millis, Payload::Snapshot { nodes: live, edges })
+        Message { ts_millis: Some(now_millis), seq: None, payload: Payload::Snapshot { nodes: live, edges } }
     }
 
     /// The next message of the stream.

@@ -3,6 +3,7 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     use gloo_worker::Registrable;
+    console_error_panic_hook::set_once();
     worker::MeshWorker::registrar().register();
 }
 

@@ -1,0 +1,106 @@
+//! One project's live stream: a simulator advanced on a clock, its messages
+//! grouped into frames and broadcast to every subscriber.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::extract::ws::Message as WsMessage;
+use shared::encode::{encode_batch, encode_message};
+use shared::sim::{Mix, SimConfig, Simulator};
+use tokio::sync::broadcast;
+
+/// Frames buffered per subscriber before it counts as too slow.
+const SUBSCRIBER_BACKLOG_FRAMES: usize = 4096;
+/// How often the simulator is advanced.
+const STEP: Duration = Duration::from_millis(20);
+
+#[derive(Debug, Clone)]
+pub struct SimSettings {
+    pub n_nodes: usize,
+    pub messages_per_sec: f64,
+    /// Messages per frame (1 = single-message frames, more = JSON arrays).
+    pub batch: usize,
+    pub seed: u64,
+    pub mix: Mix,
+}
+
+impl Default for SimSettings {
+    fn default() -> Self {
+        SimSettings { n_nodes: 60, messages_per_sec: 200.0, batch: 1, seed: 1, mix: Mix::Mixed }
+    }
+}
+
+/// A frame as sent on the socket.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Frame {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+impl Frame {
+    pub fn to_ws(&self) -> WsMessage {
+        match self {
+            Frame::Text(text) => WsMessage::Text(text.as_str().into()),
+            Frame::Binary(bytes) => WsMessage::Binary(bytes.clone().into()),
+        }
+    }
+}
+
+pub struct Hub {
+    sim: Arc<Mutex<Simulator>>,
+    frames: broadcast::Sender<Arc<Frame>>,
+}
+
+impl Hub {
+    /// Creates the project's simulator and starts advancing it.
+    pub fn start(project: &str, settings: SimSettings) -> Arc<Hub> {
+        // Each project gets its own deterministic mesh.
+        let seed = project.bytes().fold(settings.seed, |hash, byte| hash.wrapping_mul(31).wrapping_add(u64::from(byte)));
+        let sim = Arc::new(Mutex::new(Simulator::new(SimConfig { n_nodes: settings.n_nodes, seed, mix: settings.mix })));
+        let (frames, _) = broadcast::channel(SUBSCRIBER_BACKLOG_FRAMES);
+        let hub = Arc::new(Hub { sim: sim.clone(), frames: frames.clone() });
+        tokio::spawn(run(sim, frames, settings));
+        hub
+    }
+
+    /// The snapshot for a new client and the stream after it, taken under
+    /// the simulator's lock so no message falls between the two.
+    pub fn subscribe(&self) -> (String, broadcast::Receiver<Arc<Frame>>) {
+        let sim = self.sim.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let snapshot = encode_message(&sim.snapshot(now_millis()));
+        (snapshot, self.frames.subscribe())
+    }
+}
+
+async fn run(sim: Arc<Mutex<Simulator>>, frames: broadcast::Sender<Arc<Frame>>, settings: SimSettings) {
+    let mut ticker = tokio::time::interval(STEP);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut owed = 0.0f64;
+    let mut last = tokio::time::Instant::now();
+    loop {
+        ticker.tick().await;
+        let now = tokio::time::Instant::now();
+        owed += settings.messages_per_sec * (now - last).as_secs_f64();
+        last = now;
+        let count = owed.floor() as usize;
+        owed -= count as f64;
+        if count == 0 {
+            continue;
+        }
+        let mut sim = sim.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let ts = now_millis();
+        let messages: Vec<_> = (0..count).map(|_| sim.next_message(ts)).collect();
+        for chunk in messages.chunks(settings.batch.max(1)) {
+            let text = match chunk {
+                [one] => encode_message(one),
+                many => encode_batch(many),
+            };
+            // No subscribers is fine: the mesh goes on evolving.
+            let _ = frames.send(Arc::new(Frame::Text(text)));
+        }
+    }
+}
+
+pub fn now_millis() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
