@@ -56,6 +56,8 @@ pub struct AppState {
     pub nodes_version: Signal<u64>,
     pub edges_version: Signal<u64>,
     pub events_version: Signal<u64>,
+    /// Events appended so far (lets the list keep the reader's place).
+    pub events_added: Signal<u64>,
     /// Node ids whose log changed in the last diff.
     pub logs_touched: Signal<BTreeSet<String>>,
     /// Series that changed in the last diff.
@@ -78,6 +80,7 @@ impl AppState {
             nodes_version: create_signal(0),
             edges_version: create_signal(0),
             events_version: create_signal(0),
+            events_added: create_signal(0),
             logs_touched: create_signal(BTreeSet::new()),
             series_touched: create_signal(BTreeSet::new()),
             series_names: create_signal(Vec::new()),
@@ -97,6 +100,7 @@ impl AppState {
     pub fn apply_diff(&self, diff: Diff, clock_millis: impl Fn() -> f64) {
         let start = clock_millis();
         let touched = Touched::of(&diff);
+        let events_added = diff.events.items.len() as u64;
         let changes = diff.node_upserts.len() + diff.node_removals.len() + diff.edge_upserts.len() + diff.edge_removals.len();
         let series_count_before = self.view.borrow().series.len();
         self.view.borrow_mut().apply_diff(diff);
@@ -120,6 +124,7 @@ impl AppState {
             }
             if touched.events {
                 self.events_version.update(|v| *v += 1);
+                self.events_added.update(|n| *n += events_added);
             }
             if !touched.logs.is_empty() {
                 self.logs_touched.set(touched.logs);

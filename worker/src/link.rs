@@ -95,7 +95,7 @@ impl Link {
         link.socket = None;
         link.demo = None;
         if config.demo {
-            let mut sim = Simulator::new(SimConfig { n_nodes: DEMO_NODES, ..SimConfig::default() });
+            let sim = Simulator::new(SimConfig { n_nodes: DEMO_NODES, ..SimConfig::default() });
             let now = now_millis();
             link.reducer.apply(sim.snapshot(now as i64), now as i64);
             link.demo = Some(sim);

@@ -1,0 +1,167 @@
+//! Live line charts (plotters on a canvas), one per series, time on the x
+//! axis. A chart redraws only when its series changed and it is on screen,
+//! at most once per diff, sized by devicePixelRatio so it stays crisp.
+
+use sycamore::prelude::*;
+
+use crate::state::AppState;
+
+/// The last value of a series, for the card title.
+pub fn last_value_text(last: Option<f64>) -> String {
+    last.map(|y| if y.abs() >= 100.0 { format!("{y:.0}") } else { format!("{y:.2}") }).unwrap_or_default()
+}
+
+#[component]
+pub fn ChartsPanel() -> View {
+    let state = use_context::<AppState>();
+    let names = state.series_names;
+    view! {
+        section(class="panel panel-charts", aria-labelledby="charts-title") {
+            header(class="panel-head") {
+                h2(id="charts-title") { "Charts " span(class="count", data-testid="chart-count") { (names.with(Vec::len)) } }
+            }
+            (if names.with(Vec::is_empty) {
+                view! { p(class="empty") { "No chart series yet." } }
+            } else { view! {} })
+            div(class="charts") {
+                Keyed(list=names, view=|name: String| view! { ChartCard(series=name) }, key=|name| name.clone())
+            }
+        }
+    }
+}
+
+#[component(inline_props)]
+fn ChartCard(series: String) -> View {
+    let state = use_context::<AppState>();
+    let canvas_ref = create_node_ref();
+    let view_cell = state.view.clone();
+    let name = series.clone();
+    let version = create_signal(0u64);
+    let touched = state.series_touched;
+    create_effect(move || {
+        if touched.with(|names| names.contains(&name)) {
+            version.update(|v| *v += 1);
+        }
+    });
+    let name = series.clone();
+    let last = create_memo(move || {
+        version.track();
+        last_value_text(view_cell.borrow().series.get(&name).and_then(|points| points.back()).map(|p| p.y))
+    });
+    #[cfg(target_arch = "wasm32")]
+    {
+        let view_cell = state.view.clone();
+        let name = series.clone();
+        draw::keep_drawn(canvas_ref, version, move |canvas| {
+            let view = view_cell.borrow();
+            if let Some(points) = view.series.get(&name) {
+                draw::line_chart(canvas, points);
+            }
+        });
+    }
+    let title = series.clone();
+    let aria_label = format!("Line chart of {series}");
+    view! {
+        figure(class="chart", data-series=series) {
+            h3 { span { (title) } span(class="last") { (last.get_clone()) } }
+            canvas(r#ref=canvas_ref, role="img", aria-label=aria_label)
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod draw {
+    //! Canvas glue: visibility tracking and the plotters drawing.
+
+    use std::collections::VecDeque;
+
+    use plotters::prelude::*;
+    use plotters_canvas::CanvasBackend;
+    use shared::ChartPoint;
+    use sycamore::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    use web_sys::HtmlCanvasElement;
+
+    use crate::canvas::{fit_backing_store, is_dark};
+    use crate::format::clock;
+
+    /// Redraws `canvas` when `version` changes while it is on screen, and
+    /// once when it comes into view after changes it missed.
+    pub fn keep_drawn(canvas_ref: NodeRef, version: Signal<u64>, draw: impl Fn(&HtmlCanvasElement) + 'static) {
+        let on_screen = create_signal(false);
+        let drawn_version = create_signal(u64::MAX);
+        on_mount(move || {
+            let Some(canvas) = canvas_of(canvas_ref) else { return };
+            let scope = use_current_scope();
+            let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                let visible = entries
+                    .iter()
+                    .filter_map(|entry| entry.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                    .any(|entry| entry.is_intersecting());
+                scope.run_in(|| on_screen.set(visible));
+            });
+            if let Ok(observer) = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()) {
+                observer.observe(&canvas);
+                on_cleanup(move || observer.disconnect());
+            }
+            callback.forget();
+        });
+        create_effect(move || {
+            let current = version.get();
+            if on_screen.get() && drawn_version.get_untracked() != current {
+                if let Some(canvas) = canvas_of(canvas_ref) {
+                    draw(&canvas);
+                    drawn_version.set(current);
+                }
+            }
+        });
+    }
+
+    fn canvas_of(canvas_ref: NodeRef) -> Option<HtmlCanvasElement> {
+        canvas_ref.try_get().and_then(|node| node.dyn_into::<HtmlCanvasElement>().ok())
+    }
+
+    pub fn line_chart(canvas: &HtmlCanvasElement, points: &VecDeque<ChartPoint>) {
+        let ratio = fit_backing_store(canvas);
+        let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
+        let dark = is_dark();
+        let (background, grid, text, line) = if dark {
+            (RGBColor(23, 27, 35), RGBColor(42, 48, 60), RGBColor(142, 152, 168), RGBColor(109, 147, 255))
+        } else {
+            (RGBColor(255, 255, 255), RGBColor(230, 233, 238), RGBColor(107, 116, 131), RGBColor(59, 108, 246))
+        };
+        let root = backend.into_drawing_area();
+        let _ = root.fill(&background);
+        let (Some(first), Some(last)) = (points.front(), points.back()) else { return };
+        let (mut low, mut high) = points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.y), hi.max(p.y)));
+        let pad = ((high - low) * 0.1).max(1e-6);
+        low -= pad;
+        high += pad;
+        let (start, end) = (first.t_millis, last.t_millis.max(first.t_millis + 1.0));
+        let px = |v: f64| (v * ratio).round() as u32;
+        let font = ("sans-serif", 11.0 * ratio).into_font().color(&text);
+        let Ok(mut chart) = ChartBuilder::on(&root)
+            .margin(px(4.0))
+            .x_label_area_size(px(18.0))
+            .y_label_area_size(px(38.0))
+            .build_cartesian_2d(start..end, low..high)
+        else {
+            return;
+        };
+        let _ = chart
+            .configure_mesh()
+            .light_line_style(background.stroke_width(0))
+            .bold_line_style(grid.stroke_width(px(1.0)))
+            .axis_style(grid.stroke_width(px(1.0)))
+            .x_labels(3)
+            .y_labels(4)
+            .x_label_formatter(&|t| clock(*t as i64))
+            .y_label_formatter(&|y| crate::format::compact(*y))
+            .label_style(font)
+            .draw();
+        let series = LineSeries::new(points.iter().map(|p| (p.t_millis, p.y)), line.stroke_width(px(1.5)));
+        let _ = chart.draw_series(series);
+        let _ = root.present();
+    }
+}

@@ -1,0 +1,145 @@
+//! Details of the selected node: status, kind, meta, incident edges with
+//! their stats, log size and the node's chart series.
+
+use shared::View as MeshView;
+use sycamore::prelude::*;
+
+use crate::components::edges::{edge_row, EdgeRow};
+use crate::format::status_class;
+use crate::state::AppState;
+
+/// Incident edges listed at most (a hub node may have thousands).
+pub const MAX_DETAIL_EDGES: usize = 50;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeDetails {
+    pub id: String,
+    pub label: String,
+    pub kind: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub meta: Vec<(String, String)>,
+    pub edges: Vec<EdgeRow>,
+    pub n_edges: usize,
+    pub n_log_lines: usize,
+    pub series: Vec<String>,
+    /// The node is gone (deleted) but its id is still selected.
+    pub missing: bool,
+}
+
+/// Everything the panel shows for `node_id` (one scan over the edges).
+pub fn node_details(view: &MeshView, node_id: &str) -> NodeDetails {
+    let node = view.nodes.get(node_id);
+    let incident: Vec<_> = view.edges.values().filter(|edge| edge.source == node_id || edge.target == node_id).collect();
+    NodeDetails {
+        id: node_id.to_owned(),
+        label: node.map_or_else(|| node_id.to_owned(), |n| n.label.clone()),
+        kind: node.map(|n| n.kind.clone()).unwrap_or_default(),
+        status: node.map(|n| n.status.as_wire().to_owned()).unwrap_or_default(),
+        status_class: node.map_or("st-unknown", |n| status_class(&n.status)),
+        meta: node.map(|n| n.meta.iter().map(|m| (m.key.clone(), m.display_value())).collect()).unwrap_or_default(),
+        n_edges: incident.len(),
+        edges: incident.into_iter().take(MAX_DETAIL_EDGES).map(edge_row).collect(),
+        n_log_lines: view.logs.get(node_id).map_or(0, |log| log.lines.len()),
+        series: view.series.keys().filter(|name| name.rsplit(':').next() == Some(node_id)).cloned().collect(),
+        missing: node.is_none(),
+    }
+}
+
+#[component]
+pub fn DetailsPanel() -> View {
+    let state = use_context::<AppState>();
+    let selected = state.selected_node;
+    let view_cell = state.view.clone();
+    let details = create_memo(move || {
+        state.nodes_version.track();
+        state.edges_version.track();
+        selected.with(|id| id.as_ref().map(|id| node_details(&view_cell.borrow(), id)))
+    });
+    let close_state = state.clone();
+    let handle_close = move |_| close_state.select_node(None);
+    view! {
+        section(class="panel panel-details", aria-labelledby="details-title") {
+            header(class="panel-head") {
+                h2(id="details-title") { "Node details" }
+                (if selected.with(Option::is_some) {
+                    let handle_close = handle_close.clone();
+                    view! { button(class="btn btn-small", on:click=handle_close, aria-label="Close details") { "Close" } }
+                } else { view! {} })
+            }
+            div(class="details", data-testid="details") {
+                (match details.get_clone() {
+                    None => view! { p(class="empty") { "Select a node in the topology or the nodes table." } },
+                    Some(details) => details_view(details),
+                })
+            }
+        }
+    }
+}
+
+fn details_view(details: NodeDetails) -> View {
+    let NodeDetails { id, label, kind, status, status_class, meta, edges, n_edges, n_log_lines, series, missing } = details;
+    let dot_class = format!("dot {status_class}");
+    let status_class = format!("status-text {status_class}");
+    let status_text = if missing { "deleted".to_owned() } else { status };
+    let meta_rows = View::from(
+        meta.into_iter().map(|(key, value)| view! { dt { (key) } dd { (value) } }).collect::<Vec<View>>(),
+    );
+    let edge_items = View::from(
+        edges
+            .into_iter()
+            .map(|edge| {
+                let stats = format!("{} · {} · {}", edge.throughput, edge.latency, edge.errors);
+                view! { li { span(class="msg") { (edge.route) } span(class="muted") { (stats) } } }
+            })
+            .collect::<Vec<View>>(),
+    );
+    let more = if n_edges > MAX_DETAIL_EDGES { format!("and {} more", n_edges - MAX_DETAIL_EDGES) } else { String::new() };
+    let series_text = if series.is_empty() { "none".to_owned() } else { series.join(", ") };
+    view! {
+        h3(class="detail-title") { i(class=dot_class) " " (label) }
+        dl {
+            dt { "Id" } dd(class="id") { (id) }
+            dt { "Kind" } dd { (kind) }
+            dt { "Status" } dd(class=status_class) { (status_text) }
+            dt { "Log lines" } dd { (n_log_lines) }
+            dt { "Charts" } dd { (series_text) }
+            (meta_rows)
+        }
+        h3 { "Edges (" (n_edges) ")" }
+        ul { (edge_items) }
+        p(class="muted") { (more) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::{MeshEdge, MeshNode, MetaEntry, Status};
+
+    #[test]
+    fn details_gather_meta_edges_and_series() {
+        let mut view = MeshView::default();
+        view.nodes.insert(
+            "n1".into(),
+            MeshNode {
+                id: "n1".into(),
+                kind: "postgres".into(),
+                label: "pg-1".into(),
+                status: Status::Degraded,
+                meta: vec![MetaEntry { key: "region".into(), json: "\"eu\"".into() }],
+            },
+        );
+        for (id, source, target) in [("a", "n1", "n2"), ("b", "n3", "n1"), ("c", "n2", "n3")] {
+            view.edges.insert(id.into(), MeshEdge { id: id.into(), source: source.into(), target: target.into(), kind: None, stats: None });
+        }
+        view.series.insert("cpu:n1".into(), Default::default());
+        view.series.insert("cpu:n11".into(), Default::default());
+        let details = node_details(&view, "n1");
+        assert_eq!(details.meta, [("region".to_owned(), "eu".to_owned())]);
+        assert_eq!(details.n_edges, 2);
+        assert_eq!(details.series, ["cpu:n1"]);
+        assert!(!details.missing);
+        assert!(node_details(&view, "gone").missing);
+    }
+}

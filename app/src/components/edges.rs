@@ -1,0 +1,145 @@
+//! The edges table: source → target with live stats in units, filterable
+//! by text and kind, virtualized like the nodes table.
+
+use std::ops::Range;
+
+use shared::{MeshEdge, View as MeshView};
+use sycamore::prelude::*;
+
+use crate::components::scroll_frame::ScrollFrame;
+use crate::format::{compact, latency_millis, percent};
+use crate::state::AppState;
+
+/// An error rate at or above this is shown as bad.
+pub const BAD_ERROR_RATE: f64 = 0.05;
+
+/// Edge ids matching `text` (in id, source, target or kind), or `None`
+/// for all edges in id order.
+pub fn query_edges(view: &MeshView, text: &str) -> Option<Vec<String>> {
+    if text.is_empty() {
+        return None;
+    }
+    let text = text.to_lowercase();
+    let hit = |edge: &MeshEdge| {
+        [Some(&edge.id), Some(&edge.source), Some(&edge.target), edge.kind.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|field| field.to_lowercase().contains(&text))
+    };
+    Some(view.edges.values().filter(|edge| hit(edge)).map(|edge| edge.id.clone()).collect())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeRow {
+    pub id: String,
+    pub route: String,
+    pub throughput: String,
+    pub latency: String,
+    pub errors: String,
+    pub errors_bad: bool,
+}
+
+pub fn edge_row(edge: &MeshEdge) -> EdgeRow {
+    let stats = edge.stats.as_ref();
+    let dash = || "–".to_owned();
+    let error_rate = stats.and_then(|s| s.error_rate);
+    EdgeRow {
+        id: edge.id.clone(),
+        route: format!("{} → {}", edge.source, edge.target),
+        throughput: stats.and_then(|s| s.throughput).map_or_else(dash, |t| format!("{} /s", compact(t))),
+        latency: stats.and_then(|s| s.latency_millis).map_or_else(dash, latency_millis),
+        errors: error_rate.map_or_else(dash, percent),
+        errors_bad: error_rate.is_some_and(|rate| rate >= BAD_ERROR_RATE),
+    }
+}
+
+pub fn edge_rows(view: &MeshView, order: Option<&[String]>, window: Range<usize>) -> Vec<EdgeRow> {
+    match order {
+        None => view.edges.values().skip(window.start).take(window.len()).map(edge_row).collect(),
+        Some(ids) => ids
+            .get(window.start.min(ids.len())..window.end.min(ids.len()))
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| view.edges.get(id))
+            .map(edge_row)
+            .collect(),
+    }
+}
+
+#[component]
+pub fn EdgesPanel() -> View {
+    let state = use_context::<AppState>();
+    let text = create_signal(String::new());
+    let view_cell = state.view.clone();
+    let order = create_memo(move || {
+        state.edges_version.track();
+        text.with(|text| query_edges(&view_cell.borrow(), text))
+    });
+    let view_cell = state.view.clone();
+    let total = create_memo(move || {
+        state.edges_version.track();
+        order.with(|order| order.as_ref().map_or_else(|| view_cell.borrow().edges.len(), Vec::len))
+    });
+    let window = create_signal(0..0);
+    let view_cell = state.view.clone();
+    let rows = create_memo(move || {
+        state.edges_version.track();
+        order.with(|order| edge_rows(&view_cell.borrow(), order.as_deref(), window.get_clone()))
+    });
+    view! {
+        section(class="panel panel-edges", aria-labelledby="edges-title") {
+            header(class="panel-head") {
+                h2(id="edges-title") { "Edges " span(class="count", data-testid="edge-count") { (total.get()) } }
+                div(class="controls") {
+                    input(r#type="search", placeholder="Filter id, node or kind", aria-label="Filter edges", bind:value=text)
+                }
+            }
+            div(class="table-head edges-grid", aria-hidden="true") {
+                span { "Edge" } span { "Throughput" } span { "Latency" } span { "Errors" }
+            }
+            ScrollFrame(total_rows=total, window=window, label="Edges") {
+                Indexed(
+                    list=rows,
+                    view=|row: EdgeRow| {
+                        let EdgeRow { id, route, throughput, latency, errors, errors_bad } = row;
+                        let error_class = if errors_bad { "status-text st-error" } else { "" };
+                        view! {
+                            div(class="row edges-grid", title=id) {
+                                span(class="msg") { (route) }
+                                span { (throughput) }
+                                span { (latency) }
+                                span(class=error_class) { (errors) }
+                            }
+                        }
+                    },
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::EdgeStats;
+
+    #[test]
+    fn stats_with_units_and_filter() {
+        let edge = MeshEdge {
+            id: "e1".into(),
+            source: "api".into(),
+            target: "pg".into(),
+            kind: Some("tcp".into()),
+            stats: Some(EdgeStats { throughput: Some(1530.0), latency_millis: Some(4.25), error_rate: Some(0.07), ..EdgeStats::default() }),
+        };
+        let row = edge_row(&edge);
+        assert_eq!((row.route.as_str(), row.throughput.as_str(), row.latency.as_str(), row.errors.as_str()), ("api → pg", "1.5k /s", "4.2 ms", "7.0 %"));
+        assert!(row.errors_bad);
+        let bare = edge_row(&MeshEdge { stats: None, ..edge.clone() });
+        assert_eq!(bare.throughput, "–");
+        let mut view = MeshView::default();
+        view.edges.insert("e1".into(), edge);
+        assert_eq!(query_edges(&view, "PG"), Some(vec!["e1".to_owned()]));
+        assert_eq!(query_edges(&view, "redis"), Some(vec![]));
+    }
+}

@@ -1,0 +1,94 @@
+//! The log of the selected node: monospace, virtualized over the 1000 lines
+//! kept, following the tail until the reader scrolls up and again once they
+//! are back at the bottom.
+
+use std::ops::Range;
+
+use shared::view::LogView;
+use sycamore::prelude::*;
+
+use crate::components::scroll_frame::ScrollFrame;
+use crate::state::AppState;
+
+/// The lines of a window; the unfinished last line counts as a row.
+pub fn log_rows(log: &LogView, window: Range<usize>) -> Vec<String> {
+    let partial = (!log.partial.is_empty()).then_some(&log.partial);
+    log.lines.iter().chain(partial).skip(window.start).take(window.len()).cloned().collect()
+}
+
+pub fn log_row_count(log: &LogView) -> usize {
+    log.lines.len() + usize::from(!log.partial.is_empty())
+}
+
+#[component]
+pub fn LogsPanel() -> View {
+    let state = use_context::<AppState>();
+    let selected = state.selected_node;
+    let follow = create_signal(true);
+    // Which node's log changed matters only for the node on screen.
+    let log_version = create_signal(0u64);
+    create_effect(move || {
+        let touched = state.logs_touched.with(|ids| selected.with(|id| id.as_ref().is_some_and(|id| ids.contains(id))));
+        if touched {
+            log_version.update(|v| *v += 1);
+        }
+    });
+    let view_cell = state.view.clone();
+    let total = create_memo(move || {
+        log_version.track();
+        selected.with(|id| id.as_ref().and_then(|id| view_cell.borrow().logs.get(id).map(log_row_count)).unwrap_or(0))
+    });
+    let window = create_signal(0..0);
+    let view_cell = state.view.clone();
+    let rows = create_memo(move || {
+        log_version.track();
+        let range = window.get_clone();
+        selected.with(|id| {
+            id.as_ref().and_then(|id| view_cell.borrow().logs.get(id).map(|log| log_rows(log, range))).unwrap_or_default()
+        })
+    });
+    let view_cell = state.view.clone();
+    let title = move || {
+        selected.with(|id| match id {
+            None => "none selected".to_owned(),
+            Some(id) => view_cell.borrow().nodes.get(id).map_or_else(|| id.clone(), |node| node.label.clone()),
+        })
+    };
+    view! {
+        section(class="panel panel-logs", aria-labelledby="logs-title") {
+            header(class="panel-head") {
+                h2(id="logs-title") { "Logs " span(class="count") { (title()) } }
+                label(class="follow") {
+                    input(r#type="checkbox", bind:checked=follow)
+                    "Follow"
+                }
+            }
+            (if selected.with(Option::is_none) {
+                view! { p(class="empty") { "Select a node to see its log." } }
+            } else if total.get() == 0 {
+                view! { p(class="empty") { "No log lines for this node yet." } }
+            } else {
+                view! {}
+            })
+            div(class="logs", data-testid="logs") {
+                ScrollFrame(total_rows=total, window=window, label="Log lines", follow=follow) {
+                    Indexed(list=rows, view=|line: String| view! { div(class="row") { (line) } })
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_line_is_the_last_row() {
+        let log = LogView { lines: ["a", "b"].map(String::from).into(), partial: "c".into() };
+        assert_eq!(log_row_count(&log), 3);
+        assert_eq!(log_rows(&log, 1..5), ["b", "c"]);
+        let whole = LogView { lines: ["a"].map(String::from).into(), partial: String::new() };
+        assert_eq!(log_rows(&whole, 0..5), ["a"]);
+    }
+}

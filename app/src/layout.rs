@@ -1,0 +1,163 @@
+//! A stable topology layout: nodes sit in columns by kind (gateways on the
+//! left, stores on the right), each in the first free slot of its column.
+//! A new node takes a free slot and never moves the others; positions
+//! survive updates; a deleted node's slot is reused. Pure and O(1) per
+//! node added or removed.
+
+use std::collections::{BTreeSet, HashMap};
+
+/// Distance between slot rows and between sub-columns, in layout units.
+pub const SLOT_SPACING: f64 = 36.0;
+/// Gap between kind columns.
+const COLUMN_GAP: f64 = 120.0;
+/// Slots stacked in one sub-column before the next one starts.
+const ROWS_PER_SUBCOLUMN: usize = 16;
+
+/// Columns, left to right, for the kinds the dashboard knows; any other
+/// kind goes in the last column.
+const KIND_ORDER: [&str; 7] = ["gateway", "service", "worker", "crawler", "queue", "redis", "postgres"];
+
+#[derive(Debug, Default, Clone)]
+struct Column {
+    /// Slot -> node id (None when freed).
+    slots: Vec<Option<String>>,
+    free: BTreeSet<usize>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Layout {
+    columns: Vec<Column>,
+    placed: HashMap<String, (usize, usize)>,
+}
+
+impl Layout {
+    /// Places a node (if new, or moved to another kind's column).
+    pub fn place(&mut self, node_id: &str, kind: &str) {
+        let column_index = column_of(kind);
+        if let Some(&(column, _)) = self.placed.get(node_id) {
+            if column == column_index {
+                return;
+            }
+            self.remove(node_id);
+        }
+        if self.columns.len() <= column_index {
+            self.columns.resize_with(column_index + 1, Column::default);
+        }
+        let Some(column) = self.columns.get_mut(column_index) else { return };
+        let slot = match column.free.pop_first() {
+            Some(slot) => slot,
+            None => {
+                column.slots.push(None);
+                column.slots.len() - 1
+            }
+        };
+        if let Some(entry) = column.slots.get_mut(slot) {
+            *entry = Some(node_id.to_owned());
+        }
+        self.placed.insert(node_id.to_owned(), (column_index, slot));
+    }
+
+    pub fn remove(&mut self, node_id: &str) {
+        let Some((column_index, slot)) = self.placed.remove(node_id) else { return };
+        if let Some(column) = self.columns.get_mut(column_index) {
+            if let Some(entry) = column.slots.get_mut(slot) {
+                *entry = None;
+            }
+            column.free.insert(slot);
+        }
+    }
+
+    /// Keeps exactly `nodes` (id, kind): places new ones, removes gone ones.
+    pub fn sync<'a>(&mut self, nodes: impl Iterator<Item = (&'a str, &'a str)>) {
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        for (node_id, kind) in nodes {
+            self.place(node_id, kind);
+            seen.insert(node_id);
+        }
+        let gone: Vec<String> = self.placed.keys().filter(|id| !seen.contains(id.as_str())).cloned().collect();
+        for node_id in gone {
+            self.remove(&node_id);
+        }
+    }
+
+    /// The position of a node in layout units.
+    pub fn position(&self, node_id: &str) -> Option<(f64, f64)> {
+        let &(column, slot) = self.placed.get(node_id)?;
+        Some((self.column_x(column) + (slot / ROWS_PER_SUBCOLUMN) as f64 * SLOT_SPACING, (slot % ROWS_PER_SUBCOLUMN) as f64 * SLOT_SPACING))
+    }
+
+    /// (min x, min y, max x, max y) of all placed nodes.
+    pub fn bounds(&self) -> Option<(f64, f64, f64, f64)> {
+        let mut bounds: Option<(f64, f64, f64, f64)> = None;
+        for node_id in self.placed.keys() {
+            let Some((x, y)) = self.position(node_id) else { continue };
+            bounds = Some(match bounds {
+                None => (x, y, x, y),
+                Some((x0, y0, x1, y1)) => (x0.min(x), y0.min(y), x1.max(x), y1.max(y)),
+            });
+        }
+        bounds
+    }
+
+    pub fn len(&self) -> usize {
+        self.placed.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.placed.is_empty()
+    }
+
+    /// Where `column` starts: the widths of the columns before it. A
+    /// column's width grows by doubling, so columns to its right shift only
+    /// at each doubling, not with every sub-column.
+    fn column_x(&self, column: usize) -> f64 {
+        self.columns
+            .iter()
+            .take(column)
+            .map(|c| {
+                let sub_columns = c.slots.len().div_ceil(ROWS_PER_SUBCOLUMN).max(1).next_power_of_two();
+                sub_columns as f64 * SLOT_SPACING + COLUMN_GAP
+            })
+            .sum()
+    }
+}
+
+fn column_of(kind: &str) -> usize {
+    KIND_ORDER.iter().position(|k| *k == kind).unwrap_or(KIND_ORDER.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_nodes_do_not_move_others_and_slots_are_reused() {
+        let mut layout = Layout::default();
+        layout.sync([("g", "gateway"), ("a", "service"), ("b", "service")].into_iter());
+        let before: Vec<_> = ["g", "a", "b"].iter().map(|id| layout.position(id)).collect();
+        layout.sync([("g", "gateway"), ("a", "service"), ("b", "service"), ("c", "service")].into_iter());
+        let after: Vec<_> = ["g", "a", "b"].iter().map(|id| layout.position(id)).collect();
+        assert_eq!(before, after);
+        assert_eq!(layout.position("c").map(|p| p.1), Some(2.0 * SLOT_SPACING));
+        // Gateways are left of services.
+        assert!(layout.position("g").map(|p| p.0) < layout.position("a").map(|p| p.0));
+        // Remove b; a newcomer takes b's slot.
+        layout.sync([("g", "gateway"), ("a", "service"), ("c", "service")].into_iter());
+        let c = layout.position("c");
+        layout.place("d", "service");
+        assert_eq!(layout.position("d"), before.get(2).copied().flatten());
+        assert_eq!(layout.position("c"), c);
+        assert_eq!(layout.len(), 4);
+    }
+
+    #[test]
+    fn big_columns_wrap_into_sub_columns() {
+        let mut layout = Layout::default();
+        for i in 0..(ROWS_PER_SUBCOLUMN + 1) {
+            layout.place(&format!("n{i}"), "queue");
+        }
+        let last = layout.position(&format!("n{ROWS_PER_SUBCOLUMN}"));
+        assert_eq!(last, Some((SLOT_SPACING + layout.position("n0").map_or(0.0, |p| p.0), 0.0)));
+        assert!(layout.bounds().is_some());
+    }
+}

@@ -1,0 +1,41 @@
+//! `cargo xtask <command>`: the project's developer commands.
+//!   dev    build the dashboard and run it against a live simulated feed
+//!   test   every check: fmt, clippy (host + wasm), native tests, browser
+//!          tests, release build, end-to-end suite
+//!   bench  benchmarks (native reducer; see BENCHMARKS.md)
+//!   setup  install the pinned toolchain pieces only
+
+mod run;
+mod steps;
+mod tools;
+
+use std::path::PathBuf;
+
+use run::Failure;
+
+const USAGE: &str = "usage: cargo xtask <dev [--port N] | test | bench | setup>";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => steps::dev(&root, port_arg(&args)),
+        Some("test") => steps::test(&root),
+        Some("bench") => steps::bench(&root, args.get(1..).unwrap_or_default()),
+        Some("setup") => tools::ensure_build_tools(&root).and_then(|()| tools::ensure_chromium()),
+        _ => Err(Failure(USAGE.into())),
+    };
+    if let Err(Failure(why)) = result {
+        eprintln!("xtask: {why}");
+        std::process::exit(1);
+    }
+}
+
+fn port_arg(args: &[String]) -> u16 {
+    args.iter().position(|a| a == "--port").and_then(|i| args.get(i + 1)).and_then(|p| p.parse().ok()).unwrap_or(8080)
+}
+
+fn workspace_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
+}

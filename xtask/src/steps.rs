@@ -1,0 +1,129 @@
+//! The steps behind `dev`, `test` and `bench`.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+use crate::run::{run, Failure};
+use crate::tools::{self, tool_path, CHROMEDRIVER};
+
+/// Builds the release dashboard into `dist/`.
+pub fn build_dist(root: &Path) -> Result<(), Failure> {
+    tools::ensure_build_tools(root)?;
+    run(
+        "trunk build --release",
+        Command::new("trunk")
+            .args(["build", "--release"])
+            .current_dir(root)
+            .env("PATH", tool_path(root))
+            .env("TRUNK_SKIP_VERSION_CHECK", "true"),
+    )
+}
+
+/// Builds, then serves the dashboard and a simulated feed on one port.
+pub fn dev(root: &Path, port: u16) -> Result<(), Failure> {
+    build_dist(root)?;
+    run("build the feed", Command::new("cargo").args(["build", "--release", "-p", "feed"]).current_dir(root))?;
+    println!("\nmeshview: open http://127.0.0.1:{port}/   (serverless demo: http://127.0.0.1:{port}/?demo)\n");
+    run(
+        "feed",
+        Command::new(root.join("target/release/feed"))
+            .args(["--addr", &format!("127.0.0.1:{port}"), "--serve"])
+            .arg(root.join("dist"))
+            .args(["--nodes", "80", "--rate", "300"]),
+    )
+}
+
+/// Every check, in order of cost; stops at the first failure.
+pub fn test(root: &Path) -> Result<(), Failure> {
+    let start = Instant::now();
+    tools::ensure_build_tools(root)?;
+    tools::ensure_chromium()?;
+    let cargo = |args: &[&str]| {
+        let mut command = Command::new("cargo");
+        command.args(args).current_dir(root).env("PATH", tool_path(root));
+        command
+    };
+    run("rustfmt check", &mut cargo(&["fmt", "--all", "--", "--check"]))?;
+    run("clippy (host)", &mut cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(
+        "clippy (wasm32)",
+        &mut cargo(&[
+            "clippy", "-p", "shared", "-p", "worker", "-p", "app", "--target", "wasm32-unknown-unknown", "--all-targets", "--",
+            "-D", "warnings",
+        ]),
+    )?;
+    run("native tests", &mut cargo(&["test", "--workspace", "--exclude", "xtask"]))?;
+    run("xtask unit tests", &mut cargo(&["test", "-p", "xtask", "--bins"]))?;
+    browser_unit_tests(root, &cargo)?;
+    build_dist(root)?;
+    run(
+        "end-to-end suite (headless Chromium)",
+        cargo(&["test", "-p", "xtask", "--test", "e2e", "--", "--test-threads=1"])
+            .env("MESHVIEW_DIST", root.join("dist"))
+            .env("CHROMEDRIVER", CHROMEDRIVER),
+    )?;
+    println!("\nall checks passed in {:.0} s", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// wasm-bindgen tests in headless Chromium, with a local feed for the
+/// worker's socket test.
+fn browser_unit_tests(root: &Path, cargo: &dyn Fn(&[&str]) -> Command) -> Result<(), Failure> {
+    run("build the feed", &mut cargo(&["build", "-p", "feed"]))?;
+    let mut feed = Feed::start(root)?;
+    let result = run(
+        "browser unit tests (wasm-bindgen-test, headless Chromium)",
+        cargo(&["test", "--target", "wasm32-unknown-unknown", "-p", "worker", "-p", "app"])
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env("MESHVIEW_TEST_WS_URL", format!("ws://{}/ws", feed.addr)),
+    );
+    feed.stop();
+    result
+}
+
+/// A feed process on a free loopback port, stopped on drop.
+struct Feed {
+    child: Child,
+    addr: String,
+}
+
+impl Feed {
+    fn start(root: &Path) -> Result<Feed, Failure> {
+        let mut child = Command::new(root.join("target/debug/feed"))
+            .args(["--addr", "127.0.0.1:0", "--rate", "100"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| Failure(format!("cannot start the feed: {e}")))?;
+        let mut first_line = String::new();
+        if let Some(stdout) = child.stdout.take() {
+            let _ = BufReader::new(stdout).read_line(&mut first_line);
+        }
+        // "feed: stream on ws://127.0.0.1:PORT/ws?project=<id>"
+        let addr = first_line.split("ws://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or_default().to_owned();
+        if addr.is_empty() {
+            let _ = child.kill();
+            return Err(Failure(format!("the feed did not say where it listens: {first_line:?}")));
+        }
+        Ok(Feed { child, addr })
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Feed {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Benchmarks: the native reducer bench (more in BENCHMARKS.md).
+pub fn bench(root: &Path, args: &[String]) -> Result<(), Failure> {
+    let mut command = Command::new("cargo");
+    command.args(["bench", "-p", "shared", "--bench", "reduce", "--"]).args(args).current_dir(root);
+    run("reducer benchmark", &mut command)
+}
