@@ -156,7 +156,10 @@ mod tests {
             LinkStatus { phase: LinkPhase::Waiting, online: false, retry_in_millis: Some(900), ..base.clone() },
             "Offline · retry in 1 s",
         );
-        check(LinkStatus { phase: LinkPhase::Open, paused: true, events_while_paused: 7, ..base.clone() }, "Paused · 7 new events");
+        check(
+            LinkStatus { phase: LinkPhase::Open, paused: true, events_while_paused: 7, ..base.clone() },
+            "Paused · 7 new events",
+        );
         check(LinkStatus { phase: LinkPhase::Demo, ..base }, "Demo");
     }
 }

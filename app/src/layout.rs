@@ -83,7 +83,10 @@ impl Layout {
     /// The position of a node in layout units.
     pub fn position(&self, node_id: &str) -> Option<(f64, f64)> {
         let &(column, slot) = self.placed.get(node_id)?;
-        Some((self.column_x(column) + (slot / ROWS_PER_SUBCOLUMN) as f64 * SLOT_SPACING, (slot % ROWS_PER_SUBCOLUMN) as f64 * SLOT_SPACING))
+        Some((
+            self.column_x(column) + (slot / ROWS_PER_SUBCOLUMN) as f64 * SLOT_SPACING,
+            (slot % ROWS_PER_SUBCOLUMN) as f64 * SLOT_SPACING,
+        ))
     }
 
     /// (min x, min y, max x, max y) of all placed nodes.

@@ -11,7 +11,7 @@ pub mod state;
 #[cfg(target_arch = "wasm32")]
 mod browser;
 #[cfg(target_arch = "wasm32")]
-mod canvas;
+pub mod canvas;
 
 use sycamore::prelude::*;
 
@@ -46,8 +46,7 @@ pub fn App() -> View {
     let class = if settings.kiosk { "app kiosk" } else { "app" };
     let warnings = settings.warnings.join(" · ");
     let notice = state.notice;
-    let dismiss_state = state.clone();
-    let handle_dismiss = move |_| dismiss_state.notice.set(None);
+    let handle_dismiss = move |_| notice.set(None);
     view! {
         div(class=class) {
             Header()
@@ -58,7 +57,6 @@ pub fn App() -> View {
             (match notice.get_clone() {
                 None => view! {},
                 Some(text) => {
-                    let handle_dismiss = handle_dismiss.clone();
                     view! {
                         div(class="notice", role="alert") {
                             span { (text) }

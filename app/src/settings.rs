@@ -139,10 +139,26 @@ mod tests {
 
     #[test]
     fn settings_from_the_url() {
-        check(&[], "http:", r#"url=ws://dash.example:8080/ws project=default demo=false flush=250 theme=auto hide=[] kiosk=false warnings=[]"#);
-        check(&[], "https:", r#"url=wss://dash.example:8080/ws project=default demo=false flush=250 theme=auto hide=[] kiosk=false warnings=[]"#);
         check(
-            &[("ws", "wss://feed.example/stream"), ("project", "p1"), ("demo", ""), ("flush", "100"), ("theme", "dark"), ("hide", "charts, logs"), ("kiosk", "1")],
+            &[],
+            "http:",
+            r#"url=ws://dash.example:8080/ws project=default demo=false flush=250 theme=auto hide=[] kiosk=false warnings=[]"#,
+        );
+        check(
+            &[],
+            "https:",
+            r#"url=wss://dash.example:8080/ws project=default demo=false flush=250 theme=auto hide=[] kiosk=false warnings=[]"#,
+        );
+        check(
+            &[
+                ("ws", "wss://feed.example/stream"),
+                ("project", "p1"),
+                ("demo", ""),
+                ("flush", "100"),
+                ("theme", "dark"),
+                ("hide", "charts, logs"),
+                ("kiosk", "1"),
+            ],
             "https:",
             r#"url=wss://feed.example/stream project=p1 demo=true flush=100 theme=dark hide=["charts", "logs"] kiosk=true warnings=[]"#,
         );
@@ -151,6 +167,10 @@ mod tests {
             "https:",
             r#"url=wss://dash.example:8080/ws project=default demo=false flush=250 theme=auto hide=[] kiosk=false warnings=["ws=ws://plain.example/ws: an https page may only connect with wss:", "flush=0 is not a number of milliseconds in 16..=10000", "theme=pink is not auto, light or dark", "hide: unknown panel \"bogus\""]"#,
         );
-        check(&[("ws", "http://127.0.0.1:9/ws")], "http:", r#"url=ws://127.0.0.1:9/ws project=default demo=false flush=250 theme=auto hide=[] kiosk=false warnings=[]"#);
+        check(
+            &[("ws", "http://127.0.0.1:9/ws")],
+            "http:",
+            r#"url=ws://127.0.0.1:9/ws project=default demo=false flush=250 theme=auto hide=[] kiosk=false warnings=[]"#,
+        );
     }
 }

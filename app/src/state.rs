@@ -101,7 +101,8 @@ impl AppState {
         let start = clock_millis();
         let touched = Touched::of(&diff);
         let events_added = diff.events.items.len() as u64;
-        let changes = diff.node_upserts.len() + diff.node_removals.len() + diff.edge_upserts.len() + diff.edge_removals.len();
+        let changes =
+            diff.node_upserts.len() + diff.node_removals.len() + diff.edge_upserts.len() + diff.edge_removals.len();
         let series_count_before = self.view.borrow().series.len();
         self.view.borrow_mut().apply_diff(diff);
         let view = self.view.borrow();

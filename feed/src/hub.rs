@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use axum::extract::ws::Message as WsMessage;
 use shared::encode::{encode_batch, encode_message};
 use shared::sim::{Mix, SimConfig, Simulator};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// Frames buffered per subscriber before it counts as too slow.
 const SUBSCRIBER_BACKLOG_FRAMES: usize = 4096;
@@ -52,14 +52,21 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// Creates the project's simulator and starts advancing it.
-    pub fn start(project: &str, settings: SimSettings) -> Arc<Hub> {
+    /// Creates the project's simulator and advances it until `stopping`.
+    pub fn start(project: &str, settings: SimSettings, mut stopping: watch::Receiver<bool>) -> Arc<Hub> {
         // Each project gets its own deterministic mesh.
-        let seed = project.bytes().fold(settings.seed, |hash, byte| hash.wrapping_mul(31).wrapping_add(u64::from(byte)));
-        let sim = Arc::new(Mutex::new(Simulator::new(SimConfig { n_nodes: settings.n_nodes, seed, mix: settings.mix })));
+        let seed =
+            project.bytes().fold(settings.seed, |hash, byte| hash.wrapping_mul(31).wrapping_add(u64::from(byte)));
+        let sim =
+            Arc::new(Mutex::new(Simulator::new(SimConfig { n_nodes: settings.n_nodes, seed, mix: settings.mix })));
         let (frames, _) = broadcast::channel(SUBSCRIBER_BACKLOG_FRAMES);
         let hub = Arc::new(Hub { sim: sim.clone(), frames: frames.clone() });
-        tokio::spawn(run(sim, frames, settings));
+        tokio::spawn(async move {
+            tokio::select! {
+                () = run(sim, frames, settings) => {}
+                _ = stopping.wait_for(|stop| *stop) => {}
+            }
+        });
         hub
     }
 

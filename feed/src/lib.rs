@@ -19,11 +19,11 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use futures_util::{SinkExt, StreamExt};
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
-pub use hub::{Frame, SimSettings};
 use hub::Hub;
+pub use hub::{Frame, SimSettings};
 
 /// Projects one server streams at once; more are refused.
 pub const MAX_PROJECTS: usize = 64;
@@ -52,7 +52,8 @@ pub struct FeedConfig {
 #[derive(Debug)]
 pub struct Feed {
     pub addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
+    /// Set to true to stop: the server, every socket and every hub watch it.
+    shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
 }
 
@@ -60,6 +61,7 @@ pub struct Feed {
 struct AppState {
     source: Source,
     hubs: Arc<Mutex<HashMap<String, Arc<Hub>>>>,
+    shutdown: watch::Receiver<bool>,
 }
 
 #[derive(serde::Deserialize)]
@@ -72,51 +74,53 @@ impl Feed {
     pub async fn start(config: FeedConfig) -> std::io::Result<Feed> {
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
-        let state = AppState { source: config.source, hubs: Arc::default() };
+        let (shutdown, stopping) = watch::channel(false);
+        let state = AppState { source: config.source, hubs: Arc::default(), shutdown: stopping.clone() };
         let mut router = Router::new().route("/ws", get(handle_upgrade)).with_state(state);
         if let Some(dir) = config.serve_dir {
             router = static_files::mount(router, dir, &config.base_path);
         }
-        let (shutdown, on_shutdown) = oneshot::channel::<()>();
+        let mut on_shutdown = stopping;
         let task = tokio::spawn(async move {
-            let server = axum::serve(listener, router).with_graceful_shutdown(async {
-                let _ = on_shutdown.await;
+            let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+                let _ = on_shutdown.wait_for(|stop| *stop).await;
             });
             if let Err(error) = server.await {
                 eprintln!("feed: server error: {error}");
             }
         });
-        Ok(Feed { addr, shutdown: Some(shutdown), task: Some(task) })
+        Ok(Feed { addr, shutdown, task: Some(task) })
     }
 
-    /// Stops accepting and closes every connection.
+    /// Stops accepting, closes every connection and stops the simulators;
+    /// returns once the port is free.
     pub async fn stop(mut self) {
-        self.halt();
+        let _ = self.shutdown.send(true);
         if let Some(task) = self.task.take() {
             let _ = task.await;
-        }
-    }
-
-    fn halt(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        // Open WebSockets do not end with graceful shutdown; abort them.
-        if let Some(task) = &self.task {
-            task.abort();
         }
     }
 }
 
 impl Drop for Feed {
     fn drop(&mut self) {
-        self.halt();
+        let _ = self.shutdown.send(true);
     }
 }
 
-async fn handle_upgrade(upgrade: WebSocketUpgrade, Query(query): Query<WsQuery>, State(state): State<AppState>) -> Response {
+async fn handle_upgrade(
+    upgrade: WebSocketUpgrade,
+    Query(query): Query<WsQuery>,
+    State(state): State<AppState>,
+) -> Response {
     let project = query.project.filter(|p| !p.is_empty()).unwrap_or_else(|| "default".into());
-    upgrade.on_upgrade(move |socket| serve_socket(socket, project, state))
+    upgrade.on_upgrade(move |socket| async move {
+        let mut stopping = state.shutdown.clone();
+        tokio::select! {
+            () = serve_socket(socket, project, state) => {}
+            _ = stopping.wait_for(|stop| *stop) => {}
+        }
+    })
 }
 
 async fn serve_socket(socket: WebSocket, project: String, state: AppState) {
@@ -127,7 +131,10 @@ async fn serve_socket(socket: WebSocket, project: String, state: AppState) {
                 if !hubs.contains_key(&project) && hubs.len() >= MAX_PROJECTS {
                     None
                 } else {
-                    Some(hubs.entry(project.clone()).or_insert_with(|| Hub::start(&project, settings)).clone())
+                    let stopping = state.shutdown.clone();
+                    Some(
+                        hubs.entry(project.clone()).or_insert_with(|| Hub::start(&project, settings, stopping)).clone(),
+                    )
                 }
             };
             match hub {

@@ -96,7 +96,8 @@ fn parse(args: Vec<String>) -> Result<Option<FeedConfig>, String> {
     let source = match replay {
         Some(path) => {
             let text = std::fs::read_to_string(&path).map_err(|e| format!("--replay {}: {e}", path.display()))?;
-            let frames = text.lines().filter(|line| !line.is_empty()).map(|line| Frame::Text(line.to_owned())).collect();
+            let frames =
+                text.lines().filter(|line| !line.is_empty()).map(|line| Frame::Text(line.to_owned())).collect();
             Source::Replay { frames: Arc::new(frames), frames_per_sec }
         }
         None => Source::Simulated(settings),

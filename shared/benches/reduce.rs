@@ -2,6 +2,8 @@
 //! simulated mixed streams of growing graphs. Prints messages per second
 //! and the per-message cost; run with `cargo bench -p shared`.
 //! (A benchmark, not a test: figures vary with the machine's load.)
+// Native only: std::time::Instant is fine here (it is banned for wasm code).
+#![allow(clippy::disallowed_methods)]
 
 use std::hint::black_box;
 use std::time::Instant;

@@ -16,8 +16,7 @@ use serde_json::value::RawValue;
 
 use crate::limits::MAX_FRAME_BYTES;
 use crate::protocol::{
-    ChartPoint, EdgeStats, MeshEdge, MeshNode, Message, MessageKind, MetaEntry, Payload,
-    Severity, Status,
+    ChartPoint, EdgeStats, MeshEdge, MeshNode, Message, MessageKind, MetaEntry, Payload, Severity, Status,
 };
 use crate::time::parse_rfc3339_millis;
 
@@ -99,9 +98,7 @@ pub fn decode_frame(text: &str) -> DecodedFrame {
                 out.push(envelope.into_message());
             }
         }),
-        Some(b'{') => {
-            serde_json::from_str::<WireEnvelope>(text).map(|e| out.push(e.into_message()))
-        }
+        Some(b'{') => serde_json::from_str::<WireEnvelope>(text).map(|e| out.push(e.into_message())),
         _ => {
             let kind = match serde_json::from_str::<IgnoredAny>(text) {
                 Ok(_) => DecodeErrorKind::NotAMessage,
@@ -174,14 +171,8 @@ fn classify(element: &str, error: &serde_json::Error) -> DecodeError {
             kind: DecodeErrorKind::UnknownType,
             detail: format!("unknown type {:?}", truncate(&probe.data.kind, 64)),
         },
-        Ok(probe) => DecodeError {
-            kind: DecodeErrorKind::BadFields,
-            detail: format!("{}: {error}", probe.data.kind),
-        },
-        Err(_) => DecodeError {
-            kind: DecodeErrorKind::NotAMessage,
-            detail: format!("not a message: {error}"),
-        },
+        Ok(probe) => DecodeError { kind: DecodeErrorKind::BadFields, detail: format!("{}: {error}", probe.data.kind) },
+        Err(_) => DecodeError { kind: DecodeErrorKind::NotAMessage, detail: format!("not a message: {error}") },
     }
 }
 

@@ -25,12 +25,26 @@ struct WireMessage<'a>(&'a Message);
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 enum WireData<'a> {
-    NodeUpsert { node: WireNode<'a> },
-    NodeStatus { id: &'a str, status: &'a str },
-    NodeDelete { id: &'a str },
-    EdgeUpsert { edge: WireEdge<'a> },
-    EdgeStats { id: &'a str, stats: WireStats<'a> },
-    EdgeDelete { id: &'a str },
+    NodeUpsert {
+        node: WireNode<'a>,
+    },
+    NodeStatus {
+        id: &'a str,
+        status: &'a str,
+    },
+    NodeDelete {
+        id: &'a str,
+    },
+    EdgeUpsert {
+        edge: WireEdge<'a>,
+    },
+    EdgeStats {
+        id: &'a str,
+        stats: WireStats<'a>,
+    },
+    EdgeDelete {
+        id: &'a str,
+    },
     Event {
         message: &'a str,
         severity: &'a str,
@@ -42,8 +56,14 @@ enum WireData<'a> {
         node_id: &'a str,
         text: &'a str,
     },
-    ChartPoint { series: &'a str, value: WirePoint },
-    Snapshot { nodes: Vec<WireNode<'a>>, edges: Vec<WireEdge<'a>> },
+    ChartPoint {
+        series: &'a str,
+        value: WirePoint,
+    },
+    Snapshot {
+        nodes: Vec<WireNode<'a>>,
+        edges: Vec<WireEdge<'a>>,
+    },
 }
 
 #[derive(Serialize)]
@@ -79,11 +99,9 @@ fn wire_data(payload: &Payload) -> WireData<'_> {
         Payload::EdgeUpsert(edge) => WireData::EdgeUpsert { edge: WireEdge(edge) },
         Payload::EdgeStats { id, stats } => WireData::EdgeStats { id, stats: WireStats(stats) },
         Payload::EdgeDelete { id } => WireData::EdgeDelete { id },
-        Payload::Event { message, severity, node_id } => WireData::Event {
-            message,
-            severity: severity.as_wire(),
-            node_id: node_id.as_deref(),
-        },
+        Payload::Event { message, severity, node_id } => {
+            WireData::Event { message, severity: severity.as_wire(), node_id: node_id.as_deref() }
+        }
         Payload::LogChunk { node_id, text } => WireData::LogChunk { node_id, text },
         Payload::ChartPoint { series, point } => {
             WireData::ChartPoint { series, value: WirePoint { t: point.t_millis, y: point.y } }

@@ -19,8 +19,7 @@ pub mod view;
 pub use decode::{decode_frame, DecodeError, DecodeErrorKind, DecodedFrame};
 pub use diff::{Counters, Diff, Event, LogDelta, SeriesDelta};
 pub use protocol::{
-    ChartPoint, EdgeStats, MeshEdge, MeshNode, Message, MessageKind, MetaEntry, Payload, Severity,
-    Status,
+    ChartPoint, EdgeStats, MeshEdge, MeshNode, Message, MessageKind, MetaEntry, Payload, Severity, Status,
 };
 pub use reducer::Reducer;
 pub use view::View;

@@ -32,20 +32,13 @@ pub enum Payload {
     /// Remove the edge.
     EdgeDelete { id: String },
     /// Append an event stamped with the envelope time.
-    Event {
-        message: String,
-        severity: Severity,
-        node_id: Option<String>,
-    },
+    Event { message: String, severity: Severity, node_id: Option<String> },
     /// Append text (possibly several or partial lines) to a node's log.
     LogChunk { node_id: String, text: String },
     /// Append a point to a named chart series.
     ChartPoint { series: String, point: ChartPoint },
     /// Replace the whole graph at once.
-    Snapshot {
-        nodes: Vec<MeshNode>,
-        edges: Vec<MeshEdge>,
-    },
+    Snapshot { nodes: Vec<MeshNode>, edges: Vec<MeshEdge> },
 }
 
 /// A node of the mesh.

@@ -59,13 +59,7 @@ impl<T: Clone> TrackedRing<T> {
     /// A new ring; its first delta says `reset` so that a receiver holding a
     /// ring of the same name from before starts afresh.
     pub fn new(capacity: usize) -> Self {
-        TrackedRing {
-            items: VecDeque::new(),
-            capacity,
-            pushed_total: 0,
-            handed_out_total: 0,
-            reset_pending: true,
-        }
+        TrackedRing { items: VecDeque::new(), capacity, pushed_total: 0, handed_out_total: 0, reset_pending: true }
     }
 
     /// Appends an item; returns true when the oldest one was evicted.

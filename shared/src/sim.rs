@@ -207,8 +207,7 @@ impl Simulator {
     }
 
     fn edge_stats(&mut self) -> Payload {
-        let Some(index) = (!self.edges.is_empty()).then(|| self.rng.below(self.edges.len() as u64) as usize)
-        else {
+        let Some(index) = (!self.edges.is_empty()).then(|| self.rng.below(self.edges.len() as u64) as usize) else {
             return self.event();
         };
         let stats = random_stats(&mut self.rng);
@@ -234,11 +233,16 @@ impl Simulator {
 
     fn log_chunk(&mut self, now_millis: i64) -> Payload {
         // Logs concentrate on a few nodes, as real log volume does.
-        let index = if self.rng.below(4) == 0 { self.pick_node() } else { self.rng.below(8.min(self.nodes.len() as u64)) as usize };
+        let index = if self.rng.below(4) == 0 {
+            self.pick_node()
+        } else {
+            self.rng.below(8.min(self.nodes.len() as u64)) as usize
+        };
         let lines = 1 + self.rng.below(3);
         let mut text = String::new();
         for _ in 0..lines {
-            let level = ["INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR"][self.rng.below(6) as usize % 6];
+            let levels = ["INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR"];
+            let level = levels.get(self.rng.below(6) as usize).copied().unwrap_or("INFO");
             let request = self.rng.next_u64() % 1_000_000;
             let millis = self.rng.below(400);
             text.push_str(&format!(

@@ -77,10 +77,7 @@ pub fn parse_rfc3339_millis(text: &str) -> Option<i64> {
 
 /// Formats epoch milliseconds as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC).
 pub fn format_rfc3339_millis(epoch_millis: i64) -> String {
-    let (days, millis_of_day) = (
-        epoch_millis.div_euclid(86_400_000),
-        epoch_millis.rem_euclid(86_400_000),
-    );
+    let (days, millis_of_day) = (epoch_millis.div_euclid(86_400_000), epoch_millis.rem_euclid(86_400_000));
     let (year, month, day) = civil_from_days(days);
     let seconds_of_day = millis_of_day / 1000;
     format!(
@@ -95,12 +92,7 @@ pub fn format_rfc3339_millis(epoch_millis: i64) -> String {
 /// `HH:MM:SS` of epoch milliseconds in UTC, for compact labels.
 pub fn format_clock_utc(epoch_millis: i64) -> String {
     let seconds_of_day = epoch_millis.rem_euclid(86_400_000) / 1000;
-    format!(
-        "{:02}:{:02}:{:02}",
-        seconds_of_day / 3600,
-        seconds_of_day / 60 % 60,
-        seconds_of_day % 60
-    )
+    format!("{:02}:{:02}:{:02}", seconds_of_day / 3600, seconds_of_day / 60 % 60, seconds_of_day % 60)
 }
 
 fn digits(b: &[u8], start: usize, len: usize) -> Option<i64> {
@@ -144,8 +136,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;

@@ -2,9 +2,7 @@
 //! reducer and asserts every buffer stays within its bound throughout, and
 //! that diffs stay bounded no matter how much arrived between them.
 
-use shared::limits::{
-    MAX_CHART_SERIES, MAX_EVENTS, MAX_LOG_LINES_PER_NODE, MAX_LOG_STREAMS, MAX_POINTS_PER_SERIES,
-};
+use shared::limits::{MAX_CHART_SERIES, MAX_EVENTS, MAX_LOG_LINES_PER_NODE, MAX_LOG_STREAMS, MAX_POINTS_PER_SERIES};
 use shared::protocol::{ChartPoint, Message, Payload, Severity};
 use shared::sim::{Mix, SimConfig, Simulator};
 use shared::Reducer;
@@ -83,7 +81,8 @@ fn coalescing_sends_each_id_once() {
         reducer.apply(sim.next_message(i), i);
     }
     let diff = reducer.take_diff();
-    let mut node_ids: Vec<&str> = diff.node_upserts.iter().map(|n| n.id.as_str()).chain(diff.node_removals.iter().map(String::as_str)).collect();
+    let mut node_ids: Vec<&str> =
+        diff.node_upserts.iter().map(|n| n.id.as_str()).chain(diff.node_removals.iter().map(String::as_str)).collect();
     let total = node_ids.len();
     node_ids.sort_unstable();
     node_ids.dedup();

@@ -65,7 +65,8 @@ fn hostile_input_never_panics() {
     let deep_object = r#"{"a":"#.repeat(100_000) + "1" + &"}".repeat(100_000);
     check(&deep_object, &[], &[NotAMessage]);
     // Deep nesting inside an ignored field of an otherwise good message.
-    let deep_extra = format!(r#"{{"x":{}1{},"data":{{"type":"node-delete","id":"a"}}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+    let deep_extra =
+        format!(r#"{{"x":{}1{},"data":{{"type":"node-delete","id":"a"}}}}"#, "[".repeat(100_000), "]".repeat(100_000));
     let decoded = decode_frame(&deep_extra);
     assert!(decoded.messages.len() + decoded.errors.len() == 1);
     let deep_meta = format!(
@@ -77,7 +78,8 @@ fn hostile_input_never_panics() {
     assert!(decoded.messages.len() + decoded.errors.len() == 1);
     check("\u{0}\u{1}\u{ffff}", &[], &[InvalidJson]);
     check(r#"{"data":{"type":"node-delete","id":"\ud800"}}"#, &[], &[InvalidJson]);
-    let huge = format!(r#"{{"data":{{"type":"log-chunk","nodeId":"a","text":"{}"}}}}"#, "é".repeat(MAX_FRAME_BYTES / 4));
+    let huge =
+        format!(r#"{{"data":{{"type":"log-chunk","nodeId":"a","text":"{}"}}}}"#, "é".repeat(MAX_FRAME_BYTES / 4));
     check(&huge, &["log-chunk"], &[]);
     for id in ["__proto__", "constructor", "", "hasOwnProperty", "<script>"] {
         let frame = format!(r#"{{"data":{{"type":"node-delete","id":"{id}"}}}}"#);
@@ -147,25 +149,31 @@ fn number() -> impl Strategy<Value = f64> {
 }
 
 fn message() -> impl Strategy<Value = Message> {
-    let node = (text(), text(), text(), text(), prop::collection::btree_map("[a-z]{1,4}", 0u32..9, 0..3)).prop_map(
-        |(id, kind, label, status, meta)| MeshNode {
+    let node = (text(), text(), text(), text(), prop::collection::btree_map("[a-z]{1,4}", 0u32..9, 0..3))
+        .prop_map(|(id, kind, label, status, meta)| MeshNode {
             id,
             kind,
             label,
             status: Status::from_wire(&status),
             meta: meta.into_iter().map(|(key, n)| MetaEntry { key, json: n.to_string() }).collect(),
-        },
-    ).boxed();
-    let stats = (prop::option::of(number()), prop::option::of(number()), prop::collection::btree_map("[a-z]{6}", number(), 0..2))
+        })
+        .boxed();
+    let stats = (
+        prop::option::of(number()),
+        prop::option::of(number()),
+        prop::collection::btree_map("[a-z]{6}", number(), 0..2),
+    )
         .prop_map(|(throughput, error_rate, other)| EdgeStats {
             throughput,
             latency_millis: None,
             error_rate,
             bytes: None,
             other: other.into_iter().collect(),
-        }).boxed();
+        })
+        .boxed();
     let edge = (text(), text(), text(), prop::option::of(text()), prop::option::of(stats.clone()))
-        .prop_map(|(id, source, target, kind, stats)| MeshEdge { id, source, target, kind, stats }).boxed();
+        .prop_map(|(id, source, target, kind, stats)| MeshEdge { id, source, target, kind, stats })
+        .boxed();
     let payload = prop_oneof![
         node.clone().prop_map(Payload::NodeUpsert),
         (text(), text()).prop_map(|(id, s)| Payload::NodeStatus { id, status: Status::from_wire(&s) }),
@@ -176,7 +184,8 @@ fn message() -> impl Strategy<Value = Message> {
         (text(), prop::sample::select(Severity::ALL.to_vec()), prop::option::of(text()))
             .prop_map(|(message, severity, node_id)| Payload::Event { message, severity, node_id }),
         (text(), text()).prop_map(|(node_id, text)| Payload::LogChunk { node_id, text }),
-        (text(), number(), number()).prop_map(|(series, t_millis, y)| Payload::ChartPoint { series, point: ChartPoint { t_millis, y } }),
+        (text(), number(), number())
+            .prop_map(|(series, t_millis, y)| Payload::ChartPoint { series, point: ChartPoint { t_millis, y } }),
         (prop::collection::vec(node, 0..3), prop::collection::vec(edge, 0..3))
             .prop_map(|(nodes, edges)| Payload::Snapshot { nodes, edges }),
     ];

@@ -84,12 +84,12 @@ fn nodes() {
     check(&[A, B], "nodes: a(svc:ok) b(pg:idle)");
     check(&[A, r#"{"data":{"type":"node-status","id":"a","status":"error"}}"#], "nodes: a(svc:error)");
     check(&[A, r#"{"data":{"type":"node-status","id":"a","status":"melting"}}"#], "nodes: a(svc:melting)");
-    check(
-        &[r#"{"data":{"type":"node-status","id":"ghost","status":"error"}}"#],
-        "counters: orphan_status=1",
-    );
+    check(&[r#"{"data":{"type":"node-status","id":"ghost","status":"error"}}"#], "counters: orphan_status=1");
     check(&[A, r#"{"data":{"type":"node-delete","id":"a"}}"#], "");
-    check(&[A, r#"{"data":{"type":"node-upsert","node":{"id":"a","kind":"redis","label":"A2","status":"stopped"}}}"#], "nodes: a(redis:stopped)");
+    check(
+        &[A, r#"{"data":{"type":"node-upsert","node":{"id":"a","kind":"redis","label":"A2","status":"stopped"}}}"#],
+        "nodes: a(redis:stopped)",
+    );
 }
 
 #[test]
@@ -102,16 +102,32 @@ fn edges_and_cascade() {
     check(&[AB, r#"{"data":{"type":"edge-delete","id":"ab"}}"#], "");
     // Deleting either endpoint removes the edge and that node's log.
     check(
-        &[A, B, AB, r#"{"data":{"type":"log-chunk","nodeId":"b","text":"x\n"}}"#, r#"{"data":{"type":"node-delete","id":"b"}}"#],
+        &[
+            A,
+            B,
+            AB,
+            r#"{"data":{"type":"log-chunk","nodeId":"b","text":"x\n"}}"#,
+            r#"{"data":{"type":"node-delete","id":"b"}}"#,
+        ],
         "nodes: a(svc:ok)",
     );
     // An edge re-pointed to other endpoints no longer dies with the old one.
     check(
-        &[AB, r#"{"data":{"type":"edge-upsert","edge":{"id":"ab","source":"c","target":"d"}}}"#, r#"{"data":{"type":"node-delete","id":"a"}}"#],
+        &[
+            AB,
+            r#"{"data":{"type":"edge-upsert","edge":{"id":"ab","source":"c","target":"d"}}}"#,
+            r#"{"data":{"type":"node-delete","id":"a"}}"#,
+        ],
         "edges: ab:c->d",
     );
     // A self-loop is removed once.
-    check(&[r#"{"data":{"type":"edge-upsert","edge":{"id":"aa","source":"a","target":"a"}}}"#, r#"{"data":{"type":"node-delete","id":"a"}}"#], "");
+    check(
+        &[
+            r#"{"data":{"type":"edge-upsert","edge":{"id":"aa","source":"a","target":"a"}}}"#,
+            r#"{"data":{"type":"node-delete","id":"a"}}"#,
+        ],
+        "",
+    );
 }
 
 #[test]

@@ -11,7 +11,7 @@ mod agent;
 #[cfg(target_arch = "wasm32")]
 mod link;
 #[cfg(target_arch = "wasm32")]
-mod socket;
+pub mod socket;
 
 #[cfg(target_arch = "wasm32")]
 pub use agent::MeshWorker;

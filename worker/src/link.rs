@@ -265,7 +265,8 @@ impl Link {
             link = this.borrow_mut();
         }
         let counters = link.reducer.counters();
-        let totals = Totals { messages: counters.messages(), bytes: counters.bytes, reduce_millis: link.reduce_millis_total };
+        let totals =
+            Totals { messages: counters.messages(), bytes: counters.bytes, reduce_millis: link.reduce_millis_total };
         let window_closed = link.meter.sample(now, totals);
         let diff = (!link.paused && link.visible && link.reducer.has_changes()).then(|| link.reducer.take_diff());
         let status_due = link.status_due || window_closed || now - link.last_status_millis >= STATUS_INTERVAL_MILLIS;

@@ -159,7 +159,8 @@ impl LinkPolicy {
     /// [min, capped backoff], the jitter applied after the cap.
     pub fn delay_millis(&self, attempt: u32, unit_random: f64) -> f64 {
         let exponent = attempt.saturating_sub(1).min(64) as i32;
-        let capped = (self.config.base_delay_millis * self.config.factor.powi(exponent)).min(self.config.max_delay_millis);
+        let capped =
+            (self.config.base_delay_millis * self.config.factor.powi(exponent)).min(self.config.max_delay_millis);
         let jittered = capped * unit_random.clamp(0.0, 1.0);
         jittered.max(self.config.min_delay_millis)
     }

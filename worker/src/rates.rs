@@ -66,9 +66,6 @@ mod tests {
         assert!(!meter.sample(0.0, totals(0, 0, 0.0)));
         assert!(!meter.sample(500.0, totals(100, 1000, 1.0)));
         assert!(meter.sample(2000.0, totals(400, 8000, 10.0)));
-        assert_eq!(
-            meter.rates(),
-            Rates { messages_per_sec: 200.0, bytes_per_sec: 4000.0, reduce_millis_per_sec: 5.0 }
-        );
+        assert_eq!(meter.rates(), Rates { messages_per_sec: 200.0, bytes_per_sec: 4000.0, reduce_millis_per_sec: 5.0 });
     }
 }

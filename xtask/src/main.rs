@@ -4,6 +4,8 @@
 //!          tests, release build, end-to-end suite
 //!   bench  benchmarks (native reducer; see BENCHMARKS.md)
 //!   setup  install the pinned toolchain pieces only
+// Native only: std::time::Instant is fine here (it is banned for wasm code).
+#![allow(clippy::disallowed_methods)]
 
 mod run;
 mod steps;

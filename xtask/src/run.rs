@@ -10,7 +10,8 @@ pub struct Failure(pub String);
 /// Runs a command to completion, inheriting output; fails on non-zero exit.
 pub fn run(what: &str, command: &mut Command) -> Result<(), Failure> {
     let start = Instant::now();
-    let status = command.status().map_err(|e| Failure(format!("{what}: cannot start {:?}: {e}", command.get_program())))?;
+    let status =
+        command.status().map_err(|e| Failure(format!("{what}: cannot start {:?}: {e}", command.get_program())))?;
     if status.success() {
         println!("  ({what}: {:.1} s)", start.elapsed().as_secs_f64());
         Ok(())

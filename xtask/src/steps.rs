@@ -50,8 +50,19 @@ pub fn test(root: &Path) -> Result<(), Failure> {
     run(
         "clippy (wasm32)",
         &mut cargo(&[
-            "clippy", "-p", "shared", "-p", "worker", "-p", "app", "--target", "wasm32-unknown-unknown", "--all-targets", "--",
-            "-D", "warnings",
+            "clippy",
+            "-p",
+            "shared",
+            "-p",
+            "worker",
+            "-p",
+            "app",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
         ]),
     )?;
     run("native tests", &mut cargo(&["test", "--workspace", "--exclude", "xtask"]))?;
@@ -101,7 +112,8 @@ impl Feed {
             let _ = BufReader::new(stdout).read_line(&mut first_line);
         }
         // "feed: stream on ws://127.0.0.1:PORT/ws?project=<id>"
-        let addr = first_line.split("ws://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or_default().to_owned();
+        let addr =
+            first_line.split("ws://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or_default().to_owned();
         if addr.is_empty() {
             let _ = child.kill();
             return Err(Failure(format!("the feed did not say where it listens: {first_line:?}")));

@@ -25,7 +25,9 @@ pub fn tools_dir(root: &Path) -> PathBuf {
 /// PATH with the pinned tools first.
 pub fn tool_path(root: &Path) -> String {
     let mut parts = vec![tools_dir(root).join("node_modules").join(".bin")];
-    if let Some(home) = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| home_dir().map(|h| h.join(".cargo"))) {
+    if let Some(home) =
+        std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| home_dir().map(|h| h.join(".cargo")))
+    {
         parts.push(home.join("bin"));
     }
     let current = std::env::var_os("PATH").unwrap_or_default();
@@ -79,7 +81,8 @@ pub fn locked_wasm_bindgen_version(root: &Path) -> Result<String, Failure> {
 
 fn ensure_wasm_bindgen(root: &Path) -> Result<(), Failure> {
     let wanted = locked_wasm_bindgen_version(root)?;
-    let version = output(Command::new("wasm-bindgen").arg("--version").env("PATH", tool_path(root))).unwrap_or_default();
+    let version =
+        output(Command::new("wasm-bindgen").arg("--version").env("PATH", tool_path(root))).unwrap_or_default();
     let runner = output(Command::new("wasm-bindgen-test-runner").arg("--version").env("PATH", tool_path(root)));
     if version.split_whitespace().nth(1) == Some(wanted.as_str()) && runner.is_ok() {
         return Ok(());
@@ -95,7 +98,7 @@ fn ensure_wasm_bindgen(root: &Path) -> Result<(), Failure> {
 fn ensure_wasm_opt(root: &Path) -> Result<(), Failure> {
     let dir = tools_dir(root);
     let wasm_opt = dir.join("node_modules").join(".bin").join("wasm-opt");
-    let version = output(&mut Command::new(&wasm_opt).arg("--version")).unwrap_or_default();
+    let version = output(Command::new(&wasm_opt).arg("--version")).unwrap_or_default();
     if version.contains(WASM_OPT_VERSION) {
         return Ok(());
     }
@@ -119,6 +122,8 @@ pub fn ensure_chromium() -> Result<(), Failure> {
     run("apt-get update", Command::new("apt-get").arg("update").arg("-qq"))?;
     run(
         "install chromium",
-        Command::new("apt-get").args(["install", "-y", "-qq", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"),
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
     )
 }

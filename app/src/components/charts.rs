@@ -70,7 +70,7 @@ fn ChartCard(series: String) -> View {
 }
 
 #[cfg(target_arch = "wasm32")]
-mod draw {
+pub mod draw {
     //! Canvas glue: visibility tracking and the plotters drawing.
 
     use std::collections::VecDeque;

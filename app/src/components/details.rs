@@ -30,7 +30,8 @@ pub struct NodeDetails {
 /// Everything the panel shows for `node_id` (one scan over the edges).
 pub fn node_details(view: &MeshView, node_id: &str) -> NodeDetails {
     let node = view.nodes.get(node_id);
-    let incident: Vec<_> = view.edges.values().filter(|edge| edge.source == node_id || edge.target == node_id).collect();
+    let incident: Vec<_> =
+        view.edges.values().filter(|edge| edge.source == node_id || edge.target == node_id).collect();
     NodeDetails {
         id: node_id.to_owned(),
         label: node.map_or_else(|| node_id.to_owned(), |n| n.label.clone()),
@@ -78,13 +79,13 @@ pub fn DetailsPanel() -> View {
 }
 
 fn details_view(details: NodeDetails) -> View {
-    let NodeDetails { id, label, kind, status, status_class, meta, edges, n_edges, n_log_lines, series, missing } = details;
+    let NodeDetails { id, label, kind, status, status_class, meta, edges, n_edges, n_log_lines, series, missing } =
+        details;
     let dot_class = format!("dot {status_class}");
     let status_class = format!("status-text {status_class}");
     let status_text = if missing { "deleted".to_owned() } else { status };
-    let meta_rows = View::from(
-        meta.into_iter().map(|(key, value)| view! { dt { (key) } dd { (value) } }).collect::<Vec<View>>(),
-    );
+    let meta_rows =
+        View::from(meta.into_iter().map(|(key, value)| view! { dt { (key) } dd { (value) } }).collect::<Vec<View>>());
     let edge_items = View::from(
         edges
             .into_iter()
@@ -94,7 +95,8 @@ fn details_view(details: NodeDetails) -> View {
             })
             .collect::<Vec<View>>(),
     );
-    let more = if n_edges > MAX_DETAIL_EDGES { format!("and {} more", n_edges - MAX_DETAIL_EDGES) } else { String::new() };
+    let more =
+        if n_edges > MAX_DETAIL_EDGES { format!("and {} more", n_edges - MAX_DETAIL_EDGES) } else { String::new() };
     let series_text = if series.is_empty() { "none".to_owned() } else { series.join(", ") };
     view! {
         h3(class="detail-title") { i(class=dot_class) " " (label) }
@@ -131,7 +133,10 @@ mod tests {
             },
         );
         for (id, source, target) in [("a", "n1", "n2"), ("b", "n3", "n1"), ("c", "n2", "n3")] {
-            view.edges.insert(id.into(), MeshEdge { id: id.into(), source: source.into(), target: target.into(), kind: None, stats: None });
+            view.edges.insert(
+                id.into(),
+                MeshEdge { id: id.into(), source: source.into(), target: target.into(), kind: None, stats: None },
+            );
         }
         view.series.insert("cpu:n1".into(), Default::default());
         view.series.insert("cpu:n11".into(), Default::default());

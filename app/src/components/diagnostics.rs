@@ -45,7 +45,11 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats) -> 
         figure("Evicted log lines", compact(counters.evicted_log_lines as f64), false),
         figure("Evicted points", compact(counters.evicted_points as f64), false),
         figure("Lines cut", compact(counters.log_lines_cut as f64), false),
-        figure("Dropped (bounds)", compact((counters.dropped_series_points + counters.dropped_log_chunks) as f64), false),
+        figure(
+            "Dropped (bounds)",
+            compact((counters.dropped_series_points + counters.dropped_log_chunks) as f64),
+            false,
+        ),
         figure("Reconnects", compact(status.reconnects as f64), false),
         figure("Quiet periods", compact(status.quiet_periods as f64), false),
         figure("Queued to send", compact(f64::from(status.queued_outgoing)), status.queued_outgoing > 0),

@@ -130,10 +130,18 @@ mod tests {
             source: "api".into(),
             target: "pg".into(),
             kind: Some("tcp".into()),
-            stats: Some(EdgeStats { throughput: Some(1530.0), latency_millis: Some(4.25), error_rate: Some(0.07), ..EdgeStats::default() }),
+            stats: Some(EdgeStats {
+                throughput: Some(1530.0),
+                latency_millis: Some(4.25),
+                error_rate: Some(0.07),
+                ..EdgeStats::default()
+            }),
         };
         let row = edge_row(&edge);
-        assert_eq!((row.route.as_str(), row.throughput.as_str(), row.latency.as_str(), row.errors.as_str()), ("api → pg", "1.5k /s", "4.2 ms", "7.0 %"));
+        assert_eq!(
+            (row.route.as_str(), row.throughput.as_str(), row.latency.as_str(), row.errors.as_str()),
+            ("api → pg", "1.5k /s", "4.2 ms", "7.0 %")
+        );
         assert!(row.errors_bad);
         let bare = edge_row(&MeshEdge { stats: None, ..edge.clone() });
         assert_eq!(bare.throughput, "–");

@@ -17,7 +17,11 @@ pub fn Header() -> View {
     let reason = move || status.with(|s| s.reason.clone());
     let (pause_state, retry_state, jump_state) = (state.clone(), state.clone(), state.clone());
     let handle_pause = move |_| {
-        if paused.get() { pause_state.resume() } else { pause_state.pause() }
+        if paused.get() {
+            pause_state.resume()
+        } else {
+            pause_state.pause()
+        }
     };
     let handle_retry = move |_| retry_state.retry_now();
     let handle_jump = move |_| jump_state.resume();

@@ -44,7 +44,9 @@ pub fn LogsPanel() -> View {
         log_version.track();
         let range = window.get_clone();
         selected.with(|id| {
-            id.as_ref().and_then(|id| view_cell.borrow().logs.get(id).map(|log| log_rows(log, range))).unwrap_or_default()
+            id.as_ref()
+                .and_then(|id| view_cell.borrow().logs.get(id).map(|log| log_rows(log, range)))
+                .unwrap_or_default()
         })
     });
     let view_cell = state.view.clone();

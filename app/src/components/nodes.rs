@@ -30,7 +30,10 @@ pub struct NodeQuery {
 
 impl NodeQuery {
     fn is_natural(&self) -> bool {
-        self.text.is_empty() && self.status.is_empty() && self.kind.is_empty() && matches!(self.sort, None | Some(NodeSort::Id))
+        self.text.is_empty()
+            && self.status.is_empty()
+            && self.kind.is_empty()
+            && matches!(self.sort, None | Some(NodeSort::Id))
     }
 
     fn matches(&self, node: &MeshNode) -> bool {
@@ -50,7 +53,9 @@ pub fn query_nodes(view: &MeshView, query: &NodeQuery) -> Option<Vec<String>> {
     match query.sort {
         Some(NodeSort::Label) => nodes.sort_by(|a, b| a.label.cmp(&b.label)),
         Some(NodeSort::Kind) => nodes.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.id.cmp(&b.id))),
-        Some(NodeSort::Status) => nodes.sort_by(|a, b| a.status.as_wire().cmp(b.status.as_wire()).then_with(|| a.id.cmp(&b.id))),
+        Some(NodeSort::Status) => {
+            nodes.sort_by(|a, b| a.status.as_wire().cmp(b.status.as_wire()).then_with(|| a.id.cmp(&b.id)))
+        }
         Some(NodeSort::Id) | None => {}
     }
     Some(nodes.into_iter().map(|node| node.id.clone()).collect())
@@ -67,7 +72,12 @@ pub struct NodeRow {
 }
 
 /// The rows of a window, from the natural order or a query's order.
-pub fn node_rows(view: &MeshView, order: Option<&[String]>, window: Range<usize>, selected: Option<&str>) -> Vec<NodeRow> {
+pub fn node_rows(
+    view: &MeshView,
+    order: Option<&[String]>,
+    window: Range<usize>,
+    selected: Option<&str>,
+) -> Vec<NodeRow> {
     let row = |node: &MeshNode| NodeRow {
         id: node.id.clone(),
         label: node.label.clone(),
@@ -102,7 +112,12 @@ pub fn NodesPanel() -> View {
             "status" => NodeSort::Status,
             _ => NodeSort::Id,
         };
-        query.set(NodeQuery { text: text.get_clone(), status: status_filter.get_clone(), kind: String::new(), sort: Some(sort) });
+        query.set(NodeQuery {
+            text: text.get_clone(),
+            status: status_filter.get_clone(),
+            kind: String::new(),
+            sort: Some(sort),
+        });
     });
     let view_cell = state.view.clone();
     let order = create_memo(move || {
@@ -126,7 +141,11 @@ pub fn NodesPanel() -> View {
     let count_text = move || {
         let shown = total.get();
         let all = view_cell.borrow().nodes.len();
-        if shown == all { format!("{all}") } else { format!("{shown} of {all}") }
+        if shown == all {
+            format!("{all}")
+        } else {
+            format!("{shown} of {all}")
+        }
     };
     let app = state.clone();
     view! {
@@ -188,7 +207,13 @@ mod tests {
         for (id, kind, status) in nodes {
             view.nodes.insert(
                 (*id).into(),
-                MeshNode { id: (*id).into(), kind: (*kind).into(), label: id.to_uppercase(), status: Status::from_wire(status), meta: vec![] },
+                MeshNode {
+                    id: (*id).into(),
+                    kind: (*kind).into(),
+                    label: id.to_uppercase(),
+                    status: Status::from_wire(status),
+                    meta: vec![],
+                },
             );
         }
         view
@@ -210,6 +235,9 @@ mod tests {
         assert_eq!(ids(&view, by_kind, 0..10), ["c", "a", "b"]);
         let text = NodeQuery { text: "B".into(), ..NodeQuery::default() };
         assert_eq!(ids(&view, text, 0..10), ["b"]);
-        assert_eq!(ids(&view, NodeQuery { sort: Some(NodeSort::Status), ..NodeQuery::default() }, 5..9), Vec::<String>::new());
+        assert_eq!(
+            ids(&view, NodeQuery { sort: Some(NodeSort::Status), ..NodeQuery::default() }, 5..9),
+            Vec::<String>::new()
+        );
     }
 }

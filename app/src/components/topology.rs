@@ -109,7 +109,9 @@ mod canvas {
             });
         }
         on_mount(move || {
-            let Some(canvas) = canvas_ref.try_get().and_then(|n| n.dyn_into::<HtmlCanvasElement>().ok()) else { return };
+            let Some(canvas) = canvas_ref.try_get().and_then(|n| n.dyn_into::<HtmlCanvasElement>().ok()) else {
+                return;
+            };
             listen_pointer(&canvas, state, scene, redraw);
         });
     }
@@ -130,7 +132,8 @@ mod canvas {
                 let callback = Closure::once_into_js(move || schedule(&retry_state, &retry_scene, canvas_ref));
                 if let Some(window) = web_sys::window() {
                     let wait = (MIN_REDRAW_GAP_LARGE_MILLIS - since).max(16.0) as i32;
-                    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), wait);
+                    let _ =
+                        window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), wait);
                 }
                 return;
             }
@@ -162,7 +165,8 @@ mod canvas {
 
     fn draw(canvas: &HtmlCanvasElement, view: &MeshView, scene: &mut Scene, selected: Option<&str>) {
         let ratio = fit_backing_store(canvas);
-        let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        let Some(ctx) =
+            canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
         else {
             return;
         };
@@ -179,19 +183,27 @@ mod canvas {
         let visible = |(x, y): (f64, f64)| x > -20.0 && y > -20.0 && x < width + 20.0 && y < height + 20.0;
 
         // Edges: 3 widths × 2 colours, one path each.
-        let buckets: [(f64, bool); 6] = [(0.6, false), (1.2, false), (2.2, false), (0.6, true), (1.2, true), (2.2, true)];
+        let buckets: [(f64, bool); 6] =
+            [(0.6, false), (1.2, false), (2.2, false), (0.6, true), (1.2, true), (2.2, true)];
         for (bucket_width, bad) in buckets {
             ctx.begin_path();
             let mut any = false;
             for edge in view.edges.values() {
                 let stats = edge.stats.as_ref();
                 let throughput = stats.and_then(|s| s.throughput).unwrap_or(0.0);
-                let width_class = if throughput >= 1000.0 { 2.2 } else if throughput >= 200.0 { 1.2 } else { 0.6 };
+                let width_class = if throughput >= 1000.0 {
+                    2.2
+                } else if throughput >= 200.0 {
+                    1.2
+                } else {
+                    0.6
+                };
                 let is_bad = stats.and_then(|s| s.error_rate).is_some_and(|r| r >= BAD_ERROR_RATE);
                 if width_class != bucket_width || is_bad != bad {
                     continue;
                 }
-                let (Some(a), Some(b)) = (scene.layout.position(&edge.source), scene.layout.position(&edge.target)) else {
+                let (Some(a), Some(b)) = (scene.layout.position(&edge.source), scene.layout.position(&edge.target))
+                else {
                     continue;
                 };
                 let (a, b) = (to_screen(a), to_screen(b));
@@ -266,10 +278,8 @@ mod canvas {
         let (span_x, span_y) = ((x1 - x0).max(SLOT_SPACING), (y1 - y0).max(SLOT_SPACING));
         let scale = ((width - 2.0 * margin) / span_x).min((height - 2.0 * margin) / span_y).clamp(0.02, 2.0);
         scene.scale = scale;
-        scene.offset = (
-            (width - (x1 - x0) * scale) / 2.0 - x0 * scale,
-            (height - (y1 - y0) * scale) / 2.0 - y0 * scale,
-        );
+        scene.offset =
+            ((width - (x1 - x0) * scale) / 2.0 - x0 * scale, (height - (y1 - y0) * scale) / 2.0 - y0 * scale);
         scene.fitted = true;
     }
 

@@ -1,0 +1,268 @@
+//! End-to-end: the release build in headless Chromium against a feed on
+//! 127.0.0.1, asserting on what the page shows. Run by `cargo xtask test`
+//! (which builds dist/ first); one browser at a time.
+// Native only: std::time::Instant is fine here (it is banned for wasm code).
+#![allow(clippy::disallowed_methods)]
+
+mod support;
+
+use std::time::Duration;
+
+use feed::{Frame, SimSettings};
+use shared::encode::{encode_batch, encode_message};
+use shared::protocol::{MeshNode, Message, Payload, Severity, Status};
+use shared::sim::{Mix, SimConfig, Simulator};
+use support::{
+    check, eval, figure, free_port, replay_feed, screenshot, simulated_feed, text_frame, text_of, wait_for, Browser,
+};
+
+const BADGE: &str = "[data-testid=badge]";
+
+/// A deterministic stream without churn: a snapshot, then events, logs,
+/// status flaps and chart points, in batches of 50.
+fn stream(n_nodes: usize, n_messages: usize) -> (Message, Vec<Frame>) {
+    let mut sim = Simulator::new(SimConfig { n_nodes, seed: 11, mix: Mix::EventsAndLogs });
+    let snapshot = sim.snapshot(1_795_719_600_000);
+    let mut frames = vec![text_frame(encode_message(&snapshot))];
+    let messages: Vec<Message> = (0..n_messages).map(|i| sim.next_message(1_795_719_600_000 + i as i64 * 10)).collect();
+    frames.extend(messages.chunks(50).map(|chunk| text_frame(encode_batch(chunk))));
+    (snapshot, frames)
+}
+
+fn counts(snapshot: &Message) -> (usize, usize) {
+    match &snapshot.payload {
+        Payload::Snapshot { nodes, edges } => (nodes.len(), edges.len()),
+        _ => (0, 0),
+    }
+}
+
+/// Non-background pixels drawn on a canvas.
+fn drawn_pixels(selector: &str) -> String {
+    format!(
+        "(() => {{ const c = document.querySelector({selector:?}); if (!c || !c.width) return 0;
+           const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+           let n = 0; for (let i = 0; i < d.length; i += 4) {{ if (d[i] !== d[0] || d[i+1] !== d[1] || d[i+2] !== d[2]) n++; }}
+           return n; }})()"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_shows_every_panel_populated() {
+    let (snapshot, frames) = stream(40, 3000);
+    let (n_nodes, n_edges) = counts(&snapshot);
+    let feed = replay_feed(frames, "/").await;
+    let url = format!("http://{}/", feed.addr);
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "the badge to say Live", &format!("{} === 'Live'", text_of(BADGE))).await?;
+        wait_for(&client, "all nodes", &format!("{} === '{n_nodes}'", text_of("[data-testid=node-count]"))).await?;
+        wait_for(&client, "all edges", &format!("{} === '{n_edges}'", text_of("[data-testid=edge-count]"))).await?;
+        wait_for(&client, "events", &format!("Number({}) > 100", text_of("[data-testid=event-count]"))).await?;
+        wait_for(&client, "chart series", &format!("Number({}) >= 3", text_of("[data-testid=chart-count]"))).await?;
+        // Select a node that has logs (the simulator logs mostly on n0..n7).
+        wait_for(&client, "node n0's row", "document.querySelector('[data-node-id=n0]')").await?;
+        eval(&client, "document.querySelector('[data-node-id=n0]').click()").await?;
+        wait_for(&client, "log lines", "document.querySelectorAll('[data-testid=logs] .row').length > 3").await?;
+        wait_for(&client, "node details", &format!("{}.includes('n0')", text_of("[data-testid=details]"))).await?;
+        eval(&client, "document.querySelector('.panel-charts').scrollIntoView()").await?;
+        wait_for(&client, "a drawn chart", &format!("{} > 500", drawn_pixels(".chart canvas"))).await?;
+        wait_for(&client, "a drawn topology", &format!("{} > 500", drawn_pixels("[data-testid=topology]"))).await?;
+        Ok(())
+    })
+    .await;
+    feed.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_reconnects_and_resyncs() {
+    let port = free_port();
+    let first = simulated_feed(
+        port,
+        SimSettings { n_nodes: 30, messages_per_sec: 100.0, batch: 5, seed: 1, mix: Mix::EventsAndLogs },
+    )
+    .await;
+    let url = format!("http://127.0.0.1:{port}/");
+    let holder = std::sync::Arc::new(tokio::sync::Mutex::new(Some(first)));
+    let feed_slot = holder.clone();
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "Live", &format!("{} === 'Live'", text_of(BADGE))).await?;
+        wait_for(&client, "30 nodes", &format!("{} === '30'", text_of("[data-testid=node-count]"))).await?;
+        if let Some(feed) = feed_slot.lock().await.take() {
+            feed.stop().await;
+        }
+        wait_for(&client, "the badge to say Reconnecting", &format!("{}.startsWith('Reconnecting')", text_of(BADGE))).await?;
+        // Restart with a different mesh: the page must resync to it.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let second = simulated_feed(port, SimSettings { n_nodes: 17, messages_per_sec: 100.0, batch: 5, seed: 2, mix: Mix::EventsAndLogs }).await;
+        *feed_slot.lock().await = Some(second);
+        // Backoff is jittered; Retry now must work at once too.
+        eval(&client, "[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Retry now').click()").await?;
+        wait_for(&client, "Live again", &format!("{} === 'Live'", text_of(BADGE))).await?;
+        wait_for(&client, "the new graph", &format!("{} === '17'", text_of("[data-testid=node-count]"))).await?;
+        wait_for(
+            &client,
+            "a connection-lost event",
+            "[...document.querySelectorAll('.panel-events .msg')].some(e => e.textContent.startsWith('connection lost'))",
+        )
+        .await?;
+        let reconnects = eval(&client, &figure("reconnects")).await?;
+        check(reconnects.as_f64() == Some(1.0), format!("reconnects = {reconnects}"))
+    })
+    .await;
+    let last = holder.lock().await.take();
+    if let Some(feed) = last {
+        feed.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_input_is_counted_and_good_messages_applied() {
+    let node = |id: &str| MeshNode {
+        id: id.into(),
+        kind: "service".into(),
+        label: id.into(),
+        status: Status::Ok,
+        meta: vec![],
+    };
+    let snapshot = Message {
+        ts_millis: None,
+        seq: None,
+        payload: Payload::Snapshot { nodes: ["a", "b", "c", "d", "e"].map(node).to_vec(), edges: vec![] },
+    };
+    let event = |i: usize| Message {
+        ts_millis: None,
+        seq: None,
+        payload: Payload::Event { message: format!("good {i}"), severity: Severity::Info, node_id: None },
+    };
+    let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+    let oversize =
+        format!(r#"{{"data":{{"type":"event","message":"{}","severity":"info"}}}}"#, "x".repeat(5 * 1024 * 1024));
+    let frames = vec![
+        text_frame(encode_message(&snapshot)),
+        text_frame("{not json"),
+        text_frame(encode_message(&event(1))),
+        text_frame(r#"{"data":{"type":"node-status","id":5,"status":"ok"}}"#),
+        text_frame(r#"{"data":{"type":"teleport"}}"#),
+        Frame::Binary(vec![0, 159, 146, 150]),
+        text_frame(oversize),
+        text_frame(deep),
+        text_frame(format!("[{}, 42, {}]", encode_message(&event(2)), encode_message(&event(3)))),
+        text_frame(encode_message(&event(4))),
+    ];
+    let feed = replay_feed(frames, "/").await;
+    let url = format!("http://{}/", feed.addr);
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "5 nodes", &format!("{} === '5'", text_of("[data-testid=node-count]"))).await?;
+        wait_for(&client, "4 good events", &format!("{} === '4'", text_of("[data-testid=event-count]"))).await?;
+        for (key, expected) in [
+            ("invalid-json", 1.0),
+            ("bad-fields", 1.0),
+            ("unknown-type", 1.0),
+            ("binary-frame", 1.0),
+            ("oversize-frame", 1.0),
+            ("not-a-message", 2.0),
+        ] {
+            let value = wait_for(&client, key, &format!("{} >= 0 && {}", figure(key), figure(key))).await?;
+            check(value.as_f64() == Some(expected), format!("{key}: {value}, expected {expected}"))?;
+        }
+        let badge = eval(&client, &text_of(BADGE)).await?;
+        check(badge == "Live", format!("the page stayed live: {badge}"))
+    })
+    .await;
+    feed.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn injected_markup_shows_as_text_and_runs_nothing() {
+    let label = r#"<img src=x onerror="window.__pwned='label'">"#;
+    let node =
+        MeshNode { id: "x1".into(), kind: "service".into(), label: label.into(), status: Status::Error, meta: vec![] };
+    let snapshot =
+        Message { ts_millis: None, seq: None, payload: Payload::Snapshot { nodes: vec![node], edges: vec![] } };
+    let messages = [
+        Payload::Event {
+            message: "<script>window.__pwned='event'</script>".into(),
+            severity: Severity::Warn,
+            node_id: Some("x1".into()),
+        },
+        Payload::LogChunk { node_id: "x1".into(), text: "<b onmouseover=\"window.__pwned='log'\">bold</b>\n".into() },
+    ];
+    let mut frames = vec![text_frame(encode_message(&snapshot))];
+    frames.extend(
+        messages
+            .into_iter()
+            .map(|payload| text_frame(encode_message(&Message { ts_millis: None, seq: None, payload }))),
+    );
+    let feed = replay_feed(frames, "/").await;
+    let url = format!("http://{}/", feed.addr);
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "the node row", "document.querySelector('[data-node-id=x1]')").await?;
+        eval(&client, "document.querySelector('[data-node-id=x1]').click()").await?;
+        wait_for(&client, "the log line", "document.querySelectorAll('[data-testid=logs] .row').length === 1").await?;
+        let shown = eval(&client, "document.querySelector('[data-node-id=x1] .label').textContent").await?;
+        check(shown == label, format!("label shown as {shown}"))?;
+        let log = eval(&client, "document.querySelector('[data-testid=logs] .row').textContent").await?;
+        check(log.as_str().is_some_and(|t| t.starts_with("<b onmouseover")), format!("log shown as {log}"))?;
+        let event = eval(&client, "document.querySelector('.panel-events .msg').textContent").await?;
+        check(event.as_str().is_some_and(|t| t.starts_with("<script>")), format!("event shown as {event}"))?;
+        let injected = eval(&client, "document.querySelectorAll('.panel img, .panel script, .panel b').length").await?;
+        check(injected.as_f64() == Some(0.0), format!("{injected} injected elements"))?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let pwned = eval(&client, "window.__pwned ?? null").await?;
+        check(pwned.is_null(), format!("injected code ran: {pwned}"))
+    })
+    .await;
+    feed.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_from_a_sub_path_and_in_a_cross_origin_iframe() {
+    let (_, frames) = stream(12, 200);
+    let feed = replay_feed(frames, "/dash/").await;
+    let page = format!("http://{}/dash/", feed.addr);
+    let host_page = format!(
+        "<!DOCTYPE html><title>host</title><iframe id=dash src='{page}' style='width:1200px;height:700px'></iframe>"
+    );
+    let (site, _) = support::static_site(&[("host.html", host_page)]).await;
+    let host_url = format!("http://localhost:{}/host.html", site.addr.port());
+    Browser::run(1280, 800, |client| async move {
+        client.goto(&page).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "nodes under a sub-path", &format!("{} === '12'", text_of("[data-testid=node-count]")))
+            .await?;
+        // The host page is on `localhost`, the dashboard on `127.0.0.1`:
+        // two origins, so the iframe is cross-origin.
+        client.goto(&host_url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "the iframe", "document.getElementById('dash')").await?;
+        client.enter_frame(0).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "nodes inside the iframe", &format!("{} === '12'", text_of("[data-testid=node-count]")))
+            .await?;
+        Ok(())
+    })
+    .await;
+    site.stop().await;
+    feed.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screenshots_of_a_populated_dashboard() {
+    let port = free_port();
+    let feed =
+        simulated_feed(port, SimSettings { n_nodes: 60, messages_per_sec: 300.0, batch: 10, seed: 5, mix: Mix::Mixed })
+            .await;
+    for (name, width, height) in [("desktop-1440x900", 1440, 900), ("embed-400", 400, 900)] {
+        let url = format!("http://127.0.0.1:{port}/");
+        Browser::run(width, height, |client| async move {
+            client.goto(&url).await.map_err(|e| e.to_string())?;
+            wait_for(&client, "Live", &format!("{} === 'Live'", text_of(BADGE))).await?;
+            wait_for(&client, "nodes", &format!("Number({}) > 40", text_of("[data-testid=node-count]"))).await?;
+            eval(&client, "document.querySelector('[data-node-id=n3]')?.click()").await?;
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            screenshot(&client, name).await
+        })
+        .await;
+    }
+    feed.stop().await;
+}

@@ -1,0 +1,202 @@
+//! The end-to-end harness: a feed serving the release build on a free
+//! loopback port, a ChromeDriver per test, and a headless Chromium session
+//! that is always closed, even when the test body fails.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use feed::{Feed, FeedConfig, Frame, SimSettings, Source};
+use serde_json::{json, Value};
+
+pub type TestResult = Result<(), String>;
+
+/// How long any one wait may take before the test fails.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+pub fn dist() -> PathBuf {
+    let dist = std::env::var_os("MESHVIEW_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    assert!(dist.join("index.html").exists(), "no release build at {}: run `cargo xtask test`", dist.display());
+    dist
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+pub async fn simulated_feed(port: u16, settings: SimSettings) -> Feed {
+    start_feed(port, Source::Simulated(settings), "/").await
+}
+
+pub async fn replay_feed(frames: Vec<Frame>, base_path: &str) -> Feed {
+    start_feed(0, Source::Replay { frames: Arc::new(frames), frames_per_sec: 0.0 }, base_path).await
+}
+
+pub async fn start_feed(port: u16, source: Source, base_path: &str) -> Feed {
+    serve(port, source, dist(), base_path).await
+}
+
+/// A static site of `files` (name, content) on another free port: a page
+/// of another origin than the dashboard's.
+pub async fn static_site(files: &[(&str, String)]) -> (Feed, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("meshview-site-{}", free_port()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (name, content) in files {
+        std::fs::write(dir.join(name), content).expect("site file");
+    }
+    let feed = serve(0, Source::Replay { frames: Arc::new(Vec::new()), frames_per_sec: 0.0 }, dir.clone(), "/").await;
+    (feed, dir)
+}
+
+async fn serve(port: u16, source: Source, dir: PathBuf, base_path: &str) -> Feed {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let config = FeedConfig { addr, source, serve_dir: Some(dir), base_path: base_path.to_owned() };
+    // A restarted feed may find its port briefly taken: retry a few times.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match Feed::start(config.clone()).await {
+            Ok(feed) => return feed,
+            Err(error) if Instant::now() < deadline => {
+                eprintln!("feed start: {error}; retrying");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(error) => panic!("cannot start the feed: {error}"),
+        }
+    }
+}
+
+/// A ChromeDriver process and one browser session on it.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+}
+
+impl Browser {
+    pub async fn open(width: u32, height: u32) -> Browser {
+        let port = free_port();
+        let driver_path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let mut driver = Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts (install Debian's chromium-driver)");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                let _ = driver.kill();
+                panic!("chromedriver did not listen on {port}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile = std::env::temp_dir().join(format!("meshview-e2e-{port}"));
+        let options = json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                format!("--user-data-dir={}", profile.display()), format!("--window-size={width},{height}"),
+            ],
+        });
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("chrome"));
+        capabilities.insert("goog:chromeOptions".into(), options);
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = match ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => client,
+            Err(error) => {
+                let _ = driver.kill();
+                panic!("cannot start a Chromium session: {error}");
+            }
+        };
+        Browser { client, driver }
+    }
+
+    /// Runs `body`, then always closes the session and the driver; panics
+    /// with the body's error afterwards.
+    pub async fn run<F, Fut>(width: u32, height: u32, body: F)
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: std::future::Future<Output = TestResult>,
+    {
+        let mut browser = Browser::open(width, height).await;
+        let result = body(browser.client.clone()).await;
+        let _ = browser.client.clone().close().await;
+        let _ = browser.driver.kill();
+        let _ = browser.driver.wait();
+        if let Err(why) = result {
+            panic!("{why}");
+        }
+    }
+}
+
+/// Evaluates `expression` (a JS expression) in the page.
+pub async fn eval(client: &Client, expression: &str) -> Result<Value, String> {
+    client.execute(&format!("return ({expression});"), vec![]).await.map_err(|e| format!("{expression}: {e}"))
+}
+
+/// Polls `expression` until it is truthy; returns its value.
+pub async fn wait_for(client: &Client, what: &str, expression: &str) -> Result<Value, String> {
+    let deadline = Instant::now() + WAIT;
+    let mut last = Value::Null;
+    while Instant::now() < deadline {
+        match eval(client, expression).await {
+            Ok(value) if truthy(&value) => return Ok(value),
+            Ok(value) => last = value,
+            Err(error) => last = Value::String(error),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("timed out waiting for {what}; last value: {last}"))
+}
+
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|n| n != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+/// The text of the first element matching a CSS selector ("" if none).
+pub fn text_of(selector: &str) -> String {
+    format!("(document.querySelector({selector:?})?.textContent ?? '').trim()")
+}
+
+/// A diagnostics figure's value as a number.
+pub fn figure(key: &str) -> String {
+    format!(
+        "Number((document.querySelector('[data-figure=\"{key}\"] dd')?.textContent ?? '-1').replace(/[^0-9.]/g, ''))"
+    )
+}
+
+pub fn check(condition: bool, what: impl Into<String>) -> TestResult {
+    if condition {
+        Ok(())
+    } else {
+        Err(what.into())
+    }
+}
+
+/// Saves a PNG screenshot under target/screenshots/ for review.
+pub async fn screenshot(client: &Client, name: &str) -> TestResult {
+    let png = client.screenshot().await.map_err(|e| format!("screenshot: {e}"))?;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join(format!("{name}.png")), png).map_err(|e| e.to_string())
+}
+
+pub fn text_frame(text: impl Into<String>) -> Frame {
+    Frame::Text(text.into())
+}
