@@ -11,16 +11,64 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use worker::MeshWorker;
 
-use crate::settings::{self, Settings};
+use crate::settings::{self, DeployConfig, Settings};
 use crate::state::AppState;
 use crate::App;
 
 /// The worker script trunk emits next to index.html.
 const WORKER_LOADER: &str = "./worker_loader.js";
+/// Deploy-time defaults, next to index.html (optional).
+const CONFIG_FILE: &str = "./config.json";
 
 pub fn start() {
     console_error_panic_hook::set_once();
-    let settings = read_settings();
+    let csp_violations = count_csp_violations();
+    wasm_bindgen_futures::spawn_local(async move {
+        let config = load_deploy_config().await;
+        mount(config, csp_violations);
+    });
+}
+
+/// `config.json` next to index.html, if the deployment has one.
+async fn load_deploy_config() -> Result<DeployConfig, String> {
+    let Some(window) = web_sys::window() else { return Ok(DeployConfig::default()) };
+    let response = match wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(CONFIG_FILE)).await {
+        Ok(response) => response.unchecked_into::<web_sys::Response>(),
+        Err(_) => return Ok(DeployConfig::default()),
+    };
+    if response.status() == 404 {
+        return Ok(DeployConfig::default());
+    }
+    if !response.ok() {
+        return Err(format!("config.json: HTTP {}", response.status()));
+    }
+    let text = match response.text() {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    DeployConfig::parse(&text.unwrap_or_default())
+}
+
+/// Counts Content-Security-Policy violations from the very start, so a
+/// deployer sees a too-strict or too-loose policy in Diagnostics.
+fn count_csp_violations() -> Rc<std::cell::Cell<u64>> {
+    let count = Rc::new(std::cell::Cell::new(0));
+    let counter = count.clone();
+    let listener = Closure::<dyn FnMut()>::new(move || counter.set(counter.get() + 1));
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        let _ = document.add_event_listener_with_callback("securitypolicyviolation", listener.as_ref().unchecked_ref());
+    }
+    listener.forget();
+    count
+}
+
+fn mount(config: Result<DeployConfig, String>, csp_violations: Rc<std::cell::Cell<u64>>) {
+    let (config, config_error) = match config {
+        Ok(config) => (config, None),
+        Err(why) => (DeployConfig::default(), Some(why)),
+    };
+    let mut settings = read_settings(&config);
+    settings.warnings.extend(config_error);
     let bridge_slot: Rc<RefCell<Option<gloo_worker::WorkerBridge<MeshWorker>>>> = Rc::new(RefCell::new(None));
     let sender = bridge_slot.clone();
     let commands: crate::state::CommandSink = Rc::new(move |command: Command| {
@@ -48,11 +96,46 @@ pub fn start() {
         bridge.send(Command::Configure(settings.link.clone()));
         *bridge_slot.borrow_mut() = Some(bridge);
         watch_visibility(state.clone());
+        apply_theme(state.theme);
+        mirror_csp_count(state.csp_violations, csp_violations);
+        crate::embed_glue::install(state.clone());
         view! { App() }
     });
 }
 
-fn read_settings() -> Settings {
+/// Puts the theme on `<html data-theme>` (absent = follow the system).
+fn apply_theme(theme: Signal<crate::settings::Theme>) {
+    create_effect(move || {
+        let theme = theme.get();
+        let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
+            return;
+        };
+        let _ = match theme {
+            crate::settings::Theme::Auto => root.remove_attribute("data-theme"),
+            other => root.set_attribute("data-theme", other.as_str()),
+        };
+    });
+}
+
+/// Copies the violation count into the state once a second (violations
+/// are rare; this keeps the listener free of reactive plumbing).
+fn mirror_csp_count(target: Signal<u64>, source: Rc<std::cell::Cell<u64>>) {
+    let scope = use_current_scope();
+    let tick = Closure::<dyn FnMut()>::new(move || {
+        let count = source.get();
+        scope.run_in(|| {
+            if target.get_untracked() != count {
+                target.set(count);
+            }
+        });
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 1000);
+    }
+    tick.forget();
+}
+
+fn read_settings(config: &DeployConfig) -> Settings {
     let window = web_sys::window();
     let location = window.as_ref().map(|w| w.location());
     let text = |f: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
@@ -67,7 +150,7 @@ fn read_settings() -> Settings {
             pairs.push((pair.get(0).as_string().unwrap_or_default(), pair.get(1).as_string().unwrap_or_default()));
         }
     }
-    settings::parse(&pairs, &text(web_sys::Location::protocol), &text(web_sys::Location::host))
+    settings::parse(config, &pairs, &text(web_sys::Location::protocol), &text(web_sys::Location::host))
 }
 
 /// Hidden pages get no diffs; showing or focusing the page wakes the link.

@@ -3,6 +3,7 @@
 //! component per panel. Browser glue lives in `browser` (wasm only).
 
 pub mod components;
+pub mod embed;
 pub mod format;
 pub mod layout;
 pub mod settings;
@@ -12,6 +13,8 @@ pub mod state;
 mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod canvas;
+#[cfg(target_arch = "wasm32")]
+mod embed_glue;
 
 use sycamore::prelude::*;
 

@@ -10,7 +10,7 @@ use shared::bridge::{Command, LinkStatus};
 use shared::{Diff, View};
 use sycamore::prelude::*;
 
-use crate::settings::Settings;
+use crate::settings::{Settings, Theme};
 
 /// Apply times kept for the p50/p99 shown in diagnostics.
 const MAX_APPLY_SAMPLES: usize = 512;
@@ -27,10 +27,11 @@ pub struct Touched {
 
 impl Touched {
     pub fn of(diff: &Diff) -> Touched {
+        let all = diff.view_reset;
         Touched {
-            nodes: diff.graph_reset || !diff.node_upserts.is_empty() || !diff.node_removals.is_empty(),
-            edges: diff.graph_reset || !diff.edge_upserts.is_empty() || !diff.edge_removals.is_empty(),
-            events: !diff.events.is_empty(),
+            nodes: all || diff.graph_reset || !diff.node_upserts.is_empty() || !diff.node_removals.is_empty(),
+            edges: all || diff.graph_reset || !diff.edge_upserts.is_empty() || !diff.edge_removals.is_empty(),
+            events: all || !diff.events.is_empty(),
             logs: diff.logs.iter().map(|log| log.node_id.clone()).chain(diff.log_removals.iter().cloned()).collect(),
             series: diff.series.iter().map(|series| series.series.clone()).collect(),
         }
@@ -68,7 +69,15 @@ pub struct AppState {
     pub selected_node: Signal<Option<String>>,
     pub apply_stats: Signal<ApplyStats>,
     pub notice: Signal<Option<String>>,
+    /// The nodes table's text filter (the embedding portal may set it).
+    pub node_filter: Signal<String>,
+    /// Embed messages ignored (wrong origin, version or shape).
+    pub embed_ignored: Signal<u64>,
+    /// Content-Security-Policy violations the page reported.
+    pub csp_violations: Signal<u64>,
     pub settings: Signal<Settings>,
+    /// The theme in force (starts from the settings; the user may switch).
+    pub theme: Signal<Theme>,
     apply_samples: Rc<RefCell<VecDeque<f64>>>,
     commands: CommandSink,
 }
@@ -88,6 +97,10 @@ impl AppState {
             selected_node: create_signal(None),
             apply_stats: create_signal(ApplyStats::default()),
             notice: create_signal(None),
+            node_filter: create_signal(String::new()),
+            embed_ignored: create_signal(0),
+            csp_violations: create_signal(0),
+            theme: create_signal(settings.theme),
             settings: create_signal(settings),
             apply_samples: Rc::new(RefCell::new(VecDeque::new())),
             commands,
@@ -103,7 +116,7 @@ impl AppState {
         let events_added = diff.events.items.len() as u64;
         let changes =
             diff.node_upserts.len() + diff.node_removals.len() + diff.edge_upserts.len() + diff.edge_removals.len();
-        let series_count_before = self.view.borrow().series.len();
+        let series_count_before = if diff.view_reset { usize::MAX } else { self.view.borrow().series.len() };
         self.view.borrow_mut().apply_diff(diff);
         let view = self.view.borrow();
         debug_assert!(view.events.len() <= shared::limits::MAX_EVENTS);
@@ -145,8 +158,25 @@ impl AppState {
         self.selected_node.set(node_id);
     }
 
+    /// Auto → light → dark → auto.
+    pub fn cycle_theme(&self) {
+        self.theme.set(match self.theme.get() {
+            Theme::Auto => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Auto,
+        });
+    }
+
     pub fn show_notice(&self, text: String) {
         self.notice.set(Some(text));
+    }
+
+    /// Switches to another project: the worker starts over on it.
+    pub fn set_project(&self, project: String) {
+        self.settings.update(|settings| settings.link.project = project);
+        let link = self.settings.with_untracked(|settings| settings.link.clone());
+        self.select_node(None);
+        self.send(Command::Configure(link));
     }
 
     pub fn send(&self, command: Command) {

@@ -24,6 +24,9 @@ pub struct Event {
 /// empty `View` yields the reducer's state.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Diff {
+    /// The worker started over (a new project or server): drop everything
+    /// before applying the rest of this diff.
+    pub view_reset: bool,
     /// A snapshot replaced the graph: drop all nodes and edges first; the
     /// upserts then hold the whole new graph.
     pub graph_reset: bool,
@@ -118,7 +121,8 @@ impl Counters {
 impl Diff {
     /// True when the diff changes nothing but counters.
     pub fn is_empty(&self) -> bool {
-        !self.graph_reset
+        !self.view_reset
+            && !self.graph_reset
             && self.node_upserts.is_empty()
             && self.node_removals.is_empty()
             && self.edge_upserts.is_empty()

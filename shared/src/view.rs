@@ -31,6 +31,9 @@ impl View {
     /// Applies one diff. Work is proportional to the diff, except a graph
     /// reset, which drops the old graph first.
     pub fn apply_diff(&mut self, diff: Diff) {
+        if diff.view_reset {
+            *self = View::default();
+        }
         if diff.graph_reset {
             self.nodes.clear();
             self.edges.clear();

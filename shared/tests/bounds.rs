@@ -89,3 +89,23 @@ fn coalescing_sends_each_id_once() {
     assert_eq!(node_ids.len(), total);
     assert!(total <= 50, "{total} node changes for a 50-node graph");
 }
+
+#[test]
+fn a_long_pause_folds_into_one_bounded_diff() {
+    // While paused (or hidden) the worker keeps reducing and takes no diff;
+    // on resume one diff must carry everything, within the bounds.
+    let mut sim = Simulator::new(SimConfig { n_nodes: 500, seed: 4, mix: Mix::Mixed });
+    let mut reducer = Reducer::new();
+    let mut view = shared::View::default();
+    reducer.apply(sim.snapshot(0), 0);
+    view.apply_diff(reducer.take_diff());
+    for i in 0..300_000 {
+        reducer.apply(sim.next_message(i), i);
+    }
+    let diff = reducer.take_diff();
+    assert!(diff.node_upserts.len() + diff.node_removals.len() <= 500);
+    assert!(diff.events.items.len() <= MAX_EVENTS && diff.events.skipped > 0);
+    assert!(diff.series.iter().all(|s| s.points.items.len() <= MAX_POINTS_PER_SERIES));
+    view.apply_diff(diff);
+    assert_eq!(view, reducer.to_view());
+}

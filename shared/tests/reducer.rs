@@ -217,3 +217,19 @@ fn events_keep_the_newest() {
     assert_eq!(diff.events.items.first().map(|e| e.message.as_str()), Some("e3"));
     assert_eq!(diff.counters.evicted_events, 3);
 }
+
+#[test]
+fn reset_starts_the_view_over() {
+    let mut reducer = Reducer::new();
+    let mut view = View::default();
+    reducer.apply_frame(A, 0);
+    reducer.apply_frame(r#"{"data":{"type":"event","message":"old","severity":"info"}}"#, 0);
+    view.apply_diff(reducer.take_diff());
+    reducer.reset();
+    reducer.apply_frame(B, 0);
+    let diff = reducer.take_diff();
+    assert!(diff.view_reset);
+    view.apply_diff(diff);
+    assert_eq!(dump(&view), "nodes: b(pg:idle)\n");
+    assert_eq!(view, reducer.to_view());
+}

@@ -94,6 +94,15 @@ impl Link {
         let mut link = this.borrow_mut();
         link.socket = None;
         link.demo = None;
+        // Another source: nothing of the old one may linger on screen.
+        let same_source = link.config.as_ref().is_some_and(|old| {
+            (old.ws_url.as_str(), old.project.as_str(), old.demo) == (config.ws_url.as_str(), config.project.as_str(), config.demo)
+        });
+        if link.config.is_some() && !same_source {
+            link.reducer.reset();
+            link.lost_at_millis = None;
+            link.opened_before = false;
+        }
         if config.demo {
             let sim = Simulator::new(SimConfig { n_nodes: DEMO_NODES, ..SimConfig::default() });
             let now = now_millis();

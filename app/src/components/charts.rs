@@ -43,6 +43,15 @@ fn ChartCard(series: String) -> View {
             version.update(|v| *v += 1);
         }
     });
+    // A theme switch recolours every chart (not on the first run).
+    let theme = state.theme;
+    let mut first_run = true;
+    create_effect(move || {
+        theme.track();
+        if !std::mem::take(&mut first_run) {
+            version.update(|v| *v += 1);
+        }
+    });
     let name = series.clone();
     let last = create_memo(move || {
         version.track();

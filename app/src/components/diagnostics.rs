@@ -21,7 +21,14 @@ fn figure(label: &str, value: String, bad: bool) -> Figure {
     Figure { label: label.to_owned(), value, bad }
 }
 
-pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats) -> Vec<Figure> {
+/// What the page itself counted (not the worker).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PageCounts {
+    pub embed_ignored: u64,
+    pub csp_violations: u64,
+}
+
+pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, page: PageCounts) -> Vec<Figure> {
     let mut out = vec![
         figure("Messages/s", compact(status.messages_per_sec), false),
         figure("Bytes/s", bytes(status.bytes_per_sec), false),
@@ -53,6 +60,8 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats) -> 
         figure("Reconnects", compact(status.reconnects as f64), false),
         figure("Quiet periods", compact(status.quiet_periods as f64), false),
         figure("Queued to send", compact(f64::from(status.queued_outgoing)), status.queued_outgoing > 0),
+        figure("Embed messages ignored", compact(page.embed_ignored as f64), page.embed_ignored > 0),
+        figure("CSP violations", compact(page.csp_violations as f64), page.csp_violations > 0),
     ]);
     out
 }
@@ -68,9 +77,11 @@ pub fn DiagnosticsPanel() -> View {
     let view_cell = state.view.clone();
     let status = state.status;
     let apply = state.apply_stats;
+    let (embed_ignored, csp_violations) = (state.embed_ignored, state.csp_violations);
     let items = create_memo(move || {
         let counters = view_cell.borrow().counters.clone();
-        status.with(|status| apply.with(|apply| figures(status, &counters, apply)))
+        let page = PageCounts { embed_ignored: embed_ignored.get(), csp_violations: csp_violations.get() };
+        status.with(|status| apply.with(|apply| figures(status, &counters, apply, page)))
     });
     let view_cell = state.view.clone();
     let last_error = move || {

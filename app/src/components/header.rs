@@ -24,6 +24,10 @@ pub fn Header() -> View {
         }
     };
     let handle_retry = move |_| retry_state.retry_now();
+    let theme_state = state.clone();
+    let handle_theme = move |_| theme_state.cycle_theme();
+    let theme = state.theme;
+    let theme_label = move || format!("Theme: {}", theme.get().as_str());
     let handle_jump = move |_| jump_state.resume();
     view! {
         header(class="topbar") {
@@ -51,6 +55,7 @@ pub fn Header() -> View {
                     (if paused.get() { "Resume" } else { "Pause" })
                 }
                 button(class="btn", on:click=handle_retry, title="Reconnect now") { "Retry now" }
+                button(class="btn", on:click=handle_theme, title="Switch between automatic, light and dark") { (theme_label()) }
             }
         }
     }

@@ -102,7 +102,7 @@ pub fn node_rows(
 pub fn NodesPanel() -> View {
     let state = use_context::<AppState>();
     let query = create_signal(NodeQuery::default());
-    let text = create_signal(String::new());
+    let text = state.node_filter;
     let status_filter = create_signal(String::new());
     let sort_choice = create_signal(String::from("id"));
     create_effect(move || {
@@ -178,9 +178,18 @@ pub fn NodesPanel() -> View {
                         let dot_class = format!("dot {status_class}");
                         let status_class = format!("status-text {status_class}");
                         let (id_attr, id_text) = (id.clone(), id.clone());
+                        let key_app = app.clone();
+                        let key_id = id.clone();
                         let handle_select = move |_| app.select_node(Some(id.clone()));
+                        let handle_key = move |event: web_sys::KeyboardEvent| {
+                            if event.key() == "Enter" || event.key() == " " {
+                                event.prevent_default();
+                                key_app.select_node(Some(key_id.clone()));
+                            }
+                        };
                         view! {
-                            div(class=class, role="button", tabindex="0", data-node-id=id_attr, on:click=handle_select) {
+                            div(class=class, role="button", tabindex="0", data-node-id=id_attr, on:click=handle_select,
+                                on:keydown=handle_key) {
                                 span(class="cell-main") {
                                     i(class=dot_class)
                                     span(class="label") { (label) }

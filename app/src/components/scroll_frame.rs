@@ -99,15 +99,29 @@ pub fn ScrollFrame(props: ScrollFrameProps) -> View {
             }
         }
     };
+    // Sizes go through the CSSOM, not `style` attributes, so a strict
+    // Content-Security-Policy (no 'unsafe-inline' styles) holds.
+    let (space_ref, rows_ref) = (create_node_ref(), create_node_ref());
+    on_mount(move || {
+        create_effect(move || set_style(space_ref, "height", &format!("{}px", total_rows.get() as f64 * ROW_HEIGHT_PX)));
+        create_effect(move || {
+            let offset = window.with(|w| w.start) as f64 * ROW_HEIGHT_PX;
+            set_style(rows_ref, "transform", &format!("translateY({offset}px)"));
+        });
+    });
     let rows = children.call();
     view! {
         div(class="scroll", r#ref=frame_ref, on:scroll=handle_scroll, tabindex="0", aria-label=label) {
-            div(class="scroll-space", style=move || format!("height:{}px", total_rows.get() as f64 * ROW_HEIGHT_PX)) {
-                div(class="scroll-rows", style=move || format!("transform:translateY({}px)", window.with(|w| w.start) as f64 * ROW_HEIGHT_PX)) {
-                    (rows)
-                }
+            div(class="scroll-space", r#ref=space_ref) {
+                div(class="scroll-rows", r#ref=rows_ref) { (rows) }
             }
         }
+    }
+}
+
+fn set_style(node_ref: NodeRef, property: &str, value: &str) {
+    if let Some(element) = node_ref.try_get().and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.style().set_property(property, value);
     }
 }
 

@@ -93,6 +93,7 @@ mod canvas {
                 state.nodes_version.track();
                 state.edges_version.track();
                 state.selected_node.track();
+                state.theme.track();
                 let view = state.view.borrow();
                 scene.borrow_mut().layout.sync(view.nodes.values().map(|n| (n.id.as_str(), n.kind.as_str())));
                 drop(view);

@@ -35,6 +35,8 @@ pub struct Reducer {
     last_seq: Option<u64>,
     /// The graph may be out of date (the link dropped) until a snapshot.
     graph_stale: bool,
+    /// `reset` was called since the last diff.
+    view_reset_pending: bool,
 }
 
 impl Default for Reducer {
@@ -49,6 +51,7 @@ impl Default for Reducer {
             counters: Counters::default(),
             last_seq: None,
             graph_stale: false,
+            view_reset_pending: false,
         }
     }
 }
@@ -120,6 +123,12 @@ impl Reducer {
         }
     }
 
+    /// Forgets everything (another project or server); the next diff tells
+    /// the receiver to do the same.
+    pub fn reset(&mut self) {
+        *self = Reducer { view_reset_pending: true, ..Reducer::new() };
+    }
+
     /// A new connection opened: `seq` starts afresh, and the graph is stale
     /// (if there is one) until the server's snapshot arrives.
     pub fn connection_opened(&mut self) {
@@ -166,6 +175,7 @@ impl Reducer {
             }
         }
         Diff {
+            view_reset: std::mem::take(&mut self.view_reset_pending),
             graph_reset: graph.reset,
             node_upserts: graph.node_upserts,
             node_removals: graph.node_removals,
@@ -181,7 +191,8 @@ impl Reducer {
 
     /// True when `take_diff` would carry more than counters.
     pub fn has_changes(&self) -> bool {
-        self.graph.has_changes()
+        self.view_reset_pending
+            || self.graph.has_changes()
             || self.events.has_news()
             || !self.dirty_logs.is_empty()
             || !self.dirty_series.is_empty()
