@@ -60,7 +60,9 @@ pub fn parse_command(json_text: &str) -> Result<EmbedCommand, String> {
             let theme = incoming.theme.as_deref().ok_or_else(|| missing("theme"))?;
             EmbedCommand::SetTheme(Theme::parse(theme).ok_or_else(|| format!("unknown theme {theme:?}"))?)
         }
-        "setProject" => EmbedCommand::SetProject(incoming.project.filter(|p| !p.is_empty()).ok_or_else(|| missing("project"))?),
+        "setProject" => {
+            EmbedCommand::SetProject(incoming.project.filter(|p| !p.is_empty()).ok_or_else(|| missing("project"))?)
+        }
         "pause" => EmbedCommand::Pause,
         "resume" => EmbedCommand::Resume,
         "selectNode" => EmbedCommand::SelectNode(incoming.node_id),

@@ -131,7 +131,9 @@ pub fn parse(config: &DeployConfig, pairs: &[(String, String)], page_protocol: &
                 {
                     settings.parent_origin = Some(origin);
                 }
-                Some(origin) => settings.warnings.push(format!("parentOrigin={origin} is not allowed by this deployment")),
+                Some(origin) => {
+                    settings.warnings.push(format!("parentOrigin={origin} is not allowed by this deployment"))
+                }
                 None => settings.warnings.push(format!("parentOrigin={value} is not an origin")),
             },
             "project" if !value.is_empty() => settings.link.project = value,
@@ -250,10 +252,26 @@ mod tests {
 
     #[test]
     fn settings_from_the_url() {
-        check(&[], "http:", r#"url=ws://dash.example:8080/ws project=default demo=false flush=250 theme=auto hide=[] kiosk=false parent=None warnings=[]"#);
-        check(&[], "https:", r#"url=wss://dash.example:8080/ws project=default demo=false flush=250 theme=auto hide=[] kiosk=false parent=None warnings=[]"#);
         check(
-            &[("ws", "wss://dash.example/stream"), ("project", "p1"), ("demo", ""), ("flush", "100"), ("theme", "dark"), ("hide", "charts, logs"), ("kiosk", "1")],
+            &[],
+            "http:",
+            r#"url=ws://dash.example:8080/ws project=default demo=false flush=250 theme=auto hide=[] kiosk=false parent=None warnings=[]"#,
+        );
+        check(
+            &[],
+            "https:",
+            r#"url=wss://dash.example:8080/ws project=default demo=false flush=250 theme=auto hide=[] kiosk=false parent=None warnings=[]"#,
+        );
+        check(
+            &[
+                ("ws", "wss://dash.example/stream"),
+                ("project", "p1"),
+                ("demo", ""),
+                ("flush", "100"),
+                ("theme", "dark"),
+                ("hide", "charts, logs"),
+                ("kiosk", "1"),
+            ],
             "https:",
             r#"url=wss://dash.example/stream project=p1 demo=true flush=100 theme=dark hide=["charts", "logs"] kiosk=true parent=None warnings=[]"#,
         );
@@ -267,7 +285,11 @@ mod tests {
     #[test]
     fn url_parameters_only_narrow_what_the_deployment_allows() {
         // A stranger's socket is refused; same host and the allow-list pass.
-        check(&[("ws", "wss://evil.example/ws")], "https:", r#"url=wss://dash.example:8080/ws project=default demo=false flush=250 theme=auto hide=[] kiosk=false parent=None warnings=["ws=wss://evil.example/ws is not allowed by this deployment (allowedWsOrigins in config.json)"]"#);
+        check(
+            &[("ws", "wss://evil.example/ws")],
+            "https:",
+            r#"url=wss://dash.example:8080/ws project=default demo=false flush=250 theme=auto hide=[] kiosk=false parent=None warnings=["ws=wss://evil.example/ws is not allowed by this deployment (allowedWsOrigins in config.json)"]"#,
+        );
         let config = DeployConfig {
             ws: Some("wss://feed.example/ws".into()),
             project: Some("prod".into()),
@@ -276,7 +298,12 @@ mod tests {
             allowed_parent_origins: vec!["https://portal.example".into()],
             ..DeployConfig::default()
         };
-        check_with(&config, &[], "https:", r#"url=wss://feed.example/ws project=prod demo=false flush=250 theme=dark hide=[] kiosk=false parent=None warnings=[]"#);
+        check_with(
+            &config,
+            &[],
+            "https:",
+            r#"url=wss://feed.example/ws project=prod demo=false flush=250 theme=dark hide=[] kiosk=false parent=None warnings=[]"#,
+        );
         check_with(
             &config,
             &[("ws", "wss://feed2.example/ws"), ("project", "p2"), ("parentOrigin", "https://portal.example/")],

@@ -46,6 +46,8 @@ pub struct FeedConfig {
     pub serve_dir: Option<PathBuf>,
     /// Where the folder is served, e.g. `/` or `/dash/` (sub-path hosting).
     pub base_path: String,
+    /// A Content-Security-Policy header for the served files.
+    pub csp: Option<String>,
 }
 
 /// A running server; dropping it (or `stop`) shuts it down.
@@ -78,7 +80,7 @@ impl Feed {
         let state = AppState { source: config.source, hubs: Arc::default(), shutdown: stopping.clone() };
         let mut router = Router::new().route("/ws", get(handle_upgrade)).with_state(state);
         if let Some(dir) = config.serve_dir {
-            router = static_files::mount(router, dir, &config.base_path);
+            router = static_files::mount(router, dir, &config.base_path, config.csp.as_deref());
         }
         let mut on_shutdown = stopping;
         let task = tokio::spawn(async move {

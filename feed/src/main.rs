@@ -19,7 +19,8 @@ USAGE: feed [OPTIONS]
   --replay FILE      send FILE's lines as frames (one frame per line) instead
   --frame-rate N     replay pace in frames per second (default 1000; 0 = unpaced)
   --serve DIR        also serve the built dashboard from DIR
-  --base PATH        serve DIR under this sub-path (default /)";
+  --base PATH        serve DIR under this sub-path (default /)
+  --csp POLICY       send this Content-Security-Policy with served files";
 
 fn main() {
     let config = match parse(std::env::args().skip(1).collect()) {
@@ -66,6 +67,7 @@ fn parse(args: Vec<String>) -> Result<Option<FeedConfig>, String> {
     let mut frames_per_sec = 1000.0;
     let mut serve_dir = None;
     let mut base_path = "/".to_owned();
+    let mut csp = None;
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
         if flag == "--help" || flag == "-h" {
@@ -89,6 +91,7 @@ fn parse(args: Vec<String>) -> Result<Option<FeedConfig>, String> {
             "--replay" => replay = Some(PathBuf::from(value)),
             "--frame-rate" => frames_per_sec = number(&value)?.max(0.0),
             "--serve" => serve_dir = Some(PathBuf::from(value)),
+            "--csp" => csp = Some(value),
             "--base" => base_path = if value.starts_with('/') { value } else { format!("/{value}") },
             other => return Err(format!("unknown option {other}")),
         }
@@ -102,5 +105,5 @@ fn parse(args: Vec<String>) -> Result<Option<FeedConfig>, String> {
         }
         None => Source::Simulated(settings),
     };
-    Ok(Some(FeedConfig { addr, source, serve_dir, base_path }))
+    Ok(Some(FeedConfig { addr, source, serve_dir, base_path, csp }))
 }

@@ -6,14 +6,15 @@
 use std::path::PathBuf;
 
 use axum::extract::Request;
-use axum::http::header::{HeaderValue, CACHE_CONTROL};
+use axum::http::header::{HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
 use tower_http::services::ServeDir;
 
-/// Mounts `dir` at `base_path` (`/` or a sub-path like `/dash/`).
-pub fn mount(router: Router, dir: PathBuf, base_path: &str) -> Router {
+/// Mounts `dir` at `base_path` (`/` or a sub-path like `/dash/`), with an
+/// optional Content-Security-Policy on every response.
+pub fn mount(router: Router, dir: PathBuf, base_path: &str, csp: Option<&str>) -> Router {
     let files = ServeDir::new(dir).append_index_html_on_directories(true);
     let base = base_path.trim_end_matches('/');
     let router = if base.is_empty() {
@@ -22,7 +23,18 @@ pub fn mount(router: Router, dir: PathBuf, base_path: &str) -> Router {
         let nested = Router::new().fallback_service(files);
         router.nest_service(base, nested)
     };
-    router.layer(middleware::from_fn(cache_headers))
+    let router = router.layer(middleware::from_fn(cache_headers));
+    match csp.and_then(|policy| HeaderValue::from_str(policy).ok()) {
+        Some(policy) => router.layer(middleware::from_fn(move |request: Request, next: Next| {
+            let policy = policy.clone();
+            async move {
+                let mut response = next.run(request).await;
+                response.headers_mut().insert(CONTENT_SECURITY_POLICY, policy);
+                response
+            }
+        })),
+        None => router,
+    }
 }
 
 async fn cache_headers(request: Request, next: Next) -> Response {

@@ -96,7 +96,8 @@ impl Link {
         link.demo = None;
         // Another source: nothing of the old one may linger on screen.
         let same_source = link.config.as_ref().is_some_and(|old| {
-            (old.ws_url.as_str(), old.project.as_str(), old.demo) == (config.ws_url.as_str(), config.project.as_str(), config.demo)
+            (old.ws_url.as_str(), old.project.as_str(), old.demo)
+                == (config.ws_url.as_str(), config.project.as_str(), config.demo)
         });
         if link.config.is_some() && !same_source {
             link.reducer.reset();

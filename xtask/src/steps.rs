@@ -60,7 +60,7 @@ pub fn test(root: &Path) -> Result<(), Failure> {
         &mut cargo(&[&["clippy", "-p", "worker", "-p", "app", "--tests"][..], &wasm, &deny].concat()),
     )?;
     run("native tests", &mut cargo(&["test", "--workspace", "--exclude", "xtask"]))?;
-    run("xtask unit tests", &mut cargo(&["test", "-p", "xtask", "--bins"]))?;
+    run("xtask unit tests", &mut cargo(&["test", "-p", "xtask", "--lib", "--bins"]))?;
     browser_unit_tests(root, &cargo)?;
     build_dist(root)?;
     run(

@@ -103,7 +103,9 @@ pub fn ScrollFrame(props: ScrollFrameProps) -> View {
     // Content-Security-Policy (no 'unsafe-inline' styles) holds.
     let (space_ref, rows_ref) = (create_node_ref(), create_node_ref());
     on_mount(move || {
-        create_effect(move || set_style(space_ref, "height", &format!("{}px", total_rows.get() as f64 * ROW_HEIGHT_PX)));
+        create_effect(move || {
+            set_style(space_ref, "height", &format!("{}px", total_rows.get() as f64 * ROW_HEIGHT_PX))
+        });
         create_effect(move || {
             let offset = window.with(|w| w.start) as f64 * ROW_HEIGHT_PX;
             set_style(rows_ref, "transform", &format!("translateY({offset}px)"));

@@ -54,8 +54,12 @@ pub async fn static_site(files: &[(&str, String)]) -> (Feed, PathBuf) {
 }
 
 async fn serve(port: u16, source: Source, dir: PathBuf, base_path: &str) -> Feed {
+    serve_with_csp(port, source, dir, base_path, None).await
+}
+
+pub async fn serve_with_csp(port: u16, source: Source, dir: PathBuf, base_path: &str, csp: Option<String>) -> Feed {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let config = FeedConfig { addr, source, serve_dir: Some(dir), base_path: base_path.to_owned() };
+    let config = FeedConfig { addr, source, serve_dir: Some(dir), base_path: base_path.to_owned(), csp };
     // A restarted feed may find its port briefly taken: retry a few times.
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {

@@ -1,0 +1,56 @@
+// Type declarations for the meshview embed API (version 1): the messages a
+// portal exchanges with a dashboard in an <iframe> through postMessage.
+//
+// Open the dashboard with `?parentOrigin=<your page's origin>` (the
+// deployment's config.json may restrict which origins are allowed). The
+// dashboard accepts messages only from that origin and from its parent
+// window, and posts only to that origin.
+
+export declare const MESHVIEW_EMBED_VERSION: 1;
+
+/** Connection state in one word (the badge text is in `text`). */
+export type MeshviewConnectionState =
+  | "connecting" | "live" | "stale" | "quiet" | "reconnecting" | "offline" | "paused";
+
+interface FromDashboard<T extends string> {
+  source: "meshview";
+  version: 1;
+  type: T;
+}
+
+/** The dashboard loaded and listens for commands. */
+export interface MeshviewReady extends FromDashboard<"ready"> {}
+/** The dashboard's content height changed (px): size the iframe to it. */
+export interface MeshviewResize extends FromDashboard<"resize"> { height: number; }
+/** The connection changed state. */
+export interface MeshviewConnection extends FromDashboard<"connection"> {
+  state: MeshviewConnectionState;
+  text: string;
+}
+/** The user selected a node (or cleared the selection). */
+export interface MeshviewSelect extends FromDashboard<"select"> { nodeId: string | null; }
+
+export type MeshviewEvent = MeshviewReady | MeshviewResize | MeshviewConnection | MeshviewSelect;
+
+interface ToDashboard<T extends string> {
+  target: "meshview";
+  version: 1;
+  type: T;
+}
+
+export interface MeshviewSetTheme extends ToDashboard<"setTheme"> { theme: "auto" | "light" | "dark"; }
+/** Switch project: the dashboard starts over with that project's stream. */
+export interface MeshviewSetProject extends ToDashboard<"setProject"> { project: string; }
+/** Keep receiving but stop updating the view. */
+export interface MeshviewPause extends ToDashboard<"pause"> {}
+/** Apply everything held and go live. */
+export interface MeshviewResume extends ToDashboard<"resume"> {}
+export interface MeshviewSelectNode extends ToDashboard<"selectNode"> { nodeId: string | null; }
+/** Filter the nodes table by id or label text. */
+export interface MeshviewSetFilter extends ToDashboard<"setFilter"> { text: string; }
+/** A fresh auth token, sent as the first frame of the next connection. */
+export interface MeshviewSetToken extends ToDashboard<"setToken"> { token: string | null; }
+
+export type MeshviewCommand =
+  | MeshviewSetTheme | MeshviewSetProject | MeshviewPause | MeshviewResume
+  | MeshviewSelectNode | MeshviewSetFilter | MeshviewSetToken;

@@ -1,0 +1,3 @@
+//! Pieces of the developer commands that the end-to-end suite shares.
+
+pub mod csp;
