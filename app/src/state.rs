@@ -46,6 +46,9 @@ pub struct ApplyStats {
     pub p99_millis: f64,
     pub max_millis: f64,
     pub last_changes: usize,
+    /// When the first nodes were applied, on the page clock (ms since
+    /// navigation): time to first node on screen.
+    pub first_nodes_at_millis: Option<f64>,
 }
 
 /// Sends commands to the worker (a no-op in tests and server renders).
@@ -147,7 +150,11 @@ impl AppState {
                 self.series_touched.set(touched.series);
             }
         });
-        self.record_apply(clock_millis() - start, changes);
+        let end = clock_millis();
+        if touched.nodes && self.apply_stats.with_untracked(|s| s.first_nodes_at_millis.is_none()) && !self.view.borrow().nodes.is_empty() {
+            self.apply_stats.update(|s| s.first_nodes_at_millis = Some(end));
+        }
+        self.record_apply(end - start, changes);
     }
 
     pub fn set_status(&self, status: LinkStatus) {

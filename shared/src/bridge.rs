@@ -121,6 +121,8 @@ pub struct LinkStatus {
     pub reconnects: u64,
     /// Frames waiting to be sent until the link opens.
     pub queued_outgoing: u32,
+    /// The worker's WebAssembly memory (it only grows; flat = bounded).
+    pub worker_memory_bytes: u64,
 }
 
 impl Default for LinkStatus {
@@ -144,6 +146,7 @@ impl Default for LinkStatus {
             quiet_periods: 0,
             reconnects: 0,
             queued_outgoing: 0,
+            worker_memory_bytes: 0,
         }
     }
 }

@@ -334,6 +334,7 @@ impl Link {
             quiet_periods: self.quiet_periods,
             reconnects: self.reconnects,
             queued_outgoing: self.outbox.len() as u32,
+            worker_memory_bytes: wasm_memory_bytes(),
         }
     }
 }
@@ -381,6 +382,15 @@ impl SocketSink for Sink {
 /// The auth frame PROTOCOL.md asks for after every open.
 fn auth_frame(token: &str) -> String {
     serde_json::json!({ "type": "auth", "token": token }).to_string()
+}
+
+fn wasm_memory_bytes() -> u64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|memory| memory.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+        .map_or(0, |buffer| u64::from(buffer.byte_length()))
 }
 
 pub fn now_millis() -> f64 {

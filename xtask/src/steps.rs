@@ -127,9 +127,21 @@ impl Drop for Feed {
     }
 }
 
-/// Benchmarks: the native reducer bench (more in BENCHMARKS.md).
+/// Benchmarks: the native reducer, then the browser run (meshview against
+/// the reference store and the browser's ceiling). Arguments go to both
+/// (`--quick`, a stream name filter).
 pub fn bench(root: &Path, args: &[String]) -> Result<(), Failure> {
-    let mut command = Command::new("cargo");
-    command.args(["bench", "-p", "shared", "--bench", "reduce", "--"]).args(args).current_dir(root);
-    run("reducer benchmark", &mut command)
+    tools::ensure_chromium()?;
+    build_dist(root)?;
+    let mut native = Command::new("cargo");
+    native.args(["bench", "-p", "shared", "--bench", "reduce", "--"]).args(args.iter().filter(|a| !a.starts_with('-')));
+    run("native reducer benchmark", native.current_dir(root))?;
+    let mut browser = Command::new("cargo");
+    browser
+        .args(["bench", "-p", "xtask", "--bench", "browser", "--"])
+        .args(args)
+        .current_dir(root)
+        .env("MESHVIEW_DIST", root.join("dist"))
+        .env("CHROMEDRIVER", CHROMEDRIVER);
+    run("browser benchmark", &mut browser)
 }

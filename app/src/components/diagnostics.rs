@@ -14,11 +14,17 @@ use crate::state::{AppState, ApplyStats};
 pub struct Figure {
     pub label: String,
     pub value: String,
+    /// The exact number behind `value` (for tools reading the page).
+    pub raw: f64,
     pub bad: bool,
 }
 
-fn figure(label: &str, value: String, bad: bool) -> Figure {
-    Figure { label: label.to_owned(), value, bad }
+fn count(label: &str, n: u64, bad: bool) -> Figure {
+    exact(label, n as f64, compact(n as f64), bad)
+}
+
+fn exact(label: &str, raw: f64, value: String, bad: bool) -> Figure {
+    Figure { label: label.to_owned(), value, raw, bad }
 }
 
 /// What the page itself counted (not the worker).
@@ -30,38 +36,41 @@ pub struct PageCounts {
 
 pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, page: PageCounts) -> Vec<Figure> {
     let mut out = vec![
-        figure("Messages/s", compact(status.messages_per_sec), false),
-        figure("Bytes/s", bytes(status.bytes_per_sec), false),
-        figure("Worker reduce ms/s", format!("{:.1}", status.reduce_millis_per_sec), false),
-        figure("Diff apply p50", format!("{:.2} ms", apply.p50_millis), false),
-        figure("Diff apply p99", format!("{:.2} ms", apply.p99_millis), apply.p99_millis > 8.0),
-        figure("Diffs applied", compact(apply.diffs as f64), false),
-        figure("Messages", compact(counters.messages() as f64), false),
-        figure("Frames", compact(counters.frames as f64), false),
-    ];
-    for kind in DecodeErrorKind::ALL {
-        let count = counters.errors_of(kind);
-        out.push(figure(&capitalized(kind.label()), compact(count as f64), count > 0));
-    }
-    out.extend([
-        figure("Orphan status", compact(counters.orphan_node_status as f64), false),
-        figure("Orphan stats", compact(counters.orphan_edge_stats as f64), false),
-        figure("Seq gaps", format!("{} ({} missing)", counters.seq_gaps, counters.seq_missing), counters.seq_gaps > 0),
-        figure("Seq resets", compact(counters.seq_resets as f64), false),
-        figure("Evicted events", compact(counters.evicted_events as f64), false),
-        figure("Evicted log lines", compact(counters.evicted_log_lines as f64), false),
-        figure("Evicted points", compact(counters.evicted_points as f64), false),
-        figure("Lines cut", compact(counters.log_lines_cut as f64), false),
-        figure(
-            "Dropped (bounds)",
-            compact((counters.dropped_series_points + counters.dropped_log_chunks) as f64),
+        exact("Messages/s", status.messages_per_sec, compact(status.messages_per_sec), false),
+        exact("Bytes/s", status.bytes_per_sec, bytes(status.bytes_per_sec), false),
+        exact("Worker reduce ms/s", status.reduce_millis_per_sec, format!("{:.1}", status.reduce_millis_per_sec), false),
+        exact("Diff apply p50", apply.p50_millis, format!("{:.2} ms", apply.p50_millis), false),
+        exact("Diff apply p99", apply.p99_millis, format!("{:.2} ms", apply.p99_millis), apply.p99_millis > 8.0),
+        exact("Diffs applied", apply.diffs as f64, compact(apply.diffs as f64), false),
+        exact("Messages", counters.messages() as f64, compact(counters.messages() as f64), false),
+        exact("Frames", counters.frames as f64, compact(counters.frames as f64), false),
+        exact("Worker memory", status.worker_memory_bytes as f64, bytes(status.worker_memory_bytes as f64), false),
+        exact(
+            "First nodes at",
+            apply.first_nodes_at_millis.unwrap_or(f64::NAN),
+            apply.first_nodes_at_millis.map_or_else(|| "–".to_owned(), |ms| format!("{ms:.0} ms")),
             false,
         ),
-        figure("Reconnects", compact(status.reconnects as f64), false),
-        figure("Quiet periods", compact(status.quiet_periods as f64), false),
-        figure("Queued to send", compact(f64::from(status.queued_outgoing)), status.queued_outgoing > 0),
-        figure("Embed messages ignored", compact(page.embed_ignored as f64), page.embed_ignored > 0),
-        figure("CSP violations", compact(page.csp_violations as f64), page.csp_violations > 0),
+    ];
+    for kind in DecodeErrorKind::ALL {
+        let errors = counters.errors_of(kind);
+        out.push(count(&capitalized(kind.label()), errors, errors > 0));
+    }
+    out.extend([
+        count("Orphan status", counters.orphan_node_status, false),
+        count("Orphan stats", counters.orphan_edge_stats, false),
+        exact("Seq gaps", counters.seq_gaps as f64, format!("{} ({} missing)", counters.seq_gaps, counters.seq_missing), counters.seq_gaps > 0),
+        count("Seq resets", counters.seq_resets, false),
+        count("Evicted events", counters.evicted_events, false),
+        count("Evicted log lines", counters.evicted_log_lines, false),
+        count("Evicted points", counters.evicted_points, false),
+        count("Lines cut", counters.log_lines_cut, false),
+        count("Dropped (bounds)", counters.dropped_series_points + counters.dropped_log_chunks, false),
+        count("Reconnects", status.reconnects, false),
+        count("Quiet periods", status.quiet_periods, false),
+        count("Queued to send", u64::from(status.queued_outgoing), status.queued_outgoing > 0),
+        count("Embed messages ignored", page.embed_ignored, page.embed_ignored > 0),
+        count("CSP violations", page.csp_violations, page.csp_violations > 0),
     ]);
     out
 }
@@ -101,7 +110,8 @@ pub fn DiagnosticsPanel() -> View {
                     view=|f: Figure| {
                         let class = if f.bad { "bad" } else { "" };
                         let key = f.label.to_lowercase().replace(' ', "-");
-                        view! { div(class=class, data-figure=key) { dt { (f.label) } dd { (f.value) } } }
+                        let raw = f.raw.to_string();
+                        view! { div(class=class, data-figure=key) { dt { (f.label) } dd(data-value=raw) { (f.value) } } }
                     },
                 )
             }

@@ -125,6 +125,13 @@ impl Browser {
         Browser { client, driver }
     }
 
+    /// Ends the session and the driver.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+
     /// Runs `body`, then always closes the session and the driver; panics
     /// with the body's error afterwards.
     pub async fn run<F, Fut>(width: u32, height: u32, body: F)
@@ -178,11 +185,9 @@ pub fn text_of(selector: &str) -> String {
     format!("(document.querySelector({selector:?})?.textContent ?? '').trim()")
 }
 
-/// A diagnostics figure's value as a number.
+/// A diagnostics figure's exact value as a number (-1 if not shown).
 pub fn figure(key: &str) -> String {
-    format!(
-        "Number((document.querySelector('[data-figure=\"{key}\"] dd')?.textContent ?? '-1').replace(/[^0-9.]/g, ''))"
-    )
+    format!("Number(document.querySelector('[data-figure=\"{key}\"] dd')?.dataset.value ?? '-1')")
 }
 
 pub fn check(condition: bool, what: impl Into<String>) -> TestResult {

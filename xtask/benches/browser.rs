@@ -1,0 +1,345 @@
+//! `cargo xtask bench` (browser part): meshview against the original
+//! design's store and the browser's own ceiling, on the same streams, in the
+//! same headless Chromium, in one run. Prints a table and writes
+//! target/bench/results.json. A benchmark, not a test: figures vary with
+//! the machine's load. `--quick` runs a tenth of each stream.
+// Native only: std::time::Instant is fine here (it is banned for wasm code).
+#![allow(clippy::disallowed_methods)]
+
+#[path = "../tests/support/mod.rs"]
+#[allow(dead_code)]
+mod support;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fantoccini::Client;
+use feed::{Feed, Frame, Source};
+use serde_json::{json, Value};
+use shared::encode::{encode_batch, encode_message};
+use shared::sim::{Mix, SimConfig, Simulator};
+use support::{eval, Browser};
+
+/// The reference store runs this long at most; its rate is over the prefix.
+const REFERENCE_CAP_MILLIS: u64 = 20_000;
+/// The ceiling pages run this long at most.
+const CEILING_CAP_MILLIS: u64 = 15_000;
+/// meshview must ingest the whole stream within this.
+const INGEST_TIMEOUT: Duration = Duration::from_secs(240);
+/// Messages after which worker memory is sampled (compared with the end).
+const MEMORY_MARK_MESSAGES: u64 = 1_000_000;
+
+struct StreamSpec {
+    name: &'static str,
+    n_nodes: usize,
+    mix: Mix,
+}
+
+const STREAMS: [StreamSpec; 3] = [
+    StreamSpec { name: "1k nodes / 3k edges, mixed", n_nodes: 1_000, mix: Mix::Mixed },
+    StreamSpec { name: "10k nodes / 30k edges, mixed", n_nodes: 10_000, mix: Mix::Mixed },
+    StreamSpec { name: "events and logs, 100 nodes", n_nodes: 100, mix: Mix::EventsAndLogs },
+];
+
+/// (label, messages per frame, messages in the stream).
+const FRAMINGS: [(&str, usize, u64); 2] = [("1 msg/frame", 1, 1_000_000), ("100 msgs/frame", 100, 5_000_000)];
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let site = prepare_site();
+    let mut results = Vec::new();
+    println!("{}", header());
+    for stream in &STREAMS {
+        if filter.as_deref().is_some_and(|f| !stream.name.contains(f)) {
+            continue;
+        }
+        for (framing, batch, messages) in FRAMINGS {
+            let messages = if quick { messages / 10 } else { messages };
+            let frames = Arc::new(generate(stream, batch, messages));
+            let row = runtime.block_on(measure(stream, framing, batch, messages, frames, &site));
+            println!("{}", row.line());
+            results.push(row);
+        }
+    }
+    let sizes = dist_sizes();
+    println!("\n{}", sizes.iter().map(|(name, raw, gz)| format!("  {name:<32} {raw:>9} B  {gz:>8} B gzip")).collect::<Vec<_>>().join("\n"));
+    let total_gzip: u64 = sizes.iter().map(|(_, _, gz)| gz).sum();
+    println!("  {:<32} {:>9}    {:>8} B gzip", "dist/ total", "", total_gzip);
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench/results.json");
+    let json = json!({
+        "date": chrono_free_date(),
+        "quick": quick,
+        "rows": results.iter().map(Row::to_json).collect::<Vec<_>>(),
+        "dist": sizes.iter().map(|(n, r, g)| json!({"file": n, "bytes": r, "gzip": g})).collect::<Vec<_>>(),
+        "dist_gzip_total": total_gzip,
+    });
+    if let Ok(mut file) = std::fs::File::create(&out) {
+        let _ = file.write_all(serde_json::to_string_pretty(&json).unwrap_or_default().as_bytes());
+        println!("\nwrote {}", out.display());
+    }
+}
+
+/// A deterministic stream: the snapshot, then `messages` messages.
+fn generate(stream: &StreamSpec, batch: usize, messages: u64) -> Vec<Frame> {
+    let mut sim = Simulator::new(SimConfig { n_nodes: stream.n_nodes, seed: 2026, mix: stream.mix });
+    let start_millis = 1_795_719_600_000;
+    let mut frames = vec![Frame::Text(encode_message(&sim.snapshot(start_millis)))];
+    let mut chunk = Vec::with_capacity(batch);
+    for i in 0..messages {
+        chunk.push(sim.next_message(start_millis + i as i64 / 100));
+        if chunk.len() == batch {
+            frames.push(Frame::Text(if batch == 1 { encode_message(&chunk[0]) } else { encode_batch(&chunk) }));
+            chunk.clear();
+        }
+    }
+    frames
+}
+
+#[derive(Default)]
+struct Row {
+    stream: String,
+    framing: String,
+    messages: u64,
+    meshview_rate: f64,
+    meshview_main_busy: f64,
+    apply_p50_millis: f64,
+    apply_p99_millis: f64,
+    memory_at_mark_bytes: f64,
+    memory_at_end_bytes: f64,
+    first_node_millis: f64,
+    reference_rate: f64,
+    reference_messages: f64,
+    ceiling_count_rate: f64,
+    ceiling_parse_rate: f64,
+    note: String,
+}
+
+fn header() -> String {
+    format!(
+        "{:<30} {:<14} {:>10} {:>7} {:>13} {:>15} {:>10} {:>9} {:>9} {:>9} {:>8} {:>8}",
+        "stream", "framing", "meshview/s", "main%", "apply p50/p99", "mem @1M / end", "first node", "ref/s", "count/s", "parse/s", "×ref", "÷parse"
+    )
+}
+
+impl Row {
+    fn line(&self) -> String {
+        let mib = |bytes: f64| bytes / 1_048_576.0;
+        format!(
+            "{:<30} {:<14} {:>10.0} {:>6.1}% {:>6.2}/{:<6.2} {:>6.1}/{:<6.1}MiB {:>8.0}ms {:>9.0} {:>9.0} {:>9.0} {:>7.0}× {:>7.0}%{}",
+            self.stream,
+            self.framing,
+            self.meshview_rate,
+            self.meshview_main_busy * 100.0,
+            self.apply_p50_millis,
+            self.apply_p99_millis,
+            mib(self.memory_at_mark_bytes),
+            mib(self.memory_at_end_bytes),
+            self.first_node_millis,
+            self.reference_rate,
+            self.ceiling_count_rate,
+            self.ceiling_parse_rate,
+            self.meshview_rate / self.reference_rate.max(1e-9),
+            100.0 * self.meshview_rate / self.ceiling_parse_rate.max(1e-9),
+            if self.note.is_empty() { String::new() } else { format!("  ({})", self.note) },
+        )
+    }
+
+    fn to_json(&self) -> Value {
+        json!({
+            "stream": self.stream, "framing": self.framing, "messages": self.messages,
+            "meshview_msgs_per_sec": self.meshview_rate, "main_thread_busy": self.meshview_main_busy,
+            "apply_p50_ms": self.apply_p50_millis, "apply_p99_ms": self.apply_p99_millis,
+            "worker_memory_at_1m_bytes": self.memory_at_mark_bytes, "worker_memory_at_end_bytes": self.memory_at_end_bytes,
+            "first_node_ms": self.first_node_millis,
+            "reference_msgs_per_sec": self.reference_rate, "reference_messages_measured": self.reference_messages,
+            "ceiling_count_msgs_per_sec": self.ceiling_count_rate, "ceiling_parse_msgs_per_sec": self.ceiling_parse_rate,
+            "note": self.note,
+        })
+    }
+}
+
+async fn measure(stream: &StreamSpec, framing: &str, batch: usize, messages: u64, frames: Arc<Vec<Frame>>, site: &Path) -> Row {
+    let mut row = Row { stream: stream.name.into(), framing: framing.into(), messages, ..Row::default() };
+    if let Err(why) = meshview(&mut row, frames.clone(), messages).await {
+        row.note = why;
+    }
+    let (reference_messages, reference_rate) = page_rate(site, frames.clone(), "reference.html", REFERENCE_CAP_MILLIS, None).await;
+    row.reference_messages = reference_messages;
+    row.reference_rate = reference_rate;
+    row.ceiling_count_rate = page_rate(site, frames.clone(), "ceiling.html?mode=count", CEILING_CAP_MILLIS, Some(batch)).await.1;
+    row.ceiling_parse_rate = page_rate(site, frames, "ceiling.html?mode=parse", CEILING_CAP_MILLIS, None).await.1;
+    row
+}
+
+async fn replay(frames: Arc<Vec<Frame>>, dir: PathBuf) -> Feed {
+    support::serve_with_csp(0, Source::Replay { frames, frames_per_sec: 0.0 }, dir, "/", None).await
+}
+
+/// The dashboard on the stream: ingest rate, main-thread load, apply cost,
+/// worker memory, time to first node.
+async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, messages: u64) -> Result<(), String> {
+    let feed = replay(frames, support::dist()).await;
+    let browser = Browser::open(1440, 900).await;
+    let client = browser.client.clone();
+    let result = async {
+        cdp(&client, "Performance.enable", json!({})).await?;
+        client.goto(&format!("http://{}/", feed.addr)).await.map_err(|e| e.to_string())?;
+        let total = messages + 1; // and the snapshot
+        let probe = "[...['messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at']].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
+        let deadline = Instant::now() + INGEST_TIMEOUT;
+        let mut start: Option<(Instant, f64, f64)> = None;
+        let mut last = vec![0.0; 5];
+        while Instant::now() < deadline {
+            let value = eval(&client, probe).await?;
+            last = value.as_array().map(|a| a.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect()).unwrap_or_default();
+            let seen = last.first().copied().unwrap_or(0.0);
+            if start.is_none() && seen > 1.0 {
+                start = Some((Instant::now(), seen, task_seconds(&client).await?));
+            }
+            if row.memory_at_mark_bytes == 0.0 && seen >= MEMORY_MARK_MESSAGES as f64 {
+                row.memory_at_mark_bytes = last.get(1).copied().unwrap_or(0.0);
+            }
+            if seen >= total as f64 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let (started, seen_at_start, tasks_at_start) = start.ok_or("no message arrived")?;
+        let elapsed = started.elapsed().as_secs_f64();
+        let seen = last.first().copied().unwrap_or(0.0);
+        row.meshview_rate = (seen - seen_at_start) / elapsed;
+        row.meshview_main_busy = (task_seconds(&client).await? - tasks_at_start) / elapsed;
+        // Status (memory) comes once a second: let the last one land.
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        let value = eval(&client, probe).await?;
+        let at = |i: usize| value.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
+        row.memory_at_end_bytes = at(1);
+        row.apply_p50_millis = at(2);
+        row.apply_p99_millis = at(3);
+        row.first_node_millis = at(4);
+        if seen < total as f64 {
+            return Err(format!("ingested {seen} of {total} in {}s", INGEST_TIMEOUT.as_secs()));
+        }
+        Ok(())
+    }
+    .await;
+    browser.close().await;
+    feed.stop().await;
+    result
+}
+
+/// A bench page on the stream: (messages measured, messages per second).
+async fn page_rate(site: &Path, frames: Arc<Vec<Frame>>, page: &str, cap_millis: u64, count_batch: Option<usize>) -> (f64, f64) {
+    let feed = replay(frames, site.to_owned()).await;
+    let browser = Browser::open(1280, 800).await;
+    let client = browser.client.clone();
+    let separator = if page.contains('?') { '&' } else { '?' };
+    let url = format!("http://{}/{page}{separator}ws=ws://{}/ws&cap={cap_millis}", feed.addr, feed.addr);
+    let result = async {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        let deadline = Instant::now() + Duration::from_millis(cap_millis) + Duration::from_secs(60);
+        loop {
+            let done = eval(&client, "window.bench && window.bench.done").await?;
+            if done == Value::Bool(true) || Instant::now() > deadline {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let bench = eval(&client, "window.bench").await?;
+        let number = |key: &str| bench.get(key).and_then(Value::as_f64).unwrap_or(0.0);
+        let messages = match count_batch {
+            Some(batch) => number("frames") * batch as f64,
+            None => number("applied").max(number("messages")),
+        };
+        let seconds = (number("last") - number("first")) / 1000.0;
+        Ok::<_, String>((messages, if seconds > 0.0 { messages / seconds } else { 0.0 }))
+    }
+    .await;
+    browser.close().await;
+    feed.stop().await;
+    result.unwrap_or_else(|why| {
+        eprintln!("{page}: {why}");
+        (0.0, 0.0)
+    })
+}
+
+/// The page's main-thread task time so far (CDP Performance.getMetrics).
+async fn task_seconds(client: &Client) -> Result<f64, String> {
+    let metrics = cdp(client, "Performance.getMetrics", json!({})).await?;
+    metrics
+        .get("metrics")
+        .and_then(Value::as_array)
+        .and_then(|list| list.iter().find(|m| m.get("name") == Some(&json!("TaskDuration"))))
+        .and_then(|m| m.get("value"))
+        .and_then(Value::as_f64)
+        .ok_or_else(|| format!("no TaskDuration in {metrics}"))
+}
+
+/// A Chrome DevTools Protocol command through ChromeDriver.
+async fn cdp(client: &Client, command: &str, params: Value) -> Result<Value, String> {
+    client.issue_cmd(CdpCommand { command: command.into(), params }).await.map_err(|e| format!("{command}: {e}"))
+}
+
+#[derive(Debug)]
+struct CdpCommand {
+    command: String,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for CdpCommand {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.command, "params": self.params }).to_string()))
+    }
+}
+
+/// target/bench/site: the bench pages, the reference store (copied from
+/// the shared reference) and zustand from the npm registry.
+fn prepare_site() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let site = root.join("target/bench/site");
+    std::fs::create_dir_all(&site).expect("target/bench/site");
+    for page in ["reference.html", "ceiling.html", "ceiling-worker.js"] {
+        std::fs::copy(root.join("xtask/benches/pages").join(page), site.join(page)).expect("bench page");
+    }
+    let store = root.join("../shared/reference/store.mjs");
+    std::fs::copy(&store, site.join("store.mjs")).unwrap_or_else(|e| panic!("{}: {e}", store.display()));
+    if !site.join("node_modules/zustand/esm/vanilla.mjs").exists() {
+        let status = std::process::Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+            .arg(&site)
+            .arg("zustand@5.1.0")
+            .status()
+            .expect("npm");
+        assert!(status.success(), "npm install zustand@5.1.0 failed");
+    }
+    site
+}
+
+/// (file, bytes, gzip bytes) of every file in dist/.
+fn dist_sizes() -> Vec<(String, u64, u64)> {
+    let mut sizes = Vec::new();
+    let Ok(entries) = std::fs::read_dir(support::dist()) else { return sizes };
+    for entry in entries.flatten() {
+        let Ok(bytes) = std::fs::read(entry.path()) else { continue };
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let _ = encoder.write_all(&bytes);
+        let gzip = encoder.finish().map(|v| v.len() as u64).unwrap_or(0);
+        sizes.push((entry.file_name().to_string_lossy().into_owned(), bytes.len() as u64, gzip));
+    }
+    sizes.sort();
+    sizes
+}
+
+fn chrono_free_date() -> String {
+    let millis = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+    shared::time::format_rfc3339_millis(millis)
+}

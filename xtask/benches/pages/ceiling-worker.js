@@ -1,0 +1,20 @@
+// Counts (and optionally parses) every frame; first/last on the page clock.
+onmessage = (event) => {
+  const { ws: url, mode, cap } = event.data;
+  const state = { frames: 0, messages: 0, first: 0, last: 0, done: false };
+  const origin = performance.timeOrigin;
+  const ws = new WebSocket(url);
+  ws.onmessage = (frame) => {
+    const now = performance.now();
+    if (!state.first) state.first = now;
+    state.frames++;
+    if (mode === "parse") {
+      const parsed = JSON.parse(frame.data);
+      state.messages += Array.isArray(parsed) ? parsed.length : 1;
+    }
+    state.last = now;
+    if (state.last - state.first > cap) { state.done = true; ws.close(); }
+  };
+  ws.onclose = () => { state.done = true; };
+  setInterval(() => postMessage({ ...state, origin }), 200);
+};
