@@ -10,8 +10,10 @@ use std::collections::{BTreeSet, HashMap};
 pub const SLOT_SPACING: f64 = 36.0;
 /// Gap between kind columns.
 const COLUMN_GAP: f64 = 120.0;
-/// Slots stacked in one sub-column before the next one starts.
-const ROWS_PER_SUBCOLUMN: usize = 16;
+/// Slots stacked in one sub-column before the next one starts, at least.
+const MIN_ROWS_PER_SUBCOLUMN: usize = 16;
+/// And at most (very large graphs).
+const MAX_ROWS_PER_SUBCOLUMN: usize = 400;
 
 /// Columns, left to right, for the kinds the dashboard knows; any other
 /// kind goes in the last column.
@@ -24,10 +26,20 @@ struct Column {
     free: BTreeSet<usize>,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct Layout {
     columns: Vec<Column>,
     placed: HashMap<String, (usize, usize)>,
+    /// Chosen when the layout is rebuilt (from a snapshot) so that big
+    /// columns come out roughly as tall as wide; kept until the next rebuild
+    /// so positions stay put.
+    rows_per_subcolumn: usize,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout { columns: Vec::new(), placed: HashMap::new(), rows_per_subcolumn: MIN_ROWS_PER_SUBCOLUMN }
+    }
 }
 
 impl Layout {
@@ -67,6 +79,20 @@ impl Layout {
         }
     }
 
+    /// Starts over with `nodes` (id, kind), sizing sub-columns so that the
+    /// whole graph comes out about twice as wide as tall (the panel's shape):
+    /// width ≈ n / rows sub-columns, height = rows, so rows ≈ √(n / 2).
+    pub fn rebuild<'a>(&mut self, nodes: impl ExactSizeIterator<Item = (&'a str, &'a str)>) {
+        let rows = (nodes.len() as f64 / 2.0).sqrt().ceil() as usize;
+        *self = Layout {
+            rows_per_subcolumn: rows.clamp(MIN_ROWS_PER_SUBCOLUMN, MAX_ROWS_PER_SUBCOLUMN),
+            ..Layout::default()
+        };
+        for (node_id, kind) in nodes {
+            self.place(node_id, kind);
+        }
+    }
+
     /// Keeps exactly `nodes` (id, kind): places new ones, removes gone ones.
     pub fn sync<'a>(&mut self, nodes: impl Iterator<Item = (&'a str, &'a str)>) {
         let mut seen: BTreeSet<&str> = BTreeSet::new();
@@ -83,10 +109,8 @@ impl Layout {
     /// The position of a node in layout units.
     pub fn position(&self, node_id: &str) -> Option<(f64, f64)> {
         let &(column, slot) = self.placed.get(node_id)?;
-        Some((
-            self.column_x(column) + (slot / ROWS_PER_SUBCOLUMN) as f64 * SLOT_SPACING,
-            (slot % ROWS_PER_SUBCOLUMN) as f64 * SLOT_SPACING,
-        ))
+        let rows = self.rows_per_subcolumn;
+        Some((self.column_x(column) + (slot / rows) as f64 * SLOT_SPACING, (slot % rows) as f64 * SLOT_SPACING))
     }
 
     /// (min x, min y, max x, max y) of all placed nodes.
@@ -118,7 +142,7 @@ impl Layout {
             .iter()
             .take(column)
             .map(|c| {
-                let sub_columns = c.slots.len().div_ceil(ROWS_PER_SUBCOLUMN).max(1).next_power_of_two();
+                let sub_columns = c.slots.len().div_ceil(self.rows_per_subcolumn).max(1).next_power_of_two();
                 sub_columns as f64 * SLOT_SPACING + COLUMN_GAP
             })
             .sum()
@@ -156,11 +180,21 @@ mod tests {
     #[test]
     fn big_columns_wrap_into_sub_columns() {
         let mut layout = Layout::default();
-        for i in 0..(ROWS_PER_SUBCOLUMN + 1) {
+        for i in 0..(MIN_ROWS_PER_SUBCOLUMN + 1) {
             layout.place(&format!("n{i}"), "queue");
         }
-        let last = layout.position(&format!("n{ROWS_PER_SUBCOLUMN}"));
+        let last = layout.position(&format!("n{MIN_ROWS_PER_SUBCOLUMN}"));
         assert_eq!(last, Some((SLOT_SPACING + layout.position("n0").map_or(0.0, |p| p.0), 0.0)));
         assert!(layout.bounds().is_some());
+    }
+
+    #[test]
+    fn a_big_rebuild_comes_out_about_twice_as_wide_as_tall() {
+        let ids: Vec<String> = (0..7000).map(|i| format!("n{i}")).collect();
+        let mut layout = Layout::default();
+        layout.rebuild(ids.iter().map(|id| (id.as_str(), "queue")));
+        let (x0, y0, x1, y1) = layout.bounds().unwrap_or_default();
+        let (width, height) = (x1 - x0, y1 - y0);
+        assert!(width > height * 1.5 && width < height * 3.0, "{width} x {height}");
     }
 }

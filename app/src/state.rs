@@ -3,7 +3,7 @@
 //! section changed. Changed only through intent-named methods.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::rc::Rc;
 
 use shared::bridge::{Command, LinkStatus};
@@ -38,6 +38,49 @@ impl Touched {
     }
 }
 
+/// How one diff changed the graph, in ids, so graph views can update
+/// incrementally instead of rescanning the graph.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GraphChange {
+    /// The whole graph was replaced (snapshot or view reset): rebuild.
+    pub rebuilt: bool,
+    /// Nodes inserted or changed: (node id, kind).
+    pub upserted: Vec<(String, String)>,
+    pub removed: Vec<String>,
+    /// Nodes whose own data or whose incident edges changed.
+    pub affected: HashSet<String>,
+}
+
+impl GraphChange {
+    /// Read before `view` applies `diff` (removed edges' endpoints are
+    /// still known then).
+    pub fn of(diff: &Diff, view: &View) -> GraphChange {
+        let rebuilt = diff.view_reset || diff.graph_reset;
+        if rebuilt {
+            return GraphChange { rebuilt, ..GraphChange::default() };
+        }
+        let mut affected: HashSet<String> = HashSet::new();
+        for node in &diff.node_upserts {
+            affected.insert(node.id.clone());
+        }
+        affected.extend(diff.node_removals.iter().cloned());
+        for edge in &diff.edge_upserts {
+            affected.insert(edge.source.clone());
+            affected.insert(edge.target.clone());
+        }
+        for edge in diff.edge_removals.iter().filter_map(|id| view.edges.get(id)) {
+            affected.insert(edge.source.clone());
+            affected.insert(edge.target.clone());
+        }
+        GraphChange {
+            rebuilt,
+            upserted: diff.node_upserts.iter().map(|n| (n.id.clone(), n.kind.clone())).collect(),
+            removed: diff.node_removals.clone(),
+            affected,
+        }
+    }
+}
+
 /// Main-thread cost of applying diffs.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApplyStats {
@@ -58,6 +101,8 @@ pub type CommandSink = Rc<dyn Fn(Command)>;
 pub struct AppState {
     pub view: Rc<RefCell<View>>,
     pub nodes_version: Signal<u64>,
+    /// What the last diff changed in the graph (for incremental views).
+    pub graph_change: Signal<Rc<GraphChange>>,
     pub edges_version: Signal<u64>,
     pub events_version: Signal<u64>,
     /// Events appended so far (lets the list keep the reader's place).
@@ -90,6 +135,7 @@ impl AppState {
         AppState {
             view: Rc::new(RefCell::new(View::default())),
             nodes_version: create_signal(0),
+            graph_change: create_signal(Rc::new(GraphChange { rebuilt: true, ..GraphChange::default() })),
             edges_version: create_signal(0),
             events_version: create_signal(0),
             events_added: create_signal(0),
@@ -116,6 +162,7 @@ impl AppState {
     pub fn apply_diff(&self, diff: Diff, clock_millis: impl Fn() -> f64) {
         let start = clock_millis();
         let touched = Touched::of(&diff);
+        let graph_change = (touched.nodes || touched.edges).then(|| GraphChange::of(&diff, &self.view.borrow()));
         let events_added = diff.events.items.len() as u64;
         let changes =
             diff.node_upserts.len() + diff.node_removals.len() + diff.edge_upserts.len() + diff.edge_removals.len();
@@ -133,6 +180,9 @@ impl AppState {
         }
         drop(view);
         batch(|| {
+            if let Some(change) = graph_change {
+                self.graph_change.set(Rc::new(change));
+            }
             if touched.nodes {
                 self.nodes_version.update(|v| *v += 1);
             }
@@ -151,7 +201,10 @@ impl AppState {
             }
         });
         let end = clock_millis();
-        if touched.nodes && self.apply_stats.with_untracked(|s| s.first_nodes_at_millis.is_none()) && !self.view.borrow().nodes.is_empty() {
+        if touched.nodes
+            && self.apply_stats.with_untracked(|s| s.first_nodes_at_millis.is_none())
+            && !self.view.borrow().nodes.is_empty()
+        {
             self.apply_stats.update(|s| s.first_nodes_at_millis = Some(end));
         }
         self.record_apply(end - start, changes);

@@ -5,12 +5,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::ws::Message as WsMessage;
-use shared::encode::{encode_batch, encode_message};
+use shared::encode::{encode_batch, encode_message, encode_snapshot_frames};
 use shared::sim::{Mix, SimConfig, Simulator};
 use tokio::sync::{broadcast, watch};
 
 /// Frames buffered per subscriber before it counts as too slow.
 const SUBSCRIBER_BACKLOG_FRAMES: usize = 4096;
+/// A large snapshot goes out in frames of at most this size.
+pub const SNAPSHOT_FRAME_BYTES: usize = 1024 * 1024;
 /// How often the simulator is advanced.
 const STEP: Duration = Duration::from_millis(20);
 
@@ -72,9 +74,9 @@ impl Hub {
 
     /// The snapshot for a new client and the stream after it, taken under
     /// the simulator's lock so no message falls between the two.
-    pub fn subscribe(&self) -> (String, broadcast::Receiver<Arc<Frame>>) {
+    pub fn subscribe(&self) -> (Vec<String>, broadcast::Receiver<Arc<Frame>>) {
         let sim = self.sim.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let snapshot = encode_message(&sim.snapshot(now_millis()));
+        let snapshot = encode_snapshot_frames(&sim.snapshot(now_millis()), SNAPSHOT_FRAME_BYTES);
         (snapshot, self.frames.subscribe())
     }
 }

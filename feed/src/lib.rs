@@ -152,8 +152,10 @@ async fn serve_socket(socket: WebSocket, project: String, state: AppState) {
 async fn stream_hub(socket: WebSocket, hub: &Hub) {
     let (snapshot, mut frames) = hub.subscribe();
     let (mut sender, mut receiver) = socket.split();
-    if sender.send(WsMessage::Text(snapshot.into())).await.is_err() {
-        return;
+    for frame in snapshot {
+        if sender.send(WsMessage::Text(frame.into())).await.is_err() {
+            return;
+        }
     }
     loop {
         tokio::select! {

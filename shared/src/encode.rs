@@ -20,6 +20,47 @@ pub fn encode_batch(messages: &[Message]) -> String {
     serde_json::to_string(&wire).unwrap_or_default()
 }
 
+/// A snapshot as frames that each fit in `max_frame_bytes` (PROTOCOL.md
+/// drops larger ones): one frame when it fits; otherwise an empty snapshot
+/// (which still replaces the graph) followed by batches of node and edge
+/// upserts, in order. Anything but a snapshot is returned as one frame.
+pub fn encode_snapshot_frames(snapshot: &Message, max_frame_bytes: usize) -> Vec<String> {
+    let whole = encode_message(snapshot);
+    let Payload::Snapshot { nodes, edges } = &snapshot.payload else {
+        return vec![whole];
+    };
+    if whole.len() <= max_frame_bytes {
+        return vec![whole];
+    }
+    let empty = Message { payload: Payload::Snapshot { nodes: Vec::new(), edges: Vec::new() }, ..snapshot.clone() };
+    let upserts = nodes
+        .iter()
+        .map(|node| Payload::NodeUpsert(node.clone()))
+        .chain(edges.iter().map(|edge| Payload::EdgeUpsert(edge.clone())))
+        .map(|payload| encode_message(&Message { ts_millis: snapshot.ts_millis, seq: None, payload }));
+    let mut frames = vec![encode_message(&empty)];
+    let mut batch = String::from("[");
+    for message in upserts {
+        // A single message larger than a frame cannot be sent at all.
+        if message.len() + 2 > max_frame_bytes {
+            continue;
+        }
+        if batch.len() + message.len() + 1 > max_frame_bytes {
+            batch.push(']');
+            frames.push(std::mem::replace(&mut batch, String::from("[")));
+        }
+        if batch.len() > 1 {
+            batch.push(',');
+        }
+        batch.push_str(&message);
+    }
+    if batch.len() > 1 {
+        batch.push(']');
+        frames.push(batch);
+    }
+    frames
+}
+
 struct WireMessage<'a>(&'a Message);
 
 #[derive(Serialize)]

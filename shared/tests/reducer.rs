@@ -233,3 +233,25 @@ fn reset_starts_the_view_over() {
     assert_eq!(dump(&view), "nodes: b(pg:idle)\n");
     assert_eq!(view, reducer.to_view());
 }
+
+#[test]
+fn a_snapshot_too_big_for_one_frame_arrives_whole_in_several() {
+    use shared::encode::encode_snapshot_frames;
+    use shared::sim::{SimConfig, Simulator};
+    let sim = Simulator::new(SimConfig { n_nodes: 3_000, ..SimConfig::default() });
+    let snapshot = sim.snapshot(0);
+    let frames = encode_snapshot_frames(&snapshot, 64 * 1024);
+    assert!(frames.len() > 10 && frames.iter().all(|f| f.len() <= 64 * 1024));
+    let mut split = Reducer::new();
+    split.apply_frame(A, 0); // stale content the snapshot must replace
+    for frame in &frames {
+        split.apply_frame(frame, 0);
+    }
+    // Both through JSON, so numbers are read the same way.
+    let mut whole = Reducer::new();
+    whole.apply_frame(&shared::encode::encode_message(&snapshot), 0);
+    let (split, whole_view) = (split, whole.to_view());
+    assert!(split.to_view().nodes == whole_view.nodes, "nodes differ");
+    assert!(split.to_view().edges == whole_view.edges, "edges differ");
+    assert_eq!(split.counters().errors(), 0);
+}

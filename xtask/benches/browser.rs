@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Client;
 use feed::{Feed, Frame, Source};
 use serde_json::{json, Value};
-use shared::encode::{encode_batch, encode_message};
+use shared::encode::{encode_batch, encode_message, encode_snapshot_frames};
 use shared::sim::{Mix, SimConfig, Simulator};
 use support::{eval, Browser};
 
@@ -59,14 +59,32 @@ fn main() {
         }
         for (framing, batch, messages) in FRAMINGS {
             let messages = if quick { messages / 10 } else { messages };
-            let frames = Arc::new(generate(stream, batch, messages));
-            let row = runtime.block_on(measure(stream, framing, batch, messages, frames, &site));
+            let (frames, snapshot_messages) = generate(stream, batch, messages);
+            let snapshot_frames = frames.len() - (messages as usize).div_ceil(batch);
+            let reference = Arc::new(for_reference(&frames, snapshot_frames, stream));
+            let frames = Arc::new(frames);
+            let row = runtime.block_on(measure(
+                stream,
+                framing,
+                batch,
+                (messages, snapshot_messages),
+                frames,
+                reference,
+                &site,
+            ));
             println!("{}", row.line());
             results.push(row);
         }
     }
     let sizes = dist_sizes();
-    println!("\n{}", sizes.iter().map(|(name, raw, gz)| format!("  {name:<32} {raw:>9} B  {gz:>8} B gzip")).collect::<Vec<_>>().join("\n"));
+    println!(
+        "\n{}",
+        sizes
+            .iter()
+            .map(|(name, raw, gz)| format!("  {name:<32} {raw:>9} B  {gz:>8} B gzip"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     let total_gzip: u64 = sizes.iter().map(|(_, _, gz)| gz).sum();
     println!("  {:<32} {:>9}    {:>8} B gzip", "dist/ total", "", total_gzip);
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench/results.json");
@@ -83,11 +101,30 @@ fn main() {
     }
 }
 
-/// A deterministic stream: the snapshot, then `messages` messages.
-fn generate(stream: &StreamSpec, batch: usize, messages: u64) -> Vec<Frame> {
+/// The same stream for the reference store: its snapshot in one frame (its
+/// page seeds the maps from it, untimed; no frame limit applies there).
+fn for_reference(frames: &[Frame], snapshot_frames: usize, stream: &StreamSpec) -> Vec<Frame> {
+    let sim = Simulator::new(SimConfig { n_nodes: stream.n_nodes, seed: 2026, mix: stream.mix });
+    let mut out = vec![Frame::Text(encode_message(&sim.snapshot(1_795_719_600_000)))];
+    out.extend(frames.iter().skip(snapshot_frames).cloned());
+    out
+}
+
+/// A deterministic stream: the snapshot (in frames of at most 1 MiB), then
+/// `messages` messages. Also returns how many messages the snapshot took.
+fn generate(stream: &StreamSpec, batch: usize, messages: u64) -> (Vec<Frame>, u64) {
     let mut sim = Simulator::new(SimConfig { n_nodes: stream.n_nodes, seed: 2026, mix: stream.mix });
     let start_millis = 1_795_719_600_000;
-    let mut frames = vec![Frame::Text(encode_message(&sim.snapshot(start_millis)))];
+    let mut frames: Vec<Frame> =
+        encode_snapshot_frames(&sim.snapshot(start_millis), 1024 * 1024).into_iter().map(Frame::Text).collect();
+    let snapshot_frames = frames.len() as u64;
+    let snapshot_messages: u64 = frames
+        .iter()
+        .map(|frame| match frame {
+            Frame::Text(text) => shared::decode_frame(text).messages.len() as u64,
+            Frame::Binary(_) => 0,
+        })
+        .sum();
     let mut chunk = Vec::with_capacity(batch);
     for i in 0..messages {
         chunk.push(sim.next_message(start_millis + i as i64 / 100));
@@ -96,7 +133,8 @@ fn generate(stream: &StreamSpec, batch: usize, messages: u64) -> Vec<Frame> {
             chunk.clear();
         }
     }
-    frames
+    eprintln!("{}: snapshot in {snapshot_frames} frame(s), {} frames in all", stream.name, frames.len());
+    (frames, snapshot_messages)
 }
 
 #[derive(Default)]
@@ -121,7 +159,18 @@ struct Row {
 fn header() -> String {
     format!(
         "{:<30} {:<14} {:>10} {:>7} {:>13} {:>15} {:>10} {:>9} {:>9} {:>9} {:>8} {:>8}",
-        "stream", "framing", "meshview/s", "main%", "apply p50/p99", "mem @1M / end", "first node", "ref/s", "count/s", "parse/s", "×ref", "÷parse"
+        "stream",
+        "framing",
+        "meshview/s",
+        "main%",
+        "apply p50/p99",
+        "mem @1M / end",
+        "first node",
+        "ref/s",
+        "count/s",
+        "parse/s",
+        "×ref",
+        "÷parse"
     )
 }
 
@@ -162,15 +211,25 @@ impl Row {
     }
 }
 
-async fn measure(stream: &StreamSpec, framing: &str, batch: usize, messages: u64, frames: Arc<Vec<Frame>>, site: &Path) -> Row {
+async fn measure(
+    stream: &StreamSpec,
+    framing: &str,
+    batch: usize,
+    (messages, snapshot_messages): (u64, u64),
+    frames: Arc<Vec<Frame>>,
+    reference: Arc<Vec<Frame>>,
+    site: &Path,
+) -> Row {
     let mut row = Row { stream: stream.name.into(), framing: framing.into(), messages, ..Row::default() };
-    if let Err(why) = meshview(&mut row, frames.clone(), messages).await {
+    if let Err(why) = meshview(&mut row, frames.clone(), messages + snapshot_messages, snapshot_messages).await {
         row.note = why;
     }
-    let (reference_messages, reference_rate) = page_rate(site, frames.clone(), "reference.html", REFERENCE_CAP_MILLIS, None).await;
+    let (reference_messages, reference_rate) =
+        page_rate(site, reference, "reference.html", REFERENCE_CAP_MILLIS, None).await;
     row.reference_messages = reference_messages;
     row.reference_rate = reference_rate;
-    row.ceiling_count_rate = page_rate(site, frames.clone(), "ceiling.html?mode=count", CEILING_CAP_MILLIS, Some(batch)).await.1;
+    row.ceiling_count_rate =
+        page_rate(site, frames.clone(), "ceiling.html?mode=count", CEILING_CAP_MILLIS, Some(batch)).await.1;
     row.ceiling_parse_rate = page_rate(site, frames, "ceiling.html?mode=parse", CEILING_CAP_MILLIS, None).await.1;
     row
 }
@@ -181,14 +240,13 @@ async fn replay(frames: Arc<Vec<Frame>>, dir: PathBuf) -> Feed {
 
 /// The dashboard on the stream: ingest rate, main-thread load, apply cost,
 /// worker memory, time to first node.
-async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, messages: u64) -> Result<(), String> {
+async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_messages: u64) -> Result<(), String> {
     let feed = replay(frames, support::dist()).await;
     let browser = Browser::open(1440, 900).await;
     let client = browser.client.clone();
     let result = async {
         cdp(&client, "Performance.enable", json!({})).await?;
         client.goto(&format!("http://{}/", feed.addr)).await.map_err(|e| e.to_string())?;
-        let total = messages + 1; // and the snapshot
         let probe = "[...['messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at']].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
         let deadline = Instant::now() + INGEST_TIMEOUT;
         let mut start: Option<(Instant, f64, f64)> = None;
@@ -197,7 +255,7 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, messages: u64) -> Resu
             let value = eval(&client, probe).await?;
             last = value.as_array().map(|a| a.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect()).unwrap_or_default();
             let seen = last.first().copied().unwrap_or(0.0);
-            if start.is_none() && seen > 1.0 {
+            if start.is_none() && seen > snapshot_messages as f64 {
                 start = Some((Instant::now(), seen, task_seconds(&client).await?));
             }
             if row.memory_at_mark_bytes == 0.0 && seen >= MEMORY_MARK_MESSAGES as f64 {
@@ -233,7 +291,13 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, messages: u64) -> Resu
 }
 
 /// A bench page on the stream: (messages measured, messages per second).
-async fn page_rate(site: &Path, frames: Arc<Vec<Frame>>, page: &str, cap_millis: u64, count_batch: Option<usize>) -> (f64, f64) {
+async fn page_rate(
+    site: &Path,
+    frames: Arc<Vec<Frame>>,
+    page: &str,
+    cap_millis: u64,
+    count_batch: Option<usize>,
+) -> (f64, f64) {
     let feed = replay(frames, site.to_owned()).await;
     let browser = Browser::open(1280, 800).await;
     let client = browser.client.clone();

@@ -52,10 +52,19 @@ pub fn DetailsPanel() -> View {
     let state = use_context::<AppState>();
     let selected = state.selected_node;
     let view_cell = state.view.clone();
-    let details = create_memo(move || {
-        state.nodes_version.track();
-        state.edges_version.track();
-        selected.with(|id| id.as_ref().map(|id| node_details(&view_cell.borrow(), id)))
+    // Recomputed (one scan of the edges) only when the selection changes or
+    // a diff touched the selected node or its edges.
+    let details = create_signal(None::<NodeDetails>);
+    let mut shown_for: Option<String> = None;
+    create_effect(move || {
+        let current = selected.get_clone();
+        let relevant = state
+            .graph_change
+            .with(|change| current.as_ref().is_some_and(|id| change.rebuilt || change.affected.contains(id)));
+        if relevant || current != shown_for {
+            details.set(current.as_ref().map(|id| node_details(&view_cell.borrow(), id)));
+            shown_for = current;
+        }
     });
     let close_state = state.clone();
     let handle_close = move |_| close_state.select_node(None);

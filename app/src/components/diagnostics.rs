@@ -38,7 +38,12 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
     let mut out = vec![
         exact("Messages/s", status.messages_per_sec, compact(status.messages_per_sec), false),
         exact("Bytes/s", status.bytes_per_sec, bytes(status.bytes_per_sec), false),
-        exact("Worker reduce ms/s", status.reduce_millis_per_sec, format!("{:.1}", status.reduce_millis_per_sec), false),
+        exact(
+            "Worker reduce ms/s",
+            status.reduce_millis_per_sec,
+            format!("{:.1}", status.reduce_millis_per_sec),
+            false,
+        ),
         exact("Diff apply p50", apply.p50_millis, format!("{:.2} ms", apply.p50_millis), false),
         exact("Diff apply p99", apply.p99_millis, format!("{:.2} ms", apply.p99_millis), apply.p99_millis > 8.0),
         exact("Diffs applied", apply.diffs as f64, compact(apply.diffs as f64), false),
@@ -59,7 +64,12 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
     out.extend([
         count("Orphan status", counters.orphan_node_status, false),
         count("Orphan stats", counters.orphan_edge_stats, false),
-        exact("Seq gaps", counters.seq_gaps as f64, format!("{} ({} missing)", counters.seq_gaps, counters.seq_missing), counters.seq_gaps > 0),
+        exact(
+            "Seq gaps",
+            counters.seq_gaps as f64,
+            format!("{} ({} missing)", counters.seq_gaps, counters.seq_missing),
+            counters.seq_gaps > 0,
+        ),
         count("Seq resets", counters.seq_resets, false),
         count("Evicted events", counters.evicted_events, false),
         count("Evicted log lines", counters.evicted_log_lines, false),

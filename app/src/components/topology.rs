@@ -90,13 +90,25 @@ mod canvas {
         {
             let (state, scene, redraw) = (state.clone(), scene.clone(), redraw.clone());
             create_effect(move || {
-                state.nodes_version.track();
+                // Incremental: a diff costs the layout its own size.
+                state.graph_change.with(|change| {
+                    let mut scene = scene.borrow_mut();
+                    if change.rebuilt {
+                        let view = state.view.borrow();
+                        scene.layout.rebuild(view.nodes.values().map(|n| (n.id.as_str(), n.kind.as_str())));
+                        scene.fitted = false;
+                    } else {
+                        for (node_id, kind) in &change.upserted {
+                            scene.layout.place(node_id, kind);
+                        }
+                        for node_id in &change.removed {
+                            scene.layout.remove(node_id);
+                        }
+                    }
+                });
                 state.edges_version.track();
                 state.selected_node.track();
                 state.theme.track();
-                let view = state.view.borrow();
-                scene.borrow_mut().layout.sync(view.nodes.values().map(|n| (n.id.as_str(), n.kind.as_str())));
-                drop(view);
                 redraw();
             });
         }
@@ -183,10 +195,15 @@ mod canvas {
         let to_screen = |(x, y): (f64, f64)| (x * scale + ox, y * scale + oy);
         let visible = |(x, y): (f64, f64)| x > -20.0 && y > -20.0 && x < width + 20.0 && y < height + 20.0;
 
-        // Edges: 3 widths × 2 colours, one path each.
+        // Edges: 3 widths × 2 colours, one path each. Zoomed far out on a
+        // big graph, healthy edges would only be grey noise: draw the bad ones.
         let buckets: [(f64, bool); 6] =
             [(0.6, false), (1.2, false), (2.2, false), (0.6, true), (1.2, true), (2.2, true)];
+        let only_bad = view.edges.len() > 4 * LARGE_GRAPH_NODES && scale < 0.35;
         for (bucket_width, bad) in buckets {
+            if only_bad && !bad {
+                continue;
+            }
             ctx.begin_path();
             let mut any = false;
             for edge in view.edges.values() {
@@ -217,6 +234,7 @@ mod canvas {
             }
             if any {
                 let colour = match (bad, dark) {
+                    (true, _) if only_bad => "rgba(214, 69, 69, 0.3)",
                     (true, _) => "rgba(214, 69, 69, 0.75)",
                     (false, true) => "rgba(142, 152, 168, 0.35)",
                     (false, false) => "rgba(107, 116, 131, 0.35)",

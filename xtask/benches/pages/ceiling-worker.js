@@ -16,5 +16,9 @@ onmessage = (event) => {
     if (state.last - state.first > cap) { state.done = true; ws.close(); }
   };
   ws.onclose = () => { state.done = true; };
-  setInterval(() => postMessage({ ...state, origin }), 200);
+  // The replay keeps the socket open after its last frame: 2 s of silence ends the run.
+  setInterval(() => {
+    if (state.first && performance.now() - state.last > 2000) state.done = true;
+    postMessage({ ...state, origin });
+  }, 200);
 };
