@@ -3,7 +3,7 @@
 //! section changed. Changed only through intent-named methods.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
 
 use shared::bridge::{Command, LinkStatus};
@@ -47,36 +47,27 @@ pub struct GraphChange {
     /// Nodes inserted or changed: (node id, kind).
     pub upserted: Vec<(String, String)>,
     pub removed: Vec<String>,
-    /// Nodes whose own data or whose incident edges changed.
-    pub affected: HashSet<String>,
+    /// The selected node, or one of its edges, changed.
+    pub selected_touched: bool,
 }
 
 impl GraphChange {
     /// Read before `view` applies `diff` (removed edges' endpoints are
-    /// still known then).
-    pub fn of(diff: &Diff, view: &View) -> GraphChange {
+    /// still known then). Costs the diff's size, not the graph's.
+    pub fn of(diff: &Diff, view: &View, selected: Option<&str>) -> GraphChange {
         let rebuilt = diff.view_reset || diff.graph_reset;
-        if rebuilt {
-            return GraphChange { rebuilt, ..GraphChange::default() };
-        }
-        let mut affected: HashSet<String> = HashSet::new();
-        for node in &diff.node_upserts {
-            affected.insert(node.id.clone());
-        }
-        affected.extend(diff.node_removals.iter().cloned());
-        for edge in &diff.edge_upserts {
-            affected.insert(edge.source.clone());
-            affected.insert(edge.target.clone());
-        }
-        for edge in diff.edge_removals.iter().filter_map(|id| view.edges.get(id)) {
-            affected.insert(edge.source.clone());
-            affected.insert(edge.target.clone());
-        }
+        let selected_touched = selected.is_some_and(|id| {
+            rebuilt
+                || diff.node_upserts.iter().any(|n| n.id == id)
+                || diff.node_removals.iter().any(|n| n == id)
+                || diff.edge_upserts.iter().any(|e| e.source == id || e.target == id)
+                || diff.edge_removals.iter().filter_map(|e| view.edges.get(e)).any(|e| e.source == id || e.target == id)
+        });
         GraphChange {
             rebuilt,
             upserted: diff.node_upserts.iter().map(|n| (n.id.clone(), n.kind.clone())).collect(),
             removed: diff.node_removals.clone(),
-            affected,
+            selected_touched,
         }
     }
 }
@@ -88,10 +79,15 @@ pub struct ApplyStats {
     pub p50_millis: f64,
     pub p99_millis: f64,
     pub max_millis: f64,
+    /// The share of p50 spent applying data (the rest is re-rendering).
+    pub data_p50_millis: f64,
     pub last_changes: usize,
     /// When the first nodes were applied, on the page clock (ms since
     /// navigation): time to first node on screen.
     pub first_nodes_at_millis: Option<f64>,
+    /// Graph changes the worker still holds for the next diffs (it sends
+    /// at most a budget per diff).
+    pub pending_graph_changes: u64,
 }
 
 /// Sends commands to the worker (a no-op in tests and server renders).
@@ -126,7 +122,7 @@ pub struct AppState {
     pub settings: Signal<Settings>,
     /// The theme in force (starts from the settings; the user may switch).
     pub theme: Signal<Theme>,
-    apply_samples: Rc<RefCell<VecDeque<f64>>>,
+    apply_samples: Rc<RefCell<ApplySamples>>,
     commands: CommandSink,
 }
 
@@ -151,7 +147,7 @@ impl AppState {
             csp_violations: create_signal(0),
             theme: create_signal(settings.theme),
             settings: create_signal(settings),
-            apply_samples: Rc::new(RefCell::new(VecDeque::new())),
+            apply_samples: Rc::new(RefCell::new(ApplySamples::default())),
             commands,
         }
     }
@@ -162,12 +158,17 @@ impl AppState {
     pub fn apply_diff(&self, diff: Diff, clock_millis: impl Fn() -> f64) {
         let start = clock_millis();
         let touched = Touched::of(&diff);
-        let graph_change = (touched.nodes || touched.edges).then(|| GraphChange::of(&diff, &self.view.borrow()));
+        let graph_change = (touched.nodes || touched.edges).then(|| {
+            let selected = self.selected_node.get_clone_untracked();
+            GraphChange::of(&diff, &self.view.borrow(), selected.as_deref())
+        });
+        let pending_graph_changes = diff.pending_graph_changes;
         let events_added = diff.events.items.len() as u64;
         let changes =
             diff.node_upserts.len() + diff.node_removals.len() + diff.edge_upserts.len() + diff.edge_removals.len();
         let series_count_before = if diff.view_reset { usize::MAX } else { self.view.borrow().series.len() };
         self.view.borrow_mut().apply_diff(diff);
+        let data_millis = clock_millis() - start;
         let view = self.view.borrow();
         debug_assert!(view.events.len() <= shared::limits::MAX_EVENTS);
         if view.series.len() != series_count_before {
@@ -207,7 +208,7 @@ impl AppState {
         {
             self.apply_stats.update(|s| s.first_nodes_at_millis = Some(end));
         }
-        self.record_apply(end - start, changes);
+        self.record_apply(ApplyTiming { total_millis: end - start, data_millis }, changes, pending_graph_changes);
     }
 
     pub fn set_status(&self, status: LinkStatus) {
@@ -259,22 +260,50 @@ impl AppState {
         self.send(Command::ClearEvents);
     }
 
-    fn record_apply(&self, millis: f64, changes: usize) {
+    fn record_apply(&self, timing: ApplyTiming, changes: usize, pending_graph_changes: u64) {
         let mut samples = self.apply_samples.borrow_mut();
-        if samples.len() >= MAX_APPLY_SAMPLES {
-            samples.pop_front();
-        }
-        samples.push_back(millis);
-        let mut sorted: Vec<f64> = samples.iter().copied().collect();
-        sorted.sort_by(f64::total_cmp);
-        let at = |q: f64| sorted.get(((sorted.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
-        let (p50_millis, p99_millis, max_millis) = (at(0.5), at(0.99), at(1.0));
+        let (p50_millis, p99_millis, max_millis) = samples.total.record(timing.total_millis);
+        let (data_p50_millis, _, _) = samples.data.record(timing.data_millis);
         self.apply_stats.update(|stats| {
             stats.diffs += 1;
             stats.p50_millis = p50_millis;
             stats.p99_millis = p99_millis;
             stats.max_millis = max_millis;
+            stats.data_p50_millis = data_p50_millis;
             stats.last_changes = changes;
+            stats.pending_graph_changes = pending_graph_changes;
         });
     }
+}
+
+/// The last `MAX_APPLY_SAMPLES` durations, for percentiles.
+#[derive(Debug, Default)]
+struct Samples(VecDeque<f64>);
+
+impl Samples {
+    /// Adds a sample; returns (p50, p99, max) of those kept.
+    fn record(&mut self, millis: f64) -> (f64, f64, f64) {
+        if self.0.len() >= MAX_APPLY_SAMPLES {
+            self.0.pop_front();
+        }
+        self.0.push_back(millis);
+        let mut sorted: Vec<f64> = self.0.iter().copied().collect();
+        sorted.sort_by(f64::total_cmp);
+        let at = |q: f64| sorted.get(((sorted.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
+        (at(0.5), at(0.99), at(1.0))
+    }
+}
+
+#[derive(Debug, Default)]
+struct ApplySamples {
+    /// The whole apply: data and the re-rendering it triggers.
+    total: Samples,
+    /// Applying the diff to the `View` alone.
+    data: Samples,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ApplyTiming {
+    total_millis: f64,
+    data_millis: f64,
 }

@@ -28,7 +28,7 @@ pub struct Diff {
     /// before applying the rest of this diff.
     pub view_reset: bool,
     /// A snapshot replaced the graph: drop all nodes and edges first; the
-    /// upserts then hold the whole new graph.
+    /// upserts here and in the next diffs then rebuild it.
     pub graph_reset: bool,
     /// Nodes inserted or changed (each id at most once).
     pub node_upserts: Vec<MeshNode>,
@@ -44,6 +44,8 @@ pub struct Diff {
     pub log_removals: Vec<String>,
     /// Per-series chart changes.
     pub series: Vec<SeriesDelta>,
+    /// Graph changes still queued in the worker for the next diffs.
+    pub pending_graph_changes: u64,
     /// Totals since the worker started.
     pub counters: Counters,
 }

@@ -109,3 +109,36 @@ fn a_long_pause_folds_into_one_bounded_diff() {
     view.apply_diff(diff);
     assert_eq!(view, reducer.to_view());
 }
+
+#[test]
+fn a_diff_carries_a_bounded_share_of_graph_changes_and_none_starve() {
+    use shared::limits::MAX_GRAPH_CHANGES_PER_DIFF;
+    let mut sim = Simulator::new(SimConfig { n_nodes: 10_000, seed: 5, mix: Mix::Mixed });
+    let mut reducer = Reducer::new();
+    let mut view = shared::View::default();
+    reducer.apply(sim.snapshot(0), 0);
+    let first = reducer.take_diff();
+    assert!(first.graph_reset);
+    assert_eq!(first.node_upserts.len(), MAX_GRAPH_CHANGES_PER_DIFF, "nodes come first");
+    assert!(first.pending_graph_changes > 30_000);
+    view.apply_diff(first);
+    // Constant churn while the backlog drains: every diff stays within the
+    // budget and the view still converges.
+    let mut diffs = 0;
+    for i in 0..200_000 {
+        reducer.apply(sim.next_message(i), i);
+        if i % 5_000 == 0 {
+            let diff = reducer.take_diff();
+            let changes = diff.node_upserts.len() + diff.node_removals.len() + diff.edge_upserts.len() + diff.edge_removals.len();
+            assert!(changes <= MAX_GRAPH_CHANGES_PER_DIFF);
+            view.apply_diff(diff);
+            diffs += 1;
+        }
+    }
+    while reducer.has_changes() {
+        view.apply_diff(reducer.take_diff());
+        diffs += 1;
+    }
+    assert!(diffs > 40);
+    assert_eq!(view, reducer.to_view());
+}

@@ -48,6 +48,8 @@ const FRAMINGS: [(&str, usize, u64); 2] = [("1 msg/frame", 1, 1_000_000), ("100 
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    // For profiling our side alone: skip the reference and ceiling pages.
+    let meshview_only = std::env::args().any(|a| a == "--meshview-only");
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let site = prepare_site();
@@ -70,7 +72,7 @@ fn main() {
                 (messages, snapshot_messages),
                 frames,
                 reference,
-                &site,
+                (!meshview_only).then_some(site.as_path()),
             ));
             println!("{}", row.line());
             results.push(row);
@@ -218,12 +220,13 @@ async fn measure(
     (messages, snapshot_messages): (u64, u64),
     frames: Arc<Vec<Frame>>,
     reference: Arc<Vec<Frame>>,
-    site: &Path,
+    site: Option<&Path>,
 ) -> Row {
     let mut row = Row { stream: stream.name.into(), framing: framing.into(), messages, ..Row::default() };
     if let Err(why) = meshview(&mut row, frames.clone(), messages + snapshot_messages, snapshot_messages).await {
         row.note = why;
     }
+    let Some(site) = site else { return row };
     let (reference_messages, reference_rate) =
         page_rate(site, reference, "reference.html", REFERENCE_CAP_MILLIS, None).await;
     row.reference_messages = reference_messages;

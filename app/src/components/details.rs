@@ -60,7 +60,7 @@ pub fn DetailsPanel() -> View {
         let current = selected.get_clone();
         let relevant = state
             .graph_change
-            .with(|change| current.as_ref().is_some_and(|id| change.rebuilt || change.affected.contains(id)));
+            .with(|change| current.is_some() && change.selected_touched);
         if relevant || current != shown_for {
             details.set(current.as_ref().map(|id| node_details(&view_cell.borrow(), id)));
             shown_for = current;

@@ -1,9 +1,11 @@
 //! Nodes and edges with an incidence index (node id -> edge ids), so a node
-//! delete cascades to its edges without a scan, and dirty sets, so a diff
-//! carries each changed id once.
+//! delete cascades to its edges without a scan, and FIFO dirty queues, so a
+//! diff carries each changed id once and at most a budget of them (the
+//! rest, oldest first, in the next diffs).
 
 use std::collections::{HashMap, HashSet};
 
+use super::dirty::DirtyQueue;
 use crate::protocol::{EdgeStats, MeshEdge, MeshNode, Status};
 
 /// What an update did, so the caller can count orphans.
@@ -21,10 +23,10 @@ pub struct Graph {
     edges: HashMap<String, MeshEdge>,
     /// Edge ids by endpoint; endpoints need not exist as nodes.
     incident: HashMap<String, HashSet<String>>,
-    dirty_nodes: HashSet<String>,
-    dirty_edges: HashSet<String>,
-    /// A snapshot replaced everything since the last diff; the next diff
-    /// carries the whole graph, so dirty sets are not kept meanwhile.
+    dirty_nodes: DirtyQueue,
+    dirty_edges: DirtyQueue,
+    /// A snapshot replaced everything since the last diff: the next diff
+    /// tells the receiver to drop its graph; every id is then dirty.
     reset: bool,
 }
 
@@ -32,6 +34,8 @@ pub struct Graph {
 #[derive(Debug, Default)]
 pub struct GraphChanges {
     pub reset: bool,
+    /// Changes left for later diffs (over the budget).
+    pub pending: usize,
     pub node_upserts: Vec<MeshNode>,
     pub node_removals: Vec<String>,
     pub edge_upserts: Vec<MeshEdge>,
@@ -110,6 +114,7 @@ impl Graph {
         self.dirty_edges.clear();
         self.reset = true;
         for node in nodes {
+            self.mark_node(&node.id);
             self.nodes.insert(node.id.clone(), node);
         }
         for edge in edges {
@@ -117,26 +122,34 @@ impl Graph {
         }
     }
 
-    pub fn take_changes(&mut self) -> GraphChanges {
+    /// At most `budget` changes, nodes before edges, oldest first; the rest
+    /// stay queued for the next call.
+    pub fn take_changes(&mut self, budget: usize) -> GraphChanges {
         let mut changes = GraphChanges { reset: std::mem::take(&mut self.reset), ..GraphChanges::default() };
-        if changes.reset {
-            changes.node_upserts = self.nodes.values().cloned().collect();
-            changes.edge_upserts = self.edges.values().cloned().collect();
-            return changes;
-        }
-        for node_id in self.dirty_nodes.drain() {
+        let mut left = budget;
+        while left > 0 {
+            let Some(node_id) = self.dirty_nodes.pop() else { break };
             match self.nodes.get(&node_id) {
                 Some(node) => changes.node_upserts.push(node.clone()),
                 None => changes.node_removals.push(node_id),
             }
+            left -= 1;
         }
-        for edge_id in self.dirty_edges.drain() {
+        while left > 0 {
+            let Some(edge_id) = self.dirty_edges.pop() else { break };
             match self.edges.get(&edge_id) {
                 Some(edge) => changes.edge_upserts.push(edge.clone()),
                 None => changes.edge_removals.push(edge_id),
             }
+            left -= 1;
         }
+        changes.pending = self.pending_changes();
         changes
+    }
+
+    /// Changes queued for later diffs.
+    pub fn pending_changes(&self) -> usize {
+        self.dirty_nodes.len() + self.dirty_edges.len()
     }
 
     pub fn has_changes(&self) -> bool {
@@ -170,14 +183,10 @@ impl Graph {
     }
 
     fn mark_node(&mut self, node_id: &str) {
-        if !self.reset && !self.dirty_nodes.contains(node_id) {
-            self.dirty_nodes.insert(node_id.to_owned());
-        }
+        self.dirty_nodes.mark(node_id);
     }
 
     fn mark_edge(&mut self, edge_id: &str) {
-        if !self.reset && !self.dirty_edges.contains(edge_id) {
-            self.dirty_edges.insert(edge_id.to_owned());
-        }
+        self.dirty_edges.mark(edge_id);
     }
 }

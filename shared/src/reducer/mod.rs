@@ -2,6 +2,7 @@
 //! (a snapshot costs its own size) and hands out coalesced, bounded diffs.
 //! Pure: no I/O, no clock (time comes in as an argument), no web APIs.
 
+mod dirty;
 mod graph;
 mod node_log;
 
@@ -9,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::decode::{decode_frame, DecodeError, DecodeErrorKind};
 use crate::diff::{Counters, Diff, Event};
-use crate::limits::{MAX_CHART_SERIES, MAX_EVENTS, MAX_LOG_STREAMS, MAX_POINTS_PER_SERIES};
+use crate::limits::{MAX_CHART_SERIES, MAX_EVENTS, MAX_GRAPH_CHANGES_PER_DIFF, MAX_LOG_STREAMS, MAX_POINTS_PER_SERIES};
 use crate::protocol::{ChartPoint, MeshEdge, MeshNode, Message, Payload};
 use crate::ring::TrackedRing;
 use crate::view::View;
@@ -154,10 +155,12 @@ impl Reducer {
         self.events.clear();
     }
 
-    /// Everything that changed since the last diff, each id once, each ring
-    /// bounded by its capacity; resets the change tracking.
+    /// What changed since the last diff: each id once, at most
+    /// `MAX_GRAPH_CHANGES_PER_DIFF` graph changes (the rest, oldest first,
+    /// in the next diffs), each ring bounded by its capacity. The receiver's
+    /// work per diff is bounded whatever the message rate or graph size.
     pub fn take_diff(&mut self) -> Diff {
-        let graph = self.graph.take_changes();
+        let graph = self.graph.take_changes(MAX_GRAPH_CHANGES_PER_DIFF);
         let events = self.events.take_delta();
         self.counters.skipped_events += events.skipped;
         let mut logs = Vec::new();
@@ -185,6 +188,7 @@ impl Reducer {
             logs,
             log_removals,
             series,
+            pending_graph_changes: graph.pending as u64,
             counters: self.counters.clone(),
         }
     }
