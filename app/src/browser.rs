@@ -94,6 +94,7 @@ fn mount(config: Result<DeployConfig, String>, csp_violations: Rc<std::cell::Cel
             .as_module(true)
             .spawn(WORKER_LOADER);
         bridge.send(Command::Configure(settings.link.clone()));
+        bridge.send(Command::WatchLog(None));
         *bridge_slot.borrow_mut() = Some(bridge);
         watch_visibility(state.clone());
         apply_theme(state.theme);

@@ -174,12 +174,15 @@ impl AppState {
         if view.series.len() != series_count_before {
             self.series_names.set(view.series.keys().cloned().collect());
         }
-        if let Some(selected) = self.selected_node.get_clone_untracked() {
-            if touched.nodes && !view.nodes.contains_key(&selected) && !view.logs.contains_key(&selected) {
-                self.selected_node.set(None);
-            }
-        }
+        // A deleted node cannot stay selected (its log went with it).
+        let selection_gone = touched.nodes
+            && self.selected_node.with_untracked(|selected| {
+                selected.as_ref().is_some_and(|id| !view.nodes.contains_key(id) && !view.logs.contains_key(id))
+            });
         drop(view);
+        if selection_gone {
+            self.select_node(None);
+        }
         batch(|| {
             if let Some(change) = graph_change {
                 self.graph_change.set(Rc::new(change));
@@ -215,7 +218,12 @@ impl AppState {
         self.status.set(status);
     }
 
+    /// Selects a node (or none); the worker then sends that node's log only.
     pub fn select_node(&self, node_id: Option<String>) {
+        if self.selected_node.with_untracked(|current| *current == node_id) {
+            return;
+        }
+        self.send(Command::WatchLog(node_id.clone()));
         self.selected_node.set(node_id);
     }
 

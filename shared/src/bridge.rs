@@ -25,6 +25,8 @@ pub enum Command {
     Send(String),
     /// Set a fresh auth token, used from the next connect on.
     SetToken(Option<String>),
+    /// Carry this node's log in diffs (and no other), or none.
+    WatchLog(Option<String>),
     /// Remove a node locally (with its edges and log), as `node-delete` would.
     ClearNode(String),
     /// Remove an edge locally.

@@ -21,5 +21,5 @@ pub use diff::{Counters, Diff, Event, LogDelta, SeriesDelta};
 pub use protocol::{
     ChartPoint, EdgeStats, MeshEdge, MeshNode, Message, MessageKind, MetaEntry, Payload, Severity, Status,
 };
-pub use reducer::Reducer;
+pub use reducer::{LogWatch, Reducer};
 pub use view::View;

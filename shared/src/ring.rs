@@ -84,6 +84,13 @@ impl<T: Clone> TrackedRing<T> {
         self.reset_pending = true;
     }
 
+    /// Makes the next delta carry everything kept, with `reset`: for a
+    /// receiver that starts watching this ring afresh.
+    pub fn resend_all(&mut self) {
+        self.handed_out_total = self.pushed_total - self.items.len() as u64;
+        self.reset_pending = true;
+    }
+
     /// What was pushed since the last delta (bounded by the capacity).
     pub fn take_delta(&mut self) -> RingDelta<T> {
         let unseen = self.pushed_total - self.handed_out_total;

@@ -25,6 +25,7 @@ fn commands_round_trip() {
         Command::Wake,
         Command::Send("{\"type\":\"ping\"}".into()),
         Command::SetToken(None),
+        Command::WatchLog(Some("n1".into())),
         Command::ClearNode("__proto__".into()),
         Command::ClearEdge("e".into()),
         Command::ClearEvents,

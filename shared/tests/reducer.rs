@@ -255,3 +255,29 @@ fn a_snapshot_too_big_for_one_frame_arrives_whole_in_several() {
     assert!(split.to_view().edges == whole_view.edges, "edges differ");
     assert_eq!(split.counters().errors(), 0);
 }
+
+#[test]
+fn only_the_watched_log_crosses_and_arrives_whole() {
+    use shared::LogWatch;
+    let chunk = |node: &str, text: &str| {
+        format!(r#"{{"data":{{"type":"log-chunk","nodeId":"{node}","text":"{text}"}}}}"#)
+    };
+    let mut reducer = Reducer::new();
+    let mut view = View::default();
+    reducer.watch_log(LogWatch::Node("a".into()));
+    reducer.apply_frame(&chunk("a", "a1\\n"), 0);
+    reducer.apply_frame(&chunk("b", "b1\\nb2\\n"), 0);
+    view.apply_diff(reducer.take_diff());
+    assert_eq!(view.logs.keys().collect::<Vec<_>>(), ["a"]);
+    // Switching: b arrives with everything kept so far, a is dropped.
+    reducer.watch_log(LogWatch::Node("b".into()));
+    reducer.apply_frame(&chunk("a", "a2\\n"), 0);
+    let diff = reducer.take_diff();
+    assert_eq!(diff.log_removals, ["a"]);
+    view.apply_diff(diff);
+    assert_eq!(dump(&view), "log b: [\"b1\", \"b2\"] partial=\"\"\n");
+    assert_eq!(view, reducer.to_view());
+    reducer.watch_log(LogWatch::Nothing);
+    view.apply_diff(reducer.take_diff());
+    assert!(view.logs.is_empty());
+}

@@ -127,6 +127,10 @@ impl Worker for MeshWorker {
                 }
             }
             Command::SetToken(token) => self.link.borrow_mut().set_token(token),
+            Command::WatchLog(node_id) => {
+                let watch = node_id.map_or(shared::LogWatch::Nothing, shared::LogWatch::Node);
+                self.link.borrow_mut().reducer_mut().watch_log(watch);
+            }
             Command::ClearNode(node_id) => self.link.borrow_mut().reducer_mut().clear_node(&node_id),
             Command::ClearEdge(edge_id) => self.link.borrow_mut().reducer_mut().clear_edge(&edge_id),
             Command::ClearEvents => self.link.borrow_mut().reducer_mut().clear_events(),

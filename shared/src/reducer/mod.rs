@@ -19,6 +19,29 @@ pub use graph::Applied;
 use graph::Graph;
 use node_log::NodeLog;
 
+/// Which nodes' logs diffs carry. A dashboard shows one node's log at a
+/// time, so it watches that one and the rest never cross to the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum LogWatch {
+    /// Every log (tests and tools that mirror the whole state).
+    #[default]
+    All,
+    /// This node's log only.
+    Node(String),
+    /// No log at all.
+    Nothing,
+}
+
+impl LogWatch {
+    fn covers(&self, node_id: &str) -> bool {
+        match self {
+            LogWatch::All => true,
+            LogWatch::Node(watched) => watched == node_id,
+            LogWatch::Nothing => false,
+        }
+    }
+}
+
 /// The longest decode error text kept for diagnostics.
 const MAX_ERROR_DETAIL_CHARS: usize = 200;
 
@@ -30,6 +53,9 @@ pub struct Reducer {
     events: TrackedRing<Event>,
     logs: HashMap<String, NodeLog>,
     dirty_logs: HashSet<String>,
+    log_watch: LogWatch,
+    /// Logs the receiver holds but no longer watches: removed in the next diff.
+    unwatched_logs: Vec<String>,
     series: HashMap<String, TrackedRing<ChartPoint>>,
     dirty_series: HashSet<String>,
     counters: Counters,
@@ -47,6 +73,8 @@ impl Default for Reducer {
             events: TrackedRing::new(MAX_EVENTS),
             logs: HashMap::new(),
             dirty_logs: HashSet::new(),
+            log_watch: LogWatch::All,
+            unwatched_logs: Vec::new(),
             series: HashMap::new(),
             dirty_series: HashSet::new(),
             counters: Counters::default(),
@@ -127,7 +155,30 @@ impl Reducer {
     /// Forgets everything (another project or server); the next diff tells
     /// the receiver to do the same.
     pub fn reset(&mut self) {
-        *self = Reducer { view_reset_pending: true, ..Reducer::new() };
+        let log_watch = std::mem::take(&mut self.log_watch);
+        *self = Reducer { view_reset_pending: true, log_watch, ..Reducer::new() };
+    }
+
+    /// Chooses which logs diffs carry. A newly watched log arrives whole in
+    /// the next diff; logs no longer watched are removed from the receiver.
+    pub fn watch_log(&mut self, watch: LogWatch) {
+        if watch == self.log_watch {
+            return;
+        }
+        let previous = std::mem::replace(&mut self.log_watch, watch);
+        let held: Vec<String> = match previous {
+            LogWatch::All => self.logs.keys().cloned().collect(),
+            LogWatch::Node(node_id) => vec![node_id],
+            LogWatch::Nothing => Vec::new(),
+        };
+        self.unwatched_logs.extend(held.into_iter().filter(|node_id| !self.log_watch.covers(node_id)));
+        let newly_watched: Vec<String> = self.logs.keys().filter(|id| self.log_watch.covers(id)).cloned().collect();
+        for node_id in newly_watched {
+            if let Some(log) = self.logs.get_mut(&node_id) {
+                log.resend_all();
+            }
+            self.mark_log(&node_id);
+        }
     }
 
     /// A new connection opened: `seq` starts afresh, and the graph is stale
@@ -165,7 +216,11 @@ impl Reducer {
         self.counters.skipped_events += events.skipped;
         let mut logs = Vec::new();
         let mut log_removals = Vec::new();
+        log_removals.append(&mut self.unwatched_logs);
         for node_id in self.dirty_logs.drain() {
+            if !self.log_watch.covers(&node_id) {
+                continue;
+            }
             match self.logs.get_mut(&node_id) {
                 Some(log) => logs.push(log.take_delta(node_id)),
                 None => log_removals.push(node_id),
@@ -198,7 +253,8 @@ impl Reducer {
         self.view_reset_pending
             || self.graph.has_changes()
             || self.events.has_news()
-            || !self.dirty_logs.is_empty()
+            || !self.unwatched_logs.is_empty()
+            || self.dirty_logs.iter().any(|node_id| self.log_watch.covers(node_id))
             || !self.dirty_series.is_empty()
     }
 
@@ -223,13 +279,14 @@ impl Reducer {
         self.graph.incident_edges(node_id)
     }
 
-    /// The whole state as a plain `View` (for tests and checks; O(state)).
+    /// The whole state as a plain `View` (for tests and checks; O(state)),
+    /// with the logs the receiver watches.
     pub fn to_view(&self) -> View {
         let mut view = View::default();
         view.nodes.extend(self.graph.nodes().iter().map(|(id, node)| (id.clone(), node.clone())));
         view.edges.extend(self.graph.edges().iter().map(|(id, edge)| (id.clone(), edge.clone())));
         view.events.extend(self.events.iter().cloned());
-        for (node_id, log) in &self.logs {
+        for (node_id, log) in self.logs.iter().filter(|(node_id, _)| self.log_watch.covers(node_id)) {
             let entry = view.logs.entry(node_id.clone()).or_default();
             entry.lines.extend(log.lines().cloned());
             entry.partial = log.partial().to_owned();

@@ -81,6 +81,11 @@ impl NodeLog {
         &self.partial
     }
 
+    /// The next delta carries the whole log (a new watcher).
+    pub fn resend_all(&mut self) {
+        self.lines.resend_all();
+    }
+
     pub fn take_delta(&mut self, node_id: String) -> LogDelta {
         LogDelta { node_id, lines: self.lines.take_delta(), partial: self.partial.clone() }
     }
