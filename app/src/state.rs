@@ -119,6 +119,8 @@ pub struct AppState {
     pub embed_ignored: Signal<u64>,
     /// Content-Security-Policy violations the page reported.
     pub csp_violations: Signal<u64>,
+    /// Cost of the last topology canvas draw (read by diagnostics).
+    pub topology_draw_millis: Rc<std::cell::Cell<f64>>,
     pub settings: Signal<Settings>,
     /// The theme in force (starts from the settings; the user may switch).
     pub theme: Signal<Theme>,
@@ -145,6 +147,7 @@ impl AppState {
             node_filter: create_signal(String::new()),
             embed_ignored: create_signal(0),
             csp_violations: create_signal(0),
+            topology_draw_millis: Rc::new(std::cell::Cell::new(0.0)),
             theme: create_signal(settings.theme),
             settings: create_signal(settings),
             apply_samples: Rc::new(RefCell::new(ApplySamples::default())),

@@ -129,7 +129,8 @@ fn a_diff_carries_a_bounded_share_of_graph_changes_and_none_starve() {
         reducer.apply(sim.next_message(i), i);
         if i % 5_000 == 0 {
             let diff = reducer.take_diff();
-            let changes = diff.node_upserts.len() + diff.node_removals.len() + diff.edge_upserts.len() + diff.edge_removals.len();
+            let changes =
+                diff.node_upserts.len() + diff.node_removals.len() + diff.edge_upserts.len() + diff.edge_removals.len();
             assert!(changes <= MAX_GRAPH_CHANGES_PER_DIFF);
             view.apply_diff(diff);
             diffs += 1;

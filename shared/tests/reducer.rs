@@ -259,9 +259,8 @@ fn a_snapshot_too_big_for_one_frame_arrives_whole_in_several() {
 #[test]
 fn only_the_watched_log_crosses_and_arrives_whole() {
     use shared::LogWatch;
-    let chunk = |node: &str, text: &str| {
-        format!(r#"{{"data":{{"type":"log-chunk","nodeId":"{node}","text":"{text}"}}}}"#)
-    };
+    let chunk =
+        |node: &str, text: &str| format!(r#"{{"data":{{"type":"log-chunk","nodeId":"{node}","text":"{text}"}}}}"#);
     let mut reducer = Reducer::new();
     let mut view = View::default();
     reducer.watch_log(LogWatch::Node("a".into()));

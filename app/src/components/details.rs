@@ -58,9 +58,7 @@ pub fn DetailsPanel() -> View {
     let mut shown_for: Option<String> = None;
     create_effect(move || {
         let current = selected.get_clone();
-        let relevant = state
-            .graph_change
-            .with(|change| current.is_some() && change.selected_touched);
+        let relevant = state.graph_change.with(|change| current.is_some() && change.selected_touched);
         if relevant || current != shown_for {
             details.set(current.as_ref().map(|id| node_details(&view_cell.borrow(), id)));
             shown_for = current;

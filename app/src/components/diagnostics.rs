@@ -32,6 +32,7 @@ fn exact(label: &str, raw: f64, value: String, bad: bool) -> Figure {
 pub struct PageCounts {
     pub embed_ignored: u64,
     pub csp_violations: u64,
+    pub topology_draw_millis: f64,
 }
 
 pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, page: PageCounts) -> Vec<Figure> {
@@ -47,6 +48,7 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
         exact("Diff apply p50", apply.p50_millis, format!("{:.2} ms", apply.p50_millis), false),
         exact("Diff apply p99", apply.p99_millis, format!("{:.2} ms", apply.p99_millis), apply.p99_millis > 8.0),
         exact("Diff data p50", apply.data_p50_millis, format!("{:.2} ms", apply.data_p50_millis), false),
+        exact("Topology draw", page.topology_draw_millis, format!("{:.1} ms", page.topology_draw_millis), false),
         exact("Diffs applied", apply.diffs as f64, compact(apply.diffs as f64), false),
         exact("Messages", counters.messages() as f64, compact(counters.messages() as f64), false),
         exact("Frames", counters.frames as f64, compact(counters.frames as f64), false),
@@ -99,9 +101,14 @@ pub fn DiagnosticsPanel() -> View {
     let status = state.status;
     let apply = state.apply_stats;
     let (embed_ignored, csp_violations) = (state.embed_ignored, state.csp_violations);
+    let draw_millis = state.topology_draw_millis.clone();
     let items = create_memo(move || {
         let counters = view_cell.borrow().counters.clone();
-        let page = PageCounts { embed_ignored: embed_ignored.get(), csp_violations: csp_violations.get() };
+        let page = PageCounts {
+            embed_ignored: embed_ignored.get(),
+            csp_violations: csp_violations.get(),
+            topology_draw_millis: draw_millis.get(),
+        };
         status.with(|status| apply.with(|apply| figures(status, &counters, apply, page)))
     });
     let view_cell = state.view.clone();

@@ -8,7 +8,8 @@ use sycamore::prelude::*;
 
 use crate::state::AppState;
 
-/// Above this many nodes, redraws are throttled and labels hidden.
+/// Above this many nodes (×4 in edges), healthy edges are not drawn when
+/// zoomed far out: they would only be grey noise.
 pub const LARGE_GRAPH_NODES: usize = 2000;
 
 #[component]
@@ -67,7 +68,9 @@ mod canvas {
     use crate::state::AppState;
 
     const NODE_RADIUS: f64 = 7.0;
-    const MIN_REDRAW_GAP_LARGE_MILLIS: f64 = 500.0;
+    /// Data-driven redraws wait this many times the last draw's script
+    /// cost (rasterizing the canvas costs about as much again, unmeasured).
+    const DRAW_BUDGET_FACTOR: f64 = 80.0;
 
     #[derive(Default)]
     struct Scene {
@@ -79,10 +82,16 @@ mod canvas {
         drag: Option<(f64, f64, bool)>,
         frame_pending: bool,
         last_draw_millis: f64,
+        last_draw_cost_millis: f64,
+        /// A pointer moved the view: the next frame draws without waiting.
+        interactive: bool,
+        on_screen: bool,
+        /// Something changed while the canvas was off screen.
+        stale_off_screen: bool,
     }
 
     pub fn attach(state: AppState, canvas_ref: NodeRef, fit_request: Signal<u64>) {
-        let scene = Rc::new(RefCell::new(Scene { scale: 1.0, ..Scene::default() }));
+        let scene = Rc::new(RefCell::new(Scene { scale: 1.0, on_screen: true, ..Scene::default() }));
         let redraw = {
             let (state, scene) = (state.clone(), scene.clone());
             Rc::new(move || schedule(&state, &scene, canvas_ref))
@@ -107,44 +116,64 @@ mod canvas {
                     }
                 });
                 state.edges_version.track();
-                state.selected_node.track();
-                state.theme.track();
                 redraw();
             });
         }
         {
-            let (scene, redraw) = (scene.clone(), redraw.clone());
+            // What the user did shows at once (not subject to the data pace).
+            let (state, scene, redraw) = (state.clone(), scene.clone(), redraw.clone());
+            let mut fits_done = 0;
             create_effect(move || {
-                if fit_request.get() > 0 {
-                    scene.borrow_mut().fitted = false;
-                    redraw();
+                state.selected_node.track();
+                state.theme.track();
+                let fits_asked = fit_request.get();
+                let mut scene_ref = scene.borrow_mut();
+                if fits_asked != fits_done {
+                    fits_done = fits_asked;
+                    scene_ref.fitted = false;
                 }
+                scene_ref.interactive = true;
+                drop(scene_ref);
+                redraw();
             });
         }
         on_mount(move || {
             let Some(canvas) = canvas_ref.try_get().and_then(|n| n.dyn_into::<HtmlCanvasElement>().ok()) else {
                 return;
             };
+            watch_visibility(&canvas, scene.clone(), redraw.clone());
             listen_pointer(&canvas, state, scene, redraw);
         });
     }
 
+    /// Draws on the next animation frame, unless the canvas is off screen
+    /// (then once it comes back). Data-driven redraws keep a gap of
+    /// `DRAW_BUDGET_FACTOR` times the last draw's cost, so drawing takes at
+    /// most ~1/factor of the main thread however large the graph; pointer
+    /// interaction (pan, zoom, select) redraws at once.
     fn schedule(state: &AppState, scene: &Rc<RefCell<Scene>>, canvas_ref: NodeRef) {
-        if std::mem::replace(&mut scene.borrow_mut().frame_pending, true) {
-            return;
+        {
+            let mut scene = scene.borrow_mut();
+            if !scene.on_screen {
+                scene.stale_off_screen = true;
+                return;
+            }
+            if std::mem::replace(&mut scene.frame_pending, true) {
+                return;
+            }
         }
         let (state, scene) = (state.clone(), scene.clone());
         let callback = Closure::once_into_js(move |now: f64| {
-            let large = state.view.borrow().nodes.len() > LARGE_GRAPH_NODES;
-            let since = now - scene.borrow().last_draw_millis;
-            if large && since < MIN_REDRAW_GAP_LARGE_MILLIS {
-                // Too soon for a big graph: try again next frame.
+            let (since, gap, interactive) = {
+                let scene = scene.borrow();
+                (now - scene.last_draw_millis, scene.last_draw_cost_millis * DRAW_BUDGET_FACTOR, scene.interactive)
+            };
+            if !interactive && since < gap {
                 scene.borrow_mut().frame_pending = false;
-                let retry_state = state.clone();
-                let retry_scene = scene.clone();
+                let (retry_state, retry_scene) = (state.clone(), scene.clone());
                 let callback = Closure::once_into_js(move || schedule(&retry_state, &retry_scene, canvas_ref));
                 if let Some(window) = web_sys::window() {
-                    let wait = (MIN_REDRAW_GAP_LARGE_MILLIS - since).max(16.0) as i32;
+                    let wait = (gap - since).max(16.0) as i32;
                     let _ =
                         window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), wait);
                 }
@@ -152,15 +181,46 @@ mod canvas {
             }
             let mut scene_ref = scene.borrow_mut();
             scene_ref.frame_pending = false;
+            scene_ref.interactive = false;
             scene_ref.last_draw_millis = now;
             if let Some(canvas) = canvas_ref.try_get().and_then(|n| n.dyn_into::<HtmlCanvasElement>().ok()) {
                 let selected = state.selected_node.get_clone_untracked();
                 draw(&canvas, &state.view.borrow(), &mut scene_ref, selected.as_deref());
+                scene_ref.last_draw_cost_millis = performance_now() - now;
+                state.topology_draw_millis.set(scene_ref.last_draw_cost_millis);
             }
         });
         if let Some(window) = web_sys::window() {
             let _ = window.request_animation_frame(callback.unchecked_ref());
         }
+    }
+
+    fn performance_now() -> f64 {
+        web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    }
+
+    /// Tracks whether the canvas is on screen; redraws when it comes back
+    /// after changes it missed.
+    fn watch_visibility(canvas: &HtmlCanvasElement, scene: Rc<RefCell<Scene>>, redraw: Rc<dyn Fn()>) {
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            let visible = entries
+                .iter()
+                .filter_map(|entry| entry.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                .any(|entry| entry.is_intersecting());
+            let missed = {
+                let mut scene = scene.borrow_mut();
+                scene.on_screen = visible;
+                visible && std::mem::take(&mut scene.stale_off_screen)
+            };
+            if missed {
+                redraw();
+            }
+        });
+        if let Ok(observer) = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()) {
+            observer.observe(canvas);
+            std::mem::forget(observer);
+        }
+        callback.forget();
     }
 
     fn status_colour(status: &Status, dark: bool) -> &'static str {
@@ -262,8 +322,13 @@ mod canvas {
         for (colour, points) in &by_colour {
             ctx.begin_path();
             for (x, y) in points {
-                ctx.move_to(x + radius, *y);
-                let _ = ctx.arc(*x, *y, radius, 0.0, std::f64::consts::TAU);
+                if radius < 3.0 {
+                    // At this size a square looks the same and is far cheaper.
+                    ctx.rect(x - radius, y - radius, 2.0 * radius, 2.0 * radius);
+                } else {
+                    ctx.move_to(x + radius, *y);
+                    let _ = ctx.arc(*x, *y, radius, 0.0, std::f64::consts::TAU);
+                }
             }
             ctx.set_fill_style_str(colour);
             ctx.fill();
@@ -315,6 +380,7 @@ mod canvas {
                 scene.offset = (mx - (mx - scene.offset.0) * applied, my - (my - scene.offset.1) * applied);
                 scene.scale = new_scale;
                 scene.fitted = true;
+                scene.interactive = true;
                 drop(scene);
                 redraw();
             })
@@ -337,6 +403,7 @@ mod canvas {
                 scene.offset = (scene.offset.0 + nx - x, scene.offset.1 + ny - y);
                 scene.drag = Some((nx, ny, true));
                 scene.fitted = true;
+                scene.interactive = true;
                 drop(scene);
                 redraw();
             })

@@ -2,12 +2,14 @@
 //! that may only carry part of them (a budget) serves the oldest first and
 //! no id can starve under constant churn.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use super::hash::FastSet;
 
 #[derive(Debug, Default)]
 pub struct DirtyQueue {
     order: VecDeque<String>,
-    members: HashSet<String>,
+    members: FastSet<String>,
 }
 
 impl DirtyQueue {

@@ -3,7 +3,7 @@
 //! diff carries each changed id once and at most a budget of them (the
 //! rest, oldest first, in the next diffs).
 
-use std::collections::{HashMap, HashSet};
+use super::hash::{FastMap, FastSet};
 
 use super::dirty::DirtyQueue;
 use crate::protocol::{EdgeStats, MeshEdge, MeshNode, Status};
@@ -19,10 +19,10 @@ pub enum Applied {
 
 #[derive(Debug, Default)]
 pub struct Graph {
-    nodes: HashMap<String, MeshNode>,
-    edges: HashMap<String, MeshEdge>,
+    nodes: FastMap<String, MeshNode>,
+    edges: FastMap<String, MeshEdge>,
     /// Edge ids by endpoint; endpoints need not exist as nodes.
-    incident: HashMap<String, HashSet<String>>,
+    incident: FastMap<String, FastSet<String>>,
     dirty_nodes: DirtyQueue,
     dirty_edges: DirtyQueue,
     /// A snapshot replaced everything since the last diff: the next diff
@@ -156,11 +156,11 @@ impl Graph {
         self.reset || !self.dirty_nodes.is_empty() || !self.dirty_edges.is_empty()
     }
 
-    pub fn nodes(&self) -> &HashMap<String, MeshNode> {
+    pub fn nodes(&self) -> &FastMap<String, MeshNode> {
         &self.nodes
     }
 
-    pub fn edges(&self) -> &HashMap<String, MeshEdge> {
+    pub fn edges(&self) -> &FastMap<String, MeshEdge> {
         &self.edges
     }
 

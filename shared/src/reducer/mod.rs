@@ -4,9 +4,10 @@
 
 mod dirty;
 mod graph;
+mod hash;
 mod node_log;
 
-use std::collections::{HashMap, HashSet};
+use hash::{FastMap, FastSet};
 
 use crate::decode::{decode_frame, DecodeError, DecodeErrorKind};
 use crate::diff::{Counters, Diff, Event};
@@ -51,13 +52,13 @@ const MAX_ERROR_DETAIL_CHARS: usize = 200;
 pub struct Reducer {
     graph: Graph,
     events: TrackedRing<Event>,
-    logs: HashMap<String, NodeLog>,
-    dirty_logs: HashSet<String>,
+    logs: FastMap<String, NodeLog>,
+    dirty_logs: FastSet<String>,
     log_watch: LogWatch,
     /// Logs the receiver holds but no longer watches: removed in the next diff.
     unwatched_logs: Vec<String>,
-    series: HashMap<String, TrackedRing<ChartPoint>>,
-    dirty_series: HashSet<String>,
+    series: FastMap<String, TrackedRing<ChartPoint>>,
+    dirty_series: FastSet<String>,
     counters: Counters,
     last_seq: Option<u64>,
     /// The graph may be out of date (the link dropped) until a snapshot.
@@ -71,12 +72,12 @@ impl Default for Reducer {
         Reducer {
             graph: Graph::default(),
             events: TrackedRing::new(MAX_EVENTS),
-            logs: HashMap::new(),
-            dirty_logs: HashSet::new(),
+            logs: FastMap::default(),
+            dirty_logs: FastSet::default(),
             log_watch: LogWatch::All,
             unwatched_logs: Vec::new(),
-            series: HashMap::new(),
-            dirty_series: HashSet::new(),
+            series: FastMap::default(),
+            dirty_series: FastSet::default(),
             counters: Counters::default(),
             last_seq: None,
             graph_stale: false,
