@@ -131,7 +131,10 @@ fn generate(stream: &StreamSpec, batch: usize, messages: u64) -> (Vec<Frame>, u6
     for i in 0..messages {
         chunk.push(sim.next_message(start_millis + i as i64 / 100));
         if chunk.len() == batch {
-            frames.push(Frame::Text(if batch == 1 { encode_message(&chunk[0]) } else { encode_batch(&chunk) }));
+            frames.push(Frame::Text(match chunk.as_slice() {
+                [one] => encode_message(one),
+                many => encode_batch(many),
+            }));
             chunk.clear();
         }
     }

@@ -139,11 +139,9 @@ impl Browser {
         F: FnOnce(Client) -> Fut,
         Fut: std::future::Future<Output = TestResult>,
     {
-        let mut browser = Browser::open(width, height).await;
+        let browser = Browser::open(width, height).await;
         let result = body(browser.client.clone()).await;
-        let _ = browser.client.clone().close().await;
-        let _ = browser.driver.kill();
-        let _ = browser.driver.wait();
+        browser.close().await;
         if let Err(why) = result {
             panic!("{why}");
         }
