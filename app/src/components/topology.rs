@@ -163,7 +163,10 @@ mod canvas {
             }
         }
         let (state, scene) = (state.clone(), scene.clone());
-        let callback = Closure::once_into_js(move |now: f64| {
+        let callback = Closure::once_into_js(move |_frame_time: f64| {
+            // The frame's timestamp can be long before this callback runs:
+            // time the draw itself.
+            let now = performance_now();
             let (since, gap, interactive) = {
                 let scene = scene.borrow();
                 (now - scene.last_draw_millis, scene.last_draw_cost_millis * DRAW_BUDGET_FACTOR, scene.interactive)
@@ -336,7 +339,7 @@ mod canvas {
 
         // Labels when they are legible and few.
         let shown: usize = by_colour.iter().map(|(_, p)| p.len()).sum();
-        if scale >= 0.7 && shown <= 400 {
+        if scale >= 0.5 && shown <= 400 {
             ctx.set_font(&format!("{}px system-ui, sans-serif", (11.0 * scale.sqrt()).clamp(10.0, 14.0)));
             ctx.set_fill_style_str(if dark { "#c9d1dd" } else { "#374151" });
             for node in view.nodes.values() {
