@@ -6,7 +6,7 @@ use std::ops::Range;
 use shared::{MeshEdge, View as MeshView};
 use sycamore::prelude::*;
 
-use crate::components::scroll_frame::ScrollFrame;
+use crate::components::scroll_frame::{window_items, ScrollFrame};
 use crate::format::{compact, latency_millis, percent};
 use crate::state::AppState;
 
@@ -54,16 +54,7 @@ pub fn edge_row(edge: &MeshEdge) -> EdgeRow {
 }
 
 pub fn edge_rows(view: &MeshView, order: Option<&[String]>, window: Range<usize>) -> Vec<EdgeRow> {
-    match order {
-        None => view.edges.values().skip(window.start).take(window.len()).map(edge_row).collect(),
-        Some(ids) => ids
-            .get(window.start.min(ids.len())..window.end.min(ids.len()))
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|id| view.edges.get(id))
-            .map(edge_row)
-            .collect(),
-    }
+    window_items(view.edges.values(), order, |id| view.edges.get(id), window).into_iter().map(edge_row).collect()
 }
 
 #[component]

@@ -7,7 +7,7 @@ use std::ops::Range;
 use shared::{Event, Severity, View as MeshView};
 use sycamore::prelude::*;
 
-use crate::components::scroll_frame::ScrollFrame;
+use crate::components::scroll_frame::{window_items, ScrollFrame};
 use crate::format::clock;
 use crate::state::AppState;
 
@@ -59,16 +59,7 @@ pub fn event_rows(view: &MeshView, order: Option<&[usize]>, window: Range<usize>
         node_id: event.node_id.clone(),
         local: event.local,
     };
-    match order {
-        None => view.events.iter().rev().skip(window.start).take(window.len()).map(row).collect(),
-        Some(positions) => positions
-            .get(window.start.min(positions.len())..window.end.min(positions.len()))
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|at| view.events.get(*at))
-            .map(row)
-            .collect(),
-    }
+    window_items(view.events.iter().rev(), order, |at| view.events.get(*at), window).into_iter().map(row).collect()
 }
 
 #[component]

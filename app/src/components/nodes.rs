@@ -7,7 +7,7 @@ use std::ops::Range;
 use shared::{MeshNode, View as MeshView};
 use sycamore::prelude::*;
 
-use crate::components::scroll_frame::ScrollFrame;
+use crate::components::scroll_frame::{window_items, ScrollFrame};
 use crate::format::status_class;
 use crate::state::AppState;
 
@@ -86,16 +86,7 @@ pub fn node_rows(
         status_class: status_class(&node.status),
         selected: selected == Some(node.id.as_str()),
     };
-    match order {
-        None => view.nodes.values().skip(window.start).take(window.len()).map(row).collect(),
-        Some(ids) => ids
-            .get(window.start.min(ids.len())..window.end.min(ids.len()))
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|id| view.nodes.get(id))
-            .map(row)
-            .collect(),
-    }
+    window_items(view.nodes.values(), order, |id| view.nodes.get(id), window).into_iter().map(row).collect()
 }
 
 #[component]

@@ -23,6 +23,26 @@ pub fn visible_rows(scroll_top_px: f64, viewport_px: f64, total_rows: usize) -> 
     start..end.max(start)
 }
 
+/// The items of a window of a list: from its natural order, or from an
+/// explicit order of keys (a filtered or sorted view) looked up one by one.
+/// Costs the window (plus the skipped prefix of the natural order).
+pub fn window_items<'a, K, T: 'a>(
+    natural: impl Iterator<Item = &'a T>,
+    order: Option<&[K]>,
+    lookup: impl Fn(&K) -> Option<&'a T>,
+    window: Range<usize>,
+) -> Vec<&'a T> {
+    match order {
+        None => natural.skip(window.start).take(window.len()).collect(),
+        Some(keys) => keys
+            .get(window.start.min(keys.len())..window.end.min(keys.len()))
+            .unwrap_or_default()
+            .iter()
+            .filter_map(lookup)
+            .collect(),
+    }
+}
+
 #[derive(Props)]
 pub struct ScrollFrameProps {
     /// How many rows there are in all.
