@@ -102,6 +102,8 @@ pub fn DiagnosticsPanel() -> View {
     let apply = state.apply_stats;
     let (embed_ignored, csp_violations) = (state.embed_ignored, state.csp_violations);
     let draw_millis = state.topology_draw_millis.clone();
+    // Refreshed with each status (once a second), not with every diff:
+    // people read these figures, they do not watch them flicker.
     let items = create_memo(move || {
         let counters = view_cell.borrow().counters.clone();
         let page = PageCounts {
@@ -109,7 +111,7 @@ pub fn DiagnosticsPanel() -> View {
             csp_violations: csp_violations.get(),
             topology_draw_millis: draw_millis.get(),
         };
-        status.with(|status| apply.with(|apply| figures(status, &counters, apply, page)))
+        status.with(|status| apply.with_untracked(|apply| figures(status, &counters, apply, page)))
     });
     let view_cell = state.view.clone();
     let last_error = move || {

@@ -78,10 +78,12 @@ pub fn ScrollFrame(props: ScrollFrameProps) -> View {
         create_effect(move || {
             let total = total_rows.get();
             if follow.get() {
+                // Positions come from the scroll events; reading scrollTop
+                // here would force a layout on every update.
                 if let Some(element) = element_of(frame_ref) {
-                    let bottom = total as f64 * ROW_HEIGHT_PX;
+                    let bottom = (total as f64 * ROW_HEIGHT_PX - viewport.get_untracked()).max(0.0);
                     element.set_scroll_top(bottom as i32);
-                    scroll_top.set(f64::from(element.scroll_top()));
+                    scroll_top.set(bottom);
                 }
             }
         });
@@ -95,11 +97,13 @@ pub fn ScrollFrame(props: ScrollFrameProps) -> View {
             if delta == 0 {
                 return;
             }
-            if let Some(element) = element_of(frame_ref) {
-                if element.scroll_top() > 0 {
-                    let shifted = f64::from(element.scroll_top()) + delta as f64 * ROW_HEIGHT_PX;
+            // At the top the reader watches the newest rows: let them come.
+            let top = scroll_top.get_untracked();
+            if top > 0.0 {
+                if let Some(element) = element_of(frame_ref) {
+                    let shifted = top + delta as f64 * ROW_HEIGHT_PX;
                     element.set_scroll_top(shifted as i32);
-                    scroll_top.set(f64::from(element.scroll_top()));
+                    scroll_top.set(shifted);
                 }
             }
         });
