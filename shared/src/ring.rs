@@ -84,6 +84,26 @@ impl<T: Clone> TrackedRing<T> {
         self.reset_pending = true;
     }
 
+    /// Items pushed since creation or the last clear (a serial for the next).
+    pub fn pushed_total(&self) -> u64 {
+        self.pushed_total
+    }
+
+    /// Drops the oldest item if its serial is `serial`; true if it did.
+    pub fn drop_oldest_if(&mut self, serial: u64) -> bool {
+        let oldest_serial = self.pushed_total - self.items.len() as u64;
+        if self.items.is_empty() || oldest_serial != serial {
+            return false;
+        }
+        self.items.pop_front();
+        true
+    }
+
+    /// True when item `serial` was in a delta already (the receiver has it).
+    pub fn handed_out(&self, serial: u64) -> bool {
+        serial < self.handed_out_total
+    }
+
     /// Makes the next delta carry everything kept, with `reset`: for a
     /// receiver that starts watching this ring afresh.
     pub fn resend_all(&mut self) {

@@ -143,3 +143,28 @@ fn a_diff_carries_a_bounded_share_of_graph_changes_and_none_starve() {
     assert!(diffs > 40);
     assert_eq!(view, reducer.to_view());
 }
+
+#[test]
+fn log_lines_are_bounded_across_all_nodes_and_the_view_follows() {
+    use shared::limits::MAX_LOG_LINES_TOTAL;
+    let mut reducer = Reducer::new();
+    let mut view = shared::View::default();
+    let n_nodes = 1_000;
+    // 1,000 nodes × 600 lines = 600,000 lines > the total bound.
+    for round in 0..60 {
+        for node in 0..n_nodes {
+            let text: String = (0..10).map(|i| format!("node {node} round {round} line {i}\n")).collect();
+            reducer.apply(message(Payload::LogChunk { node_id: format!("n{node}"), text }), 0);
+        }
+        view.apply_diff(reducer.take_diff());
+        reducer.assert_within_bounds();
+    }
+    while reducer.has_changes() {
+        view.apply_diff(reducer.take_diff());
+    }
+    let total: usize = view.logs.values().map(|log| log.lines.len()).sum();
+    assert_eq!(total, MAX_LOG_LINES_TOTAL);
+    assert_eq!(view, reducer.to_view());
+    // The newest lines survive: the last round is whole for every node.
+    assert!(view.logs.values().all(|log| log.lines.back().is_some_and(|line| line.contains("round 59 line 9"))));
+}

@@ -5,43 +5,22 @@
 mod dirty;
 mod graph;
 mod hash;
+mod logs;
 mod node_log;
 
 use hash::{FastMap, FastSet};
 
 use crate::decode::{decode_frame, DecodeError, DecodeErrorKind};
 use crate::diff::{Counters, Diff, Event};
-use crate::limits::{MAX_CHART_SERIES, MAX_EVENTS, MAX_GRAPH_CHANGES_PER_DIFF, MAX_LOG_STREAMS, MAX_POINTS_PER_SERIES};
+use crate::limits::{MAX_CHART_SERIES, MAX_EVENTS, MAX_GRAPH_CHANGES_PER_DIFF, MAX_POINTS_PER_SERIES};
 use crate::protocol::{ChartPoint, MeshEdge, MeshNode, Message, Payload};
 use crate::ring::TrackedRing;
 use crate::view::View;
 
 pub use graph::Applied;
 use graph::Graph;
-use node_log::NodeLog;
-
-/// Which nodes' logs diffs carry. A dashboard shows one node's log at a
-/// time, so it watches that one and the rest never cross to the page.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum LogWatch {
-    /// Every log (tests and tools that mirror the whole state).
-    #[default]
-    All,
-    /// This node's log only.
-    Node(String),
-    /// No log at all.
-    Nothing,
-}
-
-impl LogWatch {
-    fn covers(&self, node_id: &str) -> bool {
-        match self {
-            LogWatch::All => true,
-            LogWatch::Node(watched) => watched == node_id,
-            LogWatch::Nothing => false,
-        }
-    }
-}
+use logs::LogStore;
+pub use logs::LogWatch;
 
 /// The longest decode error text kept for diagnostics.
 const MAX_ERROR_DETAIL_CHARS: usize = 200;
@@ -52,11 +31,7 @@ const MAX_ERROR_DETAIL_CHARS: usize = 200;
 pub struct Reducer {
     graph: Graph,
     events: TrackedRing<Event>,
-    logs: FastMap<String, NodeLog>,
-    dirty_logs: FastSet<String>,
-    log_watch: LogWatch,
-    /// Logs the receiver holds but no longer watches: removed in the next diff.
-    unwatched_logs: Vec<String>,
+    logs: LogStore,
     series: FastMap<String, TrackedRing<ChartPoint>>,
     dirty_series: FastSet<String>,
     counters: Counters,
@@ -72,10 +47,7 @@ impl Default for Reducer {
         Reducer {
             graph: Graph::default(),
             events: TrackedRing::new(MAX_EVENTS),
-            logs: FastMap::default(),
-            dirty_logs: FastSet::default(),
-            log_watch: LogWatch::All,
-            unwatched_logs: Vec::new(),
+            logs: LogStore::default(),
             series: FastMap::default(),
             dirty_series: FastSet::default(),
             counters: Counters::default(),
@@ -156,30 +128,15 @@ impl Reducer {
     /// Forgets everything (another project or server); the next diff tells
     /// the receiver to do the same.
     pub fn reset(&mut self) {
-        let log_watch = std::mem::take(&mut self.log_watch);
-        *self = Reducer { view_reset_pending: true, log_watch, ..Reducer::new() };
+        let watch = self.logs.current_watch().clone();
+        *self = Reducer { view_reset_pending: true, ..Reducer::new() };
+        self.logs.watch(watch);
     }
 
     /// Chooses which logs diffs carry. A newly watched log arrives whole in
     /// the next diff; logs no longer watched are removed from the receiver.
     pub fn watch_log(&mut self, watch: LogWatch) {
-        if watch == self.log_watch {
-            return;
-        }
-        let previous = std::mem::replace(&mut self.log_watch, watch);
-        let held: Vec<String> = match previous {
-            LogWatch::All => self.logs.keys().cloned().collect(),
-            LogWatch::Node(node_id) => vec![node_id],
-            LogWatch::Nothing => Vec::new(),
-        };
-        self.unwatched_logs.extend(held.into_iter().filter(|node_id| !self.log_watch.covers(node_id)));
-        let newly_watched: Vec<String> = self.logs.keys().filter(|id| self.log_watch.covers(id)).cloned().collect();
-        for node_id in newly_watched {
-            if let Some(log) = self.logs.get_mut(&node_id) {
-                log.resend_all();
-            }
-            self.mark_log(&node_id);
-        }
+        self.logs.watch(watch);
     }
 
     /// A new connection opened: `seq` starts afresh, and the graph is stale
@@ -215,18 +172,7 @@ impl Reducer {
         let graph = self.graph.take_changes(MAX_GRAPH_CHANGES_PER_DIFF);
         let events = self.events.take_delta();
         self.counters.skipped_events += events.skipped;
-        let mut logs = Vec::new();
-        let mut log_removals = Vec::new();
-        log_removals.append(&mut self.unwatched_logs);
-        for node_id in self.dirty_logs.drain() {
-            if !self.log_watch.covers(&node_id) {
-                continue;
-            }
-            match self.logs.get_mut(&node_id) {
-                Some(log) => logs.push(log.take_delta(node_id)),
-                None => log_removals.push(node_id),
-            }
-        }
+        let (logs, log_removals) = self.logs.take_deltas();
         let mut series = Vec::new();
         for name in self.dirty_series.drain() {
             if let Some(ring) = self.series.get_mut(&name) {
@@ -254,8 +200,7 @@ impl Reducer {
         self.view_reset_pending
             || self.graph.has_changes()
             || self.events.has_news()
-            || !self.unwatched_logs.is_empty()
-            || self.dirty_logs.iter().any(|node_id| self.log_watch.covers(node_id))
+            || self.logs.has_changes()
             || !self.dirty_series.is_empty()
     }
 
@@ -287,11 +232,7 @@ impl Reducer {
         view.nodes.extend(self.graph.nodes().iter().map(|(id, node)| (id.clone(), node.clone())));
         view.edges.extend(self.graph.edges().iter().map(|(id, edge)| (id.clone(), edge.clone())));
         view.events.extend(self.events.iter().cloned());
-        for (node_id, log) in self.logs.iter().filter(|(node_id, _)| self.log_watch.covers(node_id)) {
-            let entry = view.logs.entry(node_id.clone()).or_default();
-            entry.lines.extend(log.lines().cloned());
-            entry.partial = log.partial().to_owned();
-        }
+        view.logs.extend(self.logs.watched_views().map(|(node_id, log)| (node_id.clone(), log)));
         for (name, ring) in &self.series {
             view.series.entry(name.clone()).or_default().extend(ring.iter().copied());
         }
@@ -304,19 +245,12 @@ impl Reducer {
         assert!(self.events.len() <= MAX_EVENTS);
         assert!(self.series.len() <= MAX_CHART_SERIES);
         assert!(self.series.values().all(|ring| ring.len() <= MAX_POINTS_PER_SERIES));
-        assert!(self.logs.len() <= MAX_LOG_STREAMS);
-        assert!(self.logs.values().all(|log| {
-            log.lines().count() <= crate::limits::MAX_LOG_LINES_PER_NODE
-                && log.lines().all(|line| line.len() <= crate::limits::MAX_LOG_LINE_BYTES)
-                && log.partial().len() <= crate::limits::MAX_LOG_LINE_BYTES
-        }));
+        self.logs.assert_within_bounds();
     }
 
     fn delete_node(&mut self, node_id: &str) {
         self.graph.delete_node(node_id);
-        if self.logs.remove(node_id).is_some() {
-            self.mark_log(node_id);
-        }
+        self.logs.remove(node_id);
     }
 
     fn push_event(&mut self, event: Event) {
@@ -326,14 +260,7 @@ impl Reducer {
     }
 
     fn append_log(&mut self, node_id: String, text: &str) {
-        if !self.logs.contains_key(&node_id) && self.logs.len() >= MAX_LOG_STREAMS {
-            self.counters.dropped_log_chunks += 1;
-            return;
-        }
-        self.mark_log(&node_id);
-        let outcome = self.logs.entry(node_id).or_default().append(text);
-        self.counters.evicted_log_lines += outcome.lines_evicted;
-        self.counters.log_lines_cut += outcome.lines_cut;
+        self.logs.append(node_id, text, &mut self.counters);
     }
 
     fn push_point(&mut self, name: String, point: ChartPoint) {
@@ -347,12 +274,6 @@ impl Reducer {
         let ring = self.series.entry(name).or_insert_with(|| TrackedRing::new(MAX_POINTS_PER_SERIES));
         if ring.push(point) {
             self.counters.evicted_points += 1;
-        }
-    }
-
-    fn mark_log(&mut self, node_id: &str) {
-        if !self.dirty_logs.contains(node_id) {
-            self.dirty_logs.insert(node_id.to_owned());
         }
     }
 

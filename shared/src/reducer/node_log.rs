@@ -81,6 +81,18 @@ impl NodeLog {
         &self.partial
     }
 
+    /// Complete lines pushed so far (the serial of the next line).
+    pub fn lines_pushed(&self) -> u64 {
+        self.lines.pushed_total()
+    }
+
+    /// Drops the oldest line if it is line `serial`; returns whether it did
+    /// and whether the receiver already had that line.
+    pub fn drop_oldest_if(&mut self, serial: u64) -> (bool, bool) {
+        let handed_out = self.lines.handed_out(serial);
+        (self.lines.drop_oldest_if(serial), handed_out)
+    }
+
     /// The next delta carries the whole log (a new watcher).
     pub fn resend_all(&mut self) {
         self.lines.resend_all();

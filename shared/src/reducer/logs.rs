@@ -1,0 +1,196 @@
+//! Every node's log, which of them diffs carry (the watch), and a bound on
+//! the lines kept across all nodes: with thousands of chatty nodes, 1000
+//! lines each would be far too much memory, so past `MAX_LOG_LINES_TOTAL`
+//! the oldest lines overall go first (O(1) amortized, through a FIFO of
+//! per-chunk markers). A log that loses lines that way is resent whole, so
+//! a receiver never holds a line the reducer dropped.
+
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use super::hash::{FastMap, FastSet};
+use super::node_log::NodeLog;
+use crate::diff::{Counters, LogDelta};
+use crate::limits::{MAX_LOG_LINES_PER_NODE, MAX_LOG_LINES_TOTAL, MAX_LOG_LINE_BYTES, MAX_LOG_STREAMS};
+use crate::view::LogView;
+
+/// Which nodes' logs diffs carry. A dashboard shows one node's log at a
+/// time, so it watches that one and the rest never cross to the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum LogWatch {
+    /// Every log (tests and tools that mirror the whole state).
+    #[default]
+    All,
+    /// This node's log only.
+    Node(String),
+    /// No log at all.
+    Nothing,
+}
+
+impl LogWatch {
+    fn covers(&self, node_id: &str) -> bool {
+        match self {
+            LogWatch::All => true,
+            LogWatch::Node(watched) => watched == node_id,
+            LogWatch::Nothing => false,
+        }
+    }
+}
+
+/// Lines `first_serial..first_serial + count` of one incarnation of a log.
+#[derive(Debug)]
+struct Marker {
+    node_id: Rc<str>,
+    incarnation: u64,
+    first_serial: u64,
+    count: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct LogStore {
+    logs: FastMap<String, (u64, NodeLog)>,
+    dirty: FastSet<String>,
+    watch: LogWatch,
+    /// Logs the receiver holds but no longer watches: removed in the next diff.
+    unwatched: Vec<String>,
+    /// Oldest lines first, across all logs.
+    markers: VecDeque<Marker>,
+    total_lines: usize,
+    next_incarnation: u64,
+}
+
+impl LogStore {
+    /// Appends a chunk to a node's log (creating it), then enforces the
+    /// total bound.
+    pub fn append(&mut self, node_id: String, text: &str, counters: &mut Counters) {
+        if !self.logs.contains_key(&node_id) && self.logs.len() >= MAX_LOG_STREAMS {
+            counters.dropped_log_chunks += 1;
+            return;
+        }
+        self.mark(&node_id);
+        let incarnation = &mut self.next_incarnation;
+        let (log_incarnation, log) = self.logs.entry(node_id.clone()).or_insert_with(|| {
+            *incarnation += 1;
+            (*incarnation, NodeLog::default())
+        });
+        let first_serial = log.lines_pushed();
+        let outcome = log.append(text);
+        let pushed = log.lines_pushed() - first_serial;
+        let log_incarnation = *log_incarnation;
+        counters.evicted_log_lines += outcome.lines_evicted;
+        counters.log_lines_cut += outcome.lines_cut;
+        self.total_lines = self.total_lines + pushed as usize - outcome.lines_evicted as usize;
+        if pushed > 0 {
+            let node_id: Rc<str> = Rc::from(node_id.as_str());
+            self.markers.push_back(Marker { node_id, incarnation: log_incarnation, first_serial, count: pushed });
+        }
+        self.enforce_total(counters);
+    }
+
+    /// Drops a node's log (the node was deleted).
+    pub fn remove(&mut self, node_id: &str) {
+        if let Some((_, log)) = self.logs.remove(node_id) {
+            self.total_lines -= log.lines().count();
+            self.mark(node_id);
+        }
+    }
+
+    /// Chooses which logs diffs carry. A newly watched log arrives whole in
+    /// the next diff; logs no longer watched are removed from the receiver.
+    pub fn watch(&mut self, watch: LogWatch) {
+        if watch == self.watch {
+            return;
+        }
+        let previous = std::mem::replace(&mut self.watch, watch);
+        let held: Vec<String> = match previous {
+            LogWatch::All => self.logs.keys().cloned().collect(),
+            LogWatch::Node(node_id) => vec![node_id],
+            LogWatch::Nothing => Vec::new(),
+        };
+        self.unwatched.extend(held.into_iter().filter(|node_id| !self.watch.covers(node_id)));
+        let newly_watched: Vec<String> = self.logs.keys().filter(|id| self.watch.covers(id)).cloned().collect();
+        for node_id in newly_watched {
+            if let Some((_, log)) = self.logs.get_mut(&node_id) {
+                log.resend_all();
+            }
+            self.mark(&node_id);
+        }
+    }
+
+    pub fn current_watch(&self) -> &LogWatch {
+        &self.watch
+    }
+
+    /// The watched logs' changes since the last call, and removals.
+    pub fn take_deltas(&mut self) -> (Vec<LogDelta>, Vec<String>) {
+        let mut deltas = Vec::new();
+        let mut removals = std::mem::take(&mut self.unwatched);
+        for node_id in self.dirty.drain() {
+            if !self.watch.covers(&node_id) {
+                continue;
+            }
+            match self.logs.get_mut(&node_id) {
+                Some((_, log)) => deltas.push(log.take_delta(node_id)),
+                None => removals.push(node_id),
+            }
+        }
+        (deltas, removals)
+    }
+
+    pub fn has_changes(&self) -> bool {
+        !self.unwatched.is_empty() || self.dirty.iter().any(|node_id| self.watch.covers(node_id))
+    }
+
+    /// The watched logs as the receiver should hold them.
+    pub fn watched_views(&self) -> impl Iterator<Item = (&String, LogView)> {
+        self.logs.iter().filter(|(node_id, _)| self.watch.covers(node_id)).map(|(node_id, (_, log))| {
+            (node_id, LogView { lines: log.lines().cloned().collect(), partial: log.partial().to_owned() })
+        })
+    }
+
+    pub fn assert_within_bounds(&self) {
+        assert!(self.logs.len() <= MAX_LOG_STREAMS);
+        assert!(self.total_lines <= MAX_LOG_LINES_TOTAL);
+        assert_eq!(self.total_lines, self.logs.values().map(|(_, log)| log.lines().count()).sum::<usize>());
+        assert!(self.logs.values().all(|(_, log)| {
+            log.lines().count() <= MAX_LOG_LINES_PER_NODE
+                && log.lines().all(|line| line.len() <= MAX_LOG_LINE_BYTES)
+                && log.partial().len() <= MAX_LOG_LINE_BYTES
+        }));
+    }
+
+    /// Drops the oldest lines overall until the total is within its bound.
+    fn enforce_total(&mut self, counters: &mut Counters) {
+        while self.total_lines > MAX_LOG_LINES_TOTAL {
+            let Some(marker) = self.markers.front_mut() else { break };
+            let serial = marker.first_serial;
+            marker.first_serial += 1;
+            marker.count -= 1;
+            let (node_id, incarnation) = (marker.node_id.clone(), marker.incarnation);
+            if marker.count == 0 {
+                self.markers.pop_front();
+            }
+            // The line may be gone already (per-node bound, deleted node).
+            let Some((log_incarnation, log)) = self.logs.get_mut(&*node_id) else { continue };
+            if *log_incarnation != incarnation {
+                continue;
+            }
+            let (dropped, receiver_has_it) = log.drop_oldest_if(serial);
+            if dropped {
+                self.total_lines -= 1;
+                counters.evicted_log_lines += 1;
+                if receiver_has_it {
+                    // The receiver must not keep a line we dropped: resend.
+                    log.resend_all();
+                    self.mark(&node_id);
+                }
+            }
+        }
+    }
+
+    fn mark(&mut self, node_id: &str) {
+        if !self.dirty.contains(node_id) {
+            self.dirty.insert(node_id.to_owned());
+        }
+    }
+}
