@@ -3,10 +3,12 @@
 //! lines each would be far too much memory, so past `MAX_LOG_LINES_TOTAL`
 //! the oldest lines overall go first (O(1) amortized, through a FIFO of
 //! per-chunk markers). A log that loses lines that way is resent whole, so
-//! a receiver never holds a line the reducer dropped.
+//! a receiver never holds a line the reducer dropped. Markers whose lines
+//! all left by other ways (the per-node bound, a deleted node) are swept
+//! out whenever the queue doubles past the line bound, so the queue itself
+//! stays bounded.
 
 use std::collections::VecDeque;
-use std::rc::Rc;
 
 use super::hash::{FastMap, FastSet};
 use super::node_log::NodeLog;
@@ -37,10 +39,10 @@ impl LogWatch {
     }
 }
 
-/// Lines `first_serial..first_serial + count` of one incarnation of a log.
+/// Lines `first_serial..first_serial + count` of one incarnation of a log
+/// (an incarnation ends when the node's log is removed).
 #[derive(Debug)]
 struct Marker {
-    node_id: Rc<str>,
     incarnation: u64,
     first_serial: u64,
     count: u64,
@@ -49,6 +51,8 @@ struct Marker {
 #[derive(Debug, Default)]
 pub struct LogStore {
     logs: FastMap<String, (u64, NodeLog)>,
+    /// Node id of each live log incarnation.
+    names: FastMap<u64, String>,
     dirty: FastSet<String>,
     watch: LogWatch,
     /// Logs the receiver holds but no longer watches: removed in the next diff.
@@ -68,11 +72,12 @@ impl LogStore {
             return;
         }
         self.mark(&node_id);
-        let incarnation = &mut self.next_incarnation;
-        let (log_incarnation, log) = self.logs.entry(node_id.clone()).or_insert_with(|| {
-            *incarnation += 1;
-            (*incarnation, NodeLog::default())
-        });
+        if !self.logs.contains_key(&node_id) {
+            self.next_incarnation += 1;
+            self.names.insert(self.next_incarnation, node_id.clone());
+            self.logs.insert(node_id.clone(), (self.next_incarnation, NodeLog::default()));
+        }
+        let Some((log_incarnation, log)) = self.logs.get_mut(&node_id) else { return };
         let first_serial = log.lines_pushed();
         let outcome = log.append(text);
         let pushed = log.lines_pushed() - first_serial;
@@ -81,16 +86,19 @@ impl LogStore {
         counters.log_lines_cut += outcome.lines_cut;
         self.total_lines = self.total_lines + pushed as usize - outcome.lines_evicted as usize;
         if pushed > 0 {
-            let node_id: Rc<str> = Rc::from(node_id.as_str());
-            self.markers.push_back(Marker { node_id, incarnation: log_incarnation, first_serial, count: pushed });
+            self.markers.push_back(Marker { incarnation: log_incarnation, first_serial, count: pushed });
         }
         self.enforce_total(counters);
+        if self.markers.len() > 2 * MAX_LOG_LINES_TOTAL {
+            self.sweep_markers();
+        }
     }
 
     /// Drops a node's log (the node was deleted).
     pub fn remove(&mut self, node_id: &str) {
-        if let Some((_, log)) = self.logs.remove(node_id) {
+        if let Some((incarnation, log)) = self.logs.remove(node_id) {
             self.total_lines -= log.lines().count();
+            self.names.remove(&incarnation);
             self.mark(node_id);
         }
     }
@@ -151,6 +159,8 @@ impl LogStore {
     pub fn assert_within_bounds(&self) {
         assert!(self.logs.len() <= MAX_LOG_STREAMS);
         assert!(self.total_lines <= MAX_LOG_LINES_TOTAL);
+        assert!(self.markers.len() <= 2 * MAX_LOG_LINES_TOTAL + 1);
+        assert_eq!(self.names.len(), self.logs.len());
         assert_eq!(self.total_lines, self.logs.values().map(|(_, log)| log.lines().count()).sum::<usize>());
         assert!(self.logs.values().all(|(_, log)| {
             log.lines().count() <= MAX_LOG_LINES_PER_NODE
@@ -166,15 +176,13 @@ impl LogStore {
             let serial = marker.first_serial;
             marker.first_serial += 1;
             marker.count -= 1;
-            let (node_id, incarnation) = (marker.node_id.clone(), marker.incarnation);
+            let incarnation = marker.incarnation;
             if marker.count == 0 {
                 self.markers.pop_front();
             }
             // The line may be gone already (per-node bound, deleted node).
-            let Some((log_incarnation, log)) = self.logs.get_mut(&*node_id) else { continue };
-            if *log_incarnation != incarnation {
-                continue;
-            }
+            let Some(node_id) = self.names.get(&incarnation).cloned() else { continue };
+            let Some((_, log)) = self.logs.get_mut(&node_id) else { continue };
             let (dropped, receiver_has_it) = log.drop_oldest_if(serial);
             if dropped {
                 self.total_lines -= 1;
@@ -186,6 +194,19 @@ impl LogStore {
                 }
             }
         }
+    }
+
+    /// Drops markers none of whose lines are still kept. Every live line
+    /// has one marker and a marker covers at least one line, so afterwards
+    /// the queue holds at most `MAX_LOG_LINES_TOTAL` markers.
+    fn sweep_markers(&mut self) {
+        let (names, logs) = (&self.names, &self.logs);
+        self.markers.retain(|marker| {
+            names.get(&marker.incarnation).and_then(|id| logs.get(id)).is_some_and(|(_, log)| {
+                let oldest_kept = log.lines_pushed() - log.lines().count() as u64;
+                marker.first_serial + marker.count > oldest_kept
+            })
+        });
     }
 
     fn mark(&mut self, node_id: &str) {
