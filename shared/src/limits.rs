@@ -9,7 +9,7 @@ pub const MAX_POINTS_PER_SERIES: usize = 600;
 pub const MAX_LOG_LINES_PER_NODE: usize = 1000;
 /// Log lines kept across all nodes; past it the oldest lines overall go
 /// first (so thousands of chatty nodes cannot take 1000 lines each).
-pub const MAX_LOG_LINES_TOTAL: usize = 200_000;
+pub const MAX_LOG_LINES_TOTAL: usize = 100_000;
 /// A single log line is cut to at most this many bytes (at a char boundary).
 pub const MAX_LOG_LINE_BYTES: usize = 16 * 1024;
 /// A text frame larger than this is dropped and counted, never parsed.

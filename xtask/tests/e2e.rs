@@ -295,7 +295,8 @@ async fn screenshots_of_a_populated_dashboard() {
             client.goto(&url).await.map_err(|e| e.to_string())?;
             wait_for(&client, "Live", &format!("{} === 'Live'", text_of(BADGE))).await?;
             wait_for(&client, "nodes", &format!("Number({}) > 40", text_of("[data-testid=node-count]"))).await?;
-            eval(&client, "document.querySelector('[data-node-id=n3]')?.click()").await?;
+            // Select a node that logs (the simulator favours n0..n7) to show details and its log.
+            eval(&client, "document.querySelector('[data-node-id=n1]')?.click()").await?;
             tokio::time::sleep(Duration::from_millis(1500)).await;
             screenshot(&client, name).await
         })

@@ -41,7 +41,8 @@ pub fn TopologyPanel() -> View {
             div(class="legend", aria-hidden="true") {
                 span { i(class="dot st-ok") "ok" } span { i(class="dot st-running") "running" }
                 span { i(class="dot st-degraded") "degraded" } span { i(class="dot st-error") "error" }
-                span { i(class="dot st-idle") "idle / other" }
+                span { i(class="dot st-starting") "starting" } span { i(class="dot st-idle") "idle" }
+                span { i(class="dot st-stopped") "stopped" } span { i(class="dot st-unknown") "other" }
                 span { "Edges: width = throughput, red = errors ≥ 5 %" }
             }
         }
