@@ -12,8 +12,8 @@ use sycamore::prelude::*;
 
 use crate::settings::{Settings, Theme};
 
-/// Apply times kept for the p50/p99 shown in diagnostics.
-const MAX_APPLY_SAMPLES: usize = 512;
+/// Apply times kept for the p50/p99 shown in diagnostics (a minute of diffs).
+const MAX_APPLY_SAMPLES: usize = 240;
 
 /// What one diff touched, so only those panels refresh.
 #[derive(Debug, Default, PartialEq)]
