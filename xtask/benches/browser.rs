@@ -318,7 +318,8 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
 /// measured over 20 s after a 62 s warm-up (the page's percentiles cover
 /// its last 240 diffs, a minute: the snapshot's burst has left them).
 async fn steady_state() -> Result<Value, String> {
-    let settings = feed::SimSettings { n_nodes: 10_000, messages_per_sec: 6_700.0, batch: 100, seed: 7, mix: Mix::Mixed };
+    let settings =
+        feed::SimSettings { n_nodes: 10_000, messages_per_sec: 6_700.0, batch: 100, seed: 7, mix: Mix::Mixed };
     let port = support::free_port();
     let feed = support::simulated_feed(port, settings).await;
     let browser = Browser::open(1440, 900).await;
