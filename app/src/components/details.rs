@@ -40,7 +40,7 @@ pub fn node_details(view: &MeshView, node_id: &str) -> NodeDetails {
         status_class: node.map_or("st-unknown", |n| status_class(&n.status)),
         meta: node.map(|n| n.meta.iter().map(|m| (m.key.clone(), m.display_value())).collect()).unwrap_or_default(),
         n_edges: incident.len(),
-        edges: incident.into_iter().take(MAX_DETAIL_EDGES).map(edge_row).collect(),
+        edges: incident.into_iter().take(MAX_DETAIL_EDGES).map(|edge| edge_row(view, edge)).collect(),
         n_log_lines: view.logs.get(node_id).map_or(0, |log| log.lines.len()),
         series: view.series.keys().filter(|name| name.rsplit(':').next() == Some(node_id)).cloned().collect(),
         missing: node.is_none(),

@@ -39,13 +39,15 @@ pub struct EdgeRow {
     pub errors_bad: bool,
 }
 
-pub fn edge_row(edge: &MeshEdge) -> EdgeRow {
+/// A row of an edge; endpoints show as their node labels when known.
+pub fn edge_row(view: &MeshView, edge: &MeshEdge) -> EdgeRow {
     let stats = edge.stats.as_ref();
     let dash = || "–".to_owned();
     let error_rate = stats.and_then(|s| s.error_rate);
+    let name = |id: &str| view.nodes.get(id).map_or_else(|| id.to_owned(), |node| node.label.clone());
     EdgeRow {
         id: edge.id.clone(),
-        route: format!("{} → {}", edge.source, edge.target),
+        route: format!("{} → {}", name(&edge.source), name(&edge.target)),
         throughput: stats.and_then(|s| s.throughput).map_or_else(dash, |t| format!("{} /s", compact(t))),
         latency: stats.and_then(|s| s.latency_millis).map_or_else(dash, latency_millis),
         errors: error_rate.map_or_else(dash, percent),
@@ -54,7 +56,10 @@ pub fn edge_row(edge: &MeshEdge) -> EdgeRow {
 }
 
 pub fn edge_rows(view: &MeshView, order: Option<&[String]>, window: Range<usize>) -> Vec<EdgeRow> {
-    window_items(view.edges.values(), order, |id| view.edges.get(id), window).into_iter().map(edge_row).collect()
+    window_items(view.edges.values(), order, |id| view.edges.get(id), window)
+        .into_iter()
+        .map(|edge| edge_row(view, edge))
+        .collect()
 }
 
 #[component]
@@ -128,15 +133,26 @@ mod tests {
                 ..EdgeStats::default()
             }),
         };
-        let row = edge_row(&edge);
+        let mut view = MeshView::default();
+        let row = edge_row(&view, &edge);
         assert_eq!(
             (row.route.as_str(), row.throughput.as_str(), row.latency.as_str(), row.errors.as_str()),
             ("api → pg", "1.5k /s", "4.2 ms", "7.0 %")
         );
         assert!(row.errors_bad);
-        let bare = edge_row(&MeshEdge { stats: None, ..edge.clone() });
+        let bare = edge_row(&view, &MeshEdge { stats: None, ..edge.clone() });
         assert_eq!(bare.throughput, "–");
-        let mut view = MeshView::default();
+        view.nodes.insert(
+            "pg".into(),
+            shared::MeshNode {
+                id: "pg".into(),
+                kind: "postgres".into(),
+                label: "pg-main".into(),
+                status: shared::Status::Ok,
+                meta: vec![],
+            },
+        );
+        assert_eq!(edge_row(&view, &edge).route, "api → pg-main");
         view.edges.insert("e1".into(), edge);
         assert_eq!(query_edges(&view, "PG"), Some(vec!["e1".to_owned()]));
         assert_eq!(query_edges(&view, "redis"), Some(vec![]));
