@@ -57,6 +57,14 @@ async fn load_shows_every_panel_populated() {
         wait_for(&client, "the badge to say Live", &format!("{} === 'Live'", text_of(BADGE))).await?;
         wait_for(&client, "all nodes", &format!("{} === '{n_nodes}'", text_of("[data-testid=node-count]"))).await?;
         wait_for(&client, "all edges", &format!("{} === '{n_edges}'", text_of("[data-testid=edge-count]"))).await?;
+        // The topology follows the data promptly (its redraws are paced, not starved).
+        support::wait_for_within(
+            &client,
+            "the topology drawn within 3 s",
+            &format!("{} > 500", drawn_pixels("[data-testid=topology]")),
+            Duration::from_secs(3),
+        )
+        .await?;
         wait_for(&client, "events", &format!("Number({}) > 100", text_of("[data-testid=event-count]"))).await?;
         wait_for(&client, "chart series", &format!("Number({}) >= 3", text_of("[data-testid=chart-count]"))).await?;
         // Select a node that has logs (the simulator logs mostly on n0..n7).

@@ -155,7 +155,12 @@ pub async fn eval(client: &Client, expression: &str) -> Result<Value, String> {
 
 /// Polls `expression` until it is truthy; returns its value.
 pub async fn wait_for(client: &Client, what: &str, expression: &str) -> Result<Value, String> {
-    let deadline = Instant::now() + WAIT;
+    wait_for_within(client, what, expression, WAIT).await
+}
+
+/// `wait_for` with its own time limit (for what must happen promptly).
+pub async fn wait_for_within(client: &Client, what: &str, expression: &str, limit: Duration) -> Result<Value, String> {
+    let deadline = Instant::now() + limit;
     let mut last = Value::Null;
     while Instant::now() < deadline {
         match eval(client, expression).await {
