@@ -93,19 +93,6 @@ impl Layout {
         }
     }
 
-    /// Keeps exactly `nodes` (id, kind): places new ones, removes gone ones.
-    pub fn sync<'a>(&mut self, nodes: impl Iterator<Item = (&'a str, &'a str)>) {
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
-        for (node_id, kind) in nodes {
-            self.place(node_id, kind);
-            seen.insert(node_id);
-        }
-        let gone: Vec<String> = self.placed.keys().filter(|id| !seen.contains(id.as_str())).cloned().collect();
-        for node_id in gone {
-            self.remove(&node_id);
-        }
-    }
-
     /// The position of a node in layout units.
     pub fn position(&self, node_id: &str) -> Option<(f64, f64)> {
         let &(column, slot) = self.placed.get(node_id)?;
@@ -160,16 +147,17 @@ mod tests {
     #[test]
     fn new_nodes_do_not_move_others_and_slots_are_reused() {
         let mut layout = Layout::default();
-        layout.sync([("g", "gateway"), ("a", "service"), ("b", "service")].into_iter());
+        layout.rebuild([("g", "gateway"), ("a", "service"), ("b", "service")].into_iter());
         let before: Vec<_> = ["g", "a", "b"].iter().map(|id| layout.position(id)).collect();
-        layout.sync([("g", "gateway"), ("a", "service"), ("b", "service"), ("c", "service")].into_iter());
+        layout.place("c", "service");
+        layout.place("a", "service"); // an update of a placed node changes nothing
         let after: Vec<_> = ["g", "a", "b"].iter().map(|id| layout.position(id)).collect();
         assert_eq!(before, after);
         assert_eq!(layout.position("c").map(|p| p.1), Some(2.0 * SLOT_SPACING));
         // Gateways are left of services.
         assert!(layout.position("g").map(|p| p.0) < layout.position("a").map(|p| p.0));
         // Remove b; a newcomer takes b's slot.
-        layout.sync([("g", "gateway"), ("a", "service"), ("c", "service")].into_iter());
+        layout.remove("b");
         let c = layout.position("c");
         layout.place("d", "service");
         assert_eq!(layout.position("d"), before.get(2).copied().flatten());

@@ -78,10 +78,8 @@ pub struct ApplyStats {
     pub diffs: u64,
     pub p50_millis: f64,
     pub p99_millis: f64,
-    pub max_millis: f64,
     /// The share of p50 spent applying data (the rest is re-rendering).
     pub data_p50_millis: f64,
-    pub last_changes: usize,
     /// When the first nodes were applied, on the page clock (ms since
     /// navigation): time to first node on screen.
     pub first_nodes_at_millis: Option<f64>,
@@ -167,8 +165,6 @@ impl AppState {
         });
         let pending_graph_changes = diff.pending_graph_changes;
         let events_added = diff.events.items.len() as u64;
-        let changes =
-            diff.node_upserts.len() + diff.node_removals.len() + diff.edge_upserts.len() + diff.edge_removals.len();
         let series_count_before = if diff.view_reset { usize::MAX } else { self.view.borrow().series.len() };
         self.view.borrow_mut().apply_diff(diff);
         let data_millis = clock_millis() - start;
@@ -214,7 +210,7 @@ impl AppState {
         {
             self.apply_stats.update(|s| s.first_nodes_at_millis = Some(end));
         }
-        self.record_apply(ApplyTiming { total_millis: end - start, data_millis }, changes, pending_graph_changes);
+        self.record_apply(ApplyTiming { total_millis: end - start, data_millis }, pending_graph_changes);
     }
 
     pub fn set_status(&self, status: LinkStatus) {
@@ -271,17 +267,15 @@ impl AppState {
         self.send(Command::ClearEvents);
     }
 
-    fn record_apply(&self, timing: ApplyTiming, changes: usize, pending_graph_changes: u64) {
+    fn record_apply(&self, timing: ApplyTiming, pending_graph_changes: u64) {
         let mut samples = self.apply_samples.borrow_mut();
-        let (p50_millis, p99_millis, max_millis) = samples.total.record(timing.total_millis);
-        let (data_p50_millis, _, _) = samples.data.record(timing.data_millis);
+        let (p50_millis, p99_millis) = samples.total.record(timing.total_millis);
+        let (data_p50_millis, _) = samples.data.record(timing.data_millis);
         self.apply_stats.update(|stats| {
             stats.diffs += 1;
             stats.p50_millis = p50_millis;
             stats.p99_millis = p99_millis;
-            stats.max_millis = max_millis;
             stats.data_p50_millis = data_p50_millis;
-            stats.last_changes = changes;
             stats.pending_graph_changes = pending_graph_changes;
         });
     }
@@ -292,8 +286,8 @@ impl AppState {
 struct Samples(VecDeque<f64>);
 
 impl Samples {
-    /// Adds a sample; returns (p50, p99, max) of those kept.
-    fn record(&mut self, millis: f64) -> (f64, f64, f64) {
+    /// Adds a sample; returns (p50, p99) of those kept.
+    fn record(&mut self, millis: f64) -> (f64, f64) {
         if self.0.len() >= MAX_APPLY_SAMPLES {
             self.0.pop_front();
         }
@@ -301,7 +295,7 @@ impl Samples {
         let mut sorted: Vec<f64> = self.0.iter().copied().collect();
         sorted.sort_by(f64::total_cmp);
         let at = |q: f64| sorted.get(((sorted.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
-        (at(0.5), at(0.99), at(1.0))
+        (at(0.5), at(0.99))
     }
 }
 

@@ -146,11 +146,6 @@ impl Simulator {
         self.envelope(now_millis, payload)
     }
 
-    /// The nodes currently in the graph.
-    pub fn n_live_nodes(&self) -> usize {
-        self.nodes.len() - self.deleted.len()
-    }
-
     fn envelope(&mut self, now_millis: i64, payload: Payload) -> Message {
         self.seq += 1;
         Message { ts_millis: Some(now_millis), seq: Some(self.seq), payload }

@@ -213,8 +213,15 @@ impl Link {
                 frames.push(auth_frame(token));
             }
             frames.extend(self.outbox.drain());
-            for frame in frames {
+            // A refused send keeps that frame and the rest queued, in order,
+            // for the next open: nothing is dropped silently.
+            let mut pending = frames.into_iter();
+            while let Some(frame) = pending.next() {
                 if socket.send(&frame).is_err() {
+                    let unsent: Vec<String> = std::iter::once(frame).chain(pending).collect();
+                    for frame in unsent.into_iter().rev() {
+                        self.outbox.push_front(frame);
+                    }
                     break;
                 }
             }
@@ -278,7 +285,7 @@ impl Link {
         let totals =
             Totals { messages: counters.messages(), bytes: counters.bytes, reduce_millis: link.reduce_millis_total };
         let window_closed = link.meter.sample(now, totals);
-        let diff = (!link.paused && link.visible && link.reducer.has_changes()).then(|| link.reducer.take_diff());
+        let diff = link.take_diff_now();
         let status_due = link.status_due || window_closed || now - link.last_status_millis >= STATUS_INTERVAL_MILLIS;
         let status = status_due.then(|| {
             link.status_due = false;
@@ -303,7 +310,8 @@ impl Link {
         self.reduce_millis_total += perf_now() - start;
     }
 
-    /// Takes a diff now (used on resume and on page shown).
+    /// A diff, unless nothing changed or the page holds diffs (paused or
+    /// hidden); used by the tick, on resume and on page shown.
     pub fn take_diff_now(&mut self) -> Option<Diff> {
         (!self.paused && self.visible && self.reducer.has_changes()).then(|| self.reducer.take_diff())
     }

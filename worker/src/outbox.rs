@@ -70,5 +70,11 @@ mod tests {
         assert!(outbox.push("y".into()).is_err());
         outbox.drain().for_each(drop);
         assert!(outbox.push("y".into()).is_ok());
+
+        // Frames a refused send gives back go first, in their order.
+        outbox.push_front("b".into());
+        outbox.push_front("a".into());
+        assert_eq!(outbox.drain().collect::<Vec<_>>(), ["a", "b", "y"]);
+        assert!(outbox.push("z".repeat(MAX_OUTBOX_BYTES)).is_ok(), "bytes were accounted for on drain");
     }
 }

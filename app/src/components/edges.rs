@@ -6,7 +6,7 @@ use std::ops::Range;
 use shared::{MeshEdge, View as MeshView};
 use sycamore::prelude::*;
 
-use crate::components::scroll_frame::{window_items, ScrollFrame};
+use crate::components::scroll_frame::{list_model, window_items, ListModel, ScrollFrame};
 use crate::format::{compact, latency_millis, percent};
 use crate::state::AppState;
 
@@ -66,22 +66,13 @@ pub fn edge_rows(view: &MeshView, order: Option<&[String]>, window: Range<usize>
 pub fn EdgesPanel() -> View {
     let state = use_context::<AppState>();
     let text = create_signal(String::new());
-    let view_cell = state.view.clone();
-    let order = create_memo(move || {
-        state.edges_version.track();
-        text.with(|text| query_edges(&view_cell.borrow(), text))
-    });
-    let view_cell = state.view.clone();
-    let total = create_memo(move || {
-        state.edges_version.track();
-        order.with(|order| order.as_ref().map_or_else(|| view_cell.borrow().edges.len(), Vec::len))
-    });
-    let window = create_signal(0..0);
-    let view_cell = state.view.clone();
-    let rows = create_memo(move || {
-        state.edges_version.track();
-        order.with(|order| edge_rows(&view_cell.borrow(), order.as_deref(), window.get_clone()))
-    });
+    let (for_order, for_len, for_rows) = (state.view.clone(), state.view.clone(), state.view.clone());
+    let ListModel { total, window, rows } = list_model(
+        state.edges_version,
+        move || text.with(|text| query_edges(&for_order.borrow(), text)),
+        move || for_len.borrow().edges.len(),
+        move |order, range| edge_rows(&for_rows.borrow(), order, range),
+    );
     view! {
         section(class="panel panel-edges", aria-labelledby="edges-title") {
             header(class="panel-head") {

@@ -7,7 +7,7 @@ use std::ops::Range;
 use shared::{Event, Severity, View as MeshView};
 use sycamore::prelude::*;
 
-use crate::components::scroll_frame::{window_items, ScrollFrame};
+use crate::components::scroll_frame::{list_model, window_items, ListModel, ScrollFrame};
 use crate::format::clock;
 use crate::state::AppState;
 
@@ -71,22 +71,13 @@ pub fn EventsPanel() -> View {
         min_severity: Some(Severity::from_wire(&severity.get_clone())),
         text: text.get_clone(),
     });
-    let view_cell = state.view.clone();
-    let order = create_memo(move || {
-        state.events_version.track();
-        query.with(|query| query_events(&view_cell.borrow(), query))
-    });
-    let view_cell = state.view.clone();
-    let total = create_memo(move || {
-        state.events_version.track();
-        order.with(|order| order.as_ref().map_or_else(|| view_cell.borrow().events.len(), Vec::len))
-    });
-    let window = create_signal(0..0);
-    let view_cell = state.view.clone();
-    let rows = create_memo(move || {
-        state.events_version.track();
-        order.with(|order| event_rows(&view_cell.borrow(), order.as_deref(), window.get_clone()))
-    });
+    let (for_order, for_len, for_rows) = (state.view.clone(), state.view.clone(), state.view.clone());
+    let ListModel { total, window, rows } = list_model(
+        state.events_version,
+        move || query.with(|query| query_events(&for_order.borrow(), query)),
+        move || for_len.borrow().events.len(),
+        move |order, range| event_rows(&for_rows.borrow(), order, range),
+    );
     let clear_state = state.clone();
     let handle_clear = move |_| clear_state.clear_events();
     view! {

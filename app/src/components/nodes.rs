@@ -7,7 +7,7 @@ use std::ops::Range;
 use shared::{MeshNode, View as MeshView};
 use sycamore::prelude::*;
 
-use crate::components::scroll_frame::{window_items, ScrollFrame};
+use crate::components::scroll_frame::{list_model, window_items, ListModel, ScrollFrame};
 use crate::format::status_class;
 use crate::state::AppState;
 
@@ -110,24 +110,17 @@ pub fn NodesPanel() -> View {
             sort: Some(sort),
         });
     });
-    let view_cell = state.view.clone();
-    let order = create_memo(move || {
-        state.nodes_version.track();
-        query.with(|query| query_nodes(&view_cell.borrow(), query))
-    });
-    let view_cell = state.view.clone();
-    let total = create_memo(move || {
-        state.nodes_version.track();
-        order.with(|order| order.as_ref().map_or_else(|| view_cell.borrow().nodes.len(), Vec::len))
-    });
-    let window = create_signal(0..0);
-    let view_cell = state.view.clone();
+    let (for_order, for_len, for_rows) = (state.view.clone(), state.view.clone(), state.view.clone());
     let selected = state.selected_node;
-    let rows = create_memo(move || {
-        state.nodes_version.track();
-        let selected = selected.get_clone();
-        order.with(|order| node_rows(&view_cell.borrow(), order.as_deref(), window.get_clone(), selected.as_deref()))
-    });
+    let ListModel { total, window, rows } = list_model(
+        state.nodes_version,
+        move || query.with(|query| query_nodes(&for_order.borrow(), query)),
+        move || for_len.borrow().nodes.len(),
+        move |order, range| {
+            let selected = selected.get_clone();
+            node_rows(&for_rows.borrow(), order, range, selected.as_deref())
+        },
+    );
     let view_cell = state.view.clone();
     let count_text = move || {
         let shown = total.get();

@@ -43,6 +43,41 @@ pub fn window_items<'a, K, T: 'a>(
     }
 }
 
+/// The signals behind a virtualized list: how many rows there are, the
+/// window the frame asks for, and that window's rows.
+#[derive(Debug)]
+pub struct ListModel<R: 'static> {
+    pub total: ReadSignal<usize>,
+    pub window: Signal<Range<usize>>,
+    pub rows: ReadSignal<Vec<R>>,
+}
+
+/// Builds a list's memos once for every panel: `order` gives the query's
+/// keys (`None` for the data's natural order, of `natural_len` rows), and
+/// `rows` turns a window into rows. All refresh when `version` moves.
+pub fn list_model<K: 'static, R: 'static>(
+    version: Signal<u64>,
+    mut order: impl FnMut() -> Option<Vec<K>> + 'static,
+    natural_len: impl Fn() -> usize + 'static,
+    rows: impl Fn(Option<&[K]>, Range<usize>) -> Vec<R> + 'static,
+) -> ListModel<R> {
+    let order = create_memo(move || {
+        version.track();
+        order()
+    });
+    let total = create_memo(move || {
+        version.track();
+        order.with(|order| order.as_ref().map_or_else(&natural_len, Vec::len))
+    });
+    let window = create_signal(0..0);
+    let rows = create_memo(move || {
+        version.track();
+        let range = window.get_clone();
+        order.with(|order| rows(order.as_deref(), range))
+    });
+    ListModel { total, window, rows }
+}
+
 #[derive(Props)]
 pub struct ScrollFrameProps {
     /// How many rows there are in all.

@@ -168,11 +168,6 @@ impl Graph {
         self.nodes.is_empty() && self.edges.is_empty()
     }
 
-    /// Edge ids that have `node_id` as an endpoint.
-    pub fn incident_edges(&self, node_id: &str) -> impl Iterator<Item = &String> {
-        self.incident.get(node_id).into_iter().flatten()
-    }
-
     fn unlink(&mut self, endpoint: &str, edge_id: &str) {
         if let Some(ids) = self.incident.get_mut(endpoint) {
             ids.remove(edge_id);

@@ -220,11 +220,6 @@ impl Reducer {
         self.graph.edges().values()
     }
 
-    /// Edge ids that have `node_id` as an endpoint.
-    pub fn incident_edges(&self, node_id: &str) -> impl Iterator<Item = &String> {
-        self.graph.incident_edges(node_id)
-    }
-
     /// The whole state as a plain `View` (for tests and checks; O(state)),
     /// with the logs the receiver watches.
     pub fn to_view(&self) -> View {
