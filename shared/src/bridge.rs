@@ -58,8 +58,8 @@ impl Default for LinkConfig {
             project: "default".into(),
             token: None,
             demo: false,
-            flush_interval_millis: 250,
-            idle_limit_millis: 15_000,
+            flush_interval_millis: crate::limits::DEFAULT_FLUSH_INTERVAL_MILLIS,
+            idle_limit_millis: crate::limits::DEFAULT_IDLE_LIMIT_MILLIS,
         }
     }
 }

@@ -23,3 +23,12 @@ pub const MAX_LOG_STREAMS: usize = 100_000;
 /// diff whatever the rate or graph size (a 10,000-node snapshot takes a few
 /// ticks to arrive in full, nodes first).
 pub const MAX_GRAPH_CHANGES_PER_DIFF: usize = 4000;
+
+/// The diff interval the worker uses unless told otherwise.
+pub const DEFAULT_FLUSH_INTERVAL_MILLIS: u32 = 250;
+/// The shortest and longest diff intervals a setting may ask for.
+pub const FLUSH_INTERVAL_MILLIS_RANGE: std::ops::RangeInclusive<u32> = 16..=10_000;
+/// An open link silent this long is shown as quiet, unless told otherwise.
+pub const DEFAULT_IDLE_LIMIT_MILLIS: u32 = 15_000;
+/// The idle limits a setting may ask for: from one second to one hour.
+pub const IDLE_LIMIT_MILLIS_RANGE: std::ops::RangeInclusive<u32> = 1_000..=3_600_000;
