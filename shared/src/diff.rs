@@ -73,7 +73,7 @@ pub struct Counters {
     pub frames: u64,
     pub bytes: u64,
     /// Messages applied, by `MessageKind::index`.
-    pub messages_by_kind: [u64; 10],
+    pub messages_by_kind: [u64; MessageKind::COUNT],
     /// Frames or messages not applied, by `DecodeErrorKind::index`.
     pub errors_by_kind: [u64; 6],
     /// The most recent decode error, for diagnostics.
@@ -98,6 +98,22 @@ pub struct Counters {
     pub dropped_log_chunks: u64,
     /// Events pushed and evicted between two diffs (never shown).
     pub skipped_events: u64,
+    /// Event messages cut at `MAX_EVENT_MESSAGE_BYTES`.
+    pub event_messages_cut: u64,
+    /// Unfinished log lines dropped to keep logs within `MAX_LOG_BYTES_TOTAL`.
+    pub dropped_log_partials: u64,
+    /// Messages whose `seq` was present but invalid (read as absent).
+    pub invalid_seq: u64,
+    /// Messages whose `pos` was present but invalid (read as absent).
+    pub invalid_pos: u64,
+    /// Messages kept after their lone surrogate escapes became U+FFFD.
+    pub repaired_surrogates: u64,
+    /// Extra numeric edge stats past `MAX_EXTRA_EDGE_STATS`, left out.
+    pub dropped_edge_stats: u64,
+    /// Times the server resumed the stream instead of sending a snapshot.
+    pub resumes: u64,
+    /// Messages that came with a `resumed` in its frame (the replay).
+    pub resumed_messages: u64,
 }
 
 impl Counters {

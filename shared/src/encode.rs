@@ -20,25 +20,30 @@ pub fn encode_batch(messages: &[Message]) -> String {
     serde_json::to_string(&wire).unwrap_or_default()
 }
 
-/// A snapshot as frames that each fit in `max_frame_bytes` (PROTOCOL.md
-/// drops larger ones): one frame when it fits; otherwise an empty snapshot
-/// (which still replaces the graph) followed by batches of node and edge
-/// upserts, in order. Anything but a snapshot is returned as one frame.
+/// A snapshot as frames that each fit in `max_frame_bytes` (larger frames
+/// are dropped by the dashboard): one frame when it fits; otherwise a
+/// `partial` snapshot (which replaces the graph with an empty one), batches
+/// of node and edge upserts in order, and `snapshot-end`, which both carry
+/// the snapshot's `ts` and `pos`. Anything but a snapshot is one frame.
 pub fn encode_snapshot_frames(snapshot: &Message, max_frame_bytes: usize) -> Vec<String> {
     let whole = encode_message(snapshot);
-    let Payload::Snapshot { nodes, edges } = &snapshot.payload else {
+    let Payload::Snapshot { nodes, edges, .. } = &snapshot.payload else {
         return vec![whole];
     };
     if whole.len() <= max_frame_bytes {
         return vec![whole];
     }
-    let empty = Message { payload: Payload::Snapshot { nodes: Vec::new(), edges: Vec::new() }, ..snapshot.clone() };
+    let part = |payload| Message { ts_millis: snapshot.ts_millis, seq: None, pos: None, payload };
+    let first = Message {
+        payload: Payload::Snapshot { nodes: Vec::new(), edges: Vec::new(), partial: true },
+        ..snapshot.clone()
+    };
     let upserts = nodes
         .iter()
         .map(|node| Payload::NodeUpsert(node.clone()))
         .chain(edges.iter().map(|edge| Payload::EdgeUpsert(edge.clone())))
-        .map(|payload| encode_message(&Message { ts_millis: snapshot.ts_millis, seq: None, payload }));
-    let mut frames = vec![encode_message(&empty)];
+        .map(|payload| encode_message(&part(payload)));
+    let mut frames = vec![encode_message(&first)];
     let mut batch = String::from("[");
     for message in upserts {
         // A single message larger than a frame cannot be sent at all.
@@ -58,6 +63,8 @@ pub fn encode_snapshot_frames(snapshot: &Message, max_frame_bytes: usize) -> Vec
         batch.push(']');
         frames.push(batch);
     }
+    let end = Message { payload: Payload::SnapshotEnd, ..first };
+    frames.push(encode_message(&end));
     frames
 }
 
@@ -104,6 +111,12 @@ enum WireData<'a> {
     Snapshot {
         nodes: Vec<WireNode<'a>>,
         edges: Vec<WireEdge<'a>>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        partial: bool,
+    },
+    SnapshotEnd {},
+    Resumed {
+        since: String,
     },
 }
 
@@ -127,6 +140,9 @@ impl Serialize for WireMessage<'_> {
         if let Some(seq) = message.seq {
             map.serialize_entry("seq", &seq)?;
         }
+        if let Some(pos) = &message.pos {
+            map.serialize_entry("pos", &pos.to_string())?;
+        }
         map.serialize_entry("data", &wire_data(&message.payload))?;
         map.end()
     }
@@ -147,10 +163,13 @@ fn wire_data(payload: &Payload) -> WireData<'_> {
         Payload::ChartPoint { series, point } => {
             WireData::ChartPoint { series, value: WirePoint { t: point.t_millis, y: point.y } }
         }
-        Payload::Snapshot { nodes, edges } => WireData::Snapshot {
+        Payload::Snapshot { nodes, edges, partial } => WireData::Snapshot {
             nodes: nodes.iter().map(WireNode).collect(),
             edges: edges.iter().map(WireEdge).collect(),
+            partial: *partial,
         },
+        Payload::SnapshotEnd => WireData::SnapshotEnd {},
+        Payload::Resumed { since } => WireData::Resumed { since: since.to_string() },
     }
 }
 

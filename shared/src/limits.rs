@@ -32,3 +32,19 @@ pub const FLUSH_INTERVAL_MILLIS_RANGE: std::ops::RangeInclusive<u32> = 16..=10_0
 pub const DEFAULT_IDLE_LIMIT_MILLIS: u32 = 15_000;
 /// The idle limits a setting may ask for: from one second to one hour.
 pub const IDLE_LIMIT_MILLIS_RANGE: std::ops::RangeInclusive<u32> = 1_000..=3_600_000;
+
+/// An event message is cut to at most this many bytes (at a char boundary).
+pub const MAX_EVENT_MESSAGE_BYTES: usize = 16 * 1024;
+/// Ids (nodes, edges, edge endpoints, log owners) and chart series names
+/// longer than this make their message a bad-fields error.
+pub const MAX_ID_BYTES: usize = 1024;
+/// Bytes of log text kept across all nodes, complete lines and unfinished
+/// tails together; past it the oldest lines overall go first.
+pub const MAX_LOG_BYTES_TOTAL: usize = 32 * 1024 * 1024;
+/// Of those, the bytes unfinished lines may hold together; past it the
+/// node whose tail grew drops that tail (and the rest of that line), so
+/// stale tails can never crowd out complete lines.
+pub const MAX_LOG_PARTIAL_BYTES_TOTAL: usize = MAX_LOG_BYTES_TOTAL / 4;
+/// Numeric edge stats beyond the four named ones kept per edge (by name
+/// order); further ones are dropped and counted.
+pub const MAX_EXTRA_EDGE_STATS: usize = 32;

@@ -12,11 +12,13 @@ pub struct Message {
     pub ts_millis: Option<i64>,
     /// The per-connection sequence number, when the server sends one.
     pub seq: Option<u64>,
+    /// The message's place in the server's history, when it keeps one.
+    pub pos: Option<Pos>,
     /// What the message does to the state.
     pub payload: Payload,
 }
 
-/// The ten payload types of PROTOCOL.md.
+/// The payload types of the protocol (docs/protocol.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Payload {
     /// Insert or replace the node with `node.id`.
@@ -37,9 +39,51 @@ pub enum Payload {
     LogChunk { node_id: String, text: String },
     /// Append a point to a named chart series.
     ChartPoint { series: String, point: ChartPoint },
-    /// Replace the whole graph at once.
-    Snapshot { nodes: Vec<MeshNode>, edges: Vec<MeshEdge> },
+    /// Replace the whole graph at once. A `partial` snapshot holds only the
+    /// first part: upserts follow, and the graph is complete at `SnapshotEnd`.
+    Snapshot { nodes: Vec<MeshNode>, edges: Vec<MeshEdge>, partial: bool },
+    /// The end of a partial snapshot: the graph is complete again.
+    SnapshotEnd,
+    /// The server resumed the stream after `since`: the missed messages
+    /// follow, and the state needs no snapshot.
+    Resumed { since: Pos },
 }
+
+/// A place in a server's history: `offset` grows by exactly 1 per message
+/// of a project within one `epoch`; a new epoch means a new history.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Pos {
+    pub epoch: String,
+    pub offset: u64,
+}
+
+impl Pos {
+    /// Reads the wire form `<epoch>:<offset>`; the epoch is non-empty, at
+    /// most [`MAX_EPOCH_BYTES`] and holds no `:`.
+    pub fn parse(text: &str) -> Option<Pos> {
+        let (epoch, offset) = text.rsplit_once(':')?;
+        let valid_epoch = !epoch.is_empty() && epoch.len() <= MAX_EPOCH_BYTES && !epoch.contains(':');
+        let valid_offset = !offset.is_empty() && offset.bytes().all(|b| b.is_ascii_digit());
+        if !(valid_epoch && valid_offset) {
+            return None;
+        }
+        Some(Pos { epoch: epoch.to_owned(), offset: offset.parse().ok()? })
+    }
+
+    /// The position right after this one in the same epoch.
+    pub fn next(&self) -> Pos {
+        Pos { epoch: self.epoch.clone(), offset: self.offset.saturating_add(1) }
+    }
+}
+
+impl std::fmt::Display for Pos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.epoch, self.offset)
+    }
+}
+
+/// The longest epoch a position may carry.
+pub const MAX_EPOCH_BYTES: usize = 64;
 
 /// A node of the mesh.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -192,11 +236,16 @@ pub enum MessageKind {
     LogChunk,
     ChartPoint,
     Snapshot,
+    SnapshotEnd,
+    Resumed,
 }
 
 impl MessageKind {
-    /// Every kind, in PROTOCOL.md's order.
-    pub const ALL: [MessageKind; 10] = [
+    /// How many kinds there are (the size of counter arrays).
+    pub const COUNT: usize = 12;
+
+    /// Every kind, in the protocol's order.
+    pub const ALL: [MessageKind; MessageKind::COUNT] = [
         MessageKind::NodeUpsert,
         MessageKind::NodeStatus,
         MessageKind::NodeDelete,
@@ -207,6 +256,8 @@ impl MessageKind {
         MessageKind::LogChunk,
         MessageKind::ChartPoint,
         MessageKind::Snapshot,
+        MessageKind::SnapshotEnd,
+        MessageKind::Resumed,
     ];
 
     /// The `data.type` string of this kind.
@@ -222,15 +273,17 @@ impl MessageKind {
             MessageKind::LogChunk => "log-chunk",
             MessageKind::ChartPoint => "chart-point",
             MessageKind::Snapshot => "snapshot",
+            MessageKind::SnapshotEnd => "snapshot-end",
+            MessageKind::Resumed => "resumed",
         }
     }
 
-    /// The kind named by a `data.type` string, if it is one of the ten.
+    /// The kind named by a `data.type` string, if it is a known one.
     pub fn from_wire(text: &str) -> Option<MessageKind> {
         MessageKind::ALL.into_iter().find(|kind| kind.wire_name() == text)
     }
 
-    /// A dense index (0..10) for counter arrays.
+    /// A dense index (0..COUNT) for counter arrays.
     pub fn index(self) -> usize {
         self as usize
     }
@@ -250,6 +303,8 @@ impl Payload {
             Payload::LogChunk { .. } => MessageKind::LogChunk,
             Payload::ChartPoint { .. } => MessageKind::ChartPoint,
             Payload::Snapshot { .. } => MessageKind::Snapshot,
+            Payload::SnapshotEnd => MessageKind::SnapshotEnd,
+            Payload::Resumed { .. } => MessageKind::Resumed,
         }
     }
 }

@@ -62,14 +62,9 @@ impl<T: Clone> TrackedRing<T> {
         TrackedRing { items: VecDeque::new(), capacity, pushed_total: 0, handed_out_total: 0, reset_pending: true }
     }
 
-    /// Appends an item; returns true when the oldest one was evicted.
-    pub fn push(&mut self, item: T) -> bool {
-        let evicted = if self.items.len() >= self.capacity {
-            self.items.pop_front();
-            true
-        } else {
-            false
-        };
+    /// Appends an item; returns the oldest one when it was evicted.
+    pub fn push(&mut self, item: T) -> Option<T> {
+        let evicted = if self.items.len() >= self.capacity { self.items.pop_front() } else { None };
         self.items.push_back(item);
         self.pushed_total += 1;
         debug_assert!(self.items.len() <= self.capacity);
@@ -89,14 +84,13 @@ impl<T: Clone> TrackedRing<T> {
         self.pushed_total
     }
 
-    /// Drops the oldest item if its serial is `serial`; true if it did.
-    pub fn drop_oldest_if(&mut self, serial: u64) -> bool {
+    /// Drops the oldest item if its serial is `serial`, and returns it.
+    pub fn drop_oldest_if(&mut self, serial: u64) -> Option<T> {
         let oldest_serial = self.pushed_total - self.items.len() as u64;
         if self.items.is_empty() || oldest_serial != serial {
-            return false;
+            return None;
         }
-        self.items.pop_front();
-        true
+        self.items.pop_front()
     }
 
     /// True when item `serial` was in a delta already (the receiver has it).
@@ -147,22 +141,26 @@ impl<T: Clone> TrackedRing<T> {
 mod tests {
     use super::*;
 
-    /// Pushes `pushes` values (counting up) between deltas and checks each
+    /// Pushes `pushes` values (counting up) between deltas and checks every
     /// delta's items and skipped count, and that a mirror stays equal.
     fn check(capacity: usize, pushes: &[u64], expected: &[(&[u64], u64)]) {
         let mut ring = TrackedRing::new(capacity);
         let mut mirror = VecDeque::new();
         let mut next = 0;
-        for (count, (items, skipped)) in pushes.iter().zip(expected) {
+        let mut deltas: Vec<(Vec<u64>, u64)> = Vec::new();
+        for count in pushes {
             for _ in 0..*count {
                 ring.push(next);
                 next += 1;
             }
             let delta = ring.take_delta();
-            assert_eq!((delta.items.as_slice(), delta.skipped), (*items, *skipped));
+            deltas.push((delta.items.clone(), delta.skipped));
             delta.apply_to(&mut mirror, capacity);
             assert!(ring.iter().eq(mirror.iter()));
         }
+        let expected: Vec<(Vec<u64>, u64)> =
+            expected.iter().map(|(items, skipped)| (items.to_vec(), *skipped)).collect();
+        assert_eq!(deltas, expected);
     }
 
     #[test]

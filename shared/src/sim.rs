@@ -134,7 +134,12 @@ impl Simulator {
             .filter(|(_, (source, target))| !self.deleted_at(*source) && !self.deleted_at(*target))
             .map(|(edge, _)| edge.clone())
             .collect();
-        Message { ts_millis: Some(now_millis), seq: None, payload: Payload::Snapshot { nodes: live, edges } }
+        Message {
+            ts_millis: Some(now_millis),
+            seq: None,
+            pos: None,
+            payload: Payload::Snapshot { nodes: live, edges, partial: false },
+        }
     }
 
     /// The next message of the stream.
@@ -148,7 +153,7 @@ impl Simulator {
 
     fn envelope(&mut self, now_millis: i64, payload: Payload) -> Message {
         self.seq += 1;
-        Message { ts_millis: Some(now_millis), seq: Some(self.seq), payload }
+        Message { ts_millis: Some(now_millis), seq: Some(self.seq), pos: None, payload }
     }
 
     fn random_payload(&mut self, now_millis: i64) -> Payload {

@@ -10,7 +10,7 @@ use shared::Reducer;
 const N_MESSAGES: u64 = 2_000_000;
 
 fn message(payload: Payload) -> Message {
-    Message { ts_millis: Some(0), seq: None, payload }
+    Message { ts_millis: Some(0), seq: None, pos: None, payload }
 }
 
 #[test]
@@ -181,4 +181,44 @@ fn one_chatty_node_cannot_grow_the_reducer() {
         }
     }
     reducer.assert_within_bounds();
+}
+
+#[test]
+fn log_bytes_are_bounded_across_all_nodes_unfinished_lines_included() {
+    use shared::limits::{MAX_LOG_BYTES_TOTAL, MAX_LOG_LINE_BYTES, MAX_LOG_PARTIAL_BYTES_TOTAL};
+    let mut reducer = Reducer::new();
+    let line = "l".repeat(MAX_LOG_LINE_BYTES - 1) + "\n";
+    // Complete lines past the byte bound: the oldest lines overall go.
+    let n_lines = 2 * MAX_LOG_BYTES_TOTAL / MAX_LOG_LINE_BYTES;
+    for i in 0..n_lines {
+        reducer.apply(message(Payload::LogChunk { node_id: format!("n{}", i % 1000), text: line.clone() }), 0);
+    }
+    reducer.assert_within_bounds();
+    assert!(reducer.counters().evicted_log_lines >= (n_lines / 2 - 1) as u64);
+    // Unfinished lines count too, and may hold a quarter of the bytes: the
+    // node whose tail tips that over gives its tail up.
+    let tail = "t".repeat(MAX_LOG_LINE_BYTES);
+    let n_tails = MAX_LOG_PARTIAL_BYTES_TOTAL / MAX_LOG_LINE_BYTES + 500;
+    for i in 0..n_tails {
+        reducer.apply(message(Payload::LogChunk { node_id: format!("p{i}"), text: tail.clone() }), 0);
+    }
+    reducer.assert_within_bounds();
+    assert_eq!(reducer.counters().dropped_log_partials, 500);
+    // A dropped tail drops the rest of its line too; the next line is kept.
+    let last = format!("p{}", n_tails - 1);
+    reducer.apply(message(Payload::LogChunk { node_id: last.clone(), text: "rest\nnext\n".into() }), 0);
+    let view = reducer.to_view();
+    assert_eq!(view.logs.get(&last).map(|log| Vec::from(log.lines.clone())), Some(vec!["next".to_owned()]));
+}
+
+#[test]
+fn event_messages_are_cut_at_a_char_boundary() {
+    use shared::limits::MAX_EVENT_MESSAGE_BYTES;
+    let mut reducer = Reducer::new();
+    let long = "é".repeat(MAX_EVENT_MESSAGE_BYTES); // twice the bound in bytes
+    reducer.apply(message(Payload::Event { message: long, severity: Severity::Info, node_id: None }), 0);
+    let view = reducer.to_view();
+    let kept = view.events.front().map(|event| event.message.clone()).unwrap_or_default();
+    assert_eq!(kept, "é".repeat(MAX_EVENT_MESSAGE_BYTES / 2));
+    assert_eq!(reducer.counters().event_messages_cut, 1);
 }

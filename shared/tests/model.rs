@@ -8,18 +8,20 @@ use std::collections::{BTreeMap, VecDeque};
 
 use proptest::prelude::*;
 use shared::encode::{encode_batch, encode_message};
-use shared::limits::{MAX_EVENTS, MAX_LOG_LINES_PER_NODE, MAX_LOG_LINE_BYTES, MAX_POINTS_PER_SERIES};
-use shared::protocol::{ChartPoint, EdgeStats, MeshEdge, MeshNode, Message, Payload, Severity, Status};
+use shared::limits::{
+    MAX_EVENTS, MAX_EVENT_MESSAGE_BYTES, MAX_LOG_LINES_PER_NODE, MAX_LOG_LINE_BYTES, MAX_POINTS_PER_SERIES,
+};
+use shared::protocol::{ChartPoint, EdgeStats, MeshEdge, MeshNode, Message, Payload, Pos, Severity, Status};
 use shared::view::LogView;
-use shared::{Event, Reducer, View};
+use shared::{Counters, DecodeErrorKind, Event, Reducer, View};
 
 /// One step of a test stream.
 #[derive(Debug, Clone)]
 enum Step {
     /// Messages sent as one frame (a batch when more than one).
     Frame(Vec<Message>),
-    /// A frame that must change nothing but counters.
-    Hostile(String),
+    /// A frame that must change nothing but counters, and the errors it is.
+    Hostile(String, Vec<DecodeErrorKind>),
     Binary(usize),
     ClearNode(String),
     ClearEdge(String),
@@ -36,9 +38,79 @@ struct Model {
     /// Every chunk of each node's log since it was (re)created, joined.
     log_text: BTreeMap<String, String>,
     series: BTreeMap<String, Vec<ChartPoint>>,
+    /// Counters as the contract defines them, counted independently.
+    counters: Counters,
+    last_seq: Option<u64>,
+    /// Events pushed since the last diff or clear (for `skipped_events`).
+    events_since_diff: usize,
+    /// Log counters of node logs that were deleted since.
+    deleted_logs: LogCounts,
+    last_error: Option<DecodeErrorKind>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct LogCounts {
+    evicted: u64,
+    cut: u64,
 }
 
 impl Model {
+    fn frame(&mut self, text: &str, messages: &[Message], now_millis: i64) {
+        self.counters.frames += 1;
+        self.counters.bytes += text.len() as u64;
+        let mut in_replay = false;
+        for message in messages {
+            let resumed = matches!(message.payload, Payload::Resumed { .. });
+            self.counters.resumed_messages += u64::from(in_replay && !resumed);
+            in_replay |= resumed;
+            self.count(message);
+            self.apply(message, now_millis);
+        }
+    }
+
+    fn errors(&mut self, len_bytes: usize, errors: &[DecodeErrorKind]) {
+        self.counters.frames += 1;
+        self.counters.bytes += len_bytes as u64;
+        for kind in errors {
+            if let Some(count) = self.counters.errors_by_kind.get_mut(kind.index()) {
+                *count += 1;
+            }
+            self.last_error = Some(*kind);
+        }
+    }
+
+    fn count(&mut self, message: &Message) {
+        if let Some(count) = self.counters.messages_by_kind.get_mut(message.payload.kind().index()) {
+            *count += 1;
+        }
+        self.counters.ts_fallbacks += u64::from(message.ts_millis.is_none());
+        if let Some(seq) = message.seq {
+            match self.last_seq {
+                Some(last) if seq == last + 1 => {}
+                Some(last) if seq > last => {
+                    self.counters.seq_gaps += 1;
+                    self.counters.seq_missing += seq - last - 1;
+                }
+                Some(_) => self.counters.seq_resets += 1,
+                None => {}
+            }
+            self.last_seq = Some(seq);
+        }
+        match &message.payload {
+            Payload::NodeStatus { id, .. } if !self.nodes.contains_key(id) => self.counters.orphan_node_status += 1,
+            Payload::EdgeStats { id, .. } if !self.edges.contains_key(id) => self.counters.orphan_edge_stats += 1,
+            Payload::Event { message, .. } if message.len() > MAX_EVENT_MESSAGE_BYTES => {
+                self.counters.event_messages_cut += 1;
+            }
+            Payload::ChartPoint { series, .. } => {
+                let kept = self.series.get(series).map_or(0, Vec::len);
+                self.counters.evicted_points += u64::from(kept >= MAX_POINTS_PER_SERIES);
+            }
+            Payload::Resumed { .. } => self.counters.resumes += 1,
+            _ => {}
+        }
+    }
+
     fn apply(&mut self, message: &Message, now_millis: i64) {
         match &message.payload {
             Payload::NodeUpsert(node) => {
@@ -61,38 +133,73 @@ impl Model {
             Payload::EdgeDelete { id } => {
                 self.edges.remove(id);
             }
-            Payload::Event { message: text, severity, node_id } => self.events.push(Event {
-                ts_millis: message.ts_millis.unwrap_or(now_millis),
-                severity: *severity,
-                message: text.clone(),
-                node_id: node_id.clone(),
-                local: false,
-            }),
+            Payload::Event { message: text, severity, node_id } => {
+                self.counters.evicted_events += u64::from(self.events.len() >= MAX_EVENTS);
+                self.events_since_diff += 1;
+                self.events.push(Event {
+                    ts_millis: message.ts_millis.unwrap_or(now_millis),
+                    severity: *severity,
+                    message: cut(text, MAX_EVENT_MESSAGE_BYTES),
+                    node_id: node_id.clone(),
+                    local: false,
+                });
+            }
             Payload::LogChunk { node_id, text } => self.log_text.entry(node_id.clone()).or_default().push_str(text),
             Payload::ChartPoint { series, point } => self.series.entry(series.clone()).or_default().push(*point),
-            Payload::Snapshot { nodes, edges } => {
+            Payload::Snapshot { nodes, edges, .. } => {
                 self.nodes = nodes.iter().map(|n| (n.id.clone(), n.clone())).collect();
                 self.edges = edges.iter().map(|e| (e.id.clone(), e.clone())).collect();
             }
+            Payload::SnapshotEnd | Payload::Resumed { .. } => {}
         }
     }
 
     fn delete_node(&mut self, id: &str) {
         self.nodes.remove(id);
         self.edges.retain(|_, edge| edge.source != id && edge.target != id);
-        self.log_text.remove(id);
+        if let Some(text) = self.log_text.remove(id) {
+            let counts = log_counts(&text);
+            self.deleted_logs.evicted += counts.evicted;
+            self.deleted_logs.cut += counts.cut;
+        }
     }
 
-    fn expected_view(&self, counters: shared::Counters) -> View {
+    fn clear_events(&mut self) {
+        self.events.clear();
+        self.events_since_diff = 0;
+    }
+
+    /// The receiver took a diff: events pushed and evicted since the last
+    /// one were never shown.
+    fn diff_taken(&mut self) {
+        let kept = self.events.len().min(MAX_EVENTS);
+        self.counters.skipped_events += self.events_since_diff.saturating_sub(kept) as u64;
+        self.events_since_diff = 0;
+    }
+
+    fn expected_counters(&self) -> Counters {
+        let mut counters = self.counters.clone();
+        let logs = self.log_text.values().map(|text| log_counts(text)).fold(self.deleted_logs, |sum, counts| {
+            LogCounts { evicted: sum.evicted + counts.evicted, cut: sum.cut + counts.cut }
+        });
+        counters.evicted_log_lines = logs.evicted;
+        counters.log_lines_cut = logs.cut;
+        counters.last_error = None;
+        counters
+    }
+
+    fn expected_view(&self) -> View {
         let newest = |len: usize, bound: usize| len.saturating_sub(bound);
         let logs = self
             .log_text
             .iter()
             .map(|(node_id, text)| {
                 let mut pieces: Vec<&str> = text.split('\n').collect();
-                let partial = cut(pieces.pop().unwrap_or_default());
-                let lines: Vec<String> =
-                    pieces.iter().map(|line| cut(line.strip_suffix('\r').unwrap_or(line))).collect();
+                let partial = cut(pieces.pop().unwrap_or_default(), MAX_LOG_LINE_BYTES);
+                let lines: Vec<String> = pieces
+                    .iter()
+                    .map(|line| cut(line.strip_suffix('\r').unwrap_or(line), MAX_LOG_LINE_BYTES))
+                    .collect();
                 let start = newest(lines.len(), MAX_LOG_LINES_PER_NODE);
                 (node_id.clone(), LogView { lines: lines.into_iter().skip(start).collect(), partial })
             })
@@ -110,13 +217,23 @@ impl Model {
                     (name.clone(), points.iter().skip(start).copied().collect::<VecDeque<_>>())
                 })
                 .collect(),
-            counters,
+            counters: self.expected_counters(),
         }
     }
 }
 
-fn cut(line: &str) -> String {
-    let mut end = line.len().min(MAX_LOG_LINE_BYTES);
+/// Lines of one log's whole text beyond the per-node bound, and lines cut.
+fn log_counts(text: &str) -> LogCounts {
+    let mut complete: Vec<&str> = text.split('\n').collect();
+    complete.pop();
+    LogCounts {
+        evicted: complete.len().saturating_sub(MAX_LOG_LINES_PER_NODE) as u64,
+        cut: complete.iter().filter(|line| line.len() > MAX_LOG_LINE_BYTES).count() as u64,
+    }
+}
+
+fn cut(line: &str, max_bytes: usize) -> String {
+    let mut end = line.len().min(max_bytes);
     while !line.is_char_boundary(end) {
         end -= 1;
     }
@@ -176,7 +293,7 @@ fn payload() -> impl Strategy<Value = Payload> {
             stats: EdgeStats { throughput: Some(f64::from(t)), ..EdgeStats::default() }
         }),
         1 => edge_id().prop_map(|id| Payload::EdgeDelete { id }),
-        3 => ("[a-z<>&]{0,5}", prop::sample::select(Severity::ALL.to_vec()), prop::option::of(id()))
+        3 => (event_text(), prop::sample::select(Severity::ALL.to_vec()), prop::option::of(id()))
             .prop_map(|(message, severity, node_id)| Payload::Event { message, severity, node_id }),
         3 => (id(), log_text()).prop_map(|(node_id, text)| Payload::LogChunk { node_id, text }),
         3 => (prop::sample::select(vec!["cpu", "mem"]), 0u32..1000, -5i32..5).prop_map(|(series, t, y)| {
@@ -185,33 +302,47 @@ fn payload() -> impl Strategy<Value = Payload> {
                 point: ChartPoint { t_millis: f64::from(t), y: f64::from(y) },
             }
         }),
-        1 => (prop::collection::vec(node(), 0..4), prop::collection::vec(edge(), 0..4))
-            .prop_map(|(nodes, edges)| Payload::Snapshot { nodes, edges }),
+        1 => (prop::collection::vec(node(), 0..4), prop::collection::vec(edge(), 0..4), any::<bool>())
+            .prop_map(|(nodes, edges, partial)| Payload::Snapshot { nodes, edges, partial }),
+        1 => Just(Payload::SnapshotEnd),
+        1 => (0u64..50).prop_map(|offset| Payload::Resumed { since: Pos { epoch: "e".into(), offset } }),
+    ]
+}
+
+/// Short texts, and texts around the event message bound.
+fn event_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => "[a-z<>&]{0,5}",
+        1 => (MAX_EVENT_MESSAGE_BYTES / 2 - 1..MAX_EVENT_MESSAGE_BYTES / 2 + 2).prop_map(|n| "ü".repeat(n) + "!"),
     ]
 }
 
 fn message() -> impl Strategy<Value = Message> {
     (prop::option::of(0i64..10_000), prop::option::of(0u64..20), payload())
-        .prop_map(|(ts_millis, seq, payload)| Message { ts_millis, seq, payload })
+        .prop_map(|(ts_millis, seq, payload)| Message { ts_millis, seq, pos: None, payload })
 }
 
-fn hostile() -> impl Strategy<Value = String> {
+fn hostile() -> impl Strategy<Value = (String, Vec<DecodeErrorKind>)> {
+    use DecodeErrorKind::*;
     prop::sample::select(vec![
-        "{".to_owned(),
-        "null".to_owned(),
-        "[1,2]".to_owned(),
-        r#"{"data":{"type":"warp"}}"#.to_owned(),
-        r#"{"data":{"type":"node-upsert","node":{"id":"a"}}}"#.to_owned(),
-        r#"{"data":{"type":"edge-stats","id":"e1","stats":{"throughput":"fast"}}}"#.to_owned(),
-        "[".repeat(10_000) + &"]".repeat(10_000),
-        format!(r#"{{"data":{{"type":"event","message":"{}"}}}}"#, "x".repeat(shared::limits::MAX_FRAME_BYTES)),
+        ("{".to_owned(), vec![InvalidJson]),
+        ("null".to_owned(), vec![NotAMessage]),
+        ("[1,2]".to_owned(), vec![NotAMessage, NotAMessage]),
+        (r#"{"data":{"type":"warp"}}"#.to_owned(), vec![UnknownType]),
+        (r#"{"data":{"type":"node-upsert","node":{"id":"a"}}}"#.to_owned(), vec![BadFields]),
+        (r#"{"data":{"type":"edge-stats","id":"e1","stats":{"throughput":"fast"}}}"#.to_owned(), vec![BadFields]),
+        ("[".repeat(10_000) + &"]".repeat(10_000), vec![NotAMessage]),
+        (
+            format!(r#"{{"data":{{"type":"event","message":"{}"}}}}"#, "x".repeat(shared::limits::MAX_FRAME_BYTES)),
+            vec![Oversize],
+        ),
     ])
 }
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         12 => prop::collection::vec(message(), 1..4).prop_map(Step::Frame),
-        1 => hostile().prop_map(Step::Hostile),
+        1 => hostile().prop_map(|(text, errors)| Step::Hostile(text, errors)),
         1 => (0usize..100).prop_map(Step::Binary),
         1 => id().prop_map(Step::ClearNode),
         1 => edge_id().prop_map(Step::ClearEdge),
@@ -227,6 +358,7 @@ fn burst_of_events(n: usize) -> Step {
             .map(|i| Message {
                 ts_millis: Some(i as i64),
                 seq: None,
+                pos: None,
                 payload: Payload::Event { message: format!("burst {i}"), severity: Severity::Info, node_id: None },
             })
             .collect(),
@@ -247,12 +379,16 @@ fn run(steps: &[Step]) {
                     encode_batch(messages)
                 };
                 reducer.apply_frame(&text, NOW_MILLIS);
-                for message in messages {
-                    model.apply(message, NOW_MILLIS);
-                }
+                model.frame(&text, messages, NOW_MILLIS);
             }
-            Step::Hostile(text) => reducer.apply_frame(text, NOW_MILLIS),
-            Step::Binary(len) => reducer.apply_binary_frame(*len),
+            Step::Hostile(text, errors) => {
+                reducer.apply_frame(text, NOW_MILLIS);
+                model.errors(text.len(), errors);
+            }
+            Step::Binary(len) => {
+                reducer.apply_binary_frame(*len);
+                model.errors(*len, &[DecodeErrorKind::Binary]);
+            }
             Step::ClearNode(id) => {
                 reducer.clear_node(id);
                 model.delete_node(id);
@@ -263,20 +399,28 @@ fn run(steps: &[Step]) {
             }
             Step::ClearEvents => {
                 reducer.clear_events();
-                model.events.clear();
+                model.clear_events();
             }
-            Step::Flush => view.apply_diff(reducer.take_diff()),
+            Step::Flush => {
+                view.apply_diff(reducer.take_diff());
+                model.diff_taken();
+            }
         }
         reducer.assert_within_bounds();
     }
     // A diff carries a bounded share of the graph changes: drain the rest.
     view.apply_diff(reducer.take_diff());
+    model.diff_taken();
     while reducer.has_changes() {
         view.apply_diff(reducer.take_diff());
     }
-    let reduced = reducer.to_view();
+    let mut reduced = reducer.to_view();
     assert_eq!(view, reduced, "view from diffs != reducer");
-    assert_eq!(reduced, model.expected_view(reduced.counters.clone()), "reducer != reference model");
+    // The last error's text is the reducer's own words; its kind is checked.
+    let last_error = reduced.counters.last_error.take();
+    let last_kind = last_error.as_deref().and_then(|text| text.split(':').next());
+    assert_eq!(last_kind, model.last_error.map(DecodeErrorKind::label), "last error");
+    assert_eq!(reduced, model.expected_view(), "reducer != reference model");
 }
 
 proptest! {

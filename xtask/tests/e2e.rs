@@ -31,7 +31,7 @@ fn stream(n_nodes: usize, n_messages: usize) -> (Message, Vec<Frame>) {
 
 fn counts(snapshot: &Message) -> (usize, usize) {
     match &snapshot.payload {
-        Payload::Snapshot { nodes, edges } => (nodes.len(), edges.len()),
+        Payload::Snapshot { nodes, edges, .. } => (nodes.len(), edges.len()),
         _ => (0, 0),
     }
 }
@@ -173,11 +173,17 @@ async fn hostile_input_is_counted_and_good_messages_applied() {
     let snapshot = Message {
         ts_millis: None,
         seq: None,
-        payload: Payload::Snapshot { nodes: ["a", "b", "c", "d", "e"].map(node).to_vec(), edges: vec![] },
+        pos: None,
+        payload: Payload::Snapshot {
+            nodes: ["a", "b", "c", "d", "e"].map(node).to_vec(),
+            edges: vec![],
+            partial: false,
+        },
     };
     let event = |i: usize| Message {
         ts_millis: None,
         seq: None,
+        pos: None,
         payload: Payload::Event { message: format!("good {i}"), severity: Severity::Info, node_id: None },
     };
     let deep = "[".repeat(100_000) + &"]".repeat(100_000);
@@ -224,8 +230,12 @@ async fn injected_markup_shows_as_text_and_runs_nothing() {
     let label = r#"<img src=x onerror="window.__pwned='label'">"#;
     let node =
         MeshNode { id: "x1".into(), kind: "service".into(), label: label.into(), status: Status::Error, meta: vec![] };
-    let snapshot =
-        Message { ts_millis: None, seq: None, payload: Payload::Snapshot { nodes: vec![node], edges: vec![] } };
+    let snapshot = Message {
+        ts_millis: None,
+        seq: None,
+        pos: None,
+        payload: Payload::Snapshot { nodes: vec![node], edges: vec![], partial: false },
+    };
     let messages = [
         Payload::Event {
             message: "<script>window.__pwned='event'</script>".into(),
@@ -238,7 +248,7 @@ async fn injected_markup_shows_as_text_and_runs_nothing() {
     frames.extend(
         messages
             .into_iter()
-            .map(|payload| text_frame(encode_message(&Message { ts_millis: None, seq: None, payload }))),
+            .map(|payload| text_frame(encode_message(&Message { ts_millis: None, seq: None, pos: None, payload }))),
     );
     let feed = replay_feed(frames, "/").await;
     let url = format!("http://{}/", feed.addr);

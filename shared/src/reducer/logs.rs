@@ -1,7 +1,8 @@
-//! Every node's log, which of them diffs carry (the watch), and a bound on
-//! the lines kept across all nodes: with thousands of chatty nodes, 1000
-//! lines each would be far too much memory, so past `MAX_LOG_LINES_TOTAL`
-//! the oldest lines overall go first (O(1) amortized, through a FIFO of
+//! Every node's log, which of them diffs carry (the watch), and bounds on
+//! the lines and bytes kept across all nodes: with thousands of chatty
+//! nodes, 1000 lines each would be far too much memory, so past
+//! `MAX_LOG_LINES_TOTAL` lines or `MAX_LOG_BYTES_TOTAL` bytes (unfinished
+//! lines included) the oldest lines overall go first (O(1) amortized, through a FIFO of
 //! per-chunk markers). A log that loses lines that way is resent whole, so
 //! a receiver never holds a line the reducer dropped. Markers whose lines
 //! all left by other ways (the per-node bound, a deleted node) are swept
@@ -13,7 +14,10 @@ use std::collections::VecDeque;
 use super::hash::{FastMap, FastSet};
 use super::node_log::NodeLog;
 use crate::diff::{Counters, LogDelta};
-use crate::limits::{MAX_LOG_LINES_PER_NODE, MAX_LOG_LINES_TOTAL, MAX_LOG_LINE_BYTES, MAX_LOG_STREAMS};
+use crate::limits::{
+    MAX_LOG_BYTES_TOTAL, MAX_LOG_LINES_PER_NODE, MAX_LOG_LINES_TOTAL, MAX_LOG_LINE_BYTES, MAX_LOG_PARTIAL_BYTES_TOTAL,
+    MAX_LOG_STREAMS,
+};
 use crate::view::LogView;
 
 /// Which nodes' logs diffs carry. A dashboard shows one node's log at a
@@ -62,6 +66,10 @@ pub struct LogStore {
     /// Queue length after the last sweep.
     markers_after_sweep: usize,
     total_lines: usize,
+    /// Bytes of all logs, complete lines and unfinished ones together.
+    total_bytes: usize,
+    /// Bytes of the unfinished lines alone.
+    partial_bytes: usize,
     next_incarnation: u64,
 }
 
@@ -81,7 +89,16 @@ impl LogStore {
         }
         let Some((log_incarnation, log)) = self.logs.get_mut(&node_id) else { return };
         let first_serial = log.lines_pushed();
+        let (bytes_before, partial_before) = (log.bytes(), log.partial().len());
         let outcome = log.append(text);
+        self.total_bytes = self.total_bytes - bytes_before + log.bytes();
+        self.partial_bytes = self.partial_bytes - partial_before + log.partial().len();
+        if self.partial_bytes > MAX_LOG_PARTIAL_BYTES_TOTAL {
+            let freed = log.drop_partial();
+            self.partial_bytes -= freed;
+            self.total_bytes -= freed;
+            counters.dropped_log_partials += 1;
+        }
         let pushed = log.lines_pushed() - first_serial;
         let log_incarnation = *log_incarnation;
         counters.evicted_log_lines += outcome.lines_evicted;
@@ -100,6 +117,8 @@ impl LogStore {
     pub fn remove(&mut self, node_id: &str) {
         if let Some((incarnation, log)) = self.logs.remove(node_id) {
             self.total_lines -= log.lines().count();
+            self.total_bytes -= log.bytes();
+            self.partial_bytes -= log.partial().len();
             self.names.remove(&incarnation);
             self.mark(node_id);
         }
@@ -161,6 +180,10 @@ impl LogStore {
     pub fn assert_within_bounds(&self) {
         assert!(self.logs.len() <= MAX_LOG_STREAMS);
         assert!(self.total_lines <= MAX_LOG_LINES_TOTAL);
+        assert!(self.total_bytes <= MAX_LOG_BYTES_TOTAL);
+        assert!(self.partial_bytes <= MAX_LOG_PARTIAL_BYTES_TOTAL);
+        assert_eq!(self.partial_bytes, self.logs.values().map(|(_, log)| log.partial().len()).sum::<usize>());
+        assert_eq!(self.total_bytes, self.logs.values().map(|(_, log)| log.bytes()).sum::<usize>());
         assert!(self.markers.len() <= MAX_LOG_LINES_TOTAL + MAX_LOG_LINES_TOTAL / 2 + 1);
         assert_eq!(self.names.len(), self.logs.len());
         assert_eq!(self.total_lines, self.logs.values().map(|(_, log)| log.lines().count()).sum::<usize>());
@@ -171,9 +194,11 @@ impl LogStore {
         }));
     }
 
-    /// Drops the oldest lines overall until the total is within its bound.
+    /// Drops the oldest lines overall until the totals (lines and bytes)
+    /// are within their bounds (unfinished lines hold at most a quarter of
+    /// the bytes, so complete lines are always left to drop).
     fn enforce_total(&mut self, counters: &mut Counters) {
-        while self.total_lines > MAX_LOG_LINES_TOTAL {
+        while self.total_lines > MAX_LOG_LINES_TOTAL || self.total_bytes > MAX_LOG_BYTES_TOTAL {
             let Some(marker) = self.markers.front_mut() else { break };
             let serial = marker.first_serial;
             marker.first_serial += 1;
@@ -185,9 +210,10 @@ impl LogStore {
             // The line may be gone already (per-node bound, deleted node).
             let Some(node_id) = self.names.get(&incarnation).cloned() else { continue };
             let Some((_, log)) = self.logs.get_mut(&node_id) else { continue };
-            let (dropped, receiver_has_it) = log.drop_oldest_if(serial);
-            if dropped {
+            let (freed, receiver_has_it) = log.drop_oldest_if(serial);
+            if let Some(freed_bytes) = freed {
                 self.total_lines -= 1;
+                self.total_bytes -= freed_bytes;
                 counters.evicted_log_lines += 1;
                 if receiver_has_it {
                     // The receiver must not keep a line we dropped: resend.

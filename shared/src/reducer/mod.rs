@@ -10,10 +10,12 @@ mod node_log;
 
 use hash::{FastMap, FastSet};
 
-use crate::decode::{decode_frame, DecodeError, DecodeErrorKind};
+use crate::decode::{decode_frame, oversize_error, DecodeError, DecodeErrorKind, DecodeNotes};
 use crate::diff::{Counters, Diff, Event};
-use crate::limits::{MAX_CHART_SERIES, MAX_EVENTS, MAX_GRAPH_CHANGES_PER_DIFF, MAX_POINTS_PER_SERIES};
-use crate::protocol::{ChartPoint, MeshEdge, MeshNode, Message, Payload};
+use crate::limits::{
+    MAX_CHART_SERIES, MAX_EVENTS, MAX_EVENT_MESSAGE_BYTES, MAX_GRAPH_CHANGES_PER_DIFF, MAX_POINTS_PER_SERIES,
+};
+use crate::protocol::{ChartPoint, MeshEdge, MeshNode, Message, Payload, Pos};
 use crate::ring::TrackedRing;
 use crate::view::View;
 
@@ -36,8 +38,12 @@ pub struct Reducer {
     dirty_series: FastSet<String>,
     counters: Counters,
     last_seq: Option<u64>,
+    /// The position of the last message applied that carried one.
+    last_pos: Option<Pos>,
     /// The graph may be out of date (the link dropped) until a snapshot.
     graph_stale: bool,
+    /// A `partial` snapshot arrived and its `snapshot-end` has not.
+    snapshot_open: bool,
     /// `reset` was called since the last diff.
     view_reset_pending: bool,
 }
@@ -52,7 +58,9 @@ impl Default for Reducer {
             dirty_series: FastSet::default(),
             counters: Counters::default(),
             last_seq: None,
+            last_pos: None,
             graph_stale: false,
+            snapshot_open: false,
             view_reset_pending: false,
         }
     }
@@ -72,9 +80,22 @@ impl Reducer {
         for error in decoded.errors {
             self.count_error(error);
         }
+        self.count_notes(decoded.notes);
+        // Messages after a `resumed` in the same frame are the replay.
+        let mut in_replay = false;
         for message in decoded.messages {
+            let resumed = matches!(message.payload, Payload::Resumed { .. });
+            self.counters.resumed_messages += u64::from(in_replay && !resumed);
+            in_replay |= resumed;
             self.apply(message, now_millis);
         }
+    }
+
+    /// Counts a text frame that was over the limit before it was even
+    /// copied (`len` is its length in UTF-16 units, a lower bound on bytes).
+    pub fn count_oversize_frame(&mut self, len: usize) {
+        self.counters.frames += 1;
+        self.count_error(oversize_error(len));
     }
 
     /// Counts a binary frame, which the protocol does not use.
@@ -94,6 +115,9 @@ impl Reducer {
             *count += 1;
         }
         self.track_seq(message.seq);
+        if let Some(pos) = message.pos {
+            self.last_pos = Some(pos);
+        }
         let ts_millis = message.ts_millis.unwrap_or_else(|| {
             self.counters.ts_fallbacks += 1;
             now_millis
@@ -113,14 +137,27 @@ impl Reducer {
                 }
             }
             Payload::EdgeDelete { id } => self.graph.delete_edge(&id),
-            Payload::Event { message, severity, node_id } => {
+            Payload::Event { mut message, severity, node_id } => {
+                if cut_at_char_boundary(&mut message, MAX_EVENT_MESSAGE_BYTES) {
+                    self.counters.event_messages_cut += 1;
+                }
                 self.push_event(Event { ts_millis, severity, message, node_id, local: false });
             }
             Payload::LogChunk { node_id, text } => self.append_log(node_id, &text),
             Payload::ChartPoint { series, point } => self.push_point(series, point),
-            Payload::Snapshot { nodes, edges } => {
+            Payload::Snapshot { nodes, edges, partial } => {
                 self.graph.replace(nodes, edges);
-                self.graph_stale = false;
+                self.snapshot_open = partial;
+                self.graph_stale = partial;
+            }
+            Payload::SnapshotEnd => {
+                if std::mem::take(&mut self.snapshot_open) {
+                    self.graph_stale = false;
+                }
+            }
+            Payload::Resumed { .. } => {
+                self.counters.resumes += 1;
+                self.graph_stale = self.snapshot_open;
             }
         }
     }
@@ -143,7 +180,8 @@ impl Reducer {
     /// (if there is one) until the server's snapshot arrives.
     pub fn connection_opened(&mut self) {
         self.last_seq = None;
-        self.graph_stale = !self.graph.is_empty();
+        let interrupted_snapshot = std::mem::take(&mut self.snapshot_open);
+        self.graph_stale = interrupted_snapshot || !self.graph.is_empty();
     }
 
     /// Adds an event made by the client itself (e.g. a connection gap).
@@ -212,6 +250,12 @@ impl Reducer {
         self.graph_stale
     }
 
+    /// The position of the last applied message that carried one: where a
+    /// reconnect asks the server to resume from.
+    pub fn last_pos(&self) -> Option<&Pos> {
+        self.last_pos.as_ref()
+    }
+
     pub fn nodes(&self) -> impl ExactSizeIterator<Item = &MeshNode> {
         self.graph.nodes().values()
     }
@@ -249,7 +293,7 @@ impl Reducer {
     }
 
     fn push_event(&mut self, event: Event) {
-        if self.events.push(event) {
+        if self.events.push(event).is_some() {
             self.counters.evicted_events += 1;
         }
     }
@@ -267,7 +311,7 @@ impl Reducer {
             self.dirty_series.insert(name.clone());
         }
         let ring = self.series.entry(name).or_insert_with(|| TrackedRing::new(MAX_POINTS_PER_SERIES));
-        if ring.push(point) {
+        if ring.push(point).is_some() {
             self.counters.evicted_points += 1;
         }
     }
@@ -288,6 +332,13 @@ impl Reducer {
         self.last_seq = Some(seq);
     }
 
+    fn count_notes(&mut self, notes: DecodeNotes) {
+        self.counters.invalid_seq += u64::from(notes.invalid_seq);
+        self.counters.invalid_pos += u64::from(notes.invalid_pos);
+        self.counters.repaired_surrogates += u64::from(notes.repaired_surrogates);
+        self.counters.dropped_edge_stats += u64::from(notes.dropped_edge_stats);
+    }
+
     fn count_error(&mut self, error: DecodeError) {
         if let Some(count) = self.counters.errors_by_kind.get_mut(error.kind.index()) {
             *count += 1;
@@ -298,4 +349,17 @@ impl Reducer {
         }
         self.counters.last_error = Some(format!("{}: {detail}", error.kind.label()));
     }
+}
+
+/// Cuts `text` to at most `max_bytes` at a char boundary; true if it was cut.
+pub(crate) fn cut_at_char_boundary(text: &mut String, max_bytes: usize) -> bool {
+    if text.len() <= max_bytes {
+        return false;
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    true
 }

@@ -20,11 +20,22 @@ pub struct NodeLog {
     /// The unfinished line already lost bytes past the cap; drop the rest of
     /// it up to the next newline (a later, shorter char must not slip in).
     partial_cut: bool,
+    /// The unfinished line was dropped whole (the bound on all logs' bytes):
+    /// the rest of it, up to the next newline, is dropped too.
+    partial_dropped: bool,
+    /// Bytes of the kept lines and the unfinished one.
+    bytes: usize,
 }
 
 impl Default for NodeLog {
     fn default() -> Self {
-        NodeLog { lines: TrackedRing::new(MAX_LOG_LINES_PER_NODE), partial: String::new(), partial_cut: false }
+        NodeLog {
+            lines: TrackedRing::new(MAX_LOG_LINES_PER_NODE),
+            partial: String::new(),
+            partial_cut: false,
+            partial_dropped: false,
+            bytes: 0,
+        }
     }
 }
 
@@ -40,36 +51,54 @@ impl NodeLog {
         };
         for next in pieces {
             self.extend_partial(piece);
+            piece = next;
+            if std::mem::take(&mut self.partial_dropped) {
+                continue;
+            }
             let mut line = std::mem::take(&mut self.partial);
             if std::mem::take(&mut self.partial_cut) {
                 outcome.lines_cut += 1;
             } else if line.ends_with('\r') {
                 line.pop();
+                self.bytes -= 1;
             }
-            if self.lines.push(line) {
+            if let Some(evicted) = self.lines.push(line) {
+                self.bytes -= evicted.len();
                 outcome.lines_evicted += 1;
             }
-            piece = next;
         }
         self.extend_partial(piece);
         outcome
     }
 
     fn extend_partial(&mut self, piece: &str) {
-        if self.partial_cut {
+        if self.partial_cut || self.partial_dropped {
             return;
         }
         let room = MAX_LOG_LINE_BYTES - self.partial.len();
-        if piece.len() <= room {
-            self.partial.push_str(piece);
-        } else {
-            let mut end = room;
-            while !piece.is_char_boundary(end) {
-                end -= 1;
-            }
-            self.partial.push_str(piece.get(..end).unwrap_or_default());
-            self.partial_cut = true;
+        let mut end = piece.len().min(room);
+        while !piece.is_char_boundary(end) {
+            end -= 1;
         }
+        self.partial.push_str(piece.get(..end).unwrap_or_default());
+        self.bytes += end;
+        self.partial_cut = end < piece.len();
+    }
+
+    /// Drops the unfinished line, and the rest of it still to come; returns
+    /// the bytes freed.
+    pub fn drop_partial(&mut self) -> usize {
+        let freed = self.partial.len();
+        self.partial.clear();
+        self.bytes -= freed;
+        self.partial_cut = false;
+        self.partial_dropped = true;
+        freed
+    }
+
+    /// Bytes of the kept lines and the unfinished one.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// The complete lines, oldest first.
@@ -86,11 +115,13 @@ impl NodeLog {
         self.lines.pushed_total()
     }
 
-    /// Drops the oldest line if it is line `serial`; returns whether it did
-    /// and whether the receiver already had that line.
-    pub fn drop_oldest_if(&mut self, serial: u64) -> (bool, bool) {
+    /// Drops the oldest line if it is line `serial`; returns the bytes it
+    /// freed (if it did) and whether the receiver already had that line.
+    pub fn drop_oldest_if(&mut self, serial: u64) -> (Option<usize>, bool) {
         let handed_out = self.lines.handed_out(serial);
-        (self.lines.drop_oldest_if(serial), handed_out)
+        let freed = self.lines.drop_oldest_if(serial).map(|line| line.len());
+        self.bytes -= freed.unwrap_or(0);
+        (freed, handed_out)
     }
 
     /// The next delta carries the whole log (a new watcher).
