@@ -1,5 +1,6 @@
 //! One project's live stream: a simulator advanced on a clock, its messages
-//! grouped into frames and broadcast to every subscriber.
+//! grouped into frames and broadcast to every subscriber. Dropping the hub
+//! stops its simulator.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -51,10 +52,12 @@ impl Frame {
 pub struct Hub {
     sim: Arc<Mutex<Simulator>>,
     frames: broadcast::Sender<Arc<Frame>>,
+    running: tokio::task::AbortHandle,
 }
 
 impl Hub {
-    /// Creates the project's simulator and advances it until `stopping`.
+    /// Creates the project's simulator and advances it until `stopping` or
+    /// until the hub is dropped.
     pub fn start(project: &str, settings: SimSettings, mut stopping: watch::Receiver<bool>) -> Arc<Hub> {
         // Each project gets its own deterministic mesh.
         let seed =
@@ -62,14 +65,16 @@ impl Hub {
         let sim =
             Arc::new(Mutex::new(Simulator::new(SimConfig { n_nodes: settings.n_nodes, seed, mix: settings.mix })));
         let (frames, _) = broadcast::channel(SUBSCRIBER_BACKLOG_FRAMES);
-        let hub = Arc::new(Hub { sim: sim.clone(), frames: frames.clone() });
-        tokio::spawn(async move {
+        let task_sim = sim.clone();
+        let task_frames = frames.clone();
+        let running = tokio::spawn(async move {
             tokio::select! {
-                () = run(sim, frames, settings) => {}
+                () = run(task_sim, task_frames, settings) => {}
                 _ = stopping.wait_for(|stop| *stop) => {}
             }
-        });
-        hub
+        })
+        .abort_handle();
+        Arc::new(Hub { sim, frames, running })
     }
 
     /// The snapshot for a new client and the stream after it, taken under
@@ -78,6 +83,12 @@ impl Hub {
         let sim = self.sim.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let snapshot = encode_snapshot_frames(&sim.snapshot(now_millis()), SNAPSHOT_FRAME_BYTES);
         (snapshot, self.frames.subscribe())
+    }
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        self.running.abort();
     }
 }
 
@@ -112,4 +123,31 @@ async fn run(sim: Arc<Mutex<Simulator>>, frames: broadcast::Sender<Arc<Frame>>, 
 
 pub fn now_millis() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn dropping_the_hub_stops_its_simulator() {
+        let (_stop, stopping) = watch::channel(false);
+        let settings = SimSettings { n_nodes: 3, messages_per_sec: 500.0, ..SimSettings::default() };
+        let hub = Hub::start("p", settings, stopping);
+        let (_, mut frames) = hub.subscribe();
+        let first = tokio::time::timeout(Duration::from_secs(5), frames.recv()).await;
+        assert!(matches!(first, Ok(Ok(_))), "no frame from a running hub: {first:?}");
+        drop(hub);
+        // Once the simulator's task is gone no sender is left: the stream ends.
+        let ended = tokio::time::timeout(Duration::from_secs(5), async {
+            for _ in 0..10_000 {
+                if let Err(broadcast::error::RecvError::Closed) = frames.recv().await {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        assert_eq!(ended, Ok(true), "the simulator kept running after its hub was dropped");
+    }
 }

@@ -24,16 +24,71 @@ pub fn inline_script_hashes(index_html: &str) -> Vec<String> {
 
 /// The policy for a page whose index.html is `index_html`. `connect` lists
 /// the stream origins (`wss://feed.example.com`); `frame_ancestors` the
-/// portals allowed to embed it (none: `'none'`).
-pub fn policy(index_html: &str, connect: &[&str], frame_ancestors: &[&str]) -> String {
+/// portals allowed to embed it (none: `'none'`). Every value must pass
+/// [`check_source`]: one that could widen or break the policy is an error.
+pub fn try_policy(index_html: &str, connect: &[&str], frame_ancestors: &[&str]) -> Result<String, String> {
+    for (flag, value) in
+        connect.iter().map(|v| ("--connect", v)).chain(frame_ancestors.iter().map(|v| ("--frame-ancestor", v)))
+    {
+        check_source(value).map_err(|why| format!("{flag} {value:?}: {why}"))?;
+    }
     let scripts = inline_script_hashes(index_html).join(" ");
     let connect = connect.join(" ");
     let ancestors = if frame_ancestors.is_empty() { "'none'".to_owned() } else { frame_ancestors.join(" ") };
-    format!(
+    Ok(format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {scripts}; worker-src 'self'; \
          connect-src 'self' {connect}; style-src 'self'; img-src 'self' data:; base-uri 'self'; \
          form-action 'none'; frame-ancestors {ancestors}"
-    )
+    ))
+}
+
+/// [`try_policy`] for sources fixed in code (tests).
+///
+/// # Panics
+/// On a source that [`try_policy`] refuses: user input goes through it.
+pub fn policy(index_html: &str, connect: &[&str], frame_ancestors: &[&str]) -> String {
+    try_policy(index_html, connect, frame_ancestors).unwrap_or_else(|why| panic!("{why}"))
+}
+
+/// A source for the policy must be an origin (`scheme://host[:port]`, no
+/// path, no wildcard) or a scheme source (`wss:`). Anything else could end
+/// the directive (`;`), add sources (whitespace, `,`), allow any host (`*`)
+/// or smuggle a keyword (`'unsafe-inline'`).
+pub fn check_source(source: &str) -> Result<(), String> {
+    if let Some(bad) = source.chars().find(|c| matches!(c, ';' | ',' | '*') || c.is_whitespace()) {
+        return Err(format!("{bad:?} is not allowed in a source"));
+    }
+    let (scheme, rest) = source.split_once(':').ok_or("expected scheme://host[:port] or a scheme like wss:")?;
+    let scheme_ok = scheme.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    if !scheme_ok {
+        return Err(format!("{scheme:?} is not a scheme"));
+    }
+    if rest.is_empty() {
+        return Ok(());
+    }
+    let authority = rest.strip_prefix("//").ok_or("expected scheme://host[:port] or a scheme like wss:")?;
+    let (host_ok, after_host) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (inside, after) = v6.split_once(']').ok_or("unclosed [")?;
+            (!inside.is_empty() && inside.bytes().all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.')), after)
+        }
+        None => {
+            let (host, after) = authority.split_at(authority.find(':').unwrap_or(authority.len()));
+            (!host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')), after)
+        }
+    };
+    if !host_ok {
+        return Err(format!("{authority:?} is not host[:port]"));
+    }
+    if let Some(port) = after_host.strip_prefix(':') {
+        if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u16>().is_err() {
+            return Err(format!("{port:?} is not a port"));
+        }
+    } else if !after_host.is_empty() {
+        return Err(format!("{after_host:?}: an origin has no path"));
+    }
+    Ok(())
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -72,5 +127,54 @@ mod tests {
         let csp = policy(page, &["wss://feed.example"], &[]);
         assert!(csp.contains("connect-src 'self' wss://feed.example;"));
         assert!(csp.contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn origins_and_scheme_sources_are_accepted() {
+        for good in [
+            "wss://feed.example.com",
+            "ws://127.0.0.1:9001",
+            "https://portal.example",
+            "https://portal.example:8443",
+            "http://[::1]:9001",
+            "wss:",
+            "https:",
+        ] {
+            assert_eq!(check_source(good), Ok(()), "{good}");
+        }
+        let csp = try_policy("", &["wss://a.example", "wss:"], &["https://portal.example"]).unwrap();
+        assert!(csp.contains("connect-src 'self' wss://a.example wss:;"), "{csp}");
+        assert!(csp.ends_with("frame-ancestors https://portal.example"), "{csp}");
+    }
+
+    #[test]
+    fn anything_that_could_widen_the_policy_is_an_error() {
+        for bad in [
+            "wss://a.example; script-src *",
+            "wss://a.example 'unsafe-inline'",
+            "wss://a.example,wss://b.example",
+            "wss://a.example\n",
+            "wss://a.example\t",
+            "*",
+            "wss://*.example",
+            "'unsafe-inline'",
+            "'self'",
+            "feed.example.com",
+            "wss://",
+            "wss://a.example/path",
+            "wss://a.example:",
+            "wss://a.example:port",
+            "wss://a.example:99999",
+            "wss://user@a.example",
+            "wss://[::1",
+            "1ws://a.example",
+            "",
+        ] {
+            assert!(check_source(bad).is_err(), "{bad:?} accepted");
+            assert!(try_policy("", &[bad], &[]).is_err(), "--connect {bad:?} accepted");
+            assert!(try_policy("", &[], &[bad]).is_err(), "--frame-ancestor {bad:?} accepted");
+        }
+        let error = try_policy("", &["wss://ok.example"], &["https://a.example;"]).unwrap_err();
+        assert!(error.starts_with("--frame-ancestor"), "{error}");
     }
 }

@@ -47,7 +47,8 @@ fn print_csp(root: &std::path::Path, args: &[String]) -> Result<(), Failure> {
             .map(String::as_str)
             .collect()
     };
-    println!("{}", xtask::csp::policy(&index, &values("--connect"), &values("--frame-ancestor")));
+    let policy = xtask::csp::try_policy(&index, &values("--connect"), &values("--frame-ancestor")).map_err(Failure)?;
+    println!("{policy}");
     Ok(())
 }
 

@@ -1,0 +1,204 @@
+//! One client's socket: the snapshot and stream (or a replay) out, the
+//! client's frames in (accepted and ignored), and the ways it ends, each with
+//! PROTOCOL.md's close code. No send waits longer than the send timeout, so a
+//! client that stops reading cannot hold its task.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::broadcast;
+
+use crate::hub::{Frame, Hub};
+
+/// Largest frame (and message) a client may send, in bytes.
+pub const MAX_CLIENT_FRAME_BYTES: usize = 64 * 1024;
+/// How long one frame may take to go out before the client counts as too
+/// slow; a cut client gets as long again to take its close frame.
+pub const SEND_TIMEOUT_SECS: u64 = 10;
+
+/// The client read too slowly (it backs off, then resyncs).
+pub const CLOSE_TOO_SLOW: u16 = 4001;
+/// The project was refused (a bad id).
+pub const CLOSE_PROJECT_REFUSED: u16 = 4002;
+/// Too many live projects: try again later.
+pub const CLOSE_TRY_AGAIN_LATER: u16 = 1013;
+/// A client frame over [`MAX_CLIENT_FRAME_BYTES`].
+pub const CLOSE_TOO_BIG: u16 = 1009;
+
+/// Connection counts, shared by every socket of a server.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub clients: AtomicUsize,
+    pub slow_clients_cut: AtomicU64,
+}
+
+/// Counts a connected client for as long as it lives.
+pub struct Connected<'a>(&'a Counters);
+
+impl<'a> Connected<'a> {
+    pub fn new(counters: &'a Counters) -> Self {
+        counters.clients.fetch_add(1, Ordering::Relaxed);
+        Connected(counters)
+    }
+}
+
+impl Drop for Connected<'_> {
+    fn drop(&mut self) {
+        self.0.clients.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Why a client's stream ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// The client closed, went away, or the stream ended.
+    Gone,
+    /// A frame did not go out within the send timeout, or the client fell
+    /// further behind than the hub's backlog.
+    TooSlow,
+    /// The client sent a frame over [`MAX_CLIENT_FRAME_BYTES`].
+    TooBig,
+}
+
+type Sender = SplitSink<WebSocket, WsMessage>;
+type Receiver = SplitStream<WebSocket>;
+
+/// Snapshot first, then the shared stream, until the client leaves or is cut.
+pub async fn stream_hub(socket: WebSocket, hub: &Hub, send_timeout: Duration, counters: &Counters) {
+    let (snapshot, frames) = hub.subscribe();
+    let (mut sender, mut receiver) = socket.split();
+    let end = pump_hub(&mut sender, &mut receiver, snapshot, frames, send_timeout).await;
+    finish(&mut sender, end, send_timeout, counters).await;
+}
+
+/// The same recorded frames to this client, paced, then the socket is kept
+/// open (a replay is not a reason to reconnect).
+pub async fn replay(
+    socket: WebSocket,
+    frames: &[Frame],
+    frames_per_sec: f64,
+    send_timeout: Duration,
+    counters: &Counters,
+) {
+    let (mut sender, mut receiver) = socket.split();
+    let end = pump_replay(&mut sender, &mut receiver, frames, frames_per_sec, send_timeout).await;
+    finish(&mut sender, end, send_timeout, counters).await;
+}
+
+/// Closes with `code` and `reason` (a refusal after the upgrade, which a
+/// browser shows its page, unlike an HTTP status).
+pub async fn close_with(socket: WebSocket, code: u16, reason: &str, send_timeout: Duration) {
+    let (mut sender, _) = socket.split();
+    send_close(&mut sender, code, reason, send_timeout).await;
+}
+
+async fn pump_hub(
+    sender: &mut Sender,
+    receiver: &mut Receiver,
+    snapshot: Vec<String>,
+    mut frames: broadcast::Receiver<std::sync::Arc<Frame>>,
+    send_timeout: Duration,
+) -> End {
+    for frame in snapshot {
+        if let Err(end) = send(sender, WsMessage::Text(frame.into()), send_timeout).await {
+            return end;
+        }
+    }
+    loop {
+        tokio::select! {
+            frame = frames.recv() => match frame {
+                Ok(frame) => {
+                    if let Err(end) = send(sender, frame.to_ws(), send_timeout).await {
+                        return end;
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => return End::TooSlow,
+                Err(broadcast::error::RecvError::Closed) => return End::Gone,
+            },
+            incoming = receiver.next() => if let Some(end) = ends(incoming) {
+                return end;
+            },
+        }
+    }
+}
+
+async fn pump_replay(
+    sender: &mut Sender,
+    receiver: &mut Receiver,
+    frames: &[Frame],
+    frames_per_sec: f64,
+    send_timeout: Duration,
+) -> End {
+    let pace = (frames_per_sec > 0.0).then(|| Duration::from_secs_f64(1.0 / frames_per_sec));
+    let start = tokio::time::Instant::now();
+    for (index, frame) in frames.iter().enumerate() {
+        if let Some(pace) = pace {
+            let due = start + pace.mul_f64(index as f64);
+            loop {
+                tokio::select! {
+                    () = tokio::time::sleep_until(due) => break,
+                    incoming = receiver.next() => if let Some(end) = ends(incoming) {
+                        return end;
+                    },
+                }
+            }
+        }
+        if let Err(end) = send(sender, frame.to_ws(), send_timeout).await {
+            return end;
+        }
+    }
+    loop {
+        if let Some(end) = ends(receiver.next().await) {
+            return end;
+        }
+    }
+}
+
+/// One frame out, within the send timeout.
+async fn send(sender: &mut Sender, message: WsMessage, send_timeout: Duration) -> Result<(), End> {
+    match tokio::time::timeout(send_timeout, sender.send(message)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err(End::Gone),
+        Err(_elapsed) => Err(End::TooSlow),
+    }
+}
+
+/// What an incoming frame means: `None` to go on (the dashboard's frames,
+/// auth and commands, are accepted and ignored).
+fn ends(incoming: Option<Result<WsMessage, axum::Error>>) -> Option<End> {
+    match incoming {
+        Some(Ok(WsMessage::Close(_))) | None => Some(End::Gone),
+        Some(Ok(_)) => None,
+        Some(Err(error)) => Some(if is_too_big(error) { End::TooBig } else { End::Gone }),
+    }
+}
+
+/// axum wraps tungstenite's error; a frame over the bound is its capacity
+/// error. (Should axum move to another tungstenite, this no longer matches
+/// and `tests/clients.rs` fails: the close would be plain, not 1009.)
+fn is_too_big(error: axum::Error) -> bool {
+    let inner = error.into_inner();
+    matches!(
+        inner.downcast_ref::<tungstenite::Error>(),
+        Some(tungstenite::Error::Capacity(tungstenite::error::CapacityError::MessageTooLong { .. }))
+    )
+}
+
+async fn finish(sender: &mut Sender, end: End, send_timeout: Duration, counters: &Counters) {
+    match end {
+        End::Gone => {}
+        End::TooSlow => {
+            counters.slow_clients_cut.fetch_add(1, Ordering::Relaxed);
+            send_close(sender, CLOSE_TOO_SLOW, "too slow; reconnect to resync", send_timeout).await;
+        }
+        End::TooBig => send_close(sender, CLOSE_TOO_BIG, "frame too big", send_timeout).await,
+    }
+}
+
+async fn send_close(sender: &mut Sender, code: u16, reason: &str, send_timeout: Duration) {
+    let close = WsMessage::Close(Some(CloseFrame { code, reason: reason.into() }));
+    let _ = tokio::time::timeout(send_timeout, sender.send(close)).await;
+}
