@@ -9,6 +9,17 @@ use serde_json::value::RawValue;
 use crate::protocol::{EdgeStats, MeshEdge, MeshNode, Message, Payload};
 use crate::time::format_rfc3339_millis;
 
+/// The frame a client sends first after every open when it holds a token.
+pub fn encode_auth(token: &str) -> String {
+    #[derive(Serialize)]
+    struct Auth<'a> {
+        #[serde(rename = "type")]
+        kind: &'a str,
+        token: &'a str,
+    }
+    serde_json::to_string(&Auth { kind: "auth", token }).unwrap_or_default()
+}
+
 /// One message as a JSON object frame.
 pub fn encode_message(message: &Message) -> String {
     serde_json::to_string(&WireMessage(message)).unwrap_or_default()
