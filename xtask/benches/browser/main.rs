@@ -6,9 +6,12 @@
 // Native only: std::time::Instant is fine here (it is banned for wasm code).
 #![allow(clippy::disallowed_methods)]
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../../tests/support/mod.rs"]
 #[allow(dead_code)]
 mod support;
+
+mod results;
+mod site;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,9 +20,11 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use feed::{Feed, Frame, Source};
+use results::{header, Row};
 use serde_json::{json, Value};
 use shared::encode::{encode_batch, encode_message, encode_snapshot_frames};
 use shared::sim::{Mix, SimConfig, Simulator};
+use site::{dist_sizes, prepare_site, REFERENCE_STORE_FILE};
 use support::{eval, Browser};
 
 /// The reference store runs this long at most; its rate is over the prefix.
@@ -61,8 +66,7 @@ fn main() {
         }
         for (framing, batch, messages) in FRAMINGS {
             let messages = if quick { messages / 10 } else { messages };
-            let (frames, snapshot_messages) = generate(stream, batch, messages);
-            let snapshot_frames = frames.len() - (messages as usize).div_ceil(batch);
+            let Generated { frames, snapshot_frames, snapshot_messages } = generate(stream, batch, messages);
             let reference = Arc::new(for_reference(&frames, snapshot_frames, stream));
             let frames = Arc::new(frames);
             let row = runtime.block_on(measure(
@@ -129,9 +133,17 @@ fn for_reference(frames: &[Frame], snapshot_frames: usize, stream: &StreamSpec) 
     out
 }
 
+/// A generated stream: its frames, of which the first `snapshot_frames`
+/// carry the snapshot's `snapshot_messages` messages.
+struct Generated {
+    frames: Vec<Frame>,
+    snapshot_frames: usize,
+    snapshot_messages: u64,
+}
+
 /// A deterministic stream: the snapshot (in frames of at most 1 MiB), then
-/// `messages` messages. Also returns how many messages the snapshot took.
-fn generate(stream: &StreamSpec, batch: usize, messages: u64) -> (Vec<Frame>, u64) {
+/// `messages` messages in frames of `batch` (the last one may be shorter).
+fn generate(stream: &StreamSpec, batch: usize, messages: u64) -> Generated {
     let mut sim = Simulator::new(SimConfig { n_nodes: stream.n_nodes, seed: 2026, mix: stream.mix });
     let start_millis = 1_795_719_600_000;
     let mut frames: Vec<Frame> =
@@ -147,7 +159,7 @@ fn generate(stream: &StreamSpec, batch: usize, messages: u64) -> (Vec<Frame>, u6
     let mut chunk = Vec::with_capacity(batch);
     for i in 0..messages {
         chunk.push(sim.next_message(start_millis + i as i64 / 100));
-        if chunk.len() == batch {
+        if chunk.len() == batch || i + 1 == messages {
             frames.push(Frame::Text(match chunk.as_slice() {
                 [one] => encode_message(one),
                 many => encode_batch(many),
@@ -156,81 +168,7 @@ fn generate(stream: &StreamSpec, batch: usize, messages: u64) -> (Vec<Frame>, u6
         }
     }
     eprintln!("{}: snapshot in {snapshot_frames} frame(s), {} frames in all", stream.name, frames.len());
-    (frames, snapshot_messages)
-}
-
-#[derive(Default)]
-struct Row {
-    stream: String,
-    framing: String,
-    messages: u64,
-    meshview_rate: f64,
-    meshview_main_busy: f64,
-    apply_p50_millis: f64,
-    apply_p99_millis: f64,
-    memory_at_mark_bytes: f64,
-    memory_at_end_bytes: f64,
-    first_node_millis: f64,
-    reference_rate: f64,
-    reference_messages: f64,
-    ceiling_count_rate: f64,
-    ceiling_parse_rate: f64,
-    note: String,
-}
-
-fn header() -> String {
-    format!(
-        "{:<30} {:<14} {:>10} {:>7} {:>13} {:>15} {:>10} {:>9} {:>9} {:>9} {:>8} {:>8}",
-        "stream",
-        "framing",
-        "meshview/s",
-        "main%",
-        "apply p50/p99",
-        "mem @1M / end",
-        "first node",
-        "ref/s",
-        "count/s",
-        "parse/s",
-        "×ref",
-        "÷parse"
-    )
-}
-
-impl Row {
-    fn line(&self) -> String {
-        let mib = |bytes: f64| bytes / 1_048_576.0;
-        format!(
-            "{:<30} {:<14} {:>10.0} {:>6.1}% {:>6.2}/{:<6.2} {:>6.1}/{:<6.1}MiB {:>8.0}ms {:>9.0} {:>9.0} {:>9.0} {:>7.0}× {:>7.0}%{}",
-            self.stream,
-            self.framing,
-            self.meshview_rate,
-            self.meshview_main_busy * 100.0,
-            self.apply_p50_millis,
-            self.apply_p99_millis,
-            mib(self.memory_at_mark_bytes),
-            mib(self.memory_at_end_bytes),
-            self.first_node_millis,
-            self.reference_rate,
-            self.ceiling_count_rate,
-            self.ceiling_parse_rate,
-            self.meshview_rate / self.reference_rate.max(1e-9),
-            100.0 * self.meshview_rate / self.ceiling_parse_rate.max(1e-9),
-            if self.note.is_empty() { String::new() } else { format!("  ({})", self.note) },
-        )
-    }
-
-    fn to_json(&self) -> Value {
-        json!({
-            "stream": self.stream, "framing": self.framing, "messages": self.messages,
-            "meshview_msgs_per_sec": self.meshview_rate, "main_thread_busy": self.meshview_main_busy,
-            "apply_p50_ms": self.apply_p50_millis, "apply_p99_ms": self.apply_p99_millis,
-            "worker_memory_at_1m_bytes": self.memory_at_mark_bytes, "worker_memory_at_end_bytes": self.memory_at_end_bytes,
-            "first_node_ms": self.first_node_millis,
-            "reference_msgs_per_sec": self.reference_rate, "reference_messages_measured": self.reference_messages,
-            "ceiling_count_msgs_per_sec": self.ceiling_count_rate, "ceiling_parse_msgs_per_sec": self.ceiling_parse_rate,
-            "note": self.note,
-        })
-    }
+    Generated { frames, snapshot_frames: snapshot_frames as usize, snapshot_messages }
 }
 
 async fn measure(
@@ -247,10 +185,12 @@ async fn measure(
         row.note = why;
     }
     let Some(site) = site else { return row };
-    let (reference_messages, reference_rate) =
-        page_rate(site, reference, "reference.html", REFERENCE_CAP_MILLIS, None).await;
-    row.reference_messages = reference_messages;
-    row.reference_rate = reference_rate;
+    if site.join(REFERENCE_STORE_FILE).exists() {
+        let (reference_messages, reference_rate) =
+            page_rate(site, reference, "reference.html", REFERENCE_CAP_MILLIS, None).await;
+        row.reference_messages = reference_messages;
+        row.reference_rate = reference_rate;
+    }
     row.ceiling_count_rate =
         page_rate(site, frames.clone(), "ceiling.html?mode=count", CEILING_CAP_MILLIS, Some(batch)).await.1;
     row.ceiling_parse_rate = page_rate(site, frames, "ceiling.html?mode=parse", CEILING_CAP_MILLIS, None).await.1;
@@ -417,44 +357,6 @@ impl fantoccini::wd::WebDriverCompatibleCommand for CdpCommand {
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(json!({ "cmd": self.command, "params": self.params }).to_string()))
     }
-}
-
-/// target/bench/site: the bench pages, the reference store (copied from
-/// the shared reference) and zustand from the npm registry.
-fn prepare_site() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let site = root.join("target/bench/site");
-    std::fs::create_dir_all(&site).expect("target/bench/site");
-    for page in ["reference.html", "ceiling.html", "ceiling-worker.js"] {
-        std::fs::copy(root.join("xtask/benches/pages").join(page), site.join(page)).expect("bench page");
-    }
-    let store = root.join("../shared/reference/store.mjs");
-    std::fs::copy(&store, site.join("store.mjs")).unwrap_or_else(|e| panic!("{}: {e}", store.display()));
-    if !site.join("node_modules/zustand/esm/vanilla.mjs").exists() {
-        let status = std::process::Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
-            .arg(&site)
-            .arg("zustand@5.1.0")
-            .status()
-            .expect("npm");
-        assert!(status.success(), "npm install zustand@5.1.0 failed");
-    }
-    site
-}
-
-/// (file, bytes, gzip bytes) of every file in dist/.
-fn dist_sizes() -> Vec<(String, u64, u64)> {
-    let mut sizes = Vec::new();
-    let Ok(entries) = std::fs::read_dir(support::dist()) else { return sizes };
-    for entry in entries.flatten() {
-        let Ok(bytes) = std::fs::read(entry.path()) else { continue };
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        let _ = encoder.write_all(&bytes);
-        let gzip = encoder.finish().map(|v| v.len() as u64).unwrap_or(0);
-        sizes.push((entry.file_name().to_string_lossy().into_owned(), bytes.len() as u64, gzip));
-    }
-    sizes.sort();
-    sizes
 }
 
 fn chrono_free_date() -> String {

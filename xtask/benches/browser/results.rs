@@ -1,0 +1,186 @@
+//! One row of the browser benchmark and its columns: a single table
+//! drives both the printed line and results.json.
+
+use serde_json::{json, Value};
+
+#[derive(Default)]
+pub struct Row {
+    pub stream: String,
+    pub framing: String,
+    pub messages: u64,
+    pub meshview_rate: f64,
+    pub meshview_main_busy: f64,
+    pub apply_p50_millis: f64,
+    pub apply_p99_millis: f64,
+    pub memory_at_mark_bytes: f64,
+    pub memory_at_end_bytes: f64,
+    pub first_node_millis: f64,
+    pub reference_rate: f64,
+    pub reference_messages: f64,
+    pub ceiling_count_rate: f64,
+    pub ceiling_parse_rate: f64,
+    pub note: String,
+}
+
+/// One column of the results: its title and width in the printed table
+/// (empty title: JSON only), its key in results.json (empty: table only),
+/// and its cell. One table, so the printout and the file cannot disagree.
+struct Column {
+    title: &'static str,
+    width: usize,
+    key: &'static str,
+    cell: fn(&Row) -> Cell,
+}
+
+enum Cell {
+    Text(String),
+    /// A number and how the table shows it.
+    Number(f64, String),
+    /// Not measured in this run (shown as "—", null in JSON).
+    Missing,
+}
+
+fn mib(bytes: f64) -> f64 {
+    bytes / 1_048_576.0
+}
+
+fn num(value: f64, shown: String) -> Cell {
+    Cell::Number(value, shown)
+}
+
+/// A reference-relative figure, missing when the reference did not run.
+fn versus_reference(row: &Row, value: f64, shown: fn(f64) -> String) -> Cell {
+    if row.reference_rate > 0.0 {
+        num(value, shown(value))
+    } else {
+        Cell::Missing
+    }
+}
+
+const COLUMNS: &[Column] = &[
+    Column { title: "stream", width: 30, key: "stream", cell: |r| Cell::Text(r.stream.clone()) },
+    Column { title: "framing", width: 14, key: "framing", cell: |r| Cell::Text(r.framing.clone()) },
+    Column { title: "", width: 0, key: "messages", cell: |r| num(r.messages as f64, String::new()) },
+    Column {
+        title: "meshview/s",
+        width: 10,
+        key: "meshview_msgs_per_sec",
+        cell: |r| num(r.meshview_rate, format!("{:.0}", r.meshview_rate)),
+    },
+    Column {
+        title: "main%",
+        width: 7,
+        key: "main_thread_busy",
+        cell: |r| num(r.meshview_main_busy, format!("{:.1}%", r.meshview_main_busy * 100.0)),
+    },
+    Column {
+        title: "apply p50",
+        width: 9,
+        key: "apply_p50_ms",
+        cell: |r| num(r.apply_p50_millis, format!("{:.2}", r.apply_p50_millis)),
+    },
+    Column {
+        title: "p99 ms",
+        width: 7,
+        key: "apply_p99_ms",
+        cell: |r| num(r.apply_p99_millis, format!("{:.2}", r.apply_p99_millis)),
+    },
+    Column {
+        title: "mem @1M",
+        width: 9,
+        key: "worker_memory_at_1m_bytes",
+        cell: |r| num(r.memory_at_mark_bytes, format!("{:.1}MiB", mib(r.memory_at_mark_bytes))),
+    },
+    Column {
+        title: "mem end",
+        width: 9,
+        key: "worker_memory_at_end_bytes",
+        cell: |r| num(r.memory_at_end_bytes, format!("{:.1}MiB", mib(r.memory_at_end_bytes))),
+    },
+    Column {
+        title: "first node",
+        width: 10,
+        key: "first_node_ms",
+        cell: |r| num(r.first_node_millis, format!("{:.0}ms", r.first_node_millis)),
+    },
+    Column {
+        title: "ref/s",
+        width: 9,
+        key: "reference_msgs_per_sec",
+        cell: |r| versus_reference(r, r.reference_rate, |v| format!("{v:.0}")),
+    },
+    Column {
+        title: "",
+        width: 0,
+        key: "reference_messages_measured",
+        cell: |r| versus_reference(r, r.reference_messages, |_| String::new()),
+    },
+    Column {
+        title: "count/s",
+        width: 9,
+        key: "ceiling_count_msgs_per_sec",
+        cell: |r| num(r.ceiling_count_rate, format!("{:.0}", r.ceiling_count_rate)),
+    },
+    Column {
+        title: "parse/s",
+        width: 9,
+        key: "ceiling_parse_msgs_per_sec",
+        cell: |r| num(r.ceiling_parse_rate, format!("{:.0}", r.ceiling_parse_rate)),
+    },
+    Column {
+        title: "×ref",
+        width: 8,
+        key: "",
+        cell: |r| versus_reference(r, r.meshview_rate / r.reference_rate.max(1e-9), |v| format!("{v:.0}×")),
+    },
+    Column {
+        title: "÷parse",
+        width: 8,
+        key: "",
+        cell: |r| {
+            let share = r.meshview_rate / r.ceiling_parse_rate.max(1e-9);
+            num(share, format!("{:.0}%", share * 100.0))
+        },
+    },
+    Column { title: "", width: 0, key: "note", cell: |r| Cell::Text(r.note.clone()) },
+];
+
+pub fn header() -> String {
+    let titles = COLUMNS.iter().filter(|column| !column.title.is_empty());
+    titles.map(|column| pad(column.title, column.width, column.width >= 14)).collect::<Vec<_>>().join(" ")
+}
+
+/// Left-aligned for the text columns, right-aligned for numbers.
+fn pad(text: &str, width: usize, left: bool) -> String {
+    if left {
+        format!("{text:<width$}")
+    } else {
+        format!("{text:>width$}")
+    }
+}
+
+impl Row {
+    pub fn line(&self) -> String {
+        let cells = COLUMNS.iter().filter(|column| !column.title.is_empty()).map(|column| {
+            let text = match (column.cell)(self) {
+                Cell::Text(text) | Cell::Number(_, text) => text,
+                Cell::Missing => "—".to_owned(),
+            };
+            pad(&text, column.width, column.width >= 14)
+        });
+        let note = if self.note.is_empty() { String::new() } else { format!("  ({})", self.note) };
+        cells.collect::<Vec<_>>().join(" ") + &note
+    }
+
+    pub fn to_json(&self) -> Value {
+        let fields = COLUMNS.iter().filter(|column| !column.key.is_empty()).map(|column| {
+            let value = match (column.cell)(self) {
+                Cell::Text(text) => json!(text),
+                Cell::Number(value, _) => json!(value),
+                Cell::Missing => Value::Null,
+            };
+            (column.key.to_owned(), value)
+        });
+        Value::Object(fields.collect())
+    }
+}
