@@ -1,15 +1,27 @@
 //! The messages across the worker boundary: one enum per direction. Plain
 //! shapes only (externally tagged enums, no `flatten`, no skipped fields):
 //! gloo-worker's bincode codec carries them, and a test round-trips them.
+//! `Debug` never shows an auth token (logs and panic messages are read by
+//! more people than the token is meant for).
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::diff::Diff;
 
 /// UI -> worker.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// The auth token is the link's credential, kept by the worker across
+/// `Configure`s: `SetToken` sets or clears it; a `Configure` whose config
+/// carries `Some(token)` replaces it, one with `None` keeps it. So a token
+/// survives project switches and reconfiguration, and one that arrives
+/// before the first `Configure` is kept.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub enum Command {
     /// Use these settings and (re)connect; the first command the UI sends.
+    /// Frames still queued for another source (URL, project or demo) are
+    /// dropped and reported with `SendRefused`, never sent to the new one.
     Configure(LinkConfig),
     /// Connect now, whatever the state (skips any backoff wait).
     RetryNow,
@@ -23,7 +35,8 @@ pub enum Command {
     Wake,
     /// Send this text frame to the server (queued, bounded, while not open).
     Send(String),
-    /// Set a fresh auth token, used from the next connect on.
+    /// Set (`Some`) or clear (`None`) the auth token, sent first on every
+    /// open from the next one on; kept across `Configure`s.
     SetToken(Option<String>),
     /// Carry this node's log in diffs (and no other), or none.
     WatchLog(Option<String>),
@@ -36,12 +49,14 @@ pub enum Command {
 }
 
 /// Where and how the worker connects.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkConfig {
     /// Absolute `ws:`/`wss:` URL without the `project` parameter.
     pub ws_url: String,
     pub project: String,
-    /// Sent as the first frame after every open; never put in the URL.
+    /// `Some` replaces the worker's auth token, `None` keeps the one it has
+    /// (see [`Command`]). Sent as the first frame after every open; never put
+    /// in the URL.
     pub token: Option<String>,
     /// Run the built-in simulator instead of a socket.
     pub demo: bool,
@@ -60,6 +75,48 @@ impl Default for LinkConfig {
             demo: false,
             flush_interval_millis: crate::limits::DEFAULT_FLUSH_INTERVAL_MILLIS,
             idle_limit_millis: crate::limits::DEFAULT_IDLE_LIMIT_MILLIS,
+        }
+    }
+}
+
+/// Shows whether a token is there, never the token.
+struct Redacted<'a>(&'a Option<String>);
+
+impl fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() { "Some(<redacted>)" } else { "None" })
+    }
+}
+
+impl fmt::Debug for LinkConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let LinkConfig { ws_url, project, token, demo, flush_interval_millis, idle_limit_millis } = self;
+        f.debug_struct("LinkConfig")
+            .field("ws_url", ws_url)
+            .field("project", project)
+            .field("token", &Redacted(token))
+            .field("demo", demo)
+            .field("flush_interval_millis", flush_interval_millis)
+            .field("idle_limit_millis", idle_limit_millis)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Command::Configure(config) => f.debug_tuple("Configure").field(config).finish(),
+            Command::RetryNow => f.write_str("RetryNow"),
+            Command::Pause => f.write_str("Pause"),
+            Command::Resume => f.write_str("Resume"),
+            Command::PageVisible(visible) => f.debug_tuple("PageVisible").field(visible).finish(),
+            Command::Wake => f.write_str("Wake"),
+            Command::Send(frame) => f.debug_tuple("Send").field(frame).finish(),
+            Command::SetToken(token) => f.debug_tuple("SetToken").field(&Redacted(token)).finish(),
+            Command::WatchLog(node_id) => f.debug_tuple("WatchLog").field(node_id).finish(),
+            Command::ClearNode(node_id) => f.debug_tuple("ClearNode").field(node_id).finish(),
+            Command::ClearEdge(edge_id) => f.debug_tuple("ClearEdge").field(edge_id).finish(),
+            Command::ClearEvents => f.write_str("ClearEvents"),
         }
     }
 }
@@ -175,6 +232,30 @@ fn percent_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_never_shows_a_token() {
+        let config = LinkConfig { token: Some("s3cret".into()), project: "p1".into(), ..LinkConfig::default() };
+        let cases = [
+            (
+                format!("{config:?}"),
+                r#"LinkConfig { ws_url: "", project: "p1", token: Some(<redacted>), demo: false, flush_interval_millis: 250, idle_limit_millis: 15000 }"#,
+            ),
+            (
+                format!("{:?}", Command::Configure(config.clone())),
+                r#"Configure(LinkConfig { ws_url: "", project: "p1", token: Some(<redacted>), demo: false, flush_interval_millis: 250, idle_limit_millis: 15000 })"#,
+            ),
+            (format!("{:?}", Command::SetToken(Some("s3cret".into()))), "SetToken(Some(<redacted>))"),
+            (format!("{:?}", Command::SetToken(None)), "SetToken(None)"),
+            (format!("{:#?}", Command::SetToken(Some("s3cret".into()))), "SetToken(\n    Some(<redacted>),\n)"),
+            (format!("{:?}", Command::Send("{}".into())), r#"Send("{}")"#),
+            (format!("{:?}", Command::WatchLog(Some("n1".into()))), r#"WatchLog(Some("n1"))"#),
+            (format!("{:?}", Command::RetryNow), "RetryNow"),
+        ];
+        for (shown, expected) in cases {
+            assert_eq!(shown, expected);
+        }
+    }
 
     #[test]
     fn socket_url_adds_an_encoded_project() {
