@@ -1,6 +1,6 @@
 //! The gloo-worker glue: commands in, diffs and status out on a clock. The
 //! socket reduces frames directly on the shared `Link`; this module only
-//! routes commands, runs the interval timer and posts to subscribers.
+//! routes commands, runs the interval timer and posts what the link queued.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -12,7 +12,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::WorkerGlobalScope;
 
-use crate::link::{Link, Notify};
+use crate::link::Link;
 use crate::policy::WakeReason;
 
 /// Messages the worker sends itself from JS callbacks.
@@ -20,8 +20,8 @@ use crate::policy::WakeReason;
 pub enum Tick {
     /// The flush timer fired.
     Clock,
-    /// The socket opened or closed: post status now.
-    StatusNow,
+    /// The socket opened or closed: post what the link queued.
+    Drain,
     /// The browser went online or offline.
     Online(bool),
 }
@@ -54,33 +54,23 @@ impl Worker for MeshWorker {
                 listeners.push(listener);
             }
         }
-        let link = Rc::new(RefCell::new(Link::new()));
+        let drain_scope = scope.clone();
+        let link = Link::new(Rc::new(move || drain_scope.send_message(Tick::Drain)));
         if let Some(global) = global() {
             link.borrow_mut().set_online(global.navigator().on_line());
+            // Nobody listens yet: nothing to post.
+            link.borrow_mut().take_posts();
         }
         MeshWorker { link, subscribers: HashSet::new(), timer: None, _online_listeners: listeners }
     }
 
     fn update(&mut self, scope: &WorkerScope<Self>, message: Tick) {
         match message {
-            Tick::Clock => {
-                let (diff, status) = Link::tick(&self.link, notifier(scope));
-                if let Some(diff) = diff {
-                    self.post(scope, WorkerEvent::Diff(Box::new(diff)));
-                }
-                if let Some(status) = status {
-                    self.post(scope, WorkerEvent::Status(status));
-                }
-            }
-            Tick::StatusNow => self.post_status(scope),
-            Tick::Online(online) => {
-                self.link.borrow_mut().set_online(online);
-                if online {
-                    Link::wake(&self.link, WakeReason::Online, notifier(scope));
-                }
-                self.post_status(scope);
-            }
+            Tick::Clock => self.link.borrow_mut().tick(),
+            Tick::Drain => {}
+            Tick::Online(online) => self.link.borrow_mut().set_online(online),
         }
+        self.drain(scope);
     }
 
     fn connected(&mut self, _scope: &WorkerScope<Self>, id: HandlerId) {
@@ -91,50 +81,30 @@ impl Worker for MeshWorker {
         self.subscribers.remove(&id);
     }
 
-    fn received(&mut self, scope: &WorkerScope<Self>, command: Command, id: HandlerId) {
+    fn received(&mut self, scope: &WorkerScope<Self>, command: Command, _id: HandlerId) {
+        let mut link = self.link.borrow_mut();
+        let configure = matches!(command, Command::Configure(_));
         match command {
-            Command::Configure(config) => {
-                Link::configure(&self.link, config, notifier(scope));
-                self.ensure_timer(scope);
-                self.post_status(scope);
-            }
-            Command::RetryNow => {
-                Link::retry_now(&self.link, notifier(scope));
-                self.post_status(scope);
-            }
-            Command::Pause => {
-                self.link.borrow_mut().set_paused(true);
-                self.post_status(scope);
-            }
-            Command::Resume => {
-                self.link.borrow_mut().set_paused(false);
-                self.flush_now(scope);
-            }
-            Command::PageVisible(visible) => {
-                self.link.borrow_mut().set_visible(visible);
-                if visible {
-                    Link::wake(&self.link, WakeReason::PageShown, notifier(scope));
-                    self.flush_now(scope);
-                }
-            }
-            Command::Wake => {
-                Link::wake(&self.link, WakeReason::PageShown, notifier(scope));
-                self.post_status(scope);
-            }
-            Command::Send(frame) => {
-                if let Err(why) = self.link.borrow_mut().send(frame) {
-                    scope.respond(id, WorkerEvent::SendRefused(why));
-                }
-            }
-            Command::SetToken(token) => self.link.borrow_mut().set_token(token),
+            Command::Configure(config) => link.configure(config),
+            Command::RetryNow => link.retry_now(),
+            Command::Pause => link.set_paused(true),
+            Command::Resume => link.set_paused(false),
+            Command::PageVisible(visible) => link.set_visible(visible),
+            Command::Wake => link.wake(WakeReason::PageShown),
+            Command::Send(frame) => link.send(frame),
+            Command::SetToken(token) => link.set_token(token),
             Command::WatchLog(node_id) => {
-                let watch = node_id.map_or(shared::LogWatch::Nothing, shared::LogWatch::Node);
-                self.link.borrow_mut().reducer_mut().watch_log(watch);
+                link.reducer_mut().watch_log(node_id.map_or(shared::LogWatch::Nothing, shared::LogWatch::Node));
             }
-            Command::ClearNode(node_id) => self.link.borrow_mut().reducer_mut().clear_node(&node_id),
-            Command::ClearEdge(edge_id) => self.link.borrow_mut().reducer_mut().clear_edge(&edge_id),
-            Command::ClearEvents => self.link.borrow_mut().reducer_mut().clear_events(),
+            Command::ClearNode(node_id) => link.reducer_mut().clear_node(&node_id),
+            Command::ClearEdge(edge_id) => link.reducer_mut().clear_edge(&edge_id),
+            Command::ClearEvents => link.reducer_mut().clear_events(),
         }
+        drop(link);
+        if configure {
+            self.ensure_timer(scope);
+        }
+        self.drain(scope);
     }
 
     fn destroy(&mut self, _scope: &WorkerScope<Self>, _destruct: WorkerDestroyHandle<Self>) {
@@ -145,24 +115,14 @@ impl Worker for MeshWorker {
 }
 
 impl MeshWorker {
-    fn post(&self, scope: &WorkerScope<Self>, event: WorkerEvent) {
-        for id in &self.subscribers {
-            scope.respond(*id, event.clone());
+    /// Posts everything the link queued, in order, to every subscriber.
+    fn drain(&self, scope: &WorkerScope<Self>) {
+        let posts = self.link.borrow_mut().take_posts();
+        for event in posts {
+            for id in &self.subscribers {
+                scope.respond(*id, event.clone());
+            }
         }
-    }
-
-    fn post_status(&self, scope: &WorkerScope<Self>) {
-        let status = self.link.borrow().status(crate::link::now_millis());
-        self.post(scope, WorkerEvent::Status(status));
-    }
-
-    /// Posts what was held (paused or hidden) as one diff, then status.
-    fn flush_now(&self, scope: &WorkerScope<Self>) {
-        let diff = self.link.borrow_mut().take_diff_now();
-        if let Some(diff) = diff {
-            self.post(scope, WorkerEvent::Diff(Box::new(diff)));
-        }
-        self.post_status(scope);
     }
 
     /// (Re)starts the flush timer at the configured interval.
@@ -187,11 +147,6 @@ impl MeshWorker {
         };
         self.timer = Some(Timer { handle, interval_millis, _callback: callback });
     }
-}
-
-fn notifier(scope: &WorkerScope<MeshWorker>) -> Notify {
-    let scope = scope.clone();
-    Rc::new(move || scope.send_message(Tick::StatusNow))
 }
 
 fn global() -> Option<WorkerGlobalScope> {

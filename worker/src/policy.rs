@@ -4,8 +4,29 @@
 //! reconnecting in lockstep), an attempt count that resets only after the
 //! link stayed healthy, no giving up on network errors, and a "retry now"
 //! that works in every phase.
+//!
+//! Herds are what this guards against: when a server restarts, every
+//! dashboard on it loses its link in the same instant. So the first retry
+//! after a healthy link drops (and any retry the server asked to delay) is
+//! drawn from a window of seconds, not from the sub-second first backoff
+//! step; and a wake (back online, page shown, clock jump) reconnects after a
+//! short jittered delay rather than at once.
 
 use shared::bridge::LinkPhase;
+
+/// The server is restarting (RFC 6455): retry spread out.
+pub const CLOSE_SERVER_RESTART: u16 = 1012;
+/// The server is overloaded, try again later (RFC 6455): back off.
+pub const CLOSE_TRY_AGAIN_LATER: u16 = 1013;
+/// The client read too slowly (PROTOCOL.md): back off.
+pub const CLOSE_CLIENT_TOO_SLOW: u16 = 4001;
+
+/// The window the first retry after a healthy link drops is drawn from
+/// (full jitter), so a server restart is not hit by all clients at once.
+pub const RECONNECT_SPREAD_MILLIS: f64 = 5_000.0;
+/// The window a wake's reconnect is drawn from: many tabs waking together
+/// (a laptop lid opens, the network comes back) still spread out.
+pub const WAKE_SPREAD_MILLIS: f64 = 1_000.0;
 
 /// Tunables of the policy; the defaults are what the dashboard uses.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +40,11 @@ pub struct PolicyConfig {
     pub min_delay_millis: f64,
     /// The attempt count resets once a link stayed open this long.
     pub healthy_after_millis: f64,
+    /// The narrowest window a retry is drawn from after a healthy link
+    /// dropped or the server asked to wait (1012, 1013, 4001).
+    pub spread_millis: f64,
+    /// The window a wake's reconnect is drawn from.
+    pub wake_spread_millis: f64,
 }
 
 impl Default for PolicyConfig {
@@ -29,6 +55,8 @@ impl Default for PolicyConfig {
             max_delay_millis: 30_000.0,
             min_delay_millis: 100.0,
             healthy_after_millis: 10_000.0,
+            spread_millis: RECONNECT_SPREAD_MILLIS,
+            wake_spread_millis: WAKE_SPREAD_MILLIS,
         }
     }
 }
@@ -89,14 +117,21 @@ impl LinkPolicy {
         self.reason = "open".into();
     }
 
-    /// The socket closed or failed to open. `unit_random` is uniform in
-    /// [0, 1): it picks the jittered delay.
-    pub fn closed(&mut self, now_millis: f64, why: &str, unit_random: f64) {
-        if self.phase == LinkPhase::Open && now_millis - self.opened_at_millis >= self.config.healthy_after_millis {
+    /// The socket closed (with the server's `close_code`, if it sent one)
+    /// or failed to open. `unit_random` is uniform in [0, 1): it picks the
+    /// jittered delay.
+    pub fn closed(&mut self, now_millis: f64, close_code: Option<u16>, why: &str, unit_random: f64) {
+        let healthy =
+            self.phase == LinkPhase::Open && now_millis - self.opened_at_millis >= self.config.healthy_after_millis;
+        // A server that says "too slow" or "later" gets a growing wait even
+        // from a link that looked healthy.
+        let backs_off = matches!(close_code, Some(CLOSE_CLIENT_TOO_SLOW | CLOSE_TRY_AGAIN_LATER));
+        if healthy && !backs_off {
             self.attempt = 0;
         }
         self.attempt = self.attempt.saturating_add(1);
-        let delay = self.delay_millis(self.attempt, unit_random);
+        let spread = healthy || backs_off || close_code == Some(CLOSE_SERVER_RESTART);
+        let delay = self.delay_millis(self.attempt, spread, unit_random);
         self.phase = LinkPhase::Waiting;
         self.retry_at_millis = now_millis + delay;
         self.reason = why.to_owned();
@@ -118,18 +153,24 @@ impl LinkPolicy {
         }
     }
 
-    /// Something suggests the network is back: skip the wait. An open link
-    /// is left alone (the glue probes it for silence separately).
-    pub fn wake(&mut self, reason: WakeReason) -> Action {
+    /// Something suggests the network is back: while waiting, the next
+    /// attempt comes within a short jittered delay (never later than already
+    /// planned); `tick` makes it. An open link is left alone (the glue
+    /// probes it for silence separately).
+    pub fn wake(&mut self, reason: WakeReason, now_millis: f64, unit_random: f64) {
         if self.phase != LinkPhase::Waiting {
-            return Action::None;
+            return;
         }
-        let why = match reason {
-            WakeReason::Online => "back online",
-            WakeReason::PageShown => "page shown",
-            WakeReason::ClockJump => "woke from sleep",
-        };
-        self.connecting(why)
+        let wake_at = now_millis + self.config.wake_spread_millis * unit_random.clamp(0.0, 1.0);
+        if wake_at < self.retry_at_millis {
+            self.retry_at_millis = wake_at;
+            self.reason = match reason {
+                WakeReason::Online => "back online",
+                WakeReason::PageShown => "page shown",
+                WakeReason::ClockJump => "woke from sleep",
+            }
+            .into();
+        }
     }
 
     /// Demo mode: no socket at all.
@@ -156,12 +197,14 @@ impl LinkPolicy {
     }
 
     /// The jittered delay before attempt `attempt` (1-based): uniform in
-    /// [min, capped backoff], the jitter applied after the cap.
-    pub fn delay_millis(&self, attempt: u32, unit_random: f64) -> f64 {
+    /// [min, window], the jitter applied after the cap. The window is the
+    /// capped backoff, widened to at least `spread_millis` when `spread`.
+    pub fn delay_millis(&self, attempt: u32, spread: bool, unit_random: f64) -> f64 {
         let exponent = attempt.saturating_sub(1).min(64) as i32;
         let capped =
             (self.config.base_delay_millis * self.config.factor.powi(exponent)).min(self.config.max_delay_millis);
-        let jittered = capped * unit_random.clamp(0.0, 1.0);
+        let window = if spread { capped.max(self.config.spread_millis) } else { capped };
+        let jittered = window * unit_random.clamp(0.0, 1.0);
         jittered.max(self.config.min_delay_millis)
     }
 
@@ -173,85 +216,4 @@ impl LinkPolicy {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn policy() -> LinkPolicy {
-        LinkPolicy::new(PolicyConfig::default())
-    }
-
-    #[test]
-    fn backoff_grows_to_the_cap_with_full_jitter_after_it() {
-        let p = policy();
-        // The upper bound (random -> 1) grows by the factor up to the cap.
-        let bounds: Vec<f64> = (1..=12).map(|attempt| p.delay_millis(attempt, 0.999_999).round()).collect();
-        assert_eq!(&bounds[..4], &[800.0, 1440.0, 2592.0, 4666.0]);
-        assert!(bounds.windows(2).all(|w| w[1] >= w[0]));
-        assert_eq!(bounds.last().copied(), Some(30_000.0));
-        // Jitter spans the whole capped range, floored against hot loops.
-        assert_eq!(p.delay_millis(40, 0.0), 100.0);
-        assert_eq!(p.delay_millis(40, 0.5), 15_000.0);
-        assert_eq!(p.delay_millis(u32::MAX, 0.25), 7_500.0);
-    }
-
-    #[test]
-    fn never_gives_up_and_waits_the_jittered_delay() {
-        let mut p = policy();
-        assert_eq!(p.start(), Action::Connect);
-        let mut now = 0.0;
-        for attempt in 1..=200u32 {
-            p.closed(now, "connection refused", 0.5);
-            assert_eq!(p.phase(), LinkPhase::Waiting);
-            assert_eq!(p.attempt(), attempt);
-            let wait = p.retry_in_millis(now).unwrap_or_default();
-            assert!(wait <= 15_000.0 + 1e-6, "{wait}");
-            assert_eq!(p.tick(now + wait - 1.0), Action::None);
-            now += wait;
-            assert_eq!(p.tick(now), Action::Connect);
-            assert_eq!(p.phase(), LinkPhase::Connecting);
-        }
-    }
-
-    #[test]
-    fn attempts_reset_only_after_a_healthy_link() {
-        let mut p = policy();
-        p.start();
-        for _ in 0..5 {
-            p.closed(0.0, "refused", 0.5);
-            p.tick(1e9);
-        }
-        // Open briefly: a flapping server does not reset the count.
-        p.opened(0.0);
-        p.closed(9_999.0, "closed", 0.5);
-        assert_eq!(p.attempt(), 6);
-        p.tick(1e9);
-        p.opened(20_000.0);
-        p.closed(30_000.0, "closed", 0.5);
-        assert_eq!(p.attempt(), 1);
-    }
-
-    #[test]
-    fn retry_now_works_in_every_phase() {
-        let mut p = policy();
-        assert_eq!(p.retry_now(), Action::Connect); // idle
-        assert_eq!(p.retry_now(), Action::Connect); // connecting
-        p.opened(0.0);
-        assert_eq!(p.retry_now(), Action::Connect); // open
-        p.closed(0.0, "x", 0.9);
-        assert_eq!(p.retry_now(), Action::Connect); // waiting
-        assert_eq!(p.phase(), LinkPhase::Connecting);
-    }
-
-    #[test]
-    fn wake_triggers_skip_the_wait_only_while_waiting() {
-        for reason in [WakeReason::Online, WakeReason::PageShown, WakeReason::ClockJump] {
-            let mut p = policy();
-            p.start();
-            assert_eq!(p.wake(reason), Action::None);
-            p.opened(0.0);
-            assert_eq!(p.wake(reason), Action::None);
-            p.closed(0.0, "x", 0.99);
-            assert_eq!(p.wake(reason), Action::Connect);
-        }
-    }
-}
+mod tests;

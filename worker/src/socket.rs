@@ -1,19 +1,25 @@
 //! A WebSocket with its JS callbacks kept alive for as long as it lives, and
 //! detached when it is dropped, so a replaced socket can never report into
-//! the state of its successor.
+//! the state of its successor. A text frame over the frame limit is
+//! reported by its length and never copied into wasm memory.
 
 use std::rc::Rc;
 
+use shared::limits::MAX_FRAME_BYTES;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 
 /// Where a socket reports. `text` is the hot path: called once per frame.
 pub trait SocketSink {
     fn opened(&self);
     fn text(&self, frame: &str);
+    /// A text frame of `len_utf16` UTF-16 units, over `MAX_FRAME_BYTES`
+    /// (so over it in UTF-8 bytes too), left uncopied in JS.
+    fn oversize(&self, len_utf16: usize);
     fn binary(&self, len_bytes: usize);
-    fn closed(&self, why: String);
+    /// The close event's code and reason (1006: failed or dropped).
+    fn closed(&self, code: u16, reason: String);
 }
 
 #[derive(Debug)]
@@ -34,23 +40,10 @@ impl Socket {
         let on_open = Closure::<dyn FnMut(Event)>::new(move |_: Event| open_sink.opened());
         let message_sink = sink.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let data = event.data();
-            if let Some(text) = data.as_string() {
-                message_sink.text(&text);
-            } else if let Some(buffer) = data.dyn_ref::<js_sys::ArrayBuffer>() {
-                message_sink.binary(buffer.byte_length() as usize);
-            } else {
-                message_sink.binary(0);
-            }
+            deliver_message(&event.data(), &*message_sink);
         });
-        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
-            let why = match (event.code(), event.reason()) {
-                (1006, _) => "connection failed or dropped".to_owned(),
-                (code, reason) if reason.is_empty() => format!("closed by server (code {code})"),
-                (code, reason) => format!("closed by server (code {code}: {reason})"),
-            };
-            sink.closed(why);
-        });
+        let on_close =
+            Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| sink.closed(event.code(), event.reason()));
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
@@ -73,6 +66,26 @@ impl Drop for Socket {
         self.ws.set_onmessage(None);
         self.ws.set_onclose(None);
         let _ = self.ws.close();
+    }
+}
+
+/// Hands a message event's `data` to `sink`. The length of a JS string is
+/// read without copying it (in UTF-16 units: a string with more units than
+/// `MAX_FRAME_BYTES` has at least as many UTF-8 bytes), so an oversize frame
+/// costs no wasm memory; any other text is copied once, whole, and the
+/// decoder checks its bytes.
+pub fn deliver_message(data: &JsValue, sink: &dyn SocketSink) {
+    if let Some(text) = data.dyn_ref::<js_sys::JsString>() {
+        let len_utf16 = text.length() as usize;
+        if len_utf16 > MAX_FRAME_BYTES {
+            sink.oversize(len_utf16);
+        } else if let Some(text) = data.as_string() {
+            sink.text(&text);
+        }
+    } else if let Some(buffer) = data.dyn_ref::<js_sys::ArrayBuffer>() {
+        sink.binary(buffer.byte_length() as usize);
+    } else {
+        sink.binary(0);
     }
 }
 

@@ -1,15 +1,19 @@
 //! The socket glue in headless Chromium against a local feed (started by
 //! `cargo xtask test`, which passes its URL as MESHVIEW_TEST_WS_URL at
 //! build time): it opens, receives the snapshot and stream frames whole,
-//! they reduce to a graph, and a dropped socket reports nothing more.
+//! they reduce to a graph, and a dropped socket reports nothing more. And
+//! an oversize text frame is counted without being copied into wasm memory.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use shared::Reducer;
+use shared::limits::MAX_FRAME_BYTES;
+use shared::{DecodeErrorKind, Reducer};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use worker::socket::{Socket, SocketSink};
+use worker::link_core::LinkCore;
+use worker::socket::{deliver_message, Socket, SocketSink};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -29,10 +33,69 @@ impl SocketSink for Recorder {
     fn text(&self, frame: &str) {
         self.frames.borrow_mut().push(frame.to_owned());
     }
+    fn oversize(&self, _len_utf16: usize) {}
     fn binary(&self, _len_bytes: usize) {}
-    fn closed(&self, why: String) {
-        *self.closed.borrow_mut() = Some(why);
+    fn closed(&self, code: u16, reason: String) {
+        *self.closed.borrow_mut() = Some(format!("{code} {reason}"));
     }
+}
+
+/// Feeds a link core as the worker's glue does, and records text frames.
+struct CoreSink {
+    core: RefCell<LinkCore>,
+    texts: RefCell<Vec<usize>>,
+}
+
+impl SocketSink for CoreSink {
+    fn opened(&self) {}
+    fn text(&self, frame: &str) {
+        self.texts.borrow_mut().push(frame.len());
+        self.core.borrow_mut().frame(frame, 0.0);
+    }
+    fn oversize(&self, len_utf16: usize) {
+        self.core.borrow_mut().oversize_frame(len_utf16, 0.0);
+    }
+    fn binary(&self, len_bytes: usize) {
+        self.core.borrow_mut().binary_frame(len_bytes, 0.0);
+    }
+    fn closed(&self, _code: u16, _reason: String) {}
+}
+
+fn wasm_memory_bytes() -> u32 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length()
+}
+
+fn message_event(data: &wasm_bindgen::JsValue) -> web_sys::MessageEvent {
+    let init = web_sys::MessageEventInit::new();
+    init.set_data(data);
+    web_sys::MessageEvent::new_with_event_init_dict("message", &init).expect("a message event")
+}
+
+fn oversize_errors(sink: &CoreSink) -> Option<u64> {
+    sink.core.borrow_mut().reducer_mut().counters().errors_by_kind.get(DecodeErrorKind::Oversize.index()).copied()
+}
+
+#[wasm_bindgen_test]
+fn an_oversize_text_frame_is_counted_without_a_copy() {
+    let sink = CoreSink { core: RefCell::new(LinkCore::new(|_| String::new())), texts: RefCell::default() };
+    let huge = js_sys::JsString::from("x").repeat(200 * 1024 * 1024);
+    let event = message_event(&huge);
+    let before = wasm_memory_bytes();
+    deliver_message(&event.data(), &sink);
+    let grown = wasm_memory_bytes() - before;
+    assert!(grown <= 4 * 1024 * 1024, "wasm memory grew by {grown} bytes for an oversize frame");
+    assert!(sink.texts.borrow().is_empty(), "the oversize frame reached the text path");
+    assert_eq!(oversize_errors(&sink), Some(1));
+
+    // One unit over the limit is oversize too; at the limit it is text.
+    let limit = js_sys::JsString::from("x").repeat(MAX_FRAME_BYTES as i32);
+    deliver_message(&message_event(&limit.concat(&"x".into())).data(), &sink);
+    assert_eq!(oversize_errors(&sink), Some(2));
+    deliver_message(&message_event(&limit).data(), &sink);
+    deliver_message(&message_event(&"[]".into()).data(), &sink);
+    assert_eq!(*sink.texts.borrow(), [MAX_FRAME_BYTES, 2]);
+    assert_eq!(oversize_errors(&sink), Some(2));
 }
 
 async fn sleep_millis(millis: i32) {
