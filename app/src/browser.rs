@@ -11,7 +11,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use worker::MeshWorker;
 
-use crate::settings::{self, DeployConfig, Settings};
+use crate::settings::{self, DeployConfig, Deployment, Page, Settings};
 use crate::state::AppState;
 use crate::App;
 
@@ -24,18 +24,23 @@ pub fn start() {
     console_error_panic_hook::set_once();
     let csp_violations = count_csp_violations();
     wasm_bindgen_futures::spawn_local(async move {
-        let config = load_deploy_config().await;
-        mount(config, csp_violations);
+        let deployment = match load_deploy_config().await {
+            Ok(config) => Deployment::from_config(&config),
+            Err(why) => Deployment::unreadable(why),
+        };
+        mount(read_settings(&deployment), csp_violations);
     });
 }
 
-/// `config.json` next to index.html, if the deployment has one.
+/// `config.json` next to index.html: absent (404) is an empty config;
+/// anything else that is not a readable file is an error, and the
+/// deployment then fails closed.
 async fn load_deploy_config() -> Result<DeployConfig, String> {
-    let Some(window) = web_sys::window() else { return Ok(DeployConfig::default()) };
-    let response = match wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(CONFIG_FILE)).await {
-        Ok(response) => response.unchecked_into::<web_sys::Response>(),
-        Err(_) => return Ok(DeployConfig::default()),
-    };
+    let window = web_sys::window().ok_or("config.json: no window")?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(CONFIG_FILE))
+        .await
+        .map_err(|_| "config.json could not be fetched".to_owned())?
+        .unchecked_into::<web_sys::Response>();
     if response.status() == 404 {
         return Ok(DeployConfig::default());
     }
@@ -46,7 +51,7 @@ async fn load_deploy_config() -> Result<DeployConfig, String> {
         Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),
         Err(_) => None,
     };
-    DeployConfig::parse(&text.unwrap_or_default())
+    DeployConfig::parse(&text.ok_or("config.json could not be read")?)
 }
 
 /// Counts Content-Security-Policy violations from the very start, so a
@@ -62,13 +67,7 @@ fn count_csp_violations() -> Rc<std::cell::Cell<u64>> {
     count
 }
 
-fn mount(config: Result<DeployConfig, String>, csp_violations: Rc<std::cell::Cell<u64>>) {
-    let (config, config_error) = match config {
-        Ok(config) => (config, None),
-        Err(why) => (DeployConfig::default(), Some(why)),
-    };
-    let mut settings = read_settings(&config);
-    settings.warnings.extend(config_error);
+fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
     let bridge_slot: Rc<RefCell<Option<gloo_worker::WorkerBridge<MeshWorker>>>> = Rc::new(RefCell::new(None));
     let sender = bridge_slot.clone();
     let commands: crate::state::CommandSink = Rc::new(move |command: Command| {
@@ -136,7 +135,7 @@ fn mirror_csp_count(target: Signal<u64>, source: Rc<std::cell::Cell<u64>>) {
     tick.forget();
 }
 
-fn read_settings(config: &DeployConfig) -> Settings {
+fn read_settings(deployment: &Deployment) -> Settings {
     let window = web_sys::window();
     let location = window.as_ref().map(|w| w.location());
     let text = |f: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
@@ -151,7 +150,8 @@ fn read_settings(config: &DeployConfig) -> Settings {
             pairs.push((pair.get(0).as_string().unwrap_or_default(), pair.get(1).as_string().unwrap_or_default()));
         }
     }
-    settings::parse(config, &pairs, &text(web_sys::Location::protocol), &text(web_sys::Location::host))
+    let page = Page::new(&text(web_sys::Location::protocol), &text(web_sys::Location::host));
+    settings::resolve(deployment, &pairs, &page)
 }
 
 /// Hidden pages get no diffs; showing or focusing the page wakes the link.

@@ -2,6 +2,7 @@
 //! applying the worker's diffs (and a few user intents), rendered by one
 //! component per panel. Browser glue lives in `browser` (wasm only).
 
+pub mod address;
 pub mod components;
 pub mod embed;
 pub mod format;

@@ -1,0 +1,225 @@
+//! Reading each source into typed `Overrides`: the URL's query pairs and
+//! `config.json` (which also carries the allow-lists, read into a
+//! `Deployment`). Both use the same field rules; every rejected value is
+//! named in a warning and left out.
+
+use shared::limits::{FLUSH_INTERVAL_MILLIS_RANGE, IDLE_LIMIT_MILLIS_RANGE};
+
+use super::{DeployConfig, Theme, PANELS};
+use crate::address::{Address, Origin};
+
+/// What one source asks for, checked; `None` (or empty): it does not say.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    /// A `ws:`/`wss:` URL (`http(s):` is mapped).
+    pub ws: Option<Address>,
+    pub project: Option<String>,
+    pub theme: Option<Theme>,
+    pub flush_interval_millis: Option<u32>,
+    pub idle_limit_millis: Option<u32>,
+    pub hidden_panels: Vec<&'static str>,
+    pub demo: Option<bool>,
+    pub kiosk: Option<bool>,
+    /// Only the URL names a parent (the deployment lists the allowed ones).
+    pub parent_origin: Option<Origin>,
+}
+
+/// Which embedding parents the deployment allows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParentPolicy {
+    /// No list (or an empty one): no embedding API.
+    Nobody,
+    /// `["*"]`: any origin the URL names.
+    Any,
+    Listed(Vec<Origin>),
+    /// `config.json` could not be fetched or read: nothing is trusted.
+    Unreadable(String),
+}
+
+/// The deployment, typed: its defaults, what it allows, and what was wrong
+/// with its file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deployment {
+    pub defaults: Overrides,
+    pub allowed_ws_origins: Vec<Origin>,
+    pub parents: ParentPolicy,
+    pub warnings: Vec<String>,
+}
+
+/// The allow-list entry that means "any parent origin".
+pub const ANY_PARENT: &str = "*";
+
+impl Deployment {
+    /// A `config.json` that was read (or is absent: `DeployConfig::default()`).
+    pub fn from_config(config: &DeployConfig) -> Deployment {
+        let mut warnings = Vec::new();
+        let mut note = |result: Result<(), String>| {
+            if let Err(why) = result {
+                warnings.push(format!("config.json: {why}"));
+            }
+        };
+        let mut defaults = Overrides::default();
+        if let Some(ws) = &config.ws {
+            note(socket_address(ws).map(|address| defaults.ws = Some(address)));
+        }
+        match config.project.as_deref() {
+            Some("") => note(Err("project is empty".into())),
+            project => defaults.project = project.map(str::to_owned),
+        }
+        if let Some(theme) = &config.theme {
+            note(parse_theme(theme).map(|theme| defaults.theme = Some(theme)));
+        }
+        if let Some(millis) = config.flush {
+            note(
+                in_range("flush", millis, &FLUSH_INTERVAL_MILLIS_RANGE)
+                    .map(|millis| defaults.flush_interval_millis = Some(millis)),
+            );
+        }
+        if let Some(millis) = config.idle {
+            note(
+                in_range("idle", millis, &IDLE_LIMIT_MILLIS_RANGE)
+                    .map(|millis| defaults.idle_limit_millis = Some(millis)),
+            );
+        }
+        for name in &config.hide {
+            note(panel(name).map(|panel| defaults.hidden_panels.push(panel)));
+        }
+        (defaults.demo, defaults.kiosk) = (config.demo, config.kiosk);
+        let mut allowed_ws_origins = Vec::new();
+        for entry in &config.allowed_ws_origins {
+            let origin = Origin::parse(entry).map(|mut origin| {
+                origin.scheme = origin.scheme.to_socket();
+                origin
+            });
+            note(
+                origin
+                    .map(|origin| allowed_ws_origins.push(origin))
+                    .map_err(|why| format!("allowedWsOrigins: {entry} {why}")),
+            );
+        }
+        let (parents, parent_warnings) = parent_policy(&config.allowed_parent_origins);
+        warnings.extend(parent_warnings.into_iter().map(|why| format!("config.json: {why}")));
+        Deployment { defaults, allowed_ws_origins, parents, warnings }
+    }
+
+    /// `config.json` could not be fetched or parsed: no defaults, no
+    /// allow-lists, no embedding, and the page says why.
+    pub fn unreadable(why: String) -> Deployment {
+        Deployment {
+            defaults: Overrides::default(),
+            allowed_ws_origins: Vec::new(),
+            parents: ParentPolicy::Unreadable(why.clone()),
+            warnings: vec![format!("{why}: only the page's own stream, and no embedding")],
+        }
+    }
+}
+
+fn parent_policy(entries: &[String]) -> (ParentPolicy, Vec<String>) {
+    if entries.iter().any(|entry| entry == ANY_PARENT) {
+        if entries.len() == 1 {
+            return (ParentPolicy::Any, Vec::new());
+        }
+        let why = format!("allowedParentOrigins: {ANY_PARENT:?} must be the only entry; embedding is off");
+        return (ParentPolicy::Nobody, vec![why]);
+    }
+    let mut warnings = Vec::new();
+    let origins: Vec<Origin> = entries
+        .iter()
+        .filter_map(|entry| {
+            Origin::parse(entry).map_err(|why| warnings.push(format!("allowedParentOrigins: {entry} {why}"))).ok()
+        })
+        .collect();
+    let policy = if origins.is_empty() { ParentPolicy::Nobody } else { ParentPolicy::Listed(origins) };
+    (policy, warnings)
+}
+
+impl Overrides {
+    /// The URL's query pairs; unknown, empty and invalid ones are named.
+    pub fn from_query(pairs: &[(String, String)]) -> (Overrides, Vec<String>) {
+        let mut overrides = Overrides::default();
+        let mut warnings = Vec::new();
+        for (key, value) in pairs {
+            if let Err(why) = overrides.read_pair(key, value) {
+                warnings.push(why);
+            }
+        }
+        (overrides, warnings)
+    }
+
+    fn read_pair(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let is_flag = matches!(key, "demo" | "kiosk");
+        if value.is_empty() && !is_flag {
+            return Err(if is_known(key) { format!("{key} is empty") } else { format!("unknown parameter {key:?}") });
+        }
+        match key {
+            "ws" => self.ws = Some(socket_address(value).map_err(|why| format!("ws={value} {why}"))?),
+            "project" => self.project = Some(value.to_owned()),
+            "theme" => self.theme = Some(parse_theme(value)?),
+            "flush" => self.flush_interval_millis = Some(millis_in(key, value, &FLUSH_INTERVAL_MILLIS_RANGE)?),
+            "idle" => self.idle_limit_millis = Some(millis_in(key, value, &IDLE_LIMIT_MILLIS_RANGE)?),
+            "hide" => {
+                for name in value.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+                    self.hidden_panels.push(panel(name)?);
+                }
+            }
+            "demo" => self.demo = Some(flag(key, value)?),
+            "kiosk" => self.kiosk = Some(flag(key, value)?),
+            "parentOrigin" => self.parent_origin = Some(parent(value)?),
+            _ => return Err(format!("unknown parameter {key:?}")),
+        }
+        Ok(())
+    }
+}
+
+fn is_known(key: &str) -> bool {
+    matches!(key, "ws" | "project" | "theme" | "flush" | "idle" | "hide" | "demo" | "kiosk" | "parentOrigin")
+}
+
+/// A socket URL: `ws:`/`wss:`, or `http(s):` mapped to it.
+fn socket_address(text: &str) -> Result<Address, String> {
+    let mut address = Address::parse(text)?;
+    address.scheme = address.scheme.to_socket();
+    Ok(address)
+}
+
+fn parent(text: &str) -> Result<Origin, String> {
+    let address = Address::parse(text).map_err(|why| format!("parentOrigin={text} {why}"))?;
+    if address.scheme != address.scheme.to_socket() {
+        Ok(address.origin())
+    } else {
+        Err(format!("parentOrigin={text} is not an http(s) origin"))
+    }
+}
+
+fn parse_theme(text: &str) -> Result<Theme, String> {
+    Theme::parse(text).ok_or_else(|| format!("theme={text} is not auto, light or dark"))
+}
+
+type MillisRange = std::ops::RangeInclusive<u32>;
+
+/// A URL's number of milliseconds within its bound.
+fn millis_in(key: &str, text: &str, range: &MillisRange) -> Result<u32, String> {
+    text.parse::<u32>().ok().filter(|millis| range.contains(millis)).ok_or_else(|| range_error(key, text, range))
+}
+
+/// A config's number of milliseconds within its bound.
+fn in_range(key: &str, millis: u32, range: &MillisRange) -> Result<u32, String> {
+    range.contains(&millis).then_some(millis).ok_or_else(|| range_error(key, &millis.to_string(), range))
+}
+
+fn range_error(key: &str, text: &str, range: &MillisRange) -> String {
+    format!("{key}={text} is not a number of milliseconds in {}..={}", range.start(), range.end())
+}
+
+fn panel(name: &str) -> Result<&'static str, String> {
+    PANELS.into_iter().find(|panel| *panel == name).ok_or_else(|| format!("hide: unknown panel {name:?}"))
+}
+
+/// A switch: present without a value (`?demo`) means on.
+fn flag(key: &str, value: &str) -> Result<bool, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "" | "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(format!("{key}={value} is not on or off (1/0, true/false, yes/no, on/off)")),
+    }
+}

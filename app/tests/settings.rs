@@ -1,0 +1,215 @@
+//! Settings from `config.json` and the URL: each rule of the merge, the
+//! `ws=` allow-list on parsed hosts, embedding that fails closed, and the
+//! notice naming every ignored parameter.
+#![cfg(not(target_arch = "wasm32"))]
+
+use app::settings::{resolve, DeployConfig, Deployment, Page, Settings};
+
+fn pairs(query: &[(&str, &str)]) -> Vec<(String, String)> {
+    query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+fn summary(s: &Settings) -> String {
+    format!(
+        "url={} project={} demo={} flush={} idle={} theme={} hide={:?} kiosk={} parent={:?} warnings={:?}",
+        s.link.ws_url,
+        s.link.project,
+        s.link.demo,
+        s.link.flush_interval_millis,
+        s.link.idle_limit_millis,
+        s.theme.as_str(),
+        s.hidden_panels,
+        s.kiosk,
+        s.parent_origin,
+        s.warnings
+    )
+}
+
+/// The page is `<protocol>//dash.example:8080/`.
+fn check_with(deployment: &Deployment, query: &[(&str, &str)], protocol: &str, expected: &str) {
+    let settings = resolve(deployment, &pairs(query), &Page::new(protocol, "dash.example:8080"));
+    assert_eq!(summary(&settings), expected, "{query:?}");
+}
+
+fn check(query: &[(&str, &str)], protocol: &str, expected: &str) {
+    check_with(&Deployment::from_config(&DeployConfig::default()), query, protocol, expected);
+}
+
+const DEFAULTS: &str = "project=default demo=false flush=250 idle=15000 theme=auto hide=[] kiosk=false parent=None";
+
+#[test]
+fn settings_from_the_url() {
+    check(&[], "http:", &format!("url=ws://dash.example:8080/ws {DEFAULTS} warnings=[]"));
+    check(&[], "https:", &format!("url=wss://dash.example:8080/ws {DEFAULTS} warnings=[]"));
+    check(
+        &[
+            ("ws", "wss://dash.example/stream"),
+            ("project", "p1"),
+            ("demo", ""),
+            ("flush", "100"),
+            ("idle", "60000"),
+            ("theme", "dark"),
+            ("hide", "charts, logs"),
+            ("kiosk", "1"),
+        ],
+        "https:",
+        r#"url=wss://dash.example/stream project=p1 demo=true flush=100 idle=60000 theme=dark hide=["logs", "charts"] kiosk=true parent=None warnings=[]"#,
+    );
+    check(
+        &[("ws", "ws://dash.example/ws"), ("flush", "0"), ("theme", "pink"), ("hide", "bogus")],
+        "https:",
+        &format!(
+            "url=wss://dash.example:8080/ws {DEFAULTS} warnings={:?}",
+            [
+                "ws=ws://dash.example/ws: an https page may only connect with wss:",
+                "flush=0 is not a number of milliseconds in 16..=10000",
+                "theme=pink is not auto, light or dark",
+                "hide: unknown panel \"bogus\"",
+            ]
+        ),
+    );
+}
+
+/// One number parameter against its bounds (from shared::limits).
+fn check_millis(key: &str, value: &str, expected: Result<u32, &str>) {
+    let settings =
+        resolve(&Deployment::from_config(&DeployConfig::default()), &pairs(&[(key, value)]), &Page::new("http:", "h"));
+    let actual = if key == "flush" { settings.link.flush_interval_millis } else { settings.link.idle_limit_millis };
+    match expected {
+        Ok(millis) => assert_eq!((actual, settings.warnings.len()), (millis, 0), "{key}={value}"),
+        Err(warning) => assert_eq!(settings.warnings, [warning], "{key}={value}"),
+    }
+}
+
+#[test]
+fn flush_and_idle_are_bounded_both_ways() {
+    check_millis("flush", "16", Ok(16));
+    check_millis("flush", "10000", Ok(10_000));
+    check_millis("flush", "15", Err("flush=15 is not a number of milliseconds in 16..=10000"));
+    check_millis("flush", "10001", Err("flush=10001 is not a number of milliseconds in 16..=10000"));
+    check_millis("flush", "fast", Err("flush=fast is not a number of milliseconds in 16..=10000"));
+    check_millis("idle", "1000", Ok(1000));
+    check_millis("idle", "3600000", Ok(3_600_000));
+    check_millis("idle", "999", Err("idle=999 is not a number of milliseconds in 1000..=3600000"));
+    check_millis("idle", "3600001", Err("idle=3600001 is not a number of milliseconds in 1000..=3600000"));
+    check_millis("idle", "-5", Err("idle=-5 is not a number of milliseconds in 1000..=3600000"));
+}
+
+#[test]
+fn switches_say_on_or_off() {
+    let demo = |value: &str| {
+        let settings = resolve(
+            &Deployment::from_config(&DeployConfig::default()),
+            &pairs(&[("demo", value)]),
+            &Page::new("http:", "h"),
+        );
+        (settings.link.demo, settings.warnings)
+    };
+    for on in ["", "1", "true", "yes", "on", "TRUE"] {
+        assert_eq!(demo(on), (true, vec![]), "demo={on}");
+    }
+    for off in ["0", "false", "no", "off", "Off"] {
+        assert_eq!(demo(off), (false, vec![]), "demo={off}");
+    }
+    let maybe = "demo=maybe is not on or off (1/0, true/false, yes/no, on/off)".to_owned();
+    assert_eq!(demo("maybe"), (false, vec![maybe]));
+}
+
+#[test]
+fn unknown_and_empty_parameters_are_named() {
+    check(
+        &[("projekt", "p1"), ("project", ""), ("theme", ""), ("utm_source", ""), ("ws", ""), ("hide", "")],
+        "http:",
+        &format!(
+            "url=ws://dash.example:8080/ws {DEFAULTS} warnings={:?}",
+            [
+                "unknown parameter \"projekt\"",
+                "project is empty",
+                "theme is empty",
+                "unknown parameter \"utm_source\"",
+                "ws is empty",
+                "hide is empty",
+            ]
+        ),
+    );
+}
+
+#[test]
+fn the_url_only_narrows_the_deployment() {
+    let config = DeployConfig {
+        ws: Some("wss://feed.example/ws".into()),
+        project: Some("prod".into()),
+        theme: Some("dark".into()),
+        flush: Some(500),
+        idle: Some(30_000),
+        hide: vec!["diagnostics".into()],
+        kiosk: Some(true),
+        allowed_ws_origins: vec!["wss://feed2.example".into()],
+        allowed_parent_origins: vec!["https://portal.example".into()],
+        ..DeployConfig::default()
+    };
+    let deployment = Deployment::from_config(&config);
+    check_with(
+        &deployment,
+        &[],
+        "https:",
+        r#"url=wss://feed.example/ws project=prod demo=false flush=500 idle=30000 theme=dark hide=["diagnostics"] kiosk=true parent=None warnings=[]"#,
+    );
+    check_with(
+        &deployment,
+        &[
+            ("ws", "wss://feed2.example/ws"),
+            ("project", "p2"),
+            ("flush", "100"),
+            ("theme", "light"),
+            ("hide", "charts,diagnostics"),
+            ("kiosk", "0"),
+            ("parentOrigin", "https://portal.example/"),
+        ],
+        "https:",
+        r#"url=wss://feed2.example/ws project=p2 demo=false flush=100 idle=30000 theme=light hide=["charts", "diagnostics"] kiosk=true parent=Some("https://portal.example") warnings=["kiosk=off: this deployment is a kiosk"]"#,
+    );
+}
+
+#[test]
+fn config_json_values_are_checked_like_the_urls() {
+    let config = DeployConfig {
+        ws: Some("ws://feed.example/ws".into()),
+        project: Some(String::new()),
+        theme: Some("pink".into()),
+        flush: Some(5),
+        idle: Some(7_200_000),
+        hide: vec!["charts".into(), "sidebar".into()],
+        allowed_ws_origins: vec!["wss://feed2.example/ws".into(), "feed3.example".into()],
+        ..DeployConfig::default()
+    };
+    check_with(
+        &Deployment::from_config(&config),
+        &[("ws", "wss://feed2.example/ws")],
+        "https:",
+        &format!(
+            "url=wss://dash.example:8080/ws project=default demo=false flush=250 idle=15000 theme=auto hide=[\"charts\"] kiosk=false parent=None warnings={:?}",
+            [
+                "config.json: project is empty",
+                "config.json: theme=pink is not auto, light or dark",
+                "config.json: flush=5 is not a number of milliseconds in 16..=10000",
+                "config.json: idle=7200000 is not a number of milliseconds in 1000..=3600000",
+                "config.json: hide: unknown panel \"sidebar\"",
+                "config.json: allowedWsOrigins: wss://feed2.example/ws has \"/ws\" after its host; an origin has no path",
+                "config.json: allowedWsOrigins: feed3.example is not an absolute URL (scheme://host)",
+                "ws=wss://feed2.example/ws is not allowed by this deployment (allowedWsOrigins in config.json)",
+                "config.json: ws=ws://feed.example/ws: an https page may only connect with wss:",
+            ]
+        ),
+    );
+}
+
+#[test]
+fn config_json_is_read_strictly() {
+    assert_eq!(DeployConfig::parse("{}"), Ok(DeployConfig::default()));
+    let config = DeployConfig::parse(r#"{"project":"p","allowedWsOrigins":["wss://a.example"]}"#).unwrap();
+    assert_eq!(config.allowed_ws_origins, ["wss://a.example"]);
+    assert!(DeployConfig::parse(r#"{"projekt":"typo"}"#).unwrap_err().contains("unknown field"));
+    assert!(DeployConfig::parse(r#"{"idle":-1}"#).is_err());
+    assert!(DeployConfig::parse("not json").is_err());
+}
