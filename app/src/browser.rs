@@ -96,15 +96,15 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
         bridge.send(Command::WatchLog(None));
         *bridge_slot.borrow_mut() = Some(bridge);
         watch_visibility(state.clone());
-        apply_theme(state.theme);
-        mirror_csp_count(state.csp_violations, csp_violations);
+        apply_theme(*state.theme);
+        mirror_csp_count(state.clone(), csp_violations);
         crate::embed_glue::install(state.clone());
         view! { App() }
     });
 }
 
 /// Puts the theme on `<html data-theme>` (absent = follow the system).
-fn apply_theme(theme: Signal<crate::settings::Theme>) {
+fn apply_theme(theme: ReadSignal<crate::settings::Theme>) {
     create_effect(move || {
         let theme = theme.get();
         let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
@@ -119,15 +119,11 @@ fn apply_theme(theme: Signal<crate::settings::Theme>) {
 
 /// Copies the violation count into the state once a second (violations
 /// are rare; this keeps the listener free of reactive plumbing).
-fn mirror_csp_count(target: Signal<u64>, source: Rc<std::cell::Cell<u64>>) {
+fn mirror_csp_count(state: AppState, source: Rc<std::cell::Cell<u64>>) {
     let scope = use_current_scope();
     let tick = Closure::<dyn FnMut()>::new(move || {
         let count = source.get();
-        scope.run_in(|| {
-            if target.get_untracked() != count {
-                target.set(count);
-            }
-        });
+        scope.run_in(|| state.record_csp_violations(count));
     });
     if let Some(window) = web_sys::window() {
         let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 1000);
@@ -166,13 +162,13 @@ fn watch_visibility(state: AppState) {
     let doc = document.clone();
     let on_visibility = Closure::<dyn FnMut()>::new(move || {
         let visible = doc.visibility_state() == web_sys::VisibilityState::Visible;
-        visibility_state.send(Command::PageVisible(visible));
+        visibility_state.page_visible(visible);
     });
     let _ = document.add_event_listener_with_callback("visibilitychange", on_visibility.as_ref().unchecked_ref());
     on_visibility.forget();
     for name in ["pageshow", "focus"] {
         let wake_state = state.clone();
-        let on_wake = Closure::<dyn FnMut()>::new(move || wake_state.send(Command::Wake));
+        let on_wake = Closure::<dyn FnMut()>::new(move || wake_state.wake());
         let _ = window.add_event_listener_with_callback(name, on_wake.as_ref().unchecked_ref());
         on_wake.forget();
     }

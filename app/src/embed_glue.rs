@@ -38,7 +38,7 @@ pub fn install(state: AppState) {
             let text = js_sys::JSON::stringify(&event.data()).ok().and_then(|t| t.as_string()).unwrap_or_default();
             match (from_parent, embed::parse_command(&text)) {
                 (true, Ok(command)) => apply(&state, command),
-                _ => state.embed_ignored.update(|n| *n += 1),
+                _ => state.count_embed_ignored(),
             }
         });
     });
@@ -69,13 +69,13 @@ pub fn install(state: AppState) {
 
 fn apply(state: &AppState, command: EmbedCommand) {
     match command {
-        EmbedCommand::SetTheme(theme) => state.theme.set(theme),
+        EmbedCommand::SetTheme(theme) => state.set_theme(theme),
         EmbedCommand::SetProject(project) => state.set_project(project),
         EmbedCommand::Pause => state.pause(),
         EmbedCommand::Resume => state.resume(),
         EmbedCommand::SelectNode(node_id) => state.select_node(node_id),
-        EmbedCommand::SetFilter(text) => state.node_filter.set(text),
-        EmbedCommand::SetToken(token) => state.send(shared::bridge::Command::SetToken(token)),
+        EmbedCommand::SetFilter(text) => state.set_filter(text),
+        EmbedCommand::SetToken(token) => state.set_token(token),
     }
 }
 

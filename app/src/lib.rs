@@ -50,7 +50,6 @@ pub fn App() -> View {
     let class = if settings.kiosk { "app kiosk" } else { "app" };
     let warnings = settings.warnings.join(" · ");
     let notice = state.notice;
-    let handle_dismiss = move |_| notice.set(None);
     view! {
         div(class=class) {
             Header()
@@ -61,6 +60,8 @@ pub fn App() -> View {
             (match notice.get_clone() {
                 None => view! {},
                 Some(text) => {
+                    let state = state.clone();
+                    let handle_dismiss = move |_| state.dismiss_notice();
                     view! {
                         div(class="notice", role="alert") {
                             span { (text) }

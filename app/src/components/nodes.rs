@@ -93,7 +93,18 @@ pub fn node_rows(
 pub fn NodesPanel() -> View {
     let state = use_context::<AppState>();
     let query = create_signal(NodeQuery::default());
-    let text = state.node_filter;
+    // The input edits a local copy; the state's filter (which the portal
+    // may also set) changes only through `set_filter`.
+    let shared_filter = state.node_filter;
+    let text = create_signal(shared_filter.get_clone_untracked());
+    create_effect(move || {
+        let from_state = shared_filter.get_clone();
+        if text.with_untracked(|typed| *typed != from_state) {
+            text.set(from_state);
+        }
+    });
+    let filter_state = state.clone();
+    create_effect(move || filter_state.set_filter(text.get_clone()));
     let status_filter = create_signal(String::new());
     let sort_choice = create_signal(String::from("id"));
     create_effect(move || {

@@ -1,0 +1,160 @@
+//! Applying a diff to the plain `View`, without signals: what it touched,
+//! how the graph changed, whether the selection went with it. `AppState`
+//! then publishes the result; keeping the two apart makes both testable
+//! and keeps commands out of the middle of an apply.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use shared::{Diff, View};
+
+/// Apply times kept for the p50/p99 shown in diagnostics (a minute of diffs).
+const MAX_APPLY_SAMPLES: usize = 240;
+
+/// What one diff touched, so only those panels refresh.
+#[derive(Debug, Default, PartialEq)]
+pub struct Touched {
+    pub nodes: bool,
+    pub edges: bool,
+    pub events: bool,
+    pub logs: BTreeSet<String>,
+    pub series: BTreeSet<String>,
+}
+
+impl Touched {
+    pub fn of(diff: &Diff) -> Touched {
+        let all = diff.view_reset;
+        Touched {
+            nodes: all || diff.graph_reset || !diff.node_upserts.is_empty() || !diff.node_removals.is_empty(),
+            edges: all || diff.graph_reset || !diff.edge_upserts.is_empty() || !diff.edge_removals.is_empty(),
+            events: all || !diff.events.is_empty(),
+            logs: diff.logs.iter().map(|log| log.node_id.clone()).chain(diff.log_removals.iter().cloned()).collect(),
+            series: diff.series.iter().map(|series| series.series.clone()).collect(),
+        }
+    }
+}
+
+/// How one diff changed the graph, in ids, so graph views can update
+/// incrementally instead of rescanning the graph.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GraphChange {
+    /// The whole graph was replaced (snapshot or view reset): rebuild.
+    pub rebuilt: bool,
+    /// Nodes inserted or changed: (node id, kind).
+    pub upserted: Vec<(String, String)>,
+    pub removed: Vec<String>,
+    /// The selected node, or one of its edges, changed.
+    pub selected_touched: bool,
+}
+
+impl GraphChange {
+    /// Read before `view` applies `diff` (removed edges' endpoints are
+    /// still known then). Costs the diff's size, not the graph's.
+    pub fn of(diff: &Diff, view: &View, selected: Option<&str>) -> GraphChange {
+        let rebuilt = diff.view_reset || diff.graph_reset;
+        let selected_touched = selected.is_some_and(|id| {
+            rebuilt
+                || diff.node_upserts.iter().any(|n| n.id == id)
+                || diff.node_removals.iter().any(|n| n == id)
+                || diff.edge_upserts.iter().any(|e| e.source == id || e.target == id)
+                || diff.edge_removals.iter().filter_map(|e| view.edges.get(e)).any(|e| e.source == id || e.target == id)
+        });
+        GraphChange {
+            rebuilt,
+            upserted: diff.node_upserts.iter().map(|n| (n.id.clone(), n.kind.clone())).collect(),
+            removed: diff.node_removals.clone(),
+            selected_touched,
+        }
+    }
+}
+
+/// Main-thread cost of applying diffs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ApplyStats {
+    pub diffs: u64,
+    pub p50_millis: f64,
+    pub p99_millis: f64,
+    /// The share of p50 spent applying data (the rest is re-rendering).
+    pub data_p50_millis: f64,
+    /// When the first nodes were applied, on the page clock (ms since
+    /// navigation): time to first node on screen.
+    pub first_nodes_at_millis: Option<f64>,
+    /// Graph changes the worker still holds for the next diffs (it sends
+    /// at most a budget per diff).
+    pub pending_graph_changes: u64,
+}
+
+/// What applying one diff to the view changed, ready to publish.
+#[derive(Debug, Default, PartialEq)]
+pub struct Applied {
+    pub touched: Touched,
+    /// Only when nodes or edges changed.
+    pub graph_change: Option<GraphChange>,
+    pub events_added: u64,
+    /// All series names, only when the set of series changed.
+    pub series_names: Option<Vec<String>>,
+    /// The selected node is gone, and its log with it.
+    pub selection_gone: bool,
+    pub pending_graph_changes: u64,
+}
+
+/// Applies `diff` to `view` (data only: no signals, no commands).
+pub fn apply_to_view(view: &mut View, diff: Diff, selected: Option<&str>) -> Applied {
+    let touched = Touched::of(&diff);
+    let graph_change = (touched.nodes || touched.edges).then(|| GraphChange::of(&diff, view, selected));
+    let (view_reset, pending_graph_changes) = (diff.view_reset, diff.pending_graph_changes);
+    let events_added = diff.events.items.len() as u64;
+    let series_before = view.series.len();
+    view.apply_diff(diff);
+    debug_assert!(view.events.len() <= shared::limits::MAX_EVENTS);
+    let series_names =
+        series_set_changed(view_reset, series_before, view.series.len()).then(|| view.series.keys().cloned().collect());
+    // A deleted node cannot stay selected (its log went with it).
+    let selection_gone =
+        touched.nodes && selected.is_some_and(|id| !view.nodes.contains_key(id) && !view.logs.contains_key(id));
+    Applied { touched, graph_change, events_added, series_names, selection_gone, pending_graph_changes }
+}
+
+/// Series are only ever added, or all dropped by a view reset: the set of
+/// names changed exactly when the count did or the view was reset.
+fn series_set_changed(view_reset: bool, count_before: usize, count_after: usize) -> bool {
+    view_reset || count_before != count_after
+}
+
+/// The last `MAX_APPLY_SAMPLES` durations, for percentiles.
+#[derive(Debug, Default)]
+struct Samples(VecDeque<f64>);
+
+impl Samples {
+    /// Adds a sample; returns (p50, p99) of those kept.
+    fn record(&mut self, millis: f64) -> (f64, f64) {
+        if self.0.len() >= MAX_APPLY_SAMPLES {
+            self.0.pop_front();
+        }
+        self.0.push_back(millis);
+        let mut sorted: Vec<f64> = self.0.iter().copied().collect();
+        sorted.sort_by(f64::total_cmp);
+        let at = |q: f64| sorted.get(((sorted.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
+        (at(0.5), at(0.99))
+    }
+}
+
+/// Apply durations: the whole apply (data and the re-rendering it
+/// triggers) and the data alone.
+#[derive(Debug, Default)]
+pub struct ApplySamples {
+    total: Samples,
+    data: Samples,
+}
+
+impl ApplySamples {
+    /// Records one apply into `stats`.
+    pub fn record(&mut self, stats: &mut ApplyStats, total_millis: f64, data_millis: f64, pending_graph_changes: u64) {
+        let (p50_millis, p99_millis) = self.total.record(total_millis);
+        let (data_p50_millis, _) = self.data.record(data_millis);
+        stats.diffs += 1;
+        stats.p50_millis = p50_millis;
+        stats.p99_millis = p99_millis;
+        stats.data_p50_millis = data_p50_millis;
+        stats.pending_graph_changes = pending_graph_changes;
+    }
+}
