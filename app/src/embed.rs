@@ -1,7 +1,9 @@
 //! The versioned `postMessage` API between the dashboard (in an iframe) and
-//! the portal that embeds it. Pure: messages are parsed from and written to
-//! JSON text here; `embed_glue` (browser only) moves them across
-//! `window.postMessage`, only with the one allowed parent origin.
+//! the portal that embeds it. Pure: outgoing messages are written as JSON
+//! text, incoming ones are read field by field (only the fields a command
+//! needs, each a bounded string), never serialized whole; `embed_glue`
+//! (browser only) moves them across `window.postMessage`, only with the one
+//! allowed parent origin.
 //!
 //! Out (dashboard → portal): `ready`, `resize {height}`,
 //! `connection {state, text}`, `select {nodeId}`; each carries
@@ -10,7 +12,6 @@
 //! `pause`, `resume`, `selectNode {nodeId}`, `setFilter {text}`,
 //! `setToken {token}`; each must carry `target: "meshview"` and `version`.
 
-use serde::Deserialize;
 use serde_json::json;
 use shared::bridge::{LinkPhase, LinkStatus};
 
@@ -31,45 +32,76 @@ pub enum EmbedCommand {
     SetToken(Option<String>),
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Incoming {
-    target: Option<String>,
-    version: Option<u32>,
-    #[serde(rename = "type")]
-    kind: String,
-    theme: Option<String>,
-    project: Option<String>,
-    node_id: Option<String>,
-    text: Option<String>,
-    token: Option<String>,
+/// The longest string (in UTF-16 code units, as JavaScript counts) read
+/// from a portal message; a message with a longer field is ignored without
+/// its text being copied. Tokens are the longest legitimate fields.
+pub const MAX_EMBED_TEXT_UNITS: usize = 16 * 1024;
+
+/// One field of a portal message as the glue found it. Only the fields a
+/// command needs are ever looked at; the rest of the message is not read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field {
+    Absent,
+    Null,
+    Text(String),
+    Number(f64),
+    /// A string longer than `MAX_EMBED_TEXT_UNITS` (not copied).
+    Oversize,
+    /// Anything else: an object, an array, a boolean.
+    Other,
 }
 
-/// Reads a portal message (as JSON text); `Err` says why it was ignored.
-pub fn parse_command(json_text: &str) -> Result<EmbedCommand, String> {
-    let incoming: Incoming = serde_json::from_str(json_text).map_err(|e| format!("not an embed command: {e}"))?;
-    if incoming.target.as_deref() != Some("meshview") {
+impl Field {
+    /// A string field of `units` UTF-16 code units; `read` copies it only
+    /// when it is within the bound.
+    pub fn text(units: usize, read: impl FnOnce() -> String) -> Field {
+        if units > MAX_EMBED_TEXT_UNITS {
+            Field::Oversize
+        } else {
+            Field::Text(read())
+        }
+    }
+}
+
+/// Reads a portal message through `field` (name → value); `Err` says why it
+/// was ignored.
+pub fn parse_command(field: impl Fn(&str) -> Field) -> Result<EmbedCommand, String> {
+    if text(&field, "target")?.as_deref() != Some("meshview") {
         return Err("not addressed to meshview".into());
     }
-    if incoming.version != Some(EMBED_API_VERSION) {
-        return Err(format!("unsupported version {:?} (this build speaks {EMBED_API_VERSION})", incoming.version));
+    match field("version") {
+        Field::Number(version) if version == f64::from(EMBED_API_VERSION) => {}
+        other => {
+            return Err(format!("unsupported version {other:?} (this build speaks {EMBED_API_VERSION})"));
+        }
     }
-    let missing = |field: &str| format!("{} without {field}", incoming.kind);
-    Ok(match incoming.kind.as_str() {
+    let kind = text(&field, "type")?.unwrap_or_default();
+    let required = |name: &str| -> Result<String, String> {
+        text(&field, name)?.filter(|value| !value.is_empty()).ok_or_else(|| format!("{kind} without {name}"))
+    };
+    Ok(match kind.as_str() {
         "setTheme" => {
-            let theme = incoming.theme.as_deref().ok_or_else(|| missing("theme"))?;
-            EmbedCommand::SetTheme(Theme::parse(theme).ok_or_else(|| format!("unknown theme {theme:?}"))?)
+            let theme = required("theme")?;
+            EmbedCommand::SetTheme(Theme::parse(&theme).ok_or_else(|| format!("unknown theme {theme:?}"))?)
         }
-        "setProject" => {
-            EmbedCommand::SetProject(incoming.project.filter(|p| !p.is_empty()).ok_or_else(|| missing("project"))?)
-        }
+        "setProject" => EmbedCommand::SetProject(required("project")?),
         "pause" => EmbedCommand::Pause,
         "resume" => EmbedCommand::Resume,
-        "selectNode" => EmbedCommand::SelectNode(incoming.node_id),
-        "setFilter" => EmbedCommand::SetFilter(incoming.text.unwrap_or_default()),
-        "setToken" => EmbedCommand::SetToken(incoming.token),
+        "selectNode" => EmbedCommand::SelectNode(text(&field, "nodeId")?),
+        "setFilter" => EmbedCommand::SetFilter(text(&field, "text")?.unwrap_or_default()),
+        "setToken" => EmbedCommand::SetToken(text(&field, "token")?),
         other => return Err(format!("unknown command {other:?}")),
     })
+}
+
+/// A string field that may be absent or null.
+fn text(field: &impl Fn(&str) -> Field, name: &str) -> Result<Option<String>, String> {
+    match field(name) {
+        Field::Absent | Field::Null => Ok(None),
+        Field::Text(text) => Ok(Some(text)),
+        Field::Oversize => Err(format!("{name} is longer than {MAX_EMBED_TEXT_UNITS} characters")),
+        Field::Number(_) | Field::Other => Err(format!("{name} is not a string")),
+    }
 }
 
 fn envelope(kind: &str, mut fields: serde_json::Value) -> String {
@@ -116,8 +148,21 @@ pub fn connection_message(state: &str, text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The glue's view of a message, from JSON (strings counted in UTF-16
+    /// units as JavaScript does).
+    fn fields(json_text: &str) -> impl Fn(&str) -> Field {
+        let message: serde_json::Value = serde_json::from_str(json_text).unwrap();
+        move |name| match message.get(name) {
+            None => Field::Absent,
+            Some(serde_json::Value::Null) => Field::Null,
+            Some(serde_json::Value::String(text)) => Field::text(text.encode_utf16().count(), || text.clone()),
+            Some(serde_json::Value::Number(number)) => number.as_f64().map_or(Field::Other, Field::Number),
+            Some(_) => Field::Other,
+        }
+    }
+
     fn check(json_text: &str, expected: Result<EmbedCommand, &str>) {
-        let actual = parse_command(json_text);
+        let actual = parse_command(fields(json_text));
         match (&actual, &expected) {
             (Ok(a), Ok(e)) => assert_eq!(a, e, "{json_text}"),
             (Err(a), Err(e)) => assert!(a.contains(e), "{json_text}: {a}"),
@@ -125,22 +170,56 @@ mod tests {
         }
     }
 
+    fn v(rest: &str) -> String {
+        format!(r#"{{"target":"meshview","version":1,{rest}}}"#)
+    }
+
     #[test]
     fn commands_in() {
-        let v = |rest: &str| format!(r#"{{"target":"meshview","version":1,{rest}}}"#);
         check(&v(r#""type":"setTheme","theme":"dark""#), Ok(EmbedCommand::SetTheme(Theme::Dark)));
         check(&v(r#""type":"setProject","project":"p2""#), Ok(EmbedCommand::SetProject("p2".into())));
         check(&v(r#""type":"pause""#), Ok(EmbedCommand::Pause));
         check(&v(r#""type":"resume""#), Ok(EmbedCommand::Resume));
         check(&v(r#""type":"selectNode","nodeId":"n3""#), Ok(EmbedCommand::SelectNode(Some("n3".into()))));
+        check(&v(r#""type":"selectNode","nodeId":null"#), Ok(EmbedCommand::SelectNode(None)));
         check(&v(r#""type":"setFilter","text":"pg""#), Ok(EmbedCommand::SetFilter("pg".into())));
+        check(&v(r#""type":"setFilter""#), Ok(EmbedCommand::SetFilter(String::new())));
         check(&v(r#""type":"setToken","token":"t0k""#), Ok(EmbedCommand::SetToken(Some("t0k".into()))));
+        check(&v(r#""type":"setToken","token":null"#), Ok(EmbedCommand::SetToken(None)));
+    }
+
+    #[test]
+    fn odd_messages_are_refused() {
         check(&v(r#""type":"setTheme","theme":"pink""#), Err("unknown theme"));
         check(&v(r#""type":"setProject""#), Err("without project"));
+        check(&v(r#""type":"setProject","project":"""#), Err("without project"));
         check(&v(r#""type":"selfDestruct""#), Err("unknown command"));
+        check(&v(r#""type":"selectNode","nodeId":7"#), Err("nodeId is not a string"));
+        check(&v(r#""type":"setFilter","text":{"toString":"x"}"#), Err("text is not a string"));
+        check(&v(r#""type":["pause"]"#), Err("type is not a string"));
         check(r#"{"target":"meshview","version":2,"type":"pause"}"#, Err("unsupported version"));
+        check(r#"{"target":"meshview","version":"1","type":"pause"}"#, Err("unsupported version"));
+        check(r#"{"target":"meshview","type":"pause"}"#, Err("unsupported version"));
         check(r#"{"target":"other","version":1,"type":"pause"}"#, Err("not addressed"));
-        check("[1,2]", Err("not an embed command"));
+        check(r#"{"version":1,"type":"pause"}"#, Err("not addressed"));
+        check("[1,2]", Err("not addressed"));
+        check(r#""{\"target\":\"meshview\",\"version\":1,\"type\":\"pause\"}""#, Err("not addressed"));
+    }
+
+    #[test]
+    fn text_fields_are_bounded() {
+        let at_bound = "t".repeat(MAX_EMBED_TEXT_UNITS);
+        let token = |text: &str| v(&format!(r#""type":"setToken","token":"{text}""#));
+        check(&token(&at_bound), Ok(EmbedCommand::SetToken(Some(at_bound.clone()))));
+        check(&token(&format!("{at_bound}t")), Err("token is longer than 16384"));
+        // JavaScript counts UTF-16 units: 8193 astral characters are 16386 units.
+        check(&token(&"😀".repeat(MAX_EMBED_TEXT_UNITS / 2 + 1)), Err("token is longer"));
+        let copied = std::cell::Cell::new(false);
+        let oversize = Field::text(MAX_EMBED_TEXT_UNITS + 1, || {
+            copied.set(true);
+            String::new()
+        });
+        assert_eq!((oversize, copied.get()), (Field::Oversize, false));
     }
 
     #[test]

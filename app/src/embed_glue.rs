@@ -1,13 +1,14 @@
 //! Browser side of the embed API (`embed.rs` has the messages): listens to
 //! `message` events from the one allowed parent origin, posts events to that
 //! exact origin (never `*`), and reports the page height as it changes.
+//! An incoming message's origin and source are checked before its data is
+//! touched; then only the fields a command needs are read, each bounded.
 
 use sycamore::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::embed::{self, EmbedCommand};
-use crate::format::badge;
+use crate::embed::{self, EmbedCommand, Field};
 use crate::state::AppState;
 
 /// Wires the API up; without a `parentOrigin` nothing is listened to or sent.
@@ -29,17 +30,10 @@ pub fn install(state: AppState) {
     let scope = use_current_scope();
     let listener_state = state.clone();
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        let state = listener_state.clone();
-        scope.run_in(|| {
-            let from_parent = event.origin() == parent_origin
-                && web_sys::window().and_then(|w| w.parent().ok().flatten()).is_some_and(|parent| {
-                    event.source().is_some_and(|source| JsValue::from(source) == JsValue::from(parent))
-                });
-            let text = js_sys::JSON::stringify(&event.data()).ok().and_then(|t| t.as_string()).unwrap_or_default();
-            match (from_parent, embed::parse_command(&text)) {
-                (true, Ok(command)) => apply(&state, command),
-                _ => state.count_embed_ignored(),
-            }
+        let command = read_command(&event, &parent_origin);
+        scope.run_in(|| match command {
+            Some(command) => apply(&listener_state, command),
+            None => listener_state.count_embed_ignored(),
         });
     });
     let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
@@ -47,22 +41,59 @@ pub fn install(state: AppState) {
 
     post(embed::ready_message());
     watch_height(post.clone());
-    let status = state.status;
-    let last_connection = create_signal(String::new());
-    let connection_post = post.clone();
-    create_effect(move || {
-        let (word, text) = status.with(|s| (embed::connection_state(s), badge(s).1));
-        if last_connection.with_untracked(|last| last != word) {
-            last_connection.set(word.to_owned());
-            connection_post(embed::connection_message(word, &text));
-        }
-    });
+    watch_connection(&state, post.clone());
     let selected = state.selected_node;
     let mut first_run = true;
     create_effect(move || {
         let message = selected.with(|id| embed::select_message(id.as_deref()));
         if !std::mem::take(&mut first_run) {
             post(message);
+        }
+    });
+}
+
+/// The command in a message, if it is one from our parent: origin and
+/// source first, then the data, field by field.
+fn read_command(event: &web_sys::MessageEvent, parent_origin: &str) -> Option<EmbedCommand> {
+    if event.origin() != parent_origin {
+        return None;
+    }
+    let parent = web_sys::window()?.parent().ok().flatten()?;
+    if event.source().map(JsValue::from) != Some(JsValue::from(parent)) {
+        return None;
+    }
+    let data = event.data();
+    if !data.is_object() {
+        return None;
+    }
+    embed::parse_command(|name| field(&data, name)).ok()
+}
+
+/// One field of a structured-cloned message (plain data: no getters run).
+fn field(data: &JsValue, name: &str) -> Field {
+    let Ok(value) = js_sys::Reflect::get(data, &JsValue::from_str(name)) else { return Field::Other };
+    if value.is_undefined() {
+        Field::Absent
+    } else if value.is_null() {
+        Field::Null
+    } else if let Some(text) = value.dyn_ref::<js_sys::JsString>() {
+        Field::text(text.length() as usize, || String::from(text))
+    } else if let Some(number) = value.as_f64() {
+        Field::Number(number)
+    } else {
+        Field::Other
+    }
+}
+
+/// Posts `connection {state, text}` when the state word changes.
+fn watch_connection(state: &AppState, post: impl Fn(String) + 'static) {
+    let status = state.status;
+    let last_connection = create_signal(String::new());
+    create_effect(move || {
+        let (word, text) = status.with(|s| (embed::connection_state(s), crate::format::badge(s).1));
+        if last_connection.with_untracked(|last| last != word) {
+            last_connection.set(word.to_owned());
+            post(embed::connection_message(word, &text));
         }
     });
 }
