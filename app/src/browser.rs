@@ -1,5 +1,6 @@
 //! Browser glue: reads settings from the URL, spawns the worker, forwards
-//! its events into `AppState`, and tells it about page visibility.
+//! its events into `AppState`, watches that it keeps talking, and tells it
+//! about page visibility.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,6 +14,7 @@ use worker::MeshWorker;
 
 use crate::settings::{self, DeployConfig, Deployment, Page, Settings};
 use crate::state::AppState;
+use crate::watchdog::{Watchdog, WATCHDOG_CHECK_INTERVAL_MILLIS};
 use crate::App;
 
 /// The worker script trunk emits next to index.html.
@@ -75,18 +77,25 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
             bridge.send(command);
         }
     });
+    let watchdog =
+        Rc::new(RefCell::new(Watchdog::new(now_millis(), page_visible(), settings.link.flush_interval_millis)));
     sycamore::render(move || {
         let state = AppState::new(settings.clone(), commands);
         provide_context(state.clone());
         let receiver = state.clone();
+        let heard = watchdog.clone();
         // Worker callbacks come from outside the reactive root: run them in it.
         let scope = use_current_scope();
         let bridge = MeshWorker::spawner()
             .callback(move |event: WorkerEvent| {
-                scope.run_in(|| match event {
-                    WorkerEvent::Diff(diff) => receiver.apply_diff(*diff, now_millis),
-                    WorkerEvent::Status(status) => receiver.set_status(status),
-                    WorkerEvent::SendRefused(why) => receiver.show_notice(why),
+                heard.borrow_mut().heard(now_millis());
+                scope.run_in(|| {
+                    receiver.report_worker(heard.borrow().health().clone());
+                    match event {
+                        WorkerEvent::Diff(diff) => receiver.apply_diff(*diff, now_millis),
+                        WorkerEvent::Status(status) => receiver.set_status(status),
+                        WorkerEvent::SendRefused(why) => receiver.show_notice(why),
+                    }
                 })
             })
             .with_loader(true)
@@ -95,12 +104,35 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
         bridge.send(Command::Configure(settings.link.clone()));
         bridge.send(Command::WatchLog(None));
         *bridge_slot.borrow_mut() = Some(bridge);
-        watch_visibility(state.clone());
+        watch_visibility(state.clone(), watchdog.clone());
+        watch_worker(state.clone(), watchdog.clone());
         apply_theme(*state.theme);
         mirror_csp_count(state.clone(), csp_violations);
         crate::embed_glue::install(state.clone());
         view! { App() }
     });
+}
+
+/// Runs the watchdog's check on a timer and publishes what it concludes.
+fn watch_worker(state: AppState, watchdog: Rc<RefCell<Watchdog>>) {
+    let scope = use_current_scope();
+    let tick = Closure::<dyn FnMut()>::new(move || {
+        let health = watchdog.borrow_mut().check(now_millis()).clone();
+        scope.run_in(|| state.report_worker(health));
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+            tick.as_ref().unchecked_ref(),
+            WATCHDOG_CHECK_INTERVAL_MILLIS as i32,
+        );
+    }
+    tick.forget();
+}
+
+fn page_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|document| document.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
 /// Puts the theme on `<html data-theme>` (absent = follow the system).
@@ -150,8 +182,9 @@ fn read_settings(deployment: &Deployment) -> Settings {
     settings::resolve(deployment, &pairs, &page)
 }
 
-/// Hidden pages get no diffs; showing or focusing the page wakes the link.
-fn watch_visibility(state: AppState) {
+/// Hidden pages get no diffs (and are not watched: their timers are
+/// throttled); showing or focusing the page wakes the link.
+fn watch_visibility(state: AppState, watchdog: Rc<RefCell<Watchdog>>) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -159,10 +192,11 @@ fn watch_visibility(state: AppState) {
         return;
     };
     let visibility_state = state.clone();
-    let doc = document.clone();
+    let scope = use_current_scope();
     let on_visibility = Closure::<dyn FnMut()>::new(move || {
-        let visible = doc.visibility_state() == web_sys::VisibilityState::Visible;
-        visibility_state.page_visible(visible);
+        let visible = page_visible();
+        watchdog.borrow_mut().visibility_changed(visible, now_millis());
+        scope.run_in(|| visibility_state.page_visible(visible));
     });
     let _ = document.add_event_listener_with_callback("visibilitychange", on_visibility.as_ref().unchecked_ref());
     on_visibility.forget();

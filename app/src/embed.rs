@@ -125,8 +125,12 @@ pub fn select_message(node_id: Option<&str>) -> String {
     envelope("select", json!({ "nodeId": node_id }))
 }
 
-/// The connection state in one word, for portals.
-pub fn connection_state(status: &LinkStatus) -> &'static str {
+/// The connection state in one word, for portals. A stopped worker
+/// overrides whatever it said last (its last status may say live).
+pub fn connection_state(status: &LinkStatus, worker_running: bool) -> &'static str {
+    if !worker_running {
+        return "stopped";
+    }
     if status.paused {
         return "paused";
     }
@@ -228,7 +232,8 @@ mod tests {
         assert_eq!(resize_message(812), r#"{"height":812,"source":"meshview","type":"resize","version":1}"#);
         assert_eq!(select_message(None), r#"{"nodeId":null,"source":"meshview","type":"select","version":1}"#);
         let live = LinkStatus { phase: LinkPhase::Open, ..LinkStatus::default() };
-        assert_eq!(connection_state(&live), "live");
-        assert_eq!(connection_state(&LinkStatus { paused: true, ..live }), "paused");
+        assert_eq!(connection_state(&live, true), "live");
+        assert_eq!(connection_state(&live, false), "stopped");
+        assert_eq!(connection_state(&LinkStatus { paused: true, ..live }, true), "paused");
     }
 }

@@ -87,10 +87,13 @@ fn field(data: &JsValue, name: &str) -> Field {
 
 /// Posts `connection {state, text}` when the state word changes.
 fn watch_connection(state: &AppState, post: impl Fn(String) + 'static) {
-    let status = state.status;
+    let (status, worker) = (state.status, state.worker);
     let last_connection = create_signal(String::new());
     create_effect(move || {
-        let (word, text) = status.with(|s| (embed::connection_state(s), crate::format::badge(s).1));
+        let (word, text) = worker.with(|worker| {
+            let running = *worker == crate::watchdog::WorkerHealth::Running;
+            status.with(|s| (embed::connection_state(s, running), crate::components::header::header_badge(worker, s).1))
+        });
         if last_connection.with_untracked(|last| last != word) {
             last_connection.set(word.to_owned());
             post(embed::connection_message(word, &text));

@@ -9,6 +9,7 @@ pub mod format;
 pub mod layout;
 pub mod settings;
 pub mod state;
+pub mod watchdog;
 
 #[cfg(target_arch = "wasm32")]
 mod browser;

@@ -16,6 +16,7 @@ use shared::Diff;
 use sycamore::prelude::*;
 
 use crate::settings::{Settings, Theme};
+use crate::watchdog::WorkerHealth;
 
 pub use apply::{apply_to_view, Applied, ApplyStats, GraphChange, Touched};
 pub use read_only::{ReadOnly, ViewCell};
@@ -60,6 +61,8 @@ pub struct AppState {
     pub settings: ReadOnly<Settings>,
     /// The theme in force (starts from the settings; the user may switch).
     pub theme: ReadOnly<Theme>,
+    /// Whether the worker still answers (see `watchdog.rs`).
+    pub worker: ReadOnly<WorkerHealth>,
     apply_samples: Rc<RefCell<ApplySamples>>,
     commands: CommandSink,
 }
@@ -86,6 +89,7 @@ impl AppState {
             topology_draw_millis: Rc::new(Cell::new(0.0)),
             theme: ReadOnly::new(settings.theme),
             settings: ReadOnly::new(settings),
+            worker: ReadOnly::new(WorkerHealth::Running),
             apply_samples: Rc::new(RefCell::new(ApplySamples::default())),
             commands,
         }
@@ -146,6 +150,13 @@ impl AppState {
     /// The worker's latest status.
     pub fn set_status(&self, status: LinkStatus) {
         self.status.writer().set(status);
+    }
+
+    /// What the watchdog concluded about the worker (no-op if unchanged).
+    pub fn report_worker(&self, health: WorkerHealth) {
+        if self.worker.with_untracked(|current| *current != health) {
+            self.worker.writer().set(health);
+        }
     }
 
     /// Selects a node (or none); the worker then sends that node's log only.

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use app::settings::{resolve, DeployConfig, Deployment, Page, Theme};
 use app::state::{AppState, CommandSink};
+use app::watchdog::WorkerHealth;
 use shared::bridge::Command;
 use shared::ring::RingDelta;
 use shared::{ChartPoint, Diff, Event, LogDelta, MeshEdge, MeshNode, SeriesDelta, Severity, Status};
@@ -151,6 +152,8 @@ fn intents_change_what_they_name() {
         assert_eq!(state.notice.get_clone_untracked().as_deref(), Some("refused"));
         state.dismiss_notice();
         assert_eq!(state.notice.get_clone_untracked(), None);
+        state.report_worker(WorkerHealth::Stopped("silent".into()));
+        assert_eq!(state.worker.get_clone_untracked(), WorkerHealth::Stopped("silent".into()));
         state.select_node(Some("n1".into()));
         state.set_project("p2".into());
         assert_eq!(state.settings.with_untracked(|s| s.link.project.clone()), "p2");

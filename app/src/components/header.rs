@@ -1,20 +1,40 @@
 //! The header: project, the connection badge (always the truth, with the
-//! reason as a tooltip), message rate, and the live controls.
+//! reason as a tooltip), message rate, and the live controls. A stopped
+//! worker overrides the link's last status and offers a reload.
 
+use shared::bridge::LinkStatus;
 use sycamore::prelude::*;
 
 use crate::format::{badge, compact};
 use crate::state::AppState;
+use crate::watchdog::WorkerHealth;
+
+/// The badge's class and text: the worker's health first, then the link.
+pub fn header_badge(worker: &WorkerHealth, status: &LinkStatus) -> (&'static str, String) {
+    match worker {
+        WorkerHealth::Stopped(_) => ("badge-offline", "Worker stopped".to_owned()),
+        WorkerHealth::Running => badge(status),
+    }
+}
+
+/// The badge's tooltip: why the worker is taken for stopped, or the link's reason.
+fn header_reason(worker: &WorkerHealth, status: &LinkStatus) -> String {
+    match worker {
+        WorkerHealth::Stopped(why) => why.clone(),
+        WorkerHealth::Running => status.reason.clone(),
+    }
+}
 
 #[component]
 pub fn Header() -> View {
     let state = use_context::<AppState>();
-    let status = state.status;
-    let badge_parts = create_memo(move || status.with(badge));
+    let (status, worker) = (state.status, state.worker);
+    let badge_parts = create_memo(move || worker.with(|worker| status.with(|status| header_badge(worker, status))));
+    let worker_stopped = create_memo(move || worker.with(|worker| matches!(worker, WorkerHealth::Stopped(_))));
     let project = move || state.settings.with(|s| if s.link.demo { "demo".to_owned() } else { s.link.project.clone() });
     let paused = create_memo(move || status.with(|s| s.paused));
     let rate = move || format!("{} msg/s", compact(status.with(|s| s.messages_per_sec)));
-    let reason = move || status.with(|s| s.reason.clone());
+    let reason = move || worker.with(|worker| status.with(|status| header_reason(worker, status)));
     let (pause_state, retry_state, jump_state) = (state.clone(), state.clone(), state.clone());
     let handle_pause = move |_| {
         if paused.get() {
@@ -43,6 +63,14 @@ pub fn Header() -> View {
                     (badge_parts.with(|b| b.1.clone()))
                 }
                 span(class="rate", data-testid="rate", title="Messages per second reduced by the worker") { (rate()) }
+                (if worker_stopped.get() {
+                    view! {
+                        button(class="btn btn-primary", on:click=|_| reload_page(), data-testid="reload",
+                            title="The worker stopped: reload the page to start a new one") { "Reload" }
+                    }
+                } else {
+                    view! {}
+                })
             }
             div(class="actions") {
                 (if paused.get() {
@@ -58,5 +86,12 @@ pub fn Header() -> View {
                 button(class="btn", on:click=handle_theme, title="Switch between automatic, light and dark") { (theme_label()) }
             }
         }
+    }
+}
+
+/// Reloads the page (a new worker); only ever called from a click.
+fn reload_page() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
     }
 }

@@ -1,0 +1,114 @@
+//! Is the worker still there? A worker that traps, throws or is closed
+//! goes silent without a word, and the page would go on showing its last
+//! status ("Live"). The rule: no message from the worker for longer than
+//! the silence limit while the page is visible means it stopped. Pure (the
+//! clock is an argument); `browser.rs` feeds it messages, visibility and a
+//! timer.
+//!
+//! Hidden pages get throttled timers, and a busy main thread delivers the
+//! worker's messages late, so silence is only judged while the page is
+//! visible and the check itself ran on time; otherwise the clock restarts.
+
+/// Silence after which a worker that has spoken is taken for stopped. The
+/// worker posts status at least every `WORKER_STATUS_INTERVAL_MILLIS`
+/// (between flush ticks), so a live one is never this quiet.
+pub const WORKER_SILENCE_LIMIT_MILLIS: f64 = 2_500.0;
+/// The worker's own status period (`STATUS_INTERVAL_MILLIS` in
+/// worker/src/link.rs); status goes out on a flush tick once it is due.
+pub const WORKER_STATUS_INTERVAL_MILLIS: f64 = 1_000.0;
+/// Room for timers firing late on a loaded machine.
+const TIMER_SLACK_MILLIS: f64 = 1_000.0;
+/// A worker that never spoke gets this long to load (download, compile).
+pub const WORKER_START_LIMIT_MILLIS: f64 = 20_000.0;
+/// How often the page runs `check`.
+pub const WATCHDOG_CHECK_INTERVAL_MILLIS: u32 = 250;
+/// A check later than this after the previous one means this page was
+/// stalled or throttled, not that the worker was quiet.
+pub const MAX_CHECK_GAP_MILLIS: f64 = 1_000.0;
+
+/// What the page knows about its worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerHealth {
+    Running,
+    /// Stopped (or hanging); the text says what was seen.
+    Stopped(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Watchdog {
+    silence_limit_millis: f64,
+    heard_from_worker: bool,
+    /// Silence is measured from here: the last message, the start, or the
+    /// last time the page could not watch.
+    quiet_since_millis: f64,
+    last_check_millis: f64,
+    visible: bool,
+    health: WorkerHealth,
+}
+
+/// The silence limit for a flush interval: statuses ride on flush ticks,
+/// so with slow ticks they come as slowly (at most every
+/// `flush + WORKER_STATUS_INTERVAL_MILLIS`).
+pub fn silence_limit_millis(flush_interval_millis: u32) -> f64 {
+    let slowest_status = f64::from(flush_interval_millis) + WORKER_STATUS_INTERVAL_MILLIS;
+    WORKER_SILENCE_LIMIT_MILLIS.max(slowest_status + TIMER_SLACK_MILLIS)
+}
+
+impl Watchdog {
+    pub fn new(now_millis: f64, visible: bool, flush_interval_millis: u32) -> Watchdog {
+        Watchdog {
+            silence_limit_millis: silence_limit_millis(flush_interval_millis),
+            heard_from_worker: false,
+            quiet_since_millis: now_millis,
+            last_check_millis: now_millis,
+            visible,
+            health: WorkerHealth::Running,
+        }
+    }
+
+    pub fn health(&self) -> &WorkerHealth {
+        &self.health
+    }
+
+    /// A message from the worker: it runs (whatever was concluded before).
+    pub fn heard(&mut self, now_millis: f64) {
+        self.heard_from_worker = true;
+        self.quiet_since_millis = now_millis;
+        self.health = WorkerHealth::Running;
+    }
+
+    /// The page was shown or hidden; on showing, silence counts from now.
+    pub fn visibility_changed(&mut self, visible: bool, now_millis: f64) {
+        if visible && !self.visible {
+            self.quiet_since_millis = now_millis;
+            self.last_check_millis = now_millis;
+        }
+        self.visible = visible;
+    }
+
+    /// The periodic check; a stopped worker stays stopped until it speaks.
+    pub fn check(&mut self, now_millis: f64) -> &WorkerHealth {
+        let gap_millis = now_millis - std::mem::replace(&mut self.last_check_millis, now_millis);
+        if !self.visible {
+            return &self.health;
+        }
+        if gap_millis > MAX_CHECK_GAP_MILLIS {
+            // Messages may be waiting behind whatever held this page up.
+            self.quiet_since_millis = now_millis;
+            return &self.health;
+        }
+        let silent_millis = now_millis - self.quiet_since_millis;
+        if self.heard_from_worker && silent_millis > self.silence_limit_millis {
+            self.health = WorkerHealth::Stopped(format!(
+                "No message from the worker for {:.1} s: it stopped or hangs. Reload the page.",
+                silent_millis / 1000.0
+            ));
+        } else if !self.heard_from_worker && silent_millis > WORKER_START_LIMIT_MILLIS {
+            self.health = WorkerHealth::Stopped(format!(
+                "The worker did not start within {:.0} s. Reload the page.",
+                WORKER_START_LIMIT_MILLIS / 1000.0
+            ));
+        }
+        &self.health
+    }
+}
