@@ -18,6 +18,9 @@ pub const MAX_FRAME_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_CHART_SERIES: usize = 1024;
 /// Distinct per-node logs kept; chunks for further nodes are dropped and counted.
 pub const MAX_LOG_STREAMS: usize = 100_000;
+/// Bytes of the node ids that own a log, together (ids may be 1 KiB each);
+/// chunks that would start a log past it are dropped and counted.
+pub const MAX_LOG_OWNER_ID_BYTES_TOTAL: usize = 16 * 1024 * 1024;
 /// Graph changes (node/edge upserts and removals) one diff carries at most;
 /// the rest follow in the next diffs, oldest first. Bounds the UI's work per
 /// diff whatever the rate or graph size (a 10,000-node snapshot takes a few

@@ -222,3 +222,20 @@ fn event_messages_are_cut_at_a_char_boundary() {
     assert_eq!(kept, "é".repeat(MAX_EVENT_MESSAGE_BYTES / 2));
     assert_eq!(reducer.counters().event_messages_cut, 1);
 }
+
+#[test]
+fn log_owner_ids_are_bounded_in_bytes() {
+    use shared::limits::{MAX_ID_BYTES, MAX_LOG_OWNER_ID_BYTES_TOTAL};
+    let mut reducer = Reducer::new();
+    let fits = MAX_LOG_OWNER_ID_BYTES_TOTAL / MAX_ID_BYTES;
+    for i in 0..fits + 10 {
+        let node_id = format!("{i:0>width$}", width = MAX_ID_BYTES);
+        reducer.apply(message(Payload::LogChunk { node_id, text: "x".into() }), 0);
+    }
+    reducer.assert_within_bounds();
+    assert_eq!(reducer.counters().dropped_log_chunks, 10);
+    // A node that already has a log keeps taking chunks.
+    let first = format!("{:0>width$}", 0, width = MAX_ID_BYTES);
+    reducer.apply(message(Payload::LogChunk { node_id: first, text: "y\n".into() }), 0);
+    assert_eq!(reducer.counters().dropped_log_chunks, 10);
+}

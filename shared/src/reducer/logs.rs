@@ -15,8 +15,8 @@ use super::hash::{FastMap, FastSet};
 use super::node_log::NodeLog;
 use crate::diff::{Counters, LogDelta};
 use crate::limits::{
-    MAX_LOG_BYTES_TOTAL, MAX_LOG_LINES_PER_NODE, MAX_LOG_LINES_TOTAL, MAX_LOG_LINE_BYTES, MAX_LOG_PARTIAL_BYTES_TOTAL,
-    MAX_LOG_STREAMS,
+    MAX_LOG_BYTES_TOTAL, MAX_LOG_LINES_PER_NODE, MAX_LOG_LINES_TOTAL, MAX_LOG_LINE_BYTES, MAX_LOG_OWNER_ID_BYTES_TOTAL,
+    MAX_LOG_PARTIAL_BYTES_TOTAL, MAX_LOG_STREAMS,
 };
 use crate::view::LogView;
 
@@ -70,6 +70,8 @@ pub struct LogStore {
     total_bytes: usize,
     /// Bytes of the unfinished lines alone.
     partial_bytes: usize,
+    /// Bytes of the ids of the nodes that own a log.
+    owner_id_bytes: usize,
     next_incarnation: u64,
 }
 
@@ -77,13 +79,16 @@ impl LogStore {
     /// Appends a chunk to a node's log (creating it), then enforces the
     /// total bound.
     pub fn append(&mut self, node_id: String, text: &str, counters: &mut Counters) {
-        if !self.logs.contains_key(&node_id) && self.logs.len() >= MAX_LOG_STREAMS {
+        let full =
+            self.logs.len() >= MAX_LOG_STREAMS || self.owner_id_bytes + node_id.len() > MAX_LOG_OWNER_ID_BYTES_TOTAL;
+        if full && !self.logs.contains_key(&node_id) {
             counters.dropped_log_chunks += 1;
             return;
         }
         self.mark(&node_id);
         if !self.logs.contains_key(&node_id) {
             self.next_incarnation += 1;
+            self.owner_id_bytes += node_id.len();
             self.names.insert(self.next_incarnation, node_id.clone());
             self.logs.insert(node_id.clone(), (self.next_incarnation, NodeLog::default()));
         }
@@ -119,6 +124,7 @@ impl LogStore {
             self.total_lines -= log.lines().count();
             self.total_bytes -= log.bytes();
             self.partial_bytes -= log.partial().len();
+            self.owner_id_bytes -= node_id.len();
             self.names.remove(&incarnation);
             self.mark(node_id);
         }
@@ -182,6 +188,8 @@ impl LogStore {
         assert!(self.total_lines <= MAX_LOG_LINES_TOTAL);
         assert!(self.total_bytes <= MAX_LOG_BYTES_TOTAL);
         assert!(self.partial_bytes <= MAX_LOG_PARTIAL_BYTES_TOTAL);
+        assert!(self.owner_id_bytes <= MAX_LOG_OWNER_ID_BYTES_TOTAL);
+        assert_eq!(self.owner_id_bytes, self.logs.keys().map(String::len).sum::<usize>());
         assert_eq!(self.partial_bytes, self.logs.values().map(|(_, log)| log.partial().len()).sum::<usize>());
         assert_eq!(self.total_bytes, self.logs.values().map(|(_, log)| log.bytes()).sum::<usize>());
         assert!(self.markers.len() <= MAX_LOG_LINES_TOTAL + MAX_LOG_LINES_TOTAL / 2 + 1);

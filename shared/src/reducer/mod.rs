@@ -361,5 +361,7 @@ pub(crate) fn cut_at_char_boundary(text: &mut String, max_bytes: usize) -> bool 
         end -= 1;
     }
     text.truncate(end);
+    // The bound is on memory: give back what the cut freed.
+    text.shrink_to_fit();
     true
 }

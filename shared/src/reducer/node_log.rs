@@ -89,7 +89,8 @@ impl NodeLog {
     /// the bytes freed.
     pub fn drop_partial(&mut self) -> usize {
         let freed = self.partial.len();
-        self.partial.clear();
+        // Free the memory too, not only the text.
+        self.partial = String::new();
         self.bytes -= freed;
         self.partial_cut = false;
         self.partial_dropped = true;
