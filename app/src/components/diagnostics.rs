@@ -64,21 +64,8 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
         let errors = counters.errors_of(kind);
         out.push(count(&capitalized(kind.label()), errors, errors > 0));
     }
+    out.extend(stream_figures(counters));
     out.extend([
-        count("Orphan status", counters.orphan_node_status, false),
-        count("Orphan stats", counters.orphan_edge_stats, false),
-        exact(
-            "Seq gaps",
-            counters.seq_gaps as f64,
-            format!("{} ({} missing)", counters.seq_gaps, counters.seq_missing),
-            counters.seq_gaps > 0,
-        ),
-        count("Seq resets", counters.seq_resets, false),
-        count("Evicted events", counters.evicted_events, false),
-        count("Evicted log lines", counters.evicted_log_lines, false),
-        count("Evicted points", counters.evicted_points, false),
-        count("Lines cut", counters.log_lines_cut, false),
-        count("Dropped (bounds)", counters.dropped_series_points + counters.dropped_log_chunks, false),
         count("Pending graph changes", apply.pending_graph_changes, false),
         count("Reconnects", status.reconnects, false),
         count("Quiet periods", status.quiet_periods, false),
@@ -87,6 +74,41 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
         count("CSP violations", page.csp_violations, page.csp_violations > 0),
     ]);
     out
+}
+
+/// Every counter of the stream and the reducer besides messages, frames
+/// and decode errors: what was repaired, dropped, cut or evicted, each on
+/// its own line.
+fn stream_figures(counters: &Counters) -> Vec<Figure> {
+    vec![
+        count("Orphan status", counters.orphan_node_status, false),
+        count("Orphan stats", counters.orphan_edge_stats, false),
+        exact(
+            "Seq gaps",
+            counters.seq_gaps as f64,
+            format!("{} ({} missing)", counters.seq_gaps, counters.seq_missing),
+            counters.seq_gaps > 0,
+        ),
+        count("Seq missing", counters.seq_missing, counters.seq_missing > 0),
+        count("Seq resets", counters.seq_resets, false),
+        count("Invalid seq", counters.invalid_seq, counters.invalid_seq > 0),
+        count("Invalid pos", counters.invalid_pos, counters.invalid_pos > 0),
+        count("Ts fallbacks", counters.ts_fallbacks, false),
+        count("Repaired strings", counters.repaired_surrogates, counters.repaired_surrogates > 0),
+        count("Resumes", counters.resumes, false),
+        count("Resumed messages", counters.resumed_messages, false),
+        count("Evicted events", counters.evicted_events, false),
+        count("Skipped events", counters.skipped_events, false),
+        count("Event messages cut", counters.event_messages_cut, counters.event_messages_cut > 0),
+        count("Evicted log lines", counters.evicted_log_lines, false),
+        count("Log lines cut", counters.log_lines_cut, counters.log_lines_cut > 0),
+        count("Dropped log tails", counters.dropped_log_partials, counters.dropped_log_partials > 0),
+        count("Dropped log chunks", counters.dropped_log_chunks, counters.dropped_log_chunks > 0),
+        count("Evicted points", counters.evicted_points, false),
+        count("Dropped points", counters.dropped_series_points, counters.dropped_series_points > 0),
+        count("Dropped edge stats", counters.dropped_edge_stats, counters.dropped_edge_stats > 0),
+        count("Bytes received", counters.bytes, false),
+    ]
 }
 
 fn capitalized(text: &str) -> String {
