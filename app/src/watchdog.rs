@@ -21,7 +21,7 @@ const TIMER_SLACK_MILLIS: f64 = 1_000.0;
 /// A worker that never spoke gets this long to load (download, compile).
 pub const WORKER_START_LIMIT_MILLIS: f64 = 20_000.0;
 /// How often the page runs `check`.
-pub const WATCHDOG_CHECK_INTERVAL_MILLIS: u32 = 250;
+pub const WATCHDOG_CHECK_INTERVAL_MILLIS: u32 = 100;
 /// A check later than this after the previous one means this page was
 /// stalled or throttled, not that the worker was quiet.
 pub const MAX_CHECK_GAP_MILLIS: f64 = 1_000.0;
