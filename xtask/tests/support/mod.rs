@@ -212,3 +212,29 @@ pub async fn screenshot(client: &Client, name: &str) -> TestResult {
 pub fn text_frame(text: impl Into<String>) -> Frame {
     Frame::Text(text.into())
 }
+
+/// A copy of the release build in a fresh temp dir, with `files` (name,
+/// content) written over it: a `config.json`, or a patched worker loader.
+// Used by e2e_watchdog.rs; each suite uses a different part of this module.
+#[allow(dead_code)]
+pub fn dist_copy_with(files: &[(&str, String)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("meshview-dist-{}", free_port()));
+    copy_dir(&dist(), &dir);
+    for (name, content) in files {
+        std::fs::write(dir.join(name), content).expect("dist file");
+    }
+    dir
+}
+
+#[allow(dead_code)]
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("temp dir");
+    for entry in std::fs::read_dir(from).expect("dist").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy a dist file");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! End-to-end: a worker that stops after going Live is never shown as Live.
+//! The release build is served with its worker loader patched to break the
+//! worker on request, over a `BroadcastChannel`, so the test knows the
+//! moment of the break: closed (`self.close()`), or failing in its own
+//! code (its clock throws, so every tick handler throws out of the wasm,
+//! leaving its state half-updated: later calls trap). The badge must
+//! leave "Live" within 3 s of the break and offer a Reload that works.
+//! Run by `cargo xtask test` after `e2e` (it needs dist/).
+// Native only: std::time::Instant is fine here (it is banned for wasm code).
+#![allow(clippy::disallowed_methods)]
+
+// Not every helper is used by this suite.
+#[allow(dead_code)]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use feed::{SimSettings, Source};
+use shared::sim::Mix;
+use support::{check, eval, free_port, text_of, wait_for, wait_for_within, Browser, TestResult};
+
+const BADGE: &str = "[data-testid=badge]";
+const RELOAD: &str = "[data-testid=reload]";
+/// The promise under test: a stopped worker is off the badge this fast.
+const LEAVES_LIVE_WITHIN: Duration = Duration::from_secs(3);
+/// The channel the patched loader listens on.
+const BREAK_CHANNEL: &str = "meshview-e2e-break";
+
+/// Appended to `worker_loader.js`: breaks this worker when told to.
+fn break_hook() -> String {
+    format!(
+        r#"
+// e2e (xtask/tests/e2e_watchdog.rs): break this worker on request.
+self.meshviewBreak = new BroadcastChannel("{BREAK_CHANNEL}");
+self.meshviewBreak.onmessage = (event) => {{
+  if (event.data === "close") self.close();
+  if (event.data === "throw") Date.now = () => {{ throw new Error("e2e: injected failure"); }};
+}};
+"#
+    )
+}
+
+/// Serves the build with the patched loader and a live simulated feed.
+async fn serve_breakable() -> (feed::Feed, std::path::PathBuf) {
+    let loader = std::fs::read_to_string(support::dist().join("worker_loader.js")).expect("dist/worker_loader.js");
+    let dir = support::dist_copy_with(&[("worker_loader.js", format!("{loader}\n{}", break_hook()))]);
+    let settings = SimSettings { n_nodes: 20, messages_per_sec: 100.0, batch: 5, seed: 4, mix: Mix::EventsAndLogs };
+    let feed = support::serve_with_csp(free_port(), Source::Simulated(settings), dir.clone(), "/", None).await;
+    (feed, dir)
+}
+
+/// Fails unless `expression` holds at every poll for `duration`.
+async fn holds_for(client: &fantoccini::Client, what: &str, expression: &str, duration: Duration) -> TestResult {
+    let end = Instant::now() + duration;
+    while Instant::now() < end {
+        let value = eval(client, expression).await?;
+        check(value == true, format!("{what} stopped holding: {expression} was {value}"))?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+async fn badge_leaves_live_when_the_worker_breaks(how: &'static str) {
+    let (feed, dir) = serve_breakable().await;
+    let url = format!("http://{}/", feed.addr);
+    let is_live = format!("{} === 'Live'", text_of(BADGE));
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "the badge to say Live", &is_live).await?;
+        // A healthy worker is never taken for stopped.
+        holds_for(&client, "Live with a healthy worker", &is_live, Duration::from_secs(4)).await?;
+        let reload_before = eval(&client, &format!("document.querySelector('{RELOAD}') === null")).await?;
+        check(reload_before == true, "a Reload button while the worker was healthy")?;
+
+        let broken_at = Instant::now();
+        eval(
+            &client,
+            &format!("(window.meshviewBreak = new BroadcastChannel('{BREAK_CHANNEL}')).postMessage('{how}')"),
+        )
+        .await?;
+        wait_for_within(&client, "the badge to leave Live", &format!("!({is_live})"), LEAVES_LIVE_WITHIN).await?;
+        eprintln!("{how}: the badge left Live {} ms after the break", broken_at.elapsed().as_millis());
+        let badge = eval(&client, &text_of(BADGE)).await?;
+        check(badge == "Worker stopped", format!("the badge says {badge}, not Worker stopped"))?;
+        wait_for(&client, "a Reload button", &format!("document.querySelector('{RELOAD}')")).await?;
+        // The dead worker stays reported as stopped.
+        holds_for(
+            &client,
+            "Worker stopped",
+            &format!("{} === 'Worker stopped'", text_of(BADGE)),
+            Duration::from_secs(2),
+        )
+        .await?;
+        // Reload starts a new worker (the hook waits for another request).
+        eval(&client, &format!("document.querySelector('{RELOAD}').click()")).await?;
+        wait_for(&client, "Live after Reload", &format!("{is_live} && !document.querySelector('{RELOAD}')")).await?;
+        Ok(())
+    })
+    .await;
+    feed.stop().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_worker_is_not_shown_as_live() {
+    badge_leaves_live_when_the_worker_breaks("close").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_whose_code_throws_is_not_shown_as_live() {
+    badge_leaves_live_when_the_worker_breaks("throw").await;
+}
