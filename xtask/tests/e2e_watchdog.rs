@@ -5,7 +5,7 @@
 //! code (its clock throws, so every tick handler throws out of the wasm,
 //! leaving its state half-updated: later calls trap). The badge must
 //! leave "Live" within 3 s of the break and offer a Reload that works.
-//! Run by `cargo xtask test` after `e2e` (it needs dist/).
+//! Needs a release build in dist/ (or `MESHVIEW_DIST`), like `e2e.rs`.
 // Native only: std::time::Instant is fine here (it is banned for wasm code).
 #![allow(clippy::disallowed_methods)]
 
