@@ -2,8 +2,8 @@
 //! The release build is served with its worker loader patched to break the
 //! worker on request, over a `BroadcastChannel`, so the test knows the
 //! moment of the break: closed (`self.close()`), or failing in its own
-//! code (its clock throws, so every tick handler throws out of the wasm,
-//! leaving its state half-updated: later calls trap). The badge must
+//! code (its clock throws, so every tick handler throws out of the wasm
+//! midway, as a trap would). The badge must
 //! leave "Live" within 3 s of the break and offer a Reload that works.
 //! Needs a release build in dist/ (or `MESHVIEW_DIST`), like `e2e.rs`.
 // Native only: std::time::Instant is fine here (it is banned for wasm code).
