@@ -110,38 +110,10 @@ pub fn ScrollFrame(props: ScrollFrameProps) -> View {
         }
     });
     if let Some(follow) = follow {
-        create_effect(move || {
-            let total = total_rows.get();
-            if follow.get() {
-                // Positions come from the scroll events; reading scrollTop
-                // here would force a layout on every update.
-                if let Some(element) = element_of(frame_ref) {
-                    let bottom = (total as f64 * ROW_HEIGHT_PX - viewport.get_untracked()).max(0.0);
-                    element.set_scroll_top(bottom as i32);
-                    scroll_top.set(bottom);
-                }
-            }
-        });
+        follow_bottom(follow, total_rows, frame_ref, (scroll_top, viewport));
     }
     if let Some(added) = rows_added_on_top {
-        let previous = create_signal(added.get_untracked());
-        create_effect(move || {
-            let now = added.get();
-            let delta = now.saturating_sub(previous.get_untracked());
-            previous.set(now);
-            if delta == 0 {
-                return;
-            }
-            // At the top the reader watches the newest rows: let them come.
-            let top = scroll_top.get_untracked();
-            if top > 0.0 {
-                if let Some(element) = element_of(frame_ref) {
-                    let shifted = top + delta as f64 * ROW_HEIGHT_PX;
-                    element.set_scroll_top(shifted as i32);
-                    scroll_top.set(shifted);
-                }
-            }
-        });
+        keep_rows_in_place(added, frame_ref, scroll_top);
     }
     let handle_scroll = move |event: web_sys::Event| {
         let Some(element) = event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok()) else {
@@ -178,6 +150,49 @@ pub fn ScrollFrame(props: ScrollFrameProps) -> View {
             }
         }
     }
+}
+
+/// While `follow` holds, keeps the frame scrolled to the bottom as rows come.
+fn follow_bottom(
+    follow: Signal<bool>,
+    total_rows: ReadSignal<usize>,
+    frame_ref: NodeRef,
+    (scroll_top, viewport): (Signal<f64>, Signal<f64>),
+) {
+    create_effect(move || {
+        let total = total_rows.get();
+        if follow.get() {
+            // Positions come from the scroll events; reading scrollTop
+            // here would force a layout on every update.
+            if let Some(element) = element_of(frame_ref) {
+                let bottom = (total as f64 * ROW_HEIGHT_PX - viewport.get_untracked()).max(0.0);
+                element.set_scroll_top(bottom as i32);
+                scroll_top.set(bottom);
+            }
+        }
+    });
+}
+
+/// Rows added on top push the rows the reader looks at down: scroll by as
+/// much, unless the reader is at the top watching the newest rows come.
+fn keep_rows_in_place(added: ReadSignal<u64>, frame_ref: NodeRef, scroll_top: Signal<f64>) {
+    let previous = create_signal(added.get_untracked());
+    create_effect(move || {
+        let now = added.get();
+        let delta = now.saturating_sub(previous.get_untracked());
+        previous.set(now);
+        if delta == 0 {
+            return;
+        }
+        let top = scroll_top.get_untracked();
+        if top > 0.0 {
+            if let Some(element) = element_of(frame_ref) {
+                let shifted = top + delta as f64 * ROW_HEIGHT_PX;
+                element.set_scroll_top(shifted as i32);
+                scroll_top.set(shifted);
+            }
+        }
+    });
 }
 
 fn set_style(node_ref: NodeRef, property: &str, value: &str) {
