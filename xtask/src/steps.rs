@@ -63,9 +63,11 @@ pub fn test(root: &Path) -> Result<(), Failure> {
     run("xtask unit tests", &mut cargo(&["test", "-p", "xtask", "--lib", "--bins"]))?;
     browser_unit_tests(root, &cargo)?;
     build_dist(root)?;
+    // Every integration test of xtask: the end-to-end suites in headless
+    // Chromium (one browser at a time), and the tidy checks.
     run(
-        "end-to-end suite (headless Chromium)",
-        cargo(&["test", "-p", "xtask", "--test", "e2e", "--", "--test-threads=1"])
+        "end-to-end suites (headless Chromium) and tidy checks",
+        cargo(&["test", "-p", "xtask", "--tests", "--", "--test-threads=1"])
             .env("MESHVIEW_DIST", root.join("dist"))
             .env("CHROMEDRIVER", CHROMEDRIVER),
     )?;
@@ -127,8 +129,9 @@ impl Drop for Feed {
     }
 }
 
-/// Benchmarks: the native reducer, then the browser run (meshview against
-/// the reference store and the browser's ceiling). Arguments go to both
+/// Benchmarks: the native reducer and its memory under maximum-size
+/// messages, then the browser run (meshview against the reference store
+/// and the browser's ceiling). Arguments go to both
 /// (`--quick`, a stream name filter).
 pub fn bench(root: &Path, args: &[String]) -> Result<(), Failure> {
     tools::ensure_chromium()?;
@@ -136,6 +139,10 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), Failure> {
     let mut native = Command::new("cargo");
     native.args(["bench", "-p", "shared", "--bench", "reduce", "--"]).args(args.iter().filter(|a| !a.starts_with('-')));
     run("native reducer benchmark", native.current_dir(root))?;
+    run(
+        "native memory benchmark (maximum-size messages)",
+        Command::new("cargo").args(["bench", "-p", "shared", "--bench", "memory"]).current_dir(root),
+    )?;
     let mut browser = Command::new("cargo");
     browser
         .args(["bench", "-p", "xtask", "--bench", "browser", "--"])
