@@ -40,13 +40,22 @@ self.meshviewBreak.onmessage = (event) => {{
     )
 }
 
+/// A temporary copy of dist/, removed even when the test fails.
+struct DistCopy(std::path::PathBuf);
+
+impl Drop for DistCopy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Serves the build with the patched loader and a live simulated feed.
-async fn serve_breakable() -> (feed::Feed, std::path::PathBuf) {
+async fn serve_breakable() -> (feed::Feed, DistCopy) {
     let loader = std::fs::read_to_string(support::dist().join("worker_loader.js")).expect("dist/worker_loader.js");
     let dir = support::dist_copy_with(&[("worker_loader.js", format!("{loader}\n{}", break_hook()))]);
     let settings = SimSettings { n_nodes: 20, messages_per_sec: 100.0, batch: 5, seed: 4, mix: Mix::EventsAndLogs };
     let feed = support::serve_with_csp(free_port(), Source::Simulated(settings), dir.clone(), "/", None).await;
-    (feed, dir)
+    (feed, DistCopy(dir))
 }
 
 /// Fails unless `expression` holds at every poll for `duration`.
@@ -61,7 +70,7 @@ async fn holds_for(client: &fantoccini::Client, what: &str, expression: &str, du
 }
 
 async fn badge_leaves_live_when_the_worker_breaks(how: &'static str) {
-    let (feed, dir) = serve_breakable().await;
+    let (feed, _dist_copy) = serve_breakable().await;
     let url = format!("http://{}/", feed.addr);
     let is_live = format!("{} === 'Live'", text_of(BADGE));
     Browser::run(1440, 900, |client| async move {
@@ -98,7 +107,6 @@ async fn badge_leaves_live_when_the_worker_breaks(how: &'static str) {
     })
     .await;
     feed.stop().await;
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
