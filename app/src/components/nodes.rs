@@ -89,12 +89,10 @@ pub fn node_rows(
     window_items(view.nodes.values(), order, |id| view.nodes.get(id), window).into_iter().map(row).collect()
 }
 
-#[component]
-pub fn NodesPanel() -> View {
-    let state = use_context::<AppState>();
-    let query = create_signal(NodeQuery::default());
-    // The input edits a local copy; the state's filter (which the portal
-    // may also set) changes only through `set_filter`.
+/// The filter input's text: a local copy kept in step with the state's
+/// filter (which the portal may also set), written back only through
+/// `set_filter`.
+fn filter_text(state: &AppState) -> Signal<String> {
     let shared_filter = state.node_filter;
     let text = create_signal(shared_filter.get_clone_untracked());
     create_effect(move || {
@@ -105,6 +103,14 @@ pub fn NodesPanel() -> View {
     });
     let filter_state = state.clone();
     create_effect(move || filter_state.set_filter(text.get_clone()));
+    text
+}
+
+#[component]
+pub fn NodesPanel() -> View {
+    let state = use_context::<AppState>();
+    let query = create_signal(NodeQuery::default());
+    let text = filter_text(&state);
     let status_filter = create_signal(String::new());
     let sort_choice = create_signal(String::from("id"));
     create_effect(move || {
