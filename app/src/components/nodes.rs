@@ -106,13 +106,9 @@ fn filter_text(state: &AppState) -> Signal<String> {
     text
 }
 
-#[component]
-pub fn NodesPanel() -> View {
-    let state = use_context::<AppState>();
+/// The table's query, kept in step with the filter, status and sort controls.
+fn node_query(text: Signal<String>, status: Signal<String>, sort_choice: Signal<String>) -> Signal<NodeQuery> {
     let query = create_signal(NodeQuery::default());
-    let text = filter_text(&state);
-    let status_filter = create_signal(String::new());
-    let sort_choice = create_signal(String::from("id"));
     create_effect(move || {
         let sort = match sort_choice.get_clone().as_str() {
             "label" => NodeSort::Label,
@@ -122,11 +118,51 @@ pub fn NodesPanel() -> View {
         };
         query.set(NodeQuery {
             text: text.get_clone(),
-            status: status_filter.get_clone(),
+            status: status.get_clone(),
             kind: String::new(),
             sort: Some(sort),
         });
     });
+    query
+}
+
+/// One row of the table: selects its node on click, Enter or Space.
+fn node_row_view(app: AppState, row: NodeRow) -> View {
+    let NodeRow { id, label, kind, status, status_class, selected } = row;
+    let class = if selected { "row nodes-grid selected" } else { "row nodes-grid" };
+    let dot_class = format!("dot {status_class}");
+    let status_class = format!("status-text {status_class}");
+    let (id_attr, id_text) = (id.clone(), id.clone());
+    let key_app = app.clone();
+    let key_id = id.clone();
+    let handle_select = move |_| app.select_node(Some(id.clone()));
+    let handle_key = move |event: web_sys::KeyboardEvent| {
+        if event.key() == "Enter" || event.key() == " " {
+            event.prevent_default();
+            key_app.select_node(Some(key_id.clone()));
+        }
+    };
+    view! {
+        div(class=class, role="button", tabindex="0", data-node-id=id_attr, on:click=handle_select,
+            on:keydown=handle_key) {
+            span(class="cell-main") {
+                i(class=dot_class)
+                span(class="label") { (label) }
+                span(class="muted id") { (id_text) }
+            }
+            span(class="muted") { (kind) }
+            span(class=status_class) { (status) }
+        }
+    }
+}
+
+#[component]
+pub fn NodesPanel() -> View {
+    let state = use_context::<AppState>();
+    let text = filter_text(&state);
+    let status_filter = create_signal(String::new());
+    let sort_choice = create_signal(String::from("id"));
+    let query = node_query(text, status_filter, sort_choice);
     let (for_order, for_len, for_rows) = (state.view.clone(), state.view.clone(), state.view.clone());
     let selected = state.selected_node;
     let ListModel { total, window, rows } = list_model(
@@ -172,35 +208,7 @@ pub fn NodesPanel() -> View {
             ScrollFrame(total_rows=total, window=window, label="Nodes") {
                 Indexed(
                     list=rows,
-                    view=move |row: NodeRow| {
-                        let app = app.clone();
-                        let NodeRow { id, label, kind, status, status_class, selected } = row;
-                        let class = if selected { "row nodes-grid selected" } else { "row nodes-grid" };
-                        let dot_class = format!("dot {status_class}");
-                        let status_class = format!("status-text {status_class}");
-                        let (id_attr, id_text) = (id.clone(), id.clone());
-                        let key_app = app.clone();
-                        let key_id = id.clone();
-                        let handle_select = move |_| app.select_node(Some(id.clone()));
-                        let handle_key = move |event: web_sys::KeyboardEvent| {
-                            if event.key() == "Enter" || event.key() == " " {
-                                event.prevent_default();
-                                key_app.select_node(Some(key_id.clone()));
-                            }
-                        };
-                        view! {
-                            div(class=class, role="button", tabindex="0", data-node-id=id_attr, on:click=handle_select,
-                                on:keydown=handle_key) {
-                                span(class="cell-main") {
-                                    i(class=dot_class)
-                                    span(class="label") { (label) }
-                                    span(class="muted id") { (id_text) }
-                                }
-                                span(class="muted") { (kind) }
-                                span(class=status_class) { (status) }
-                            }
-                        }
-                    },
+                    view=move |row: NodeRow| node_row_view(app.clone(), row),
                 )
             }
         }
