@@ -357,14 +357,14 @@ async fn strict_csp_allows_the_dashboard_and_nothing_else() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn portal_embeds_and_drives_the_dashboard() {
     let port = free_port();
-    let feed = simulated_feed(
-        port,
-        SimSettings { n_nodes: 24, messages_per_sec: 150.0, batch: 5, seed: 8, mix: Mix::EventsAndLogs },
-    )
-    .await;
     let portal = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/portal.html"))
         .expect("examples/portal.html");
     let (site, _) = support::static_site(&[("portal.html", portal)]).await;
+    // Embedding is off unless the deployment names the portal.
+    let config = format!(r#"{{"allowedParentOrigins": ["http://localhost:{}"]}}"#, site.addr.port());
+    let settings = SimSettings { n_nodes: 24, messages_per_sec: 150.0, batch: 5, seed: 8, mix: Mix::EventsAndLogs };
+    let dist = support::dist_copy_with(&[("config.json", config)]);
+    let feed = support::serve_with_csp(port, feed::Source::Simulated(settings), dist, "/", None).await;
     // The portal is on `localhost`, the dashboard on `127.0.0.1`: two origins.
     let url = format!("http://localhost:{}/portal.html?dash=http://127.0.0.1:{port}/", site.addr.port());
     let events = |kind: &str| format!("window.meshviewEvents.filter(m => m.type === '{kind}')");
