@@ -8,9 +8,10 @@
 
 export declare const MESHVIEW_EMBED_VERSION: 1;
 
-/** Connection state in one word (the badge text is in `text`). */
+/** Connection state in one word (the badge text is in `text`). `stopped`:
+ * the dashboard's worker stopped answering; the page offers a reload. */
 export type MeshviewConnectionState =
-  | "connecting" | "live" | "stale" | "quiet" | "reconnecting" | "offline" | "paused";
+  | "connecting" | "live" | "stale" | "quiet" | "reconnecting" | "offline" | "paused" | "stopped";
 
 interface FromDashboard<T extends string> {
   source: "meshview";
