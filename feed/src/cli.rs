@@ -9,9 +9,13 @@ use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
 use shared::sim::Mix;
 
 use crate::{
-    check_csp, AllowedOrigins, FeedConfig, Frame, Guards, SimSettings, Source, MAX_CLIENT_FRAME_BYTES,
-    MAX_LIVE_PROJECTS, MAX_PROJECT_ID_BYTES, PROJECT_IDLE_GRACE_SECS, SEND_TIMEOUT_SECS,
+    check_csp, AllowedOrigins, FeedConfig, Frame, Guards, SimSettings, Source, StreamOptions, HISTORY_MAX_BYTES,
+    HISTORY_MAX_MESSAGES, MAX_CLIENT_FRAME_BYTES, MAX_INGEST_BODY_BYTES, MAX_LIVE_PROJECTS, MAX_PROJECT_ID_BYTES,
+    PROJECT_IDLE_GRACE_SECS, SEND_TIMEOUT_SECS,
 };
+
+/// The most messages `--history` accepts per project.
+const MAX_HISTORY_MESSAGES_ARG: u64 = 10_000_000;
 
 /// feed: a reference server for the meshview stream protocol.
 #[derive(Debug, Parser)]
@@ -20,6 +24,19 @@ pub struct Cli {
     /// Listen address (port 0 = any free port).
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:9001")]
     addr: SocketAddr,
+    /// Run the simulator as each project's producer. The default without
+    /// --ingest-token; with it, projects are fed by producers only unless
+    /// this is given too.
+    #[arg(long)]
+    simulate: bool,
+    /// Turn on `POST /ingest` for producers that send
+    /// `Authorization: Bearer TOKEN`.
+    #[arg(long, value_name = "TOKEN", env = "MESHVIEW_INGEST_TOKEN", hide_env_values = true, value_parser = token)]
+    ingest_token: Option<String>,
+    /// Messages each project keeps for resuming clients.
+    #[arg(long, value_name = "N", default_value_t = HISTORY_MAX_MESSAGES as u64,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_HISTORY_MESSAGES_ARG))]
+    history: u64,
     /// Nodes in each project's simulated mesh.
     #[arg(long, value_name = "N", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
     nodes: u32,
@@ -81,7 +98,7 @@ impl Cli {
     }
 
     /// The server's configuration; reads the replay file.
-    pub fn into_config(self) -> Result<(FeedConfig, Guards), String> {
+    pub fn into_config(self) -> Result<(FeedConfig, Guards, StreamOptions), String> {
         let guards = Guards { allowed_origins: AllowedOrigins::from_values(&self.allow_origins)?, ..Guards::default() };
         let settings = SimSettings {
             n_nodes: self.nodes as usize,
@@ -100,11 +117,14 @@ impl Cli {
                     text.lines().filter(|line| !line.is_empty()).map(|line| Frame::Text(line.to_owned())).collect();
                 Source::Replay { frames: Arc::new(frames), frames_per_sec: self.frame_rate }
             }
-            None => Source::Simulated(settings),
+            None if self.simulate || self.ingest_token.is_none() => Source::Simulated(settings),
+            None => Source::Ingested,
         };
+        let history_max_messages = usize::try_from(self.history).unwrap_or(HISTORY_MAX_MESSAGES);
+        let options = StreamOptions { ingest_token: self.ingest_token, history_max_messages };
         let base_path = if self.base.starts_with('/') { self.base } else { format!("/{}", self.base) };
         let config = FeedConfig { addr: self.addr, source, serve_dir: self.serve, base_path, csp: self.csp };
-        Ok((config, guards))
+        Ok((config, guards, options))
     }
 }
 
@@ -119,9 +139,28 @@ fn after_help() -> String {
   later). A project stops {PROJECT_IDLE_GRACE_SECS} s after its last client left.
   A client that does not take a frame within {SEND_TIMEOUT_SECS} s, or falls behind the
   stream's backlog, is closed with 4001. A client frame over {} KiB is
-  closed with 1009.",
-        MAX_CLIENT_FRAME_BYTES / 1024
+  closed with 1009.
+  Every message gets `pos` (<epoch>:<offset>) and `seq`; a client that comes
+  back with `&since=<pos>` gets `resumed` and what it missed, if the project
+  still holds it (the newest --history messages, at most {} MiB), else a
+  snapshot.
+
+Ingest: POST /ingest?project=<id> with `Authorization: Bearer <token>`, a body
+  of NDJSON or one JSON array of at most {} MiB. Off (404) without
+  --ingest-token; 401 without the right token, 413 over the size, 200 with
+  {{\"accepted\":N,\"rejected\":[{{\"index\":I,\"error\":\"...\"}}]}}.",
+        MAX_CLIENT_FRAME_BYTES / 1024,
+        HISTORY_MAX_BYTES >> 20,
+        MAX_INGEST_BODY_BYTES >> 20,
     )
+}
+
+fn token(text: &str) -> Result<String, String> {
+    match text.trim() {
+        "" => Err("an empty token".into()),
+        token if token.bytes().all(|b| b.is_ascii_graphic()) => Ok(token.to_owned()),
+        _ => Err("a token is printable ASCII without spaces".into()),
+    }
 }
 
 fn non_negative(text: &str) -> Result<f64, String> {
@@ -140,21 +179,22 @@ mod tests {
     use super::*;
     use crate::Origin;
 
-    fn parse(args: &[&str]) -> Result<(FeedConfig, Guards), String> {
+    fn parse(args: &[&str]) -> Result<(FeedConfig, Guards, StreamOptions), String> {
         let args = std::iter::once("feed").chain(args.iter().copied()).map(str::to_owned);
         Cli::try_parse_args(args).map_err(|e| e.to_string())?.into_config()
     }
 
     #[test]
     fn defaults_match_the_old_command_line() {
-        let (config, guards) = parse(&[]).unwrap();
+        let (config, guards, options) = parse(&[]).unwrap();
+        assert_eq!((options.ingest_token, options.history_max_messages), (None, HISTORY_MAX_MESSAGES));
         assert_eq!(config.addr, "127.0.0.1:9001".parse().unwrap());
         assert_eq!(config.base_path, "/");
         assert_eq!(config.csp, None);
         assert_eq!(guards.allowed_origins, AllowedOrigins::SameHostOrLoopback);
         let Source::Simulated(settings) = config.source else { panic!("not simulated") };
         assert_eq!((settings.n_nodes, settings.messages_per_sec, settings.batch), (60, 200.0, 1));
-        let (config, _) = parse(&["--nodes", "80", "--rate", "300", "--base", "dash/", "--mix", "events"]).unwrap();
+        let (config, _, _) = parse(&["--nodes", "80", "--rate", "300", "--base", "dash/", "--mix", "events"]).unwrap();
         assert_eq!(config.base_path, "/dash/");
         let Source::Simulated(settings) = config.source else { panic!("not simulated") };
         assert_eq!((settings.n_nodes, settings.messages_per_sec), (80, 300.0));
@@ -163,10 +203,11 @@ mod tests {
 
     #[test]
     fn allow_origin_is_repeatable_and_checked() {
-        let (_, guards) = parse(&["--allow-origin", "https://a.example", "--allow-origin", "http://b:8080"]).unwrap();
+        let (_, guards, _) =
+            parse(&["--allow-origin", "https://a.example", "--allow-origin", "http://b:8080"]).unwrap();
         let expected = ["https://a.example", "http://b:8080"].map(|o| Origin::parse(o).unwrap()).to_vec();
         assert_eq!(guards.allowed_origins, AllowedOrigins::List(expected));
-        let (_, guards) = parse(&["--allow-origin", "*"]).unwrap();
+        let (_, guards, _) = parse(&["--allow-origin", "*"]).unwrap();
         assert_eq!(guards.allowed_origins, AllowedOrigins::Any);
         assert!(parse(&["--allow-origin", "a.example"]).is_err());
         assert!(parse(&["--allow-origin", "https://a.example/path"]).is_err());
@@ -185,17 +226,44 @@ mod tests {
             &["--addr", "localhost"],
             &["--unknown", "1"],
             &["--replay", "/nonexistent/meshview-feed-replay"],
+            &["--ingest-token", ""],
+            &["--ingest-token", "two words"],
+            &["--history", "0"],
         ] {
             assert!(parse(args).is_err(), "{args:?} accepted");
         }
-        let (config, _) = parse(&["--csp", "default-src 'self'"]).unwrap();
+        let (config, _, _) = parse(&["--csp", "default-src 'self'"]).unwrap();
         assert_eq!(config.csp.as_deref(), Some("default-src 'self'"));
+    }
+
+    #[test]
+    fn a_token_turns_ingest_on_and_the_simulator_off_unless_asked() {
+        let (config, _, options) = parse(&["--ingest-token", "t0k", "--history", "500"]).unwrap();
+        assert!(matches!(config.source, Source::Ingested));
+        assert_eq!((options.ingest_token.as_deref(), options.history_max_messages), (Some("t0k"), 500));
+        assert!(!format!("{options:?}").contains("t0k"), "the token shows in Debug");
+        let (config, _, _) = parse(&["--ingest-token", "t0k", "--simulate"]).unwrap();
+        assert!(matches!(config.source, Source::Simulated(_)));
     }
 
     #[test]
     fn help_names_the_limits() {
         let help = Cli::command().render_long_help().to_string();
-        for text in ["--allow-origin", "403", "4002", "1013", "4001", "1009", "64 KiB", "30 s", "1 to 64 bytes"] {
+        for text in [
+            "--allow-origin",
+            "403",
+            "4002",
+            "1013",
+            "4001",
+            "1009",
+            "64 KiB",
+            "30 s",
+            "1 to 64 bytes",
+            "since",
+            "401",
+            "413",
+            "4 MiB",
+        ] {
             assert!(help.contains(text), "help lacks {text:?}:\n{help}");
         }
     }

@@ -3,15 +3,19 @@
 //! PROTOCOL.md's close code. No send waits longer than the send timeout, so a
 //! client that stops reading cannot hold its task.
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
+use shared::protocol::Pos;
 use tokio::sync::broadcast;
 
-use crate::hub::{Frame, Hub};
+use crate::history::Batch;
+use crate::hub::{now_millis, Frame, Hub, Start, Subscription};
+use crate::metrics::Counters;
 
 /// Largest frame (and message) a client may send, in bytes.
 pub const MAX_CLIENT_FRAME_BYTES: usize = 64 * 1024;
@@ -28,29 +32,6 @@ pub const CLOSE_TRY_AGAIN_LATER: u16 = 1013;
 /// A client frame over [`MAX_CLIENT_FRAME_BYTES`].
 pub const CLOSE_TOO_BIG: u16 = 1009;
 
-/// Connection counts, shared by every socket of a server.
-#[derive(Debug, Default)]
-pub struct Counters {
-    pub clients: AtomicUsize,
-    pub slow_clients_cut: AtomicU64,
-}
-
-/// Counts a connected client for as long as it lives.
-pub struct Connected<'a>(&'a Counters);
-
-impl<'a> Connected<'a> {
-    pub fn new(counters: &'a Counters) -> Self {
-        counters.clients.fetch_add(1, Ordering::Relaxed);
-        Connected(counters)
-    }
-}
-
-impl Drop for Connected<'_> {
-    fn drop(&mut self) {
-        self.0.clients.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
 /// Why a client's stream ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum End {
@@ -66,11 +47,17 @@ enum End {
 type Sender = SplitSink<WebSocket, WsMessage>;
 type Receiver = SplitStream<WebSocket>;
 
-/// Snapshot first, then the shared stream, until the client leaves or is cut.
-pub async fn stream_hub(socket: WebSocket, hub: &Hub, send_timeout: Duration, counters: &Counters) {
-    let (snapshot, frames) = hub.subscribe();
+/// A resume (when `since` allows it) or a snapshot first, then the shared
+/// stream, until the client leaves or is cut.
+pub async fn stream_hub(socket: WebSocket, hub: &Hub, since: Option<Pos>, send_timeout: Duration, counters: &Counters) {
+    let subscription = hub.subscribe(since.as_ref(), now_millis());
+    if since.is_some() {
+        let recovered = matches!(subscription.start, Start::Resumed(_));
+        let counter = if recovered { &counters.resumes_recovered } else { &counters.resumes_not_recovered };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
     let (mut sender, mut receiver) = socket.split();
-    let end = pump_hub(&mut sender, &mut receiver, snapshot, frames, send_timeout).await;
+    let end = pump_hub(&mut sender, &mut receiver, subscription, send_timeout, counters).await;
     finish(&mut sender, end, send_timeout, counters).await;
 }
 
@@ -98,20 +85,25 @@ pub async fn close_with(socket: WebSocket, code: u16, reason: &str, send_timeout
 async fn pump_hub(
     sender: &mut Sender,
     receiver: &mut Receiver,
-    snapshot: Vec<String>,
-    mut frames: broadcast::Receiver<std::sync::Arc<Frame>>,
+    subscription: Subscription,
     send_timeout: Duration,
+    counters: &Counters,
 ) -> End {
-    for frame in snapshot {
-        if let Err(end) = send(sender, WsMessage::Text(frame.into()), send_timeout).await {
+    let Subscription { start, mut frames } = subscription;
+    let start: Vec<WsMessage> = match start {
+        Start::Resumed(frames) => frames.into_iter().map(|frame| WsMessage::Text(frame.into())).collect(),
+        Start::Snapshot(frames) => frames.iter().map(|frame| WsMessage::Text(frame.clone())).collect(),
+    };
+    for frame in start {
+        if let Err(end) = send(sender, frame, send_timeout).await {
             return end;
         }
     }
     loop {
         tokio::select! {
             frame = frames.recv() => match frame {
-                Ok(frame) => {
-                    if let Err(end) = send(sender, frame.to_ws(), send_timeout).await {
+                Ok(batch) => {
+                    if let Err(end) = send_batch(sender, &batch, send_timeout, counters).await {
                         return end;
                     }
                 }
@@ -155,6 +147,18 @@ async fn pump_replay(
             return end;
         }
     }
+}
+
+/// One live frame out, counted.
+async fn send_batch(
+    sender: &mut Sender,
+    batch: &Arc<Batch>,
+    send_timeout: Duration,
+    counters: &Counters,
+) -> Result<(), End> {
+    send(sender, WsMessage::Text(batch.frame.clone()), send_timeout).await?;
+    counters.messages_sent.fetch_add(batch.len() as u64, Ordering::Relaxed);
+    Ok(())
 }
 
 /// One frame out, within the send timeout.

@@ -1,39 +1,33 @@
-//! One project's live stream: a simulator advanced on a clock, its messages
-//! grouped into frames and broadcast to every subscriber. Dropping the hub
-//! stops its simulator.
+//! One project's stream on this replica: its graph (a `shared::Reducer`,
+//! to serve snapshots), its position, its recent history, and one broadcast
+//! of its frames to every client here, each frame encoded once. Messages
+//! come in through [`Hub::publish`] (one process: the hub numbers them) or
+//! [`Hub::accept`] (Redis: numbered already, the same on every replica).
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::extract::ws::Message as WsMessage;
-use shared::encode::{encode_batch, encode_message, encode_snapshot_frames};
-use shared::sim::{Mix, SimConfig, Simulator};
+use axum::extract::ws::{Message as WsMessage, Utf8Bytes};
+use shared::encode::{encode_message, encode_snapshot_frames};
+use shared::limits::MAX_FRAME_BYTES;
+use shared::protocol::{Message, Payload, Pos};
+use shared::Reducer;
 use tokio::sync::{broadcast, watch};
 
+use crate::history::{resume_frames, Batch, History};
+use crate::metrics::Counters;
+
 /// Frames buffered per subscriber before it counts as too slow.
-const SUBSCRIBER_BACKLOG_FRAMES: usize = 4096;
+pub const SUBSCRIBER_BACKLOG_FRAMES: usize = 4096;
 /// A large snapshot goes out in frames of at most this size.
 pub const SNAPSHOT_FRAME_BYTES: usize = 1024 * 1024;
-/// How often the simulator is advanced.
-const STEP: Duration = Duration::from_millis(20);
+/// Live messages are grouped into frames of at most this size.
+pub const LIVE_FRAME_BYTES: usize = 1024 * 1024;
+/// The graph's change tracking (for diffs, which a hub never takes) is
+/// emptied after this many graph messages, so deleted ids do not pile up.
+const DRAIN_EVERY_MESSAGES: usize = 4096;
 
-#[derive(Debug, Clone)]
-pub struct SimSettings {
-    pub n_nodes: usize,
-    pub messages_per_sec: f64,
-    /// Messages per frame (1 = single-message frames, more = JSON arrays).
-    pub batch: usize,
-    pub seed: u64,
-    pub mix: Mix,
-}
-
-impl Default for SimSettings {
-    fn default() -> Self {
-        SimSettings { n_nodes: 60, messages_per_sec: 200.0, batch: 1, seed: 1, mix: Mix::Mixed }
-    }
-}
-
-/// A frame as sent on the socket.
+/// A frame as sent on the socket (replays; the live stream uses [`Batch`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Frame {
     Text(String),
@@ -50,75 +44,269 @@ impl Frame {
 }
 
 pub struct Hub {
-    sim: Arc<Mutex<Simulator>>,
-    frames: broadcast::Sender<Arc<Frame>>,
-    running: tokio::task::AbortHandle,
+    state: Mutex<State>,
+    frames: broadcast::Sender<Arc<Batch>>,
+    /// The newest position applied, for clients waiting for the hub to catch up.
+    position: watch::Sender<Pos>,
+    counters: Arc<Counters>,
+}
+
+struct State {
+    epoch: Arc<str>,
+    last_offset: u64,
+    graph: Reducer,
+    history: History,
+    /// The snapshot frames for `last_offset`, built once for every client
+    /// that joins before the next message.
+    snapshot: Option<Arc<Vec<Utf8Bytes>>>,
+    since_drain: usize,
+}
+
+/// How a new client's stream starts; the live frames follow.
+#[derive(Debug)]
+pub enum Start {
+    /// `resumed` and exactly the messages after the client's position.
+    Resumed(Vec<String>),
+    /// A snapshot of the graph at the hub's position.
+    Snapshot(Arc<Vec<Utf8Bytes>>),
+}
+
+/// A client's start and the live frames after it, with nothing between.
+pub struct Subscription {
+    pub start: Start,
+    pub frames: broadcast::Receiver<Arc<Batch>>,
+}
+
+/// Messages numbered elsewhere that do not follow the hub's position.
+#[allow(dead_code)] // For the Redis mode (next).
+#[derive(Debug, PartialEq, Eq)]
+pub struct OutOfOrder {
+    pub expected: Pos,
+    pub got: Pos,
 }
 
 impl Hub {
-    /// Creates the project's simulator and advances it until `stopping` or
-    /// until the hub is dropped.
-    pub fn start(project: &str, settings: SimSettings, mut stopping: watch::Receiver<bool>) -> Arc<Hub> {
-        // Each project gets its own deterministic mesh.
-        let seed =
-            project.bytes().fold(settings.seed, |hash, byte| hash.wrapping_mul(31).wrapping_add(u64::from(byte)));
-        let sim =
-            Arc::new(Mutex::new(Simulator::new(SimConfig { n_nodes: settings.n_nodes, seed, mix: settings.mix })));
+    /// An empty project at offset 0 of `epoch`.
+    pub fn new(epoch: &str, history: (usize, usize), counters: Arc<Counters>) -> Arc<Hub> {
+        let (history_max_messages, history_max_bytes) = history;
         let (frames, _) = broadcast::channel(SUBSCRIBER_BACKLOG_FRAMES);
-        let task_sim = sim.clone();
-        let task_frames = frames.clone();
-        let running = tokio::spawn(async move {
-            tokio::select! {
-                () = run(task_sim, task_frames, settings) => {}
-                _ = stopping.wait_for(|stop| *stop) => {}
+        let epoch: Arc<str> = epoch.into();
+        let (position, _) = watch::channel(Pos { epoch: epoch.to_string(), offset: 0 });
+        let state = State {
+            epoch,
+            last_offset: 0,
+            graph: Reducer::new(),
+            history: History::new(history_max_messages, history_max_bytes),
+            snapshot: None,
+            since_drain: 0,
+        };
+        Arc::new(Hub { state: Mutex::new(state), frames, position, counters })
+    }
+
+    /// Numbers `messages` (the next offsets of the hub's epoch), applies,
+    /// keeps and sends them; returns the position of the last one.
+    pub fn publish(&self, messages: Vec<Message>, now_millis: i64) -> Pos {
+        let mut state = self.lock();
+        let first_offset = state.last_offset + 1;
+        let epoch = state.epoch.clone();
+        self.append(&mut state, &epoch, first_offset, messages, now_millis);
+        self.position_of(&state)
+    }
+
+    #[allow(dead_code)] // For the Redis mode (next).
+    /// Applies messages numbered elsewhere, from `first_offset` of `epoch`.
+    /// They must follow the hub's position; a new epoch must start at 1 and
+    /// starts the history over (the graph is kept: it is the best state
+    /// there is until the new history holds a snapshot).
+    pub fn accept(&self, epoch: &str, first_offset: u64, messages: Vec<Message>, now: i64) -> Result<(), OutOfOrder> {
+        let mut state = self.lock();
+        let same_epoch = *state.epoch == *epoch;
+        let expected = if same_epoch { state.last_offset + 1 } else { 1 };
+        if first_offset != expected {
+            let expected = Pos { epoch: epoch.to_owned(), offset: expected };
+            return Err(OutOfOrder { expected, got: Pos { epoch: epoch.to_owned(), offset: first_offset } });
+        }
+        if !same_epoch {
+            state.epoch = epoch.into();
+            state.last_offset = 0;
+            state.history.clear();
+            state.snapshot = None;
+        }
+        let epoch = state.epoch.clone();
+        self.append(&mut state, &epoch, first_offset, messages, now);
+        Ok(())
+    }
+
+    #[allow(dead_code)] // For the Redis mode (next).
+    /// Replaces the graph and position (a checkpoint read back, or a
+    /// replica that fell behind the history); clients here get the new
+    /// snapshot as a frame of the stream.
+    pub fn restore(&self, snapshot: Message, at: &Pos, now_millis: i64) {
+        let mut state = self.lock();
+        state.epoch = at.epoch.as_str().into();
+        state.last_offset = at.offset;
+        state.history.clear();
+        state.graph = Reducer::new();
+        state.graph.apply(snapshot, now_millis);
+        state.snapshot = None;
+        let frames = self.snapshot_of(&mut state, now_millis);
+        for frame in frames.iter() {
+            let batch = Batch::unnumbered(state.epoch.clone(), at.offset + 1, frame.clone());
+            let _ = self.frames.send(Arc::new(batch));
+        }
+        self.position.send_replace(self.position_of(&state));
+    }
+
+    /// A new client's start: a resume when `since` is in this hub's epoch
+    /// and history, a snapshot otherwise; and the live frames after it.
+    pub fn subscribe(&self, since: Option<&Pos>, now_millis: i64) -> Subscription {
+        let mut state = self.lock();
+        let frames = self.frames.subscribe();
+        let resumable = since.filter(|since| *since.epoch == *state.epoch);
+        let missed = resumable.and_then(|since| match since.offset == state.last_offset {
+            true => Some(Vec::new()),
+            false => state.history.after(since.offset),
+        });
+        let start = match (resumable, missed) {
+            (Some(since), Some(missed)) => Start::Resumed(resume_frames(since, missed, MAX_FRAME_BYTES)),
+            _ => Start::Snapshot(self.snapshot_of(&mut state, now_millis)),
+        };
+        Subscription { start, frames }
+    }
+
+    #[allow(dead_code)] // For the Redis mode (next).
+    /// The newest position applied.
+    pub fn position(&self) -> Pos {
+        self.position.borrow().clone()
+    }
+
+    #[allow(dead_code)] // For the Redis mode (next).
+    /// Watches the newest position applied.
+    pub fn watch_position(&self) -> watch::Receiver<Pos> {
+        self.position.subscribe()
+    }
+
+    #[allow(dead_code)] // For the Redis mode (next).
+    /// The graph as one snapshot message at the hub's position (a
+    /// checkpoint), unless the hub holds nothing yet.
+    pub fn snapshot_message(&self, now_millis: i64) -> Option<(Pos, Message)> {
+        let state = self.lock();
+        (state.last_offset > 0).then(|| (self.position_of(&state), snapshot_of_graph(&state, now_millis)))
+    }
+
+    fn append(&self, state: &mut State, epoch: &Arc<str>, first_offset: u64, messages: Vec<Message>, now: i64) {
+        let mut offset = first_offset;
+        let mut frame_offset = first_offset;
+        let mut texts: Vec<String> = Vec::new();
+        let mut frame_bytes = 0;
+        for mut message in messages {
+            message.pos = Some(Pos { epoch: epoch.to_string(), offset });
+            message.seq = Some(offset);
+            message.ts_millis = message.ts_millis.or(Some(now));
+            let text = encode_message(&message);
+            if frame_bytes + text.len() > LIVE_FRAME_BYTES && !texts.is_empty() {
+                self.emit(state, Batch::new(epoch.clone(), frame_offset, &texts));
+                frame_offset = offset;
+                frame_bytes = 0;
+                texts.clear();
             }
-        })
-        .abort_handle();
-        Arc::new(Hub { sim, frames, running })
+            frame_bytes += text.len() + 1;
+            texts.push(text);
+            if affects_graph(&message.payload) {
+                state.graph.apply(message, now);
+                state.since_drain += 1;
+            }
+            offset += 1;
+        }
+        if !texts.is_empty() {
+            self.emit(state, Batch::new(epoch.clone(), frame_offset, &texts));
+        }
+        Counters::add(&self.counters.messages_applied, offset - first_offset);
+        state.last_offset = offset - 1;
+        state.snapshot = None;
+        if state.since_drain >= DRAIN_EVERY_MESSAGES {
+            state.since_drain = 0;
+            drain_changes(&mut state.graph);
+        }
+        self.position.send_replace(self.position_of(state));
     }
 
-    /// The snapshot for a new client and the stream after it, taken under
-    /// the simulator's lock so no message falls between the two.
-    pub fn subscribe(&self) -> (Vec<String>, broadcast::Receiver<Arc<Frame>>) {
-        let sim = self.sim.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let snapshot = encode_snapshot_frames(&sim.snapshot(now_millis()), SNAPSHOT_FRAME_BYTES);
-        (snapshot, self.frames.subscribe())
+    fn emit(&self, state: &mut State, batch: Batch) {
+        let batch = Arc::new(batch);
+        state.history.push(batch.clone());
+        // No subscribers is fine: the project goes on.
+        let _ = self.frames.send(batch);
+    }
+
+    fn snapshot_of(&self, state: &mut State, now_millis: i64) -> Arc<Vec<Utf8Bytes>> {
+        if let Some(frames) = &state.snapshot {
+            return frames.clone();
+        }
+        let message = snapshot_of_graph(state, now_millis);
+        let open = matches!(message.payload, Payload::Snapshot { partial: true, .. });
+        let mut texts = encode_snapshot_frames(&message, SNAPSHOT_FRAME_BYTES);
+        if open && texts.len() > 1 {
+            // The producer's own snapshot-end is still to come.
+            texts.pop();
+        }
+        let frames = Arc::new(texts.into_iter().map(Utf8Bytes::from).collect::<Vec<_>>());
+        state.snapshot = Some(frames.clone());
+        frames
+    }
+
+    fn position_of(&self, state: &State) -> Pos {
+        Pos { epoch: state.epoch.to_string(), offset: state.last_offset }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-impl Drop for Hub {
-    fn drop(&mut self) {
-        self.running.abort();
+/// The graph at the hub's position; `partial` while a producer's partial
+/// snapshot is still open.
+fn snapshot_of_graph(state: &State, now_millis: i64) -> Message {
+    let graph = &state.graph;
+    Message {
+        ts_millis: Some(now_millis),
+        seq: None,
+        pos: Some(Pos { epoch: state.epoch.to_string(), offset: state.last_offset }),
+        payload: Payload::Snapshot {
+            nodes: graph.nodes().cloned().collect(),
+            edges: graph.edges().cloned().collect(),
+            partial: graph.graph_stale(),
+        },
     }
 }
 
-async fn run(sim: Arc<Mutex<Simulator>>, frames: broadcast::Sender<Arc<Frame>>, settings: SimSettings) {
-    let mut ticker = tokio::time::interval(STEP);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut owed = 0.0f64;
-    let mut last = tokio::time::Instant::now();
-    loop {
-        ticker.tick().await;
-        let now = tokio::time::Instant::now();
-        owed += settings.messages_per_sec * (now - last).as_secs_f64();
-        last = now;
-        let count = owed.floor() as usize;
-        owed -= count as f64;
-        if count == 0 {
-            continue;
+/// Whether a snapshot must reflect the message (events, logs and chart
+/// points are not part of one).
+fn affects_graph(payload: &Payload) -> bool {
+    !matches!(payload, Payload::Event { .. } | Payload::LogChunk { .. } | Payload::ChartPoint { .. })
+}
+
+/// Empties the reducer's change tracking (bounded: each round takes a full
+/// diff budget).
+fn drain_changes(graph: &mut Reducer) {
+    const MAX_ROUNDS: usize = 10_000;
+    for _ in 0..MAX_ROUNDS {
+        if !graph.has_changes() {
+            return;
         }
-        let mut sim = sim.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let ts = now_millis();
-        let messages: Vec<_> = (0..count).map(|_| sim.next_message(ts)).collect();
-        for chunk in messages.chunks(settings.batch.max(1)) {
-            let text = match chunk {
-                [one] => encode_message(one),
-                many => encode_batch(many),
-            };
-            // No subscribers is fine: the mesh goes on evolving.
-            let _ = frames.send(Arc::new(Frame::Text(text)));
-        }
+        graph.take_diff();
     }
+}
+
+/// A fresh epoch: 16 hex digits, different on every call and every start.
+pub fn new_epoch() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    hasher.write_u64(CALLS.fetch_add(1, Ordering::Relaxed));
+    hasher.write_u32(std::process::id());
+    format!("{:016x}", hasher.finish())
 }
 
 pub fn now_millis() -> i64 {
@@ -126,28 +314,4 @@ pub fn now_millis() -> i64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn dropping_the_hub_stops_its_simulator() {
-        let (_stop, stopping) = watch::channel(false);
-        let settings = SimSettings { n_nodes: 3, messages_per_sec: 500.0, ..SimSettings::default() };
-        let hub = Hub::start("p", settings, stopping);
-        let (_, mut frames) = hub.subscribe();
-        let first = tokio::time::timeout(Duration::from_secs(5), frames.recv()).await;
-        assert!(matches!(first, Ok(Ok(_))), "no frame from a running hub: {first:?}");
-        drop(hub);
-        // Once the simulator's task is gone no sender is left: the stream ends.
-        let ended = tokio::time::timeout(Duration::from_secs(5), async {
-            for _ in 0..10_000 {
-                if let Err(broadcast::error::RecvError::Closed) = frames.recv().await {
-                    return true;
-                }
-            }
-            false
-        })
-        .await;
-        assert_eq!(ended, Ok(true), "the simulator kept running after its hub was dropped");
-    }
-}
+mod tests;

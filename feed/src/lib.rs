@@ -1,9 +1,11 @@
-//! A reference server for PROTOCOL.md: `GET /ws?project=<id>` sends a
-//! `snapshot` first on every connection, then the project's stream. One
-//! simulator per project feeds every client of that project (a broadcast
-//! channel); a client too slow to keep up is cut off and must resync, never
-//! buffered without bound. It can also replay recorded frames, and serve the
-//! built dashboard from a folder.
+//! A reference server for docs/protocol.md: `GET /ws?project=<id>` sends a
+//! `snapshot` first on every connection (or, with `&since=<pos>`, `resumed`
+//! and exactly the missed messages), then the project's stream. Each
+//! project has one hub: its producers (the simulator, `POST /ingest`) go
+//! in, every message gets a position, and every client of the project gets
+//! the same frames (a broadcast channel); a client too slow to keep up is
+//! cut off and must resync, never buffered without bound. It can also
+//! replay recorded frames, and serve the built dashboard from a folder.
 //!
 //! Safe to expose ([`Guards`]): an upgrade from an origin not allowed gets
 //! HTTP 403 before the upgrade; a bad project id (see
@@ -17,9 +19,14 @@
 
 pub mod cli;
 mod client;
+mod history;
 mod hub;
+mod ingest;
+mod metrics;
+mod ops;
 mod origin;
 mod projects;
+mod simulate;
 mod static_files;
 
 use std::net::SocketAddr;
@@ -33,26 +40,33 @@ use axum::extract::{Query, State};
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
+use shared::protocol::Pos;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use client::{Connected, Counters};
 pub use client::{
     CLOSE_PROJECT_REFUSED, CLOSE_TOO_BIG, CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER, MAX_CLIENT_FRAME_BYTES,
     SEND_TIMEOUT_SECS,
 };
-pub use hub::{Frame, SimSettings};
+pub use history::{HISTORY_MAX_BYTES, HISTORY_MAX_MESSAGES};
+pub use hub::Frame;
+pub use ingest::MAX_INGEST_BODY_BYTES;
+use metrics::{Connected, Counters};
 pub use origin::{AllowedOrigins, Origin};
-use projects::Projects;
 pub use projects::{is_valid_project_id, MAX_LIVE_PROJECTS, MAX_PROJECT_ID_BYTES, PROJECT_IDLE_GRACE_SECS};
+use projects::{ProjectSettings, Projects};
+pub use simulate::SimSettings;
 pub use static_files::check_csp;
 
 #[derive(Debug, Clone)]
 pub enum Source {
-    /// A live simulator per project.
+    /// A live simulator as each project's producer (and `POST /ingest`,
+    /// when a token is set).
     Simulated(SimSettings),
+    /// Projects fed only by producers through `POST /ingest`.
+    Ingested,
     /// The same recorded frames to every connection, in order, at a rate
     /// (frames per second; 0 = as fast as the socket takes them).
     Replay { frames: Arc<Vec<Frame>>, frames_per_sec: f64 },
@@ -96,6 +110,33 @@ impl Default for Guards {
     }
 }
 
+/// Where projects' streams come from and how long they are kept;
+/// [`Feed::start_with`] uses the defaults (no ingest).
+#[derive(Clone)]
+pub struct StreamOptions {
+    /// Producers send this as `Authorization: Bearer <token>` to
+    /// `POST /ingest`; without one, ingest is off (404).
+    pub ingest_token: Option<String>,
+    /// Messages each project keeps for resuming clients.
+    pub history_max_messages: usize,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        StreamOptions { ingest_token: None, history_max_messages: HISTORY_MAX_MESSAGES }
+    }
+}
+
+impl std::fmt::Debug for StreamOptions {
+    /// Shows whether ingest is on, never the token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamOptions")
+            .field("ingest_token", &self.ingest_token.as_ref().map(|_| "<redacted>"))
+            .field("history_max_messages", &self.history_max_messages)
+            .finish()
+    }
+}
+
 /// What a running server holds now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FeedStats {
@@ -105,6 +146,11 @@ pub struct FeedStats {
     pub clients: usize,
     /// Clients cut with 4001 since the start.
     pub slow_clients_cut: u64,
+    /// Messages applied to this server's projects since the start.
+    pub messages_applied: u64,
+    /// Clients that asked to resume: answered with `resumed`, or with a snapshot.
+    pub resumes_recovered: u64,
+    pub resumes_not_recovered: u64,
 }
 
 /// A running server; dropping it (or `stop`) shuts it down.
@@ -124,11 +170,16 @@ struct AppState {
     send_timeout: Duration,
     counters: Arc<Counters>,
     shutdown: watch::Receiver<bool>,
+    ingest_token: Option<Arc<str>>,
+    /// Streams live in Redis (`--redis`).
+    redis_in_use: bool,
 }
 
 #[derive(serde::Deserialize)]
 struct WsQuery {
     project: Option<String>,
+    /// The last position the client applied (docs/protocol.md, "Positions and resume").
+    since: Option<String>,
 }
 
 impl Feed {
@@ -137,28 +188,46 @@ impl Feed {
         Feed::start_with(config, Guards::default()).await
     }
 
-    /// Binds and starts serving in the background.
+    /// Binds and starts serving in the background, with the default streams.
     pub async fn start_with(config: FeedConfig, guards: Guards) -> std::io::Result<Feed> {
+        Feed::start_full(config, guards, StreamOptions::default()).await
+    }
+
+    /// Binds and starts serving in the background.
+    pub async fn start_full(config: FeedConfig, guards: Guards, options: StreamOptions) -> std::io::Result<Feed> {
         let csp = config.csp.as_deref().map(check_csp).transpose().map_err(|why| {
             std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("invalid Content-Security-Policy: {why}"))
         })?;
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
         let (shutdown, stopping) = watch::channel(false);
-        let settings = match &config.source {
-            Source::Simulated(settings) => settings.clone(),
-            Source::Replay { .. } => SimSettings::default(),
+        let settings = ProjectSettings {
+            simulate: match &config.source {
+                Source::Simulated(settings) => Some(settings.clone()),
+                Source::Ingested | Source::Replay { .. } => None,
+            },
+            history_max_messages: options.history_max_messages,
+            history_max_bytes: HISTORY_MAX_BYTES,
         };
-        let projects = Projects::start(settings, guards.max_live_projects, guards.project_idle_grace, stopping.clone());
+        let counters = Arc::<Counters>::default();
+        let (max_live, grace) = (guards.max_live_projects, guards.project_idle_grace);
+        let projects = Projects::start(settings, max_live, grace, stopping.clone(), counters.clone());
         let state = AppState {
             source: config.source,
             projects,
             allowed_origins: Arc::new(guards.allowed_origins),
             send_timeout: guards.send_timeout,
-            counters: Arc::default(),
+            counters,
             shutdown: stopping.clone(),
+            ingest_token: options.ingest_token.map(Arc::from),
+            redis_in_use: false,
         };
-        let mut router = Router::new().route("/ws", get(handle_upgrade)).with_state(state.clone());
+        let mut router = Router::new()
+            .route("/ws", get(handle_upgrade))
+            .route("/ingest", post(ingest::handle))
+            .route("/healthz", get(ops::healthz))
+            .route("/metrics", get(ops::metrics))
+            .with_state(state.clone());
         if let Some(dir) = config.serve_dir {
             router = static_files::mount(router, dir, &config.base_path, csp);
         }
@@ -176,10 +245,14 @@ impl Feed {
 
     /// What the server holds now.
     pub fn stats(&self) -> FeedStats {
+        let counters = &self.state.counters;
         FeedStats {
             live_projects: self.state.projects.n_live(),
-            clients: self.state.counters.clients.load(Ordering::Relaxed),
-            slow_clients_cut: self.state.counters.slow_clients_cut.load(Ordering::Relaxed),
+            clients: counters.clients.load(Ordering::Relaxed),
+            slow_clients_cut: counters.slow_clients_cut.load(Ordering::Relaxed),
+            messages_applied: counters.messages_applied.load(Ordering::Relaxed),
+            resumes_recovered: counters.resumes_recovered.load(Ordering::Relaxed),
+            resumes_not_recovered: counters.resumes_not_recovered.load(Ordering::Relaxed),
         }
     }
 
@@ -219,26 +292,28 @@ async fn handle_upgrade(
     }
     // No project (or an empty one) means the default project.
     let project = query.project.filter(|p| !p.is_empty()).unwrap_or_else(|| "default".into());
+    // A malformed position is as good as none: the client gets a snapshot.
+    let since = query.since.as_deref().and_then(Pos::parse);
     let upgrade = upgrade.max_message_size(MAX_CLIENT_FRAME_BYTES).max_frame_size(MAX_CLIENT_FRAME_BYTES);
     upgrade.on_upgrade(move |socket| async move {
         let _connected = Connected::new(&state.counters);
         let mut stopping = state.shutdown.clone();
         tokio::select! {
-            () = serve_socket(socket, project, &state) => {}
+            () = serve_socket(socket, project, since, &state) => {}
             _ = stopping.wait_for(|stop| *stop) => {}
         }
     })
 }
 
-async fn serve_socket(socket: WebSocket, project: String, state: &AppState) {
+async fn serve_socket(socket: WebSocket, project: String, since: Option<Pos>, state: &AppState) {
     let send_timeout = state.send_timeout;
     if !is_valid_project_id(&project) {
         let reason = format!("bad project id: 1 to {MAX_PROJECT_ID_BYTES} bytes of A-Z a-z 0-9 . _ -");
         return client::close_with(socket, CLOSE_PROJECT_REFUSED, &reason, send_timeout).await;
     }
     match &state.source {
-        Source::Simulated(_) => match state.projects.join(&project) {
-            Ok(lease) => client::stream_hub(socket, &lease.hub, send_timeout, &state.counters).await,
+        Source::Simulated(_) | Source::Ingested => match state.projects.join(&project) {
+            Ok(lease) => client::stream_hub(socket, &lease.hub, since, send_timeout, &state.counters).await,
             Err(projects::Full) => {
                 let reason = "too many live projects; try again later";
                 client::close_with(socket, CLOSE_TRY_AGAIN_LATER, reason, send_timeout).await;

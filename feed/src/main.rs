@@ -9,7 +9,7 @@ fn main() {
         // Also `--help`: clap prints it and exits 0.
         Err(error) => error.exit(),
     };
-    let (config, guards) = match cli.into_config() {
+    let (config, guards, options) = match cli.into_config() {
         Ok(parsed) => parsed,
         Err(why) => {
             eprintln!("feed: {why}");
@@ -26,7 +26,7 @@ fn main() {
     runtime.block_on(async move {
         let serving = config.serve_dir.is_some();
         let base = config.base_path.clone();
-        let feed = match Feed::start_with(config, guards).await {
+        let feed = match Feed::start_full(config, guards, options).await {
             Ok(feed) => feed,
             Err(error) => {
                 eprintln!("feed: cannot start: {error}");

@@ -1,16 +1,19 @@
-//! The live projects: which ids are acceptable, one hub per project while
-//! it has clients (and a grace period after the last one leaves), and a cap
+//! The live projects: which ids are acceptable, one hub (and producer) per
+//! project while it has clients or producers (and a grace period after), and a cap
 //! on how many run at once, so random project names cannot exhaust the
 //! server.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::hub::{Hub, SimSettings};
+use crate::hub::{new_epoch, now_millis, Hub};
+use crate::metrics::Counters;
+use crate::simulate::{self, SimSettings};
 
 /// Longest project id, in bytes.
 pub const MAX_PROJECT_ID_BYTES: usize = 64;
@@ -31,13 +34,24 @@ pub fn is_valid_project_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
+/// What every project of a server gets.
+#[derive(Debug, Clone)]
+pub struct ProjectSettings {
+    /// Run the simulator as each project's producer.
+    pub simulate: Option<SimSettings>,
+    /// The bounds of each project's history (see `history.rs`).
+    pub history_max_messages: usize,
+    pub history_max_bytes: usize,
+}
+
 /// The running projects of one server.
 pub struct Projects {
     entries: Mutex<HashMap<String, Entry>>,
-    settings: SimSettings,
+    settings: ProjectSettings,
     max_live: usize,
     idle_grace: Duration,
     shutdown: watch::Receiver<bool>,
+    counters: Arc<Counters>,
 }
 
 /// One client's hold on a project's hub; the project counts as idle from
@@ -54,18 +68,44 @@ pub struct Full;
 
 struct Entry {
     hub: Arc<Hub>,
+    /// The project's producer, stopped with the entry.
+    _tasks: Vec<TaskGuard>,
     n_clients: usize,
     idle_since: Option<Instant>,
+}
+
+/// Aborts its task when dropped.
+pub struct TaskGuard(tokio::task::AbortHandle);
+
+impl Drop for TaskGuard {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl TaskGuard {
+    /// Spawns `task`, which also ends when `shutdown` turns true.
+    pub fn spawn(task: impl Future<Output = ()> + Send + 'static, shutdown: &watch::Receiver<bool>) -> TaskGuard {
+        let mut stopping = shutdown.clone();
+        let handle = tokio::spawn(async move {
+            tokio::select! {
+                () = task => {}
+                _ = stopping.wait_for(|stop| *stop) => {}
+            }
+        });
+        TaskGuard(handle.abort_handle())
+    }
 }
 
 impl Projects {
     /// The registry, and a task that stops projects idle for `idle_grace`
     /// (it ends with `shutdown`).
     pub fn start(
-        settings: SimSettings,
+        settings: ProjectSettings,
         max_live: usize,
         idle_grace: Duration,
         shutdown: watch::Receiver<bool>,
+        counters: Arc<Counters>,
     ) -> Arc<Projects> {
         let projects = Arc::new(Projects {
             entries: Mutex::default(),
@@ -73,6 +113,7 @@ impl Projects {
             max_live,
             idle_grace,
             shutdown: shutdown.clone(),
+            counters,
         });
         let sweep_millis = (idle_grace.as_millis() / 4).clamp(MIN_SWEEP_MILLIS.into(), MAX_SWEEP_MILLIS.into());
         let sweep_every = Duration::from_millis(u64::try_from(sweep_millis).unwrap_or(MAX_SWEEP_MILLIS));
@@ -93,29 +134,61 @@ impl Projects {
         projects
     }
 
-    /// Joins `project` (valid id), starting its hub if it is not live.
+    /// Joins `project` (valid id), starting it if it is not live.
     pub fn join(self: &Arc<Self>, project: &str) -> Result<Lease, Full> {
         let mut entries = self.lock();
-        if !entries.contains_key(project) && entries.len() >= self.max_live {
-            return Err(Full);
-        }
-        let entry = entries.entry(project.to_owned()).or_insert_with(|| Entry {
-            hub: Hub::start(project, self.settings.clone(), self.shutdown.clone()),
-            n_clients: 0,
-            idle_since: None,
-        });
+        let entry = self.entry(&mut entries, project)?;
         entry.n_clients += 1;
         entry.idle_since = None;
         Ok(Lease { projects: self.clone(), project: project.to_owned(), hub: entry.hub.clone() })
     }
 
-    /// Projects whose simulator is running.
+    /// The hub of `project` (valid id) for a producer, starting it if it is
+    /// not live; a project without clients stays live for the grace period
+    /// after its last message.
+    pub fn for_producer(&self, project: &str) -> Result<Arc<Hub>, Full> {
+        let mut entries = self.lock();
+        let entry = self.entry(&mut entries, project)?;
+        if entry.n_clients == 0 {
+            entry.idle_since = Some(Instant::now());
+        }
+        Ok(entry.hub.clone())
+    }
+
+    /// Projects that are live.
     pub fn n_live(&self) -> usize {
         self.lock().len()
     }
 
+    fn entry<'a>(&self, entries: &'a mut HashMap<String, Entry>, project: &str) -> Result<&'a mut Entry, Full> {
+        if !entries.contains_key(project) && entries.len() >= self.max_live {
+            return Err(Full);
+        }
+        Ok(entries.entry(project.to_owned()).or_insert_with(|| self.start_project(project)))
+    }
+
+    fn start_project(&self, project: &str) -> Entry {
+        let settings = &self.settings;
+        let history = (settings.history_max_messages, settings.history_max_bytes);
+        let hub = Hub::new(&new_epoch(), history, self.counters.clone());
+        let mut tasks = Vec::new();
+        if let Some(sim) = settings.simulate.clone() {
+            let (hub, project, counters) = (hub.clone(), project.to_owned(), self.counters.clone());
+            let producer = async move {
+                simulate::run(&project, sim, |messages| {
+                    Counters::add(&counters.messages_published, messages.len() as u64);
+                    hub.publish(messages, now_millis());
+                    std::future::ready(())
+                })
+                .await;
+            };
+            tasks.push(TaskGuard::spawn(producer, &self.shutdown));
+        }
+        Entry { hub, _tasks: tasks, n_clients: 0, idle_since: Some(Instant::now()) }
+    }
+
     /// Stops every project idle for at least the grace period (dropping its
-    /// hub stops its simulator).
+    /// entry stops its producer).
     fn sweep(&self, now: Instant) {
         let grace = self.idle_grace;
         self.lock().retain(|_, entry| entry.idle_since.is_none_or(|since| now.duration_since(since) < grace));
@@ -152,14 +225,18 @@ mod tests {
         }
     }
 
-    fn settings() -> SimSettings {
-        SimSettings { n_nodes: 3, messages_per_sec: 10.0, ..SimSettings::default() }
+    fn settings() -> ProjectSettings {
+        ProjectSettings {
+            simulate: Some(SimSettings { n_nodes: 3, messages_per_sec: 10.0, ..SimSettings::default() }),
+            history_max_messages: 100,
+            history_max_bytes: 1 << 20,
+        }
     }
 
     #[tokio::test]
     async fn idle_projects_stop_after_the_grace_and_free_their_slot() {
         let (_stop, stopping) = watch::channel(false);
-        let projects = Projects::start(settings(), 2, Duration::from_secs(3600), stopping);
+        let projects = Projects::start(settings(), 2, Duration::from_secs(3600), stopping, Arc::default());
         let a = projects.join("a").unwrap();
         let a_again = projects.join("a").unwrap();
         let _b = projects.join("b").unwrap();
@@ -181,7 +258,7 @@ mod tests {
     #[tokio::test]
     async fn a_client_returning_within_the_grace_keeps_the_project() {
         let (_stop, stopping) = watch::channel(false);
-        let projects = Projects::start(settings(), 2, Duration::from_secs(3600), stopping);
+        let projects = Projects::start(settings(), 2, Duration::from_secs(3600), stopping, Arc::default());
         let first = projects.join("a").unwrap();
         let hub = first.hub.clone();
         drop(first);

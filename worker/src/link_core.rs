@@ -4,6 +4,11 @@
 //! arguments; `Action`s come out for the browser glue (`link.rs`) to carry
 //! out. Native, so it is tested with plain `cargo test`.
 //!
+//! A reconnect to the same server and project asks to resume after the
+//! last position applied (`&since=`, see `resume.rs`); whether the link
+//! lost anything is known only from the new connection's first frame, so
+//! the "connection lost" event waits for it.
+//!
 //! The auth token is the link's credential, held apart from the settings:
 //! `set_token` sets or clears it; `configure` replaces it only when its
 //! config carries one, so it survives project switches and reconfiguration,
@@ -16,7 +21,7 @@ use shared::limits::{
     DEFAULT_FLUSH_INTERVAL_MILLIS, DEFAULT_IDLE_LIMIT_MILLIS, FLUSH_INTERVAL_MILLIS_RANGE, IDLE_LIMIT_MILLIS_RANGE,
 };
 use shared::sim::{SimConfig, Simulator};
-use shared::{Diff, Event, Reducer, Severity};
+use shared::{Diff, Reducer};
 
 use crate::outbox::Outbox;
 use crate::policy::{LinkPolicy, PolicyConfig};
@@ -95,6 +100,10 @@ pub struct LinkCore {
     opened_before: bool,
     reconnects: u64,
     lost_at_millis: Option<f64>,
+    /// When the current connection opened, until its first frame arrives.
+    first_frame_due: Option<f64>,
+    /// The current connection asked to resume (its URL has `since`).
+    resume_asked: bool,
     last_frame_millis: f64,
     last_tick_millis: f64,
     last_status_millis: f64,
@@ -122,6 +131,8 @@ impl LinkCore {
             opened_before: false,
             reconnects: 0,
             lost_at_millis: None,
+            first_frame_due: None,
+            resume_asked: false,
             last_frame_millis: 0.0,
             last_tick_millis: 0.0,
             last_status_millis: f64::NEG_INFINITY,
@@ -162,6 +173,7 @@ impl LinkCore {
         if let Some(old_source) = old_source.filter(|old| *old != new_source) {
             self.reducer.reset();
             self.lost_at_millis = None;
+            self.first_frame_due = None;
             self.opened_before = false;
             self.drop_outbox(&format!("the link switched from {old_source} to {new_source}"), &mut actions);
         } else if config.demo {
@@ -179,10 +191,9 @@ impl LinkCore {
             self.policy.demo();
             self.config = Some(config);
         } else {
-            let url = socket_url(&config.ws_url, &config.project);
             self.config = Some(config);
             self.policy.start();
-            actions.push(Action::Connect(url));
+            actions.push(Action::Connect(self.connect_url()));
         }
         actions.push(Action::PostStatus);
         actions
@@ -211,16 +222,8 @@ impl LinkCore {
             self.reconnects += 1;
         }
         self.opened_before = true;
-        if let Some(lost_at) = self.lost_at_millis.take() {
-            let clock = self.local_clock;
-            self.reducer.push_local_event(Event {
-                ts_millis: now_millis as i64,
-                severity: Severity::Warn,
-                message: format!("connection lost {} – {}", clock(lost_at), clock(now_millis)),
-                node_id: None,
-                local: true,
-            });
-        }
+        // Whether anything was lost is known at the first frame.
+        self.first_frame_due = Some(now_millis);
         self.status_due = true;
         let outgoing = Outgoing { auth: self.token.as_deref().map(auth_frame), queued: self.outbox.drain().collect() };
         let mut actions = Vec::new();
@@ -243,6 +246,8 @@ impl LinkCore {
     /// The socket closed with a close event.
     pub fn closed(&mut self, code: u16, reason: &str, now_millis: f64, unit_random: f64) -> Vec<Action> {
         self.lost(Lost { close_code: Some(code), why: close_text(code, reason) }, now_millis, unit_random);
+        // Closed before its first frame: the gap goes on from the first loss.
+        self.first_frame_due = None;
         vec![Action::Disconnect, Action::PostStatus]
     }
 
@@ -262,9 +267,14 @@ impl LinkCore {
 
     /// A text frame arrived (the hot path: no allocation here).
     pub fn frame(&mut self, text: &str, now_millis: f64) {
+        let resumes_before = self.reducer.counters().resumes;
         self.reducer.apply_frame(text, now_millis as i64);
         self.last_frame_millis = now_millis;
         self.quiet = false;
+        if let Some(opened_at) = self.first_frame_due.take() {
+            let resumed = self.reducer.counters().resumes > resumes_before;
+            self.settle_gap(resumed, opened_at);
+        }
     }
 
     /// A binary frame arrived; the protocol has none, so it is counted.
@@ -282,6 +292,9 @@ impl LinkCore {
 
     fn heard(&mut self, now_millis: f64) {
         self.last_frame_millis = now_millis;
+        if let Some(opened_at) = self.first_frame_due.take() {
+            self.settle_gap(false, opened_at);
+        }
     }
 
     /// Time the glue measured decoding and reducing (for the rates).
@@ -361,5 +374,6 @@ fn config_url(config: &LinkConfig) -> String {
 
 mod clock;
 mod commands;
+mod resume;
 #[cfg(test)]
 mod tests;

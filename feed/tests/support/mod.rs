@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use feed::{Feed, FeedConfig, Frame, Guards, SimSettings, Source};
+use feed::{Feed, FeedConfig, Frame, Guards, SimSettings, Source, StreamOptions};
 use futures_util::StreamExt;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -33,9 +33,18 @@ pub fn replay_of(frames: Vec<Frame>) -> Source {
 }
 
 pub async fn start(source: Source, guards: Guards) -> Feed {
-    let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    start_full(source, guards, StreamOptions::default()).await
+}
+
+pub async fn start_full(source: Source, guards: Guards, options: StreamOptions) -> Feed {
+    start_on(0, source, guards, options).await
+}
+
+/// A feed on `port` (0: any free port).
+pub async fn start_on(port: u16, source: Source, guards: Guards, options: StreamOptions) -> Feed {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let config = FeedConfig { addr, source, serve_dir: None, base_path: "/".into(), csp: None };
-    Feed::start_with(config, guards).await.expect("the feed starts")
+    Feed::start_full(config, guards, options).await.expect("the feed starts")
 }
 
 /// Opens `/ws{query}` with these extra headers (`Origin`, `Host`, ...).
@@ -116,16 +125,43 @@ pub async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
 
 /// `GET path` over HTTP/1.1: the status and the header block (lowercase).
 pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let (status, head, _) = http(addr, "GET", path, &[], b"").await;
+    (status, head)
+}
+
+/// `POST path` with these headers and body: the status and the body.
+pub async fn http_post(addr: SocketAddr, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+    let (status, _, body) = http(addr, "POST", path, headers, body).await;
+    (status, body)
+}
+
+/// One HTTP/1.1 exchange: the status, the header block (lowercase) and the body.
+pub async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String, String) {
     let exchange = async {
         let mut stream = TcpStream::connect(addr).await.expect("tcp connect");
-        let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
         stream.write_all(request.as_bytes()).await.expect("request sent");
+        // The server may answer (413, 401) before it took the whole body.
+        let _ = stream.write_all(body).await;
         let mut response = Vec::new();
-        stream.read_to_end(&mut response).await.expect("response read");
+        let _ = stream.read_to_end(&mut response).await;
         String::from_utf8_lossy(&response).into_owned()
     };
     let response = tokio::time::timeout(WAIT, exchange).await.expect("a response in time");
-    let head = response.split("\r\n\r\n").next().unwrap_or_default().to_ascii_lowercase();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let head = head.to_ascii_lowercase();
     let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status line");
-    (status, head)
+    (status, head, body.to_owned())
 }
+
+pub mod stream;

@@ -35,12 +35,11 @@ impl LinkCore {
             self.quiet_periods += 1;
             self.status_due = true;
         }
-        if let Some(url) = self.config.as_ref().map(config_url) {
-            if self.policy.tick(now_millis) == policy::Action::Connect {
-                self.status_due = true;
-                actions.push(Action::Connect(url));
-            }
+        if self.config.is_some() && self.policy.tick(now_millis) == policy::Action::Connect {
+            self.status_due = true;
+            actions.push(Action::Connect(self.connect_url()));
         }
+        self.settle_gap_if_silent(now_millis);
         let counters = self.reducer.counters();
         let totals =
             Totals { messages: counters.messages(), bytes: counters.bytes, reduce_millis: self.reduce_millis_total };
@@ -82,7 +81,7 @@ impl LinkCore {
             retry_in_millis: self.policy.retry_in_millis(now_millis).map(|millis| millis.round() as u32),
             reason: self.policy.reason().to_owned(),
             quiet: self.quiet,
-            graph_stale: self.reducer.graph_stale(),
+            graph_stale: self.graph_shown_stale(),
             paused: self.paused,
             online: self.online,
             url: self.config.as_ref().map(config_url).unwrap_or_default(),

@@ -4,7 +4,7 @@
 use shared::bridge::LinkPhase;
 use shared::MessageKind;
 
-use super::{config_url, Action, LinkCore};
+use super::{Action, LinkCore};
 use crate::policy::{self, WakeReason};
 
 impl LinkCore {
@@ -27,10 +27,9 @@ impl LinkCore {
     /// The user asked to connect now: no wait, no jitter.
     pub fn retry_now(&mut self) -> Vec<Action> {
         let mut actions = Vec::new();
-        if let Some(url) = self.config.as_ref().filter(|config| !config.demo).map(config_url) {
-            if self.policy.retry_now() == policy::Action::Connect {
-                actions.push(Action::Connect(url));
-            }
+        if self.config.as_ref().is_some_and(|config| !config.demo) && self.policy.retry_now() == policy::Action::Connect
+        {
+            actions.push(Action::Connect(self.connect_url()));
         }
         actions.push(Action::PostStatus);
         actions
@@ -92,9 +91,10 @@ impl LinkCore {
     }
 
     fn connect_if_due(&mut self, now_millis: f64) -> Vec<Action> {
-        match self.config.as_ref().map(config_url) {
-            Some(url) if self.policy.tick(now_millis) == policy::Action::Connect => vec![Action::Connect(url)],
-            _ => Vec::new(),
+        if self.config.is_some() && self.policy.tick(now_millis) == policy::Action::Connect {
+            vec![Action::Connect(self.connect_url())]
+        } else {
+            Vec::new()
         }
     }
 }

@@ -197,5 +197,6 @@ fn auth(token: &str) -> String {
 }
 
 mod posts;
+mod resume;
 mod sends;
 mod tokens;

@@ -122,6 +122,8 @@ fn diffs_wait_while_paused_or_hidden() {
 fn a_reconnect_after_a_loss_leaves_a_local_event() {
     let mut harness = Harness::new();
     harness.run(&[Configure(config("a")), Opened, Wait(2_000.0), Closed(1006, ""), Wait(5_000.0), RetryNow, Opened]);
+    // The first frame of the new connection is a snapshot: the gap stays.
+    harness.run(&[Wait(300.0), Frame(r#"{"data":{"type":"snapshot","nodes":[],"edges":[]}}"#)]);
     let diff = harness.core.reducer_mut().take_diff();
     let messages: Vec<&str> = diff.events.items.iter().map(|event| event.message.as_str()).collect();
     assert_eq!(messages, ["connection lost t1002 – t1007"]);
