@@ -5,8 +5,10 @@
 pub mod address;
 pub mod components;
 pub mod embed;
+pub mod filter;
 pub mod format;
 pub mod layout;
+pub mod natural;
 pub mod settings;
 pub mod state;
 pub mod watchdog;

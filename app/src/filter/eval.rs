@@ -1,0 +1,152 @@
+//! Whether a node or an edge matches a query. A node is tested on its own
+//! fields and on the worst numbers of the edges that touch it; an edge on
+//! its own fields and numbers, and on either endpoint's fields (so
+//! `status:error` shows the edges of failing nodes).
+
+use std::collections::HashMap;
+
+use shared::protocol::{MeshEdge, MeshNode};
+
+use super::{Comparison, Field, Metric, Query, Term, Test};
+
+/// The worst (highest) numbers among the edges that touch a node.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct NodeMetrics {
+    pub errors: Option<f64>,
+    pub latency_millis: Option<f64>,
+    pub throughput: Option<f64>,
+}
+
+/// What a query is tested against.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    Node(&'a MeshNode, Option<&'a NodeMetrics>),
+    Edge { edge: &'a MeshEdge, source: Option<&'a MeshNode>, target: Option<&'a MeshNode> },
+}
+
+impl NodeMetrics {
+    /// Every node's metrics from the edges: O(edges).
+    pub fn of_all<'a>(edges: impl Iterator<Item = &'a MeshEdge>) -> HashMap<String, NodeMetrics> {
+        let mut metrics: HashMap<String, NodeMetrics> = HashMap::new();
+        for edge in edges {
+            let Some(stats) = &edge.stats else { continue };
+            for endpoint in [&edge.source, &edge.target] {
+                let entry = metrics.entry(endpoint.clone()).or_default();
+                entry.errors = worst(entry.errors, stats.error_rate);
+                entry.latency_millis = worst(entry.latency_millis, stats.latency_millis);
+                entry.throughput = worst(entry.throughput, stats.throughput);
+            }
+        }
+        metrics
+    }
+
+    fn get(&self, metric: Metric) -> Option<f64> {
+        match metric {
+            Metric::Errors => self.errors,
+            Metric::Latency => self.latency_millis,
+            Metric::Throughput => self.throughput,
+        }
+    }
+}
+
+fn worst(held: Option<f64>, new: Option<f64>) -> Option<f64> {
+    match (held, new) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+impl Query {
+    /// True when every term holds for `subject` (the empty query matches all).
+    pub fn matches(&self, subject: Subject) -> bool {
+        self.terms.iter().all(|term| term.holds(subject))
+    }
+}
+
+impl Term {
+    fn holds(&self, subject: Subject) -> bool {
+        let found = match subject {
+            Subject::Node(node, metrics) => node_holds(&self.test, node, metrics),
+            Subject::Edge { edge, source, target } => {
+                edge_holds(&self.test, edge)
+                    || [source, target].into_iter().flatten().any(|node| node_fields_hold(&self.test, node))
+            }
+        };
+        found != self.negated
+    }
+}
+
+fn node_holds(test: &Test, node: &MeshNode, metrics: Option<&NodeMetrics>) -> bool {
+    match test {
+        Test::Compare(metric, comparison, amount) => {
+            metrics.and_then(|m| m.get(*metric)).is_some_and(|value| compares(value, *comparison, *amount))
+        }
+        _ => node_fields_hold(test, node),
+    }
+}
+
+/// A node's text fields (numbers are not a node's own).
+fn node_fields_hold(test: &Test, node: &MeshNode) -> bool {
+    let field_text = |field: &Field| -> Option<String> {
+        match field {
+            Field::Id => Some(node.id.clone()),
+            Field::Label => Some(node.label.clone()),
+            Field::Kind => Some(node.kind.clone()),
+            Field::Status => Some(node.status.as_wire().to_owned()),
+            Field::Meta(key) => node.meta.iter().find(|entry| entry.key == *key).map(|entry| entry.display_value()),
+        }
+    };
+    match test {
+        Test::Text(word) => contains(&node.id, word) || contains(&node.label, word),
+        Test::OneOf(field, values) => field_text(field).is_some_and(|text| one_of(&text, values)),
+        Test::Contains(field, word) => field_text(field).is_some_and(|text| contains(&text, word)),
+        Test::Compare(..) => false,
+    }
+}
+
+/// An edge's own fields and numbers.
+fn edge_holds(test: &Test, edge: &MeshEdge) -> bool {
+    let field_text = |field: &Field| match field {
+        Field::Id => Some(edge.id.as_str()),
+        Field::Kind => edge.kind.as_deref(),
+        Field::Label | Field::Status | Field::Meta(_) => None,
+    };
+    match test {
+        Test::Text(word) => contains(&edge.id, word),
+        Test::OneOf(field, values) => field_text(field).is_some_and(|text| one_of(text, values)),
+        Test::Contains(field, word) => field_text(field).is_some_and(|text| contains(text, word)),
+        Test::Compare(metric, comparison, amount) => {
+            let stats = edge.stats.as_ref();
+            let value = match metric {
+                Metric::Errors => stats.and_then(|s| s.error_rate),
+                Metric::Latency => stats.and_then(|s| s.latency_millis),
+                Metric::Throughput => stats.and_then(|s| s.throughput),
+            };
+            value.is_some_and(|value| compares(value, *comparison, *amount))
+        }
+    }
+}
+
+fn compares(value: f64, comparison: Comparison, amount: f64) -> bool {
+    match comparison {
+        Comparison::Greater => value > amount,
+        Comparison::GreaterOrEqual => value >= amount,
+        Comparison::Less => value < amount,
+        Comparison::LessOrEqual => value <= amount,
+    }
+}
+
+/// Case-insensitive equality with any of `values` (already lower case).
+fn one_of(text: &str, values: &[String]) -> bool {
+    values.iter().any(|value| text.eq_ignore_ascii_case(value) || text.to_lowercase() == *value)
+}
+
+/// Case-insensitive substring (`word` is already lower case).
+fn contains(text: &str, word: &str) -> bool {
+    if text.is_ascii() && word.is_ascii() {
+        text.as_bytes().windows(word.len()).any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
+            || word.is_empty()
+    } else {
+        text.to_lowercase().contains(word)
+    }
+}
