@@ -77,8 +77,7 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
             bridge.send(command);
         }
     });
-    let watchdog =
-        Rc::new(RefCell::new(Watchdog::new(now_millis(), page_visible(), settings.link.flush_interval_millis)));
+    let watchdog = Rc::new(RefCell::new(Watchdog::new(now_millis(), page_visible())));
     sycamore::render(move || {
         let state = AppState::new(settings.clone(), commands);
         provide_context(state.clone());

@@ -10,14 +10,10 @@
 //! visible and the check itself ran on time; otherwise the clock restarts.
 
 /// Silence after which a worker that has spoken is taken for stopped. The
-/// worker posts status at least every `WORKER_STATUS_INTERVAL_MILLIS`
-/// (between flush ticks), so a live one is never this quiet.
+/// worker posts status at least once a second whatever its diff interval
+/// (its clock ticks at least twice a second: `MAX_TICK_INTERVAL_MILLIS` in
+/// worker/src/link_core.rs), so a live one is never this quiet.
 pub const WORKER_SILENCE_LIMIT_MILLIS: f64 = 2_500.0;
-/// The worker's own status period (`STATUS_INTERVAL_MILLIS` in
-/// worker/src/link.rs); status goes out on a flush tick once it is due.
-pub const WORKER_STATUS_INTERVAL_MILLIS: f64 = 1_000.0;
-/// Room for timers firing late on a loaded machine.
-const TIMER_SLACK_MILLIS: f64 = 1_000.0;
 /// A worker that never spoke gets this long to load (download, compile).
 pub const WORKER_START_LIMIT_MILLIS: f64 = 20_000.0;
 /// How often the page runs `check`.
@@ -46,18 +42,10 @@ pub struct Watchdog {
     health: WorkerHealth,
 }
 
-/// The silence limit for a flush interval: statuses ride on flush ticks,
-/// so with slow ticks they come as slowly (at most every
-/// `flush + WORKER_STATUS_INTERVAL_MILLIS`).
-pub fn silence_limit_millis(flush_interval_millis: u32) -> f64 {
-    let slowest_status = f64::from(flush_interval_millis) + WORKER_STATUS_INTERVAL_MILLIS;
-    WORKER_SILENCE_LIMIT_MILLIS.max(slowest_status + TIMER_SLACK_MILLIS)
-}
-
 impl Watchdog {
-    pub fn new(now_millis: f64, visible: bool, flush_interval_millis: u32) -> Watchdog {
+    pub fn new(now_millis: f64, visible: bool) -> Watchdog {
         Watchdog {
-            silence_limit_millis: silence_limit_millis(flush_interval_millis),
+            silence_limit_millis: WORKER_SILENCE_LIMIT_MILLIS,
             heard_from_worker: false,
             quiet_since_millis: now_millis,
             last_check_millis: now_millis,

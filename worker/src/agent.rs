@@ -127,7 +127,7 @@ impl MeshWorker {
 
     /// (Re)starts the flush timer at the configured interval.
     fn ensure_timer(&mut self, scope: &WorkerScope<Self>) {
-        let interval_millis = self.link.borrow().flush_interval_millis();
+        let interval_millis = self.link.borrow().tick_interval_millis();
         if self.timer.as_ref().is_some_and(|timer| timer.interval_millis == interval_millis) {
             return;
         }

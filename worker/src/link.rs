@@ -47,8 +47,8 @@ impl Link {
         self.core.reducer_mut()
     }
 
-    pub fn flush_interval_millis(&self) -> u32 {
-        self.core.flush_interval_millis()
+    pub fn tick_interval_millis(&self) -> u32 {
+        self.core.tick_interval_millis()
     }
 
     /// The posts queued since the last call, oldest first.

@@ -35,6 +35,10 @@ const DEMO_NODES: usize = 48;
 const DEMO_MAX_STEP_MILLIS: f64 = 2_000.0;
 /// Diagnostics are posted at least this often.
 const STATUS_INTERVAL_MILLIS: f64 = 1000.0;
+/// The clock ticks at least this often, whatever the diff interval, so
+/// status (the page's sign of a live worker) and retries are never late by
+/// a slow diff interval; diffs still go out once per diff interval.
+pub const MAX_TICK_INTERVAL_MILLIS: u32 = 500;
 /// A tick this much later than scheduled means the machine slept.
 const CLOCK_JUMP_MILLIS: f64 = 5_000.0;
 /// Rates are measured over windows this long.
@@ -106,6 +110,8 @@ pub struct LinkCore {
     resume_asked: bool,
     last_frame_millis: f64,
     last_tick_millis: f64,
+    /// When the last diff was posted (diffs are paced by the diff interval).
+    last_diff_millis: f64,
     last_status_millis: f64,
     reduce_millis_total: f64,
     events_at_pause: u64,
@@ -135,6 +141,7 @@ impl LinkCore {
             resume_asked: false,
             last_frame_millis: 0.0,
             last_tick_millis: 0.0,
+            last_diff_millis: f64::NEG_INFINITY,
             last_status_millis: f64::NEG_INFINITY,
             reduce_millis_total: 0.0,
             events_at_pause: 0,
@@ -147,6 +154,11 @@ impl LinkCore {
     }
 
     /// How often the glue should call `tick`.
+    /// How often the glue must call `tick`.
+    pub fn tick_interval_millis(&self) -> u32 {
+        self.flush_interval_millis().min(MAX_TICK_INTERVAL_MILLIS)
+    }
+
     pub fn flush_interval_millis(&self) -> u32 {
         let range = FLUSH_INTERVAL_MILLIS_RANGE;
         self.config.as_ref().map_or(DEFAULT_FLUSH_INTERVAL_MILLIS, |config| {

@@ -13,10 +13,11 @@ use crate::policy::{self, WakeReason};
 use crate::rates::Totals;
 
 impl LinkCore {
-    /// The clock tick, every `flush_interval_millis`.
+    /// The clock tick, every `tick_interval_millis`: the diff interval, or
+    /// more often when that is slow.
     pub fn tick(&mut self, now_millis: f64, unit_random: f64) -> Vec<Action> {
         let mut actions = Vec::new();
-        let late_by = now_millis - self.last_tick_millis - f64::from(self.flush_interval_millis());
+        let late_by = now_millis - self.last_tick_millis - f64::from(self.tick_interval_millis());
         let slept = self.last_tick_millis > 0.0 && late_by > CLOCK_JUMP_MILLIS;
         self.last_tick_millis = now_millis;
         let silent = now_millis - self.last_frame_millis > self.idle_limit_millis();
@@ -44,8 +45,11 @@ impl LinkCore {
         let totals =
             Totals { messages: counters.messages(), bytes: counters.bytes, reduce_millis: self.reduce_millis_total };
         let window_closed = self.meter.sample(now_millis, totals);
-        if let Some(diff) = self.take_diff_now() {
-            actions.push(Action::PostDiff(Box::new(diff)));
+        if self.diff_due(now_millis) {
+            if let Some(diff) = self.take_diff_now() {
+                self.last_diff_millis = now_millis;
+                actions.push(Action::PostDiff(Box::new(diff)));
+            }
         }
         if self.status_due || window_closed || now_millis - self.last_status_millis >= STATUS_INTERVAL_MILLIS {
             self.status_due = false;
@@ -53,6 +57,14 @@ impl LinkCore {
             actions.push(Action::PostStatus);
         }
         actions
+    }
+
+    /// Whether a diff may go out on this tick: on every tick when ticks come
+    /// at the diff interval; otherwise once the interval has passed (less
+    /// half a tick, so timer jitter does not skip a whole tick).
+    fn diff_due(&self, now_millis: f64) -> bool {
+        let (flush, tick) = (self.flush_interval_millis(), self.tick_interval_millis());
+        flush == tick || now_millis - self.last_diff_millis >= f64::from(flush) - f64::from(tick) / 2.0
     }
 
     /// Demo mode: the simulator's messages for the time since the last step.

@@ -163,3 +163,43 @@ fn an_oversize_frame_is_counted_without_its_text() {
     assert_eq!(counters.errors_by_kind[DecodeErrorKind::Oversize.index()], 1);
     assert_eq!(counters.frames, 1);
 }
+
+#[test]
+fn a_slow_diff_interval_still_ticks_twice_a_second() {
+    // Diffs every 2 s, but status at least once a second: the page takes a
+    // worker silent for 2.5 s for stopped, whatever the diff interval.
+    let mut harness = Harness::new();
+    let slow = LinkConfig { flush_interval_millis: 2_000, ..config("a") };
+    harness.run(&[Configure(slow), Opened, Frame(NODE_N), Tick]);
+    assert_eq!(harness.core.tick_interval_millis(), 500);
+    harness.log.clear();
+    let mut posts_at = Vec::new();
+    for step in 1..=12 {
+        harness.run(&[Wait(500.0), Frame(NODE_N), Tick]);
+        for post in harness.log.drain(..) {
+            posts_at.push(format!("{post}@{}", step * 500));
+        }
+    }
+    assert_eq!(
+        posts_at,
+        [
+            "status@1000",
+            "diff@2000",
+            "status@2000",
+            "status@3000",
+            "diff@4000",
+            "status@4000",
+            "status@5000",
+            "diff@6000",
+            "status@6000",
+        ]
+    );
+    // A fast interval ticks at its own pace and posts a diff on each tick.
+    let mut harness = Harness::new();
+    let fast = LinkConfig { flush_interval_millis: 100, ..config("a") };
+    harness.run(&[Configure(fast), Opened, Tick]);
+    assert_eq!(harness.core.tick_interval_millis(), 100);
+    harness.log.clear();
+    harness.run(&[Wait(100.0), Frame(NODE_N), Tick, Wait(100.0), Frame(NODE_N), Tick]);
+    assert_eq!(harness.log.iter().filter(|post| *post == "diff").count(), 2);
+}
