@@ -144,45 +144,78 @@ fn column_of(kind: &str) -> usize {
 mod tests {
     use super::*;
 
-    #[test]
-    fn new_nodes_do_not_move_others_and_slots_are_reused() {
+    /// Places (kind given) or removes (no kind) nodes in order, then checks
+    /// where the listed nodes are. Columns: an empty or one-sub-column kind
+    /// column is 36 + 120 = 156 wide (gateway at 0, service at 156, worker
+    /// 312, crawler 468, queue 624, redis 780, postgres 936, others 1092).
+    fn check(steps: &[(&str, Option<&str>)], expected: &[(&str, Option<(f64, f64)>)]) {
         let mut layout = Layout::default();
-        layout.rebuild([("g", "gateway"), ("a", "service"), ("b", "service")].into_iter());
-        let before: Vec<_> = ["g", "a", "b"].iter().map(|id| layout.position(id)).collect();
-        layout.place("c", "service");
-        layout.place("a", "service"); // an update of a placed node changes nothing
-        let after: Vec<_> = ["g", "a", "b"].iter().map(|id| layout.position(id)).collect();
-        assert_eq!(before, after);
-        assert_eq!(layout.position("c").map(|p| p.1), Some(2.0 * SLOT_SPACING));
-        // Gateways are left of services.
-        assert!(layout.position("g").map(|p| p.0) < layout.position("a").map(|p| p.0));
-        // Remove b; a newcomer takes b's slot.
-        layout.remove("b");
-        let c = layout.position("c");
-        layout.place("d", "service");
-        assert_eq!(layout.position("d"), before.get(2).copied().flatten());
-        assert_eq!(layout.position("c"), c);
-        assert_eq!(layout.len(), 4);
+        for (node_id, kind) in steps {
+            match kind {
+                Some(kind) => layout.place(node_id, kind),
+                None => layout.remove(node_id),
+            }
+        }
+        for (node_id, position) in expected {
+            assert_eq!(layout.position(node_id), *position, "{node_id} after {steps:?}");
+        }
     }
 
     #[test]
-    fn big_columns_wrap_into_sub_columns() {
-        let mut layout = Layout::default();
-        for i in 0..(MIN_ROWS_PER_SUBCOLUMN + 1) {
-            layout.place(&format!("n{i}"), "queue");
+    fn nodes_sit_in_columns_by_kind_in_the_first_free_slot() {
+        let steps = [("g", Some("gateway")), ("a", Some("service")), ("b", Some("service")), ("q", Some("queue"))];
+        check(&steps, &[("g", Some((0.0, 0.0))), ("a", Some((156.0, 0.0))), ("b", Some((156.0, 36.0)))]);
+        check(&steps, &[("q", Some((624.0, 0.0))), ("never placed", None)]);
+        // A kind the dashboard does not know goes in the last column.
+        check(
+            &[("m", Some("mystery")), ("x", Some("x-ray"))],
+            &[("m", Some((1092.0, 0.0))), ("x", Some((1092.0, 36.0)))],
+        );
+    }
+
+    #[test]
+    fn new_nodes_do_not_move_others_and_slots_are_reused() {
+        let placed = [("a", Some("service")), ("b", Some("service")), ("c", Some("service"))];
+        // An update of a placed node changes nothing.
+        let updated = [placed.as_slice(), &[("a", Some("service"))]].concat();
+        check(&updated, &[("a", Some((156.0, 0.0))), ("b", Some((156.0, 36.0))), ("c", Some((156.0, 72.0)))]);
+        // Remove b: a newcomer takes its slot; c stays.
+        let reused = [placed.as_slice(), &[("b", None), ("d", Some("service"))]].concat();
+        check(&reused, &[("b", None), ("d", Some((156.0, 36.0))), ("c", Some((156.0, 72.0)))]);
+        // A node whose kind changes moves to that kind's column.
+        let moved = [placed.as_slice(), &[("b", Some("worker"))]].concat();
+        check(&moved, &[("b", Some((312.0, 0.0))), ("c", Some((156.0, 72.0)))]);
+    }
+
+    #[test]
+    fn big_columns_wrap_into_sub_columns_and_widen_by_doubling() {
+        // (gateways, where the first service sits): 1 to 16 gateways are one
+        // sub-column, 17 to 32 two (36 × 2 + 120), 33 to 64 four, 65 eight.
+        let cases = [(16, 156.0), (17, 192.0), (33, 264.0), (64, 264.0), (65, 408.0)];
+        for (n_gateways, service_x) in cases {
+            let ids: Vec<String> = (0..n_gateways).map(|i| format!("g{i}")).collect();
+            let mut steps: Vec<_> = ids.iter().map(|id| (id.as_str(), Some("gateway"))).collect();
+            steps.push(("s", Some("service")));
+            check(&steps, &[("s", Some((service_x, 0.0)))]);
         }
-        let last = layout.position(&format!("n{MIN_ROWS_PER_SUBCOLUMN}"));
-        assert_eq!(last, Some((SLOT_SPACING + layout.position("n0").map_or(0.0, |p| p.0), 0.0)));
-        assert!(layout.bounds().is_some());
+        let ids: Vec<String> = (0..17).map(|i| format!("g{i}")).collect();
+        let steps: Vec<_> = ids.iter().map(|id| (id.as_str(), Some("gateway"))).collect();
+        check(&steps, &[("g15", Some((0.0, 540.0))), ("g16", Some((36.0, 0.0)))]);
     }
 
     #[test]
     fn a_big_rebuild_comes_out_about_twice_as_wide_as_tall() {
+        // 7,000 nodes: √3,500 ≈ 59.2, so 60 rows and 117 sub-columns; the
+        // last sub-column starts 116 × 36 = 4,176 right of the queue column.
         let ids: Vec<String> = (0..7000).map(|i| format!("n{i}")).collect();
         let mut layout = Layout::default();
         layout.rebuild(ids.iter().map(|id| (id.as_str(), "queue")));
-        let (x0, y0, x1, y1) = layout.bounds().unwrap_or_default();
-        let (width, height) = (x1 - x0, y1 - y0);
-        assert!(width > height * 1.5 && width < height * 3.0, "{width} x {height}");
+        assert_eq!(layout.len(), 7000);
+        assert_eq!(layout.bounds(), Some((624.0, 0.0, 4800.0, 2124.0)));
+        // Small graphs keep at least 16 rows.
+        layout.rebuild(ids.iter().take(100).map(|id| (id.as_str(), "gateway")));
+        assert_eq!(layout.bounds(), Some((0.0, 0.0, 216.0, 540.0)));
+        layout.rebuild(std::iter::empty::<(&str, &str)>());
+        assert_eq!((layout.bounds(), layout.is_empty()), (None, true));
     }
 }
