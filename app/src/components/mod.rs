@@ -10,3 +10,8 @@ pub mod logs;
 pub mod nodes;
 pub mod scroll_frame;
 pub mod topology;
+
+/// The topology's pure scene (`app/src/scene/`), declared here for now; its
+/// home is next to `layout` in lib.rs, as `crate::scene`.
+#[path = "../scene/mod.rs"]
+pub mod scene;

@@ -1,0 +1,27 @@
+//! The topology's scene: everything the canvas shows and how the user moves
+//! it, as plain data, tested natively. `viewport` places the world on the
+//! screen, `detail` says what is drawn at which zoom, `draw_list` builds a
+//! frame as buckets of one ink each, `pick` finds the node under a click,
+//! `gesture` tells drags from clicks, `pacing` says when to redraw, and
+//! `ink` names the colours (CSS custom properties: the stylesheet holds the
+//! one light/dark table). The canvas glue in `components/topology.rs` only
+//! carries these out.
+//!
+//! Whatever decides what is drawn (grouping nodes when zoomed out, filters
+//! that dim, a focus) belongs here, as more of the `DrawList`, not in the glue.
+
+pub mod detail;
+pub mod draw_list;
+pub mod gesture;
+pub mod ink;
+pub mod pacing;
+pub mod pick;
+pub mod viewport;
+
+pub use detail::Detail;
+pub use draw_list::{placed, DrawList};
+pub use gesture::Gesture;
+pub use ink::{Ink, Tone};
+pub use pacing::{OnFrame, Pacer};
+pub use pick::pick;
+pub use viewport::{wheel_zoom_factor, Camera, Point, Size, Viewport};

@@ -1,0 +1,178 @@
+//! When the topology redraws: at most once per animation frame; after a
+//! data change, only once a gap of `DRAW_BUDGET_FACTOR` times the last
+//! draw's cost has passed, so drawing takes at most ~1/factor of the main
+//! thread however large the graph; at once after the user's own action
+//! (pan, zoom, select); and not while the canvas is off screen, where one
+//! missed change means one redraw when it comes back.
+
+/// Data-driven redraws wait this many times the last draw's script cost
+/// (rasterizing the canvas costs about as much again, unmeasured).
+pub const DRAW_BUDGET_FACTOR: f64 = 80.0;
+/// A postponed redraw is retried no sooner than this.
+const MIN_RETRY_MILLIS: f64 = 16.0;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pacer {
+    frame_pending: bool,
+    last_draw_millis: f64,
+    last_draw_cost_millis: f64,
+    /// The user moved the view: the next frame draws without waiting.
+    interactive: bool,
+    on_screen: bool,
+    /// Something changed while the canvas was off screen.
+    stale_off_screen: bool,
+}
+
+/// What an animation frame does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OnFrame {
+    Draw,
+    /// Too soon after the last draw: ask again after this long.
+    RetryAfterMillis(f64),
+}
+
+impl Default for Pacer {
+    fn default() -> Self {
+        Pacer {
+            frame_pending: false,
+            last_draw_millis: 0.0,
+            last_draw_cost_millis: 0.0,
+            interactive: false,
+            on_screen: true,
+            stale_off_screen: false,
+        }
+    }
+}
+
+impl Pacer {
+    /// A redraw is wanted; true when the caller should ask for an animation
+    /// frame (none is pending, and the canvas is on screen).
+    pub fn request(&mut self) -> bool {
+        if !self.on_screen {
+            self.stale_off_screen = true;
+            return false;
+        }
+        !std::mem::replace(&mut self.frame_pending, true)
+    }
+
+    /// The user acted: the next frame draws without waiting.
+    pub fn interact(&mut self) {
+        self.interactive = true;
+    }
+
+    /// The animation frame came, at `now_millis`.
+    pub fn on_frame(&mut self, now_millis: f64) -> OnFrame {
+        self.frame_pending = false;
+        let since = now_millis - self.last_draw_millis;
+        let gap = self.last_draw_cost_millis * DRAW_BUDGET_FACTOR;
+        if !self.interactive && since < gap {
+            return OnFrame::RetryAfterMillis((gap - since).max(MIN_RETRY_MILLIS));
+        }
+        self.interactive = false;
+        self.last_draw_millis = now_millis;
+        OnFrame::Draw
+    }
+
+    /// The draw that `on_frame` allowed took this long.
+    pub fn drawn(&mut self, cost_millis: f64) {
+        self.last_draw_cost_millis = cost_millis;
+    }
+
+    /// The canvas came on or went off screen; true when it came back after
+    /// missing a change (so it must be redrawn).
+    pub fn set_on_screen(&mut self, on_screen: bool) -> bool {
+        self.on_screen = on_screen;
+        on_screen && std::mem::take(&mut self.stale_off_screen)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Step {
+        /// A redraw is wanted: did it ask for a frame?
+        Request(bool),
+        Interact,
+        /// A frame at this time, and what it did.
+        Frame(f64, OnFrame),
+        /// The draw cost this long.
+        Drawn(f64),
+        /// Came on (true) or off screen, and whether that redraws.
+        OnScreen(bool, bool),
+    }
+    use OnFrame::*;
+    use Step::*;
+
+    fn check(steps: &[Step]) {
+        let mut pacer = Pacer::default();
+        for (index, step) in steps.iter().enumerate() {
+            let got = match *step {
+                Request(_) => Request(pacer.request()),
+                Interact => {
+                    pacer.interact();
+                    Interact
+                }
+                Frame(now, _) => Frame(now, pacer.on_frame(now)),
+                Drawn(cost) => {
+                    pacer.drawn(cost);
+                    Drawn(cost)
+                }
+                OnScreen(on, _) => OnScreen(on, pacer.set_on_screen(on)),
+            };
+            assert_eq!(got, *step, "step {index}");
+        }
+    }
+
+    #[test]
+    fn one_frame_at_a_time() {
+        check(&[Request(true), Request(false), Request(false), Frame(100.0, Draw), Request(true)]);
+    }
+
+    #[test]
+    fn data_redraws_keep_a_gap_of_eighty_times_the_draw_cost() {
+        check(&[
+            Request(true),
+            Frame(1000.0, Draw),
+            Drawn(2.0),
+            // Due at 1000 + 2 × 80 = 1160.
+            Request(true),
+            Frame(1016.0, RetryAfterMillis(144.0)),
+            Request(true),
+            Frame(1150.0, RetryAfterMillis(16.0)),
+            Request(true),
+            Frame(1160.0, Draw),
+        ]);
+    }
+
+    #[test]
+    fn the_users_own_action_draws_at_once() {
+        check(&[
+            Request(true),
+            Frame(1000.0, Draw),
+            Drawn(5.0),
+            Interact,
+            Request(true),
+            Frame(1016.0, Draw),
+            // Only the next frame: then the data's pace again (1016 + 400).
+            Drawn(5.0),
+            Request(true),
+            Frame(1032.0, RetryAfterMillis(384.0)),
+        ]);
+    }
+
+    #[test]
+    fn off_screen_changes_are_drawn_once_on_return() {
+        check(&[
+            OnScreen(false, false),
+            Request(false),
+            Request(false),
+            OnScreen(true, true),
+            Request(true),
+            Frame(10.0, Draw),
+            OnScreen(false, false),
+            OnScreen(true, false),
+        ]);
+    }
+}

@@ -1,0 +1,250 @@
+//! Where the world (layout units) is on the screen (CSS pixels): zoom and
+//! pan, fitting the whole graph, and which points are worth drawing.
+
+use crate::layout::{Layout, SLOT_SPACING};
+
+/// Zoom limits for the wheel.
+pub const MIN_SCALE: f64 = 0.02;
+pub const MAX_SCALE: f64 = 8.0;
+/// Fitting never magnifies a small graph more than this.
+pub const MAX_FIT_SCALE: f64 = 2.0;
+/// Room left around a fitted graph.
+pub const FIT_MARGIN_PX: f64 = 40.0;
+/// Wheel zoom: the scale changes by e^(−delta × this) per wheel event.
+const WHEEL_ZOOM_PER_PX: f64 = 0.0015;
+/// Points this far off screen are still drawn (a dot or label overhangs).
+const OVERHANG_PX: f64 = 20.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Size {
+    pub width: f64,
+    pub height: f64,
+}
+
+/// World → screen: `screen = world × scale + offset`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    pub scale: f64,
+    pub offset: Point,
+}
+
+/// The viewport and whether it still has to be fitted to the graph: at
+/// first, after a new snapshot and when the user asks; a zoom or pan of the
+/// user's own cancels a fit not yet done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Camera {
+    viewport: Viewport,
+    fit_pending: bool,
+}
+
+impl Point {
+    pub fn new(x: f64, y: f64) -> Point {
+        Point { x, y }
+    }
+}
+
+impl From<(f64, f64)> for Point {
+    fn from((x, y): (f64, f64)) -> Point {
+        Point { x, y }
+    }
+}
+
+impl Size {
+    /// Whether a point is on screen, give or take an overhang.
+    pub fn shows(&self, point: Point) -> bool {
+        point.x > -OVERHANG_PX
+            && point.y > -OVERHANG_PX
+            && point.x < self.width + OVERHANG_PX
+            && point.y < self.height + OVERHANG_PX
+    }
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Viewport { scale: 1.0, offset: Point::default() }
+    }
+}
+
+impl Viewport {
+    pub fn to_screen(&self, world: Point) -> Point {
+        Point { x: world.x * self.scale + self.offset.x, y: world.y * self.scale + self.offset.y }
+    }
+
+    /// The largest scale (up to `MAX_FIT_SCALE`) that shows `bounds` (min x,
+    /// min y, max x, max y) inside `screen` less a margin, centred.
+    pub fn fit((x0, y0, x1, y1): (f64, f64, f64, f64), screen: Size) -> Viewport {
+        // A single row or column of nodes is not magnified without bound.
+        let (span_x, span_y) = ((x1 - x0).max(SLOT_SPACING), (y1 - y0).max(SLOT_SPACING));
+        let room = |length: f64| length - 2.0 * FIT_MARGIN_PX;
+        let scale = (room(screen.width) / span_x).min(room(screen.height) / span_y).clamp(MIN_SCALE, MAX_FIT_SCALE);
+        let offset = Point {
+            x: (screen.width - (x1 - x0) * scale) / 2.0 - x0 * scale,
+            y: (screen.height - (y1 - y0) * scale) / 2.0 - y0 * scale,
+        };
+        Viewport { scale, offset }
+    }
+
+    /// Zooms by `factor` (within the limits), keeping the world point under
+    /// `anchor` where it is on screen.
+    pub fn zoom_at(&mut self, anchor: Point, factor: f64) {
+        let scale = (self.scale * factor).clamp(MIN_SCALE, MAX_SCALE);
+        let applied = scale / self.scale;
+        self.offset = Point {
+            x: anchor.x - (anchor.x - self.offset.x) * applied,
+            y: anchor.y - (anchor.y - self.offset.y) * applied,
+        };
+        self.scale = scale;
+    }
+
+    pub fn pan_by(&mut self, dx: f64, dy: f64) {
+        self.offset = Point { x: self.offset.x + dx, y: self.offset.y + dy };
+    }
+}
+
+/// The zoom factor of a wheel event (`deltaY` in pixels; up zooms in).
+pub fn wheel_zoom_factor(delta_y: f64) -> f64 {
+    (-delta_y * WHEEL_ZOOM_PER_PX).exp()
+}
+
+impl Default for Camera {
+    fn default() -> Self {
+        Camera { viewport: Viewport::default(), fit_pending: true }
+    }
+}
+
+impl Camera {
+    pub fn viewport(&self) -> &Viewport {
+        &self.viewport
+    }
+
+    /// Fits the graph at the next draw.
+    pub fn request_fit(&mut self) {
+        self.fit_pending = true;
+    }
+
+    pub fn zoom_at(&mut self, anchor: Point, factor: f64) {
+        self.viewport.zoom_at(anchor, factor);
+        self.fit_pending = false;
+    }
+
+    pub fn pan_by(&mut self, dx: f64, dy: f64) {
+        self.viewport.pan_by(dx, dy);
+        self.fit_pending = false;
+    }
+
+    /// Before a draw: does a pending fit, once there is a graph to fit.
+    pub fn settle(&mut self, layout: &Layout, screen: Size) {
+        if !self.fit_pending {
+            return;
+        }
+        if let Some(bounds) = layout.bounds() {
+            self.viewport = Viewport::fit(bounds, screen);
+            self.fit_pending = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn viewport(scale: f64, x: f64, y: f64) -> Viewport {
+        Viewport { scale, offset: Point { x, y } }
+    }
+
+    #[test]
+    fn world_to_screen() {
+        let check = |viewport: Viewport, world: (f64, f64), expected: (f64, f64)| {
+            assert_eq!(viewport.to_screen(world.into()), expected.into(), "{viewport:?} {world:?}");
+        };
+        check(Viewport::default(), (3.0, 4.0), (3.0, 4.0));
+        check(viewport(2.0, 0.0, 0.0), (3.0, 4.0), (6.0, 8.0));
+        check(viewport(0.5, 10.0, -20.0), (100.0, 100.0), (60.0, 30.0));
+    }
+
+    #[test]
+    fn fit_centres_the_graph_within_the_margins() {
+        let check = |bounds, screen: (f64, f64), expected: Viewport| {
+            let screen = Size { width: screen.0, height: screen.1 };
+            assert_eq!(Viewport::fit(bounds, screen), expected, "{bounds:?} in {screen:?}");
+        };
+        // 720 × 180 world units in 800 × 400 px: the width binds
+        // ((800 − 80) / 720 = 1); 180 px tall, centred: 110 px from the top.
+        check((0.0, 0.0, 720.0, 180.0), (800.0, 400.0), viewport(1.0, 40.0, 110.0));
+        // The height binds: (400 − 80) / 640 = 0.5; 100 × 0.5 = 50 px wide, centred at 400.
+        check((0.0, 0.0, 100.0, 640.0), (800.0, 400.0), viewport(0.5, 375.0, 40.0));
+        // A graph not at the origin: its corner lands where the origin would.
+        check((100.0, 50.0, 820.0, 230.0), (800.0, 400.0), viewport(1.0, -60.0, 60.0));
+        // One node: never magnified beyond 2 (its span counts as one slot,
+        // 36), and centred.
+        check((36.0, 72.0, 36.0, 72.0), (800.0, 400.0), viewport(2.0, 328.0, 56.0));
+        // 10,000 units into 800 px: the floor of 0.02 holds.
+        check((0.0, 0.0, 100_000.0, 100.0), (800.0, 400.0), viewport(0.02, -600.0, 199.0));
+    }
+
+    #[test]
+    fn zoom_keeps_the_point_under_the_pointer_and_stays_within_limits() {
+        let check = |mut viewport: Viewport, anchor: (f64, f64), factor: f64, expected: Viewport| {
+            viewport.zoom_at(anchor.into(), factor);
+            assert_eq!(viewport, expected, "zoom ×{factor} at {anchor:?}");
+        };
+        check(viewport(1.0, 0.0, 0.0), (100.0, 50.0), 2.0, viewport(2.0, -100.0, -50.0));
+        check(viewport(2.0, -100.0, -50.0), (100.0, 50.0), 0.5, viewport(1.0, 0.0, 0.0));
+        // Capped at 8: only ×2 of the ×4 asked is applied.
+        check(viewport(4.0, 0.0, 0.0), (10.0, 10.0), 4.0, viewport(8.0, -10.0, -10.0));
+        // Floored at 0.02.
+        check(viewport(0.04, 0.0, 0.0), (10.0, 10.0), 0.25, viewport(0.02, 5.0, 5.0));
+    }
+
+    #[test]
+    fn wheel_up_zooms_in_and_down_zooms_out() {
+        assert_eq!(wheel_zoom_factor(0.0), 1.0);
+        // One notch (100 px) is e^0.15 ≈ 1.1618 either way.
+        assert!((wheel_zoom_factor(-100.0) - 1.161_834).abs() < 1e-6);
+        assert!((wheel_zoom_factor(100.0) - 0.860_708).abs() < 1e-6);
+    }
+
+    #[test]
+    fn on_screen_means_within_twenty_pixels_of_it() {
+        let screen = Size { width: 300.0, height: 200.0 };
+        let cases = [
+            ((0.0, 0.0), true),
+            ((150.0, 100.0), true),
+            ((-19.0, 219.0), true),
+            ((-20.0, 100.0), false),
+            ((150.0, 220.0), false),
+            ((321.0, 100.0), false),
+        ];
+        for (point, expected) in cases {
+            assert_eq!(screen.shows(point.into()), expected, "{point:?}");
+        }
+    }
+
+    #[test]
+    fn a_fit_waits_for_a_graph_and_the_users_own_zoom_cancels_it() {
+        let screen = Size { width: 800.0, height: 400.0 };
+        let mut layout = Layout::default();
+        let mut camera = Camera::default();
+        camera.settle(&layout, screen);
+        assert_eq!(camera.viewport(), &Viewport::default(), "nothing to fit yet");
+        layout.place("g", "gateway");
+        camera.settle(&layout, screen);
+        assert_eq!(camera.viewport(), &viewport(2.0, 400.0, 200.0), "one node at the origin, centred");
+        camera.pan_by(10.0, 0.0);
+        camera.settle(&layout, screen);
+        assert_eq!(camera.viewport(), &viewport(2.0, 410.0, 200.0), "a pan is kept");
+        camera.request_fit();
+        camera.zoom_at(Point::new(0.0, 0.0), 0.5);
+        camera.settle(&layout, screen);
+        assert_eq!(camera.viewport(), &viewport(1.0, 205.0, 100.0), "a zoom after Fit wins");
+        camera.request_fit();
+        camera.settle(&layout, screen);
+        assert_eq!(camera.viewport(), &viewport(2.0, 400.0, 200.0), "Fit");
+    }
+}
