@@ -1,6 +1,6 @@
 //! Canvas helpers shared by the charts and the topology (browser only).
 
-use web_sys::HtmlCanvasElement;
+use web_sys::{CssStyleDeclaration, Element, HtmlCanvasElement};
 
 /// True when the page is in the dark theme (forced or from the system).
 pub fn is_dark() -> bool {
@@ -14,10 +14,34 @@ pub fn is_dark() -> bool {
         .is_some_and(|scheme| scheme.contains("dark"))
 }
 
+/// The stylesheet's colours for the theme in force, as an element sees
+/// them: a canvas paints with the same custom properties (`--ok`, ...) as
+/// the rest of the page, so it follows the theme without a copy of the
+/// colours. Read once per draw; each `get` is a property lookup.
+pub struct ThemeColours(Option<CssStyleDeclaration>);
+
+impl ThemeColours {
+    pub fn of(element: &Element) -> ThemeColours {
+        ThemeColours(web_sys::window().and_then(|window| window.get_computed_style(element).ok().flatten()))
+    }
+
+    /// The value of a custom property, such as `--ok` ("" if unset).
+    pub fn get(&self, property: &str) -> String {
+        let value = self.0.as_ref().and_then(|style| style.get_property_value(property).ok());
+        value.map(|value| value.trim().to_owned()).unwrap_or_default()
+    }
+}
+
 /// Sizes the backing store to CSS size × devicePixelRatio, so drawings are
 /// crisp on HiDPI screens; returns the ratio.
 pub fn fit_backing_store(canvas: &HtmlCanvasElement) -> f64 {
-    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    fit_backing_store_at(canvas, web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()))
+}
+
+/// `fit_backing_store` for a given device pixel ratio; a ratio below 1 (a
+/// zoomed-out page) counts as 1. Returns the ratio used.
+pub fn fit_backing_store_at(canvas: &HtmlCanvasElement, device_pixel_ratio: f64) -> f64 {
+    let ratio = device_pixel_ratio.max(1.0);
     let rect = canvas.get_bounding_client_rect();
     let (width, height) = ((rect.width() * ratio).round() as u32, (rect.height() * ratio).round() as u32);
     if canvas.width() != width || canvas.height() != height {

@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use app::canvas::fit_backing_store;
+use app::canvas::{fit_backing_store, fit_backing_store_at};
 use app::components::charts::draw::line_chart;
 use shared::ChartPoint;
 use wasm_bindgen::JsCast;
@@ -32,13 +32,33 @@ fn distinct_pixels(canvas: &HtmlCanvasElement) -> usize {
 }
 
 #[wasm_bindgen_test]
-fn backing_store_follows_device_pixel_ratio() {
-    let ratio = web_sys::window().expect("window").device_pixel_ratio();
-    let canvas = new_canvas(300, 150);
-    let applied = fit_backing_store(&canvas);
-    assert_eq!(applied, ratio.max(1.0));
-    assert_eq!(canvas.width(), (300.0 * applied).round() as u32);
-    assert_eq!(canvas.height(), (150.0 * applied).round() as u32);
+fn backing_store_is_the_css_size_times_the_pixel_ratio() {
+    // (CSS width, CSS height, device pixel ratio, backing width, height, ratio used)
+    let cases = [
+        (300, 150, 1.0, 300, 150, 1.0),
+        (300, 150, 2.0, 600, 300, 2.0),
+        (300, 150, 1.5, 450, 225, 1.5),
+        (301, 151, 1.25, 376, 189, 1.25), // 376.25 and 188.75, rounded
+        (300, 150, 0.5, 300, 150, 1.0),   // a zoomed-out page is never blurrier than 1:1
+        (0, 0, 2.0, 1, 1, 2.0),           // a hidden canvas keeps a 1 × 1 store
+    ];
+    for (css_width, css_height, device_pixel_ratio, width, height, ratio) in cases {
+        let canvas = new_canvas(css_width, css_height);
+        let used = fit_backing_store_at(&canvas, device_pixel_ratio);
+        assert_eq!(
+            (canvas.width(), canvas.height(), used),
+            (width, height, ratio),
+            "{css_width} × {css_height} at {device_pixel_ratio}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn backing_store_follows_the_windows_pixel_ratio() {
+    let window_ratio = web_sys::window().expect("window").device_pixel_ratio();
+    let (canvas, expected) = (new_canvas(300, 150), new_canvas(300, 150));
+    assert_eq!(fit_backing_store(&canvas), fit_backing_store_at(&expected, window_ratio));
+    assert_eq!((canvas.width(), canvas.height()), (expected.width(), expected.height()));
 }
 
 #[wasm_bindgen_test]
