@@ -9,9 +9,9 @@ use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
 use shared::sim::Mix;
 
 use crate::{
-    check_csp, AllowedOrigins, FeedConfig, Frame, Guards, SimSettings, Source, StreamOptions, HISTORY_MAX_BYTES,
-    HISTORY_MAX_MESSAGES, MAX_CLIENT_FRAME_BYTES, MAX_INGEST_BODY_BYTES, MAX_LIVE_PROJECTS, MAX_PROJECT_ID_BYTES,
-    PROJECT_IDLE_GRACE_SECS, SEND_TIMEOUT_SECS,
+    check_csp, AllowedOrigins, FeedConfig, Frame, Guards, SimSettings, Source, StreamOptions, CHECKPOINT_INTERVAL_SECS,
+    HISTORY_MAX_BYTES, HISTORY_MAX_MESSAGES, MAX_CLIENT_FRAME_BYTES, MAX_INGEST_BODY_BYTES, MAX_LIVE_PROJECTS,
+    MAX_PROJECT_ID_BYTES, PROJECT_IDLE_GRACE_SECS, SEND_TIMEOUT_SECS,
 };
 
 /// The most messages `--history` accepts per project.
@@ -33,7 +33,16 @@ pub struct Cli {
     /// `Authorization: Bearer TOKEN`.
     #[arg(long, value_name = "TOKEN", env = "MESHVIEW_INGEST_TOKEN", hide_env_values = true, value_parser = token)]
     ingest_token: Option<String>,
-    /// Messages each project keeps for resuming clients.
+    /// Keep the projects' streams in Redis (`redis://HOST:PORT`), shared
+    /// by every replica started with the same URL.
+    #[arg(long, value_name = "URL", value_parser = redis_url)]
+    redis: Option<String>,
+    /// Redis mode: seconds between a replica's checkpoints of a project.
+    #[arg(long, value_name = "SECS", default_value_t = CHECKPOINT_INTERVAL_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    checkpoint_secs: u64,
+    /// Messages each project keeps for resuming clients (the streams'
+    /// MAXLEN in Redis mode).
     #[arg(long, value_name = "N", default_value_t = HISTORY_MAX_MESSAGES as u64,
           value_parser = clap::value_parser!(u64).range(1..=MAX_HISTORY_MESSAGES_ARG))]
     history: u64,
@@ -117,11 +126,18 @@ impl Cli {
                     text.lines().filter(|line| !line.is_empty()).map(|line| Frame::Text(line.to_owned())).collect();
                 Source::Replay { frames: Arc::new(frames), frames_per_sec: self.frame_rate }
             }
-            None if self.simulate || self.ingest_token.is_none() => Source::Simulated(settings),
+            None if self.simulate || (self.ingest_token.is_none() && self.redis.is_none()) => {
+                Source::Simulated(settings)
+            }
             None => Source::Ingested,
         };
         let history_max_messages = usize::try_from(self.history).unwrap_or(HISTORY_MAX_MESSAGES);
-        let options = StreamOptions { ingest_token: self.ingest_token, history_max_messages };
+        let options = StreamOptions {
+            ingest_token: self.ingest_token,
+            history_max_messages,
+            redis_url: self.redis,
+            checkpoint_interval: std::time::Duration::from_secs(self.checkpoint_secs),
+        };
         let base_path = if self.base.starts_with('/') { self.base } else { format!("/{}", self.base) };
         let config = FeedConfig { addr: self.addr, source, serve_dir: self.serve, base_path, csp: self.csp };
         Ok((config, guards, options))
@@ -148,11 +164,23 @@ fn after_help() -> String {
 Ingest: POST /ingest?project=<id> with `Authorization: Bearer <token>`, a body
   of NDJSON or one JSON array of at most {} MiB. Off (404) without
   --ingest-token; 401 without the right token, 413 over the size, 200 with
-  {{\"accepted\":N,\"rejected\":[{{\"index\":I,\"error\":\"...\"}}]}}.",
+  {{\"accepted\":N,\"rejected\":[{{\"index\":I,\"error\":\"...\"}}]}}.
+
+Redis (--redis): every replica on the same Redis serves the same projects;
+  positions are assigned in Redis, so a client resumes on any replica. While
+  Redis is away, replicas keep their clients and last state and /healthz
+  says degraded. GET /healthz (JSON) and GET /metrics (Prometheus text).",
         MAX_CLIENT_FRAME_BYTES / 1024,
         HISTORY_MAX_BYTES >> 20,
         MAX_INGEST_BODY_BYTES >> 20,
     )
+}
+
+fn redis_url(text: &str) -> Result<String, String> {
+    match text.strip_prefix("redis://") {
+        Some(rest) if !rest.is_empty() => Ok(text.to_owned()),
+        _ => Err("a Redis URL is redis://HOST:PORT".into()),
+    }
 }
 
 fn token(text: &str) -> Result<String, String> {
@@ -229,6 +257,8 @@ mod tests {
             &["--ingest-token", ""],
             &["--ingest-token", "two words"],
             &["--history", "0"],
+            &["--redis", "localhost:6379"],
+            &["--checkpoint-secs", "0"],
         ] {
             assert!(parse(args).is_err(), "{args:?} accepted");
         }
@@ -244,6 +274,10 @@ mod tests {
         assert!(!format!("{options:?}").contains("t0k"), "the token shows in Debug");
         let (config, _, _) = parse(&["--ingest-token", "t0k", "--simulate"]).unwrap();
         assert!(matches!(config.source, Source::Simulated(_)));
+        let (config, _, options) = parse(&["--redis", "redis://127.0.0.1:6380", "--checkpoint-secs", "2"]).unwrap();
+        assert!(matches!(config.source, Source::Ingested), "a Redis replica simulates only when asked");
+        assert_eq!(options.redis_url.as_deref(), Some("redis://127.0.0.1:6380"));
+        assert_eq!(options.checkpoint_interval, std::time::Duration::from_secs(2));
     }
 
     #[test]

@@ -16,6 +16,7 @@ use tokio::sync::broadcast;
 use crate::history::Batch;
 use crate::hub::{now_millis, Frame, Hub, Start, Subscription};
 use crate::metrics::Counters;
+use crate::store::Store;
 
 /// Largest frame (and message) a client may send, in bytes.
 pub const MAX_CLIENT_FRAME_BYTES: usize = 64 * 1024;
@@ -48,9 +49,24 @@ type Sender = SplitSink<WebSocket, WsMessage>;
 type Receiver = SplitStream<WebSocket>;
 
 /// A resume (when `since` allows it) or a snapshot first, then the shared
-/// stream, until the client leaves or is cut.
-pub async fn stream_hub(socket: WebSocket, hub: &Hub, since: Option<Pos>, send_timeout: Duration, counters: &Counters) {
-    let subscription = hub.subscribe(since.as_ref(), now_millis());
+/// stream, until the client leaves or is cut. In Redis mode (`store`), a
+/// resume the hub cannot serve is read from the project's stream.
+pub async fn stream_hub(
+    socket: WebSocket,
+    hub: &Hub,
+    since: Option<Pos>,
+    store: Option<(&Store, &str)>,
+    send_timeout: Duration,
+    counters: &Counters,
+) {
+    let mut subscription = hub.subscribe(since.as_ref(), now_millis());
+    if let Start::Fetch { since, to, snapshot } = subscription.start {
+        let fetched = match store {
+            Some((store, project)) => store.resume_frames(project, &since, to).await.ok().flatten(),
+            None => None,
+        };
+        subscription.start = fetched.map_or(Start::Snapshot(snapshot), Start::Resumed);
+    }
     if since.is_some() {
         let recovered = matches!(subscription.start, Start::Resumed(_));
         let counter = if recovered { &counters.resumes_recovered } else { &counters.resumes_not_recovered };
@@ -92,7 +108,9 @@ async fn pump_hub(
     let Subscription { start, mut frames } = subscription;
     let start: Vec<WsMessage> = match start {
         Start::Resumed(frames) => frames.into_iter().map(|frame| WsMessage::Text(frame.into())).collect(),
-        Start::Snapshot(frames) => frames.iter().map(|frame| WsMessage::Text(frame.clone())).collect(),
+        Start::Snapshot(frames) | Start::Fetch { snapshot: frames, .. } => {
+            frames.iter().map(|frame| WsMessage::Text(frame.clone())).collect()
+        }
     };
     for frame in start {
         if let Err(end) = send(sender, frame, send_timeout).await {

@@ -15,11 +15,10 @@ pub const HISTORY_MAX_MESSAGES: usize = 50_000;
 /// Bytes of frames a project keeps for resuming, whatever the message count.
 pub const HISTORY_MAX_BYTES: usize = 16 * 1024 * 1024;
 
-/// One frame of a project's stream: messages `first_offset..` of `epoch`.
+/// One frame of a project's stream: messages `first_offset..` (of the
+/// hub's epoch when it was made).
 #[derive(Debug)]
 pub struct Batch {
-    #[allow(dead_code)] // For the Redis mode (next).
-    pub epoch: Arc<str>,
     pub first_offset: u64,
     /// The frame every client of this replica gets (encoded once).
     pub frame: Utf8Bytes,
@@ -30,7 +29,7 @@ pub struct Batch {
 impl Batch {
     /// One frame of already encoded messages: the object itself for one,
     /// a JSON array for more.
-    pub fn new(epoch: Arc<str>, first_offset: u64, messages: &[String]) -> Batch {
+    pub fn new(first_offset: u64, messages: &[String]) -> Batch {
         let mut frame = String::with_capacity(messages.iter().map(|m| m.len() + 1).sum::<usize>() + 1);
         let mut spans = Vec::with_capacity(messages.len());
         let array = messages.len() != 1;
@@ -47,14 +46,13 @@ impl Batch {
         if array {
             frame.push(']');
         }
-        Batch { epoch, first_offset, frame: frame.into(), spans }
+        Batch { first_offset, frame: frame.into(), spans }
     }
 
-    #[allow(dead_code)] // For the Redis mode (next).
     /// A frame that carries no numbered message (a snapshot the replica
     /// sends its clients after restoring its graph).
-    pub fn unnumbered(epoch: Arc<str>, next_offset: u64, frame: Utf8Bytes) -> Batch {
-        Batch { epoch, first_offset: next_offset, frame, spans: Vec::new() }
+    pub fn unnumbered(next_offset: u64, frame: Utf8Bytes) -> Batch {
+        Batch { first_offset: next_offset, frame, spans: Vec::new() }
     }
 
     /// Messages in the frame.
@@ -101,7 +99,6 @@ impl History {
         }
     }
 
-    #[allow(dead_code)] // For the Redis mode (next).
     pub fn clear(&mut self) {
         self.batches.clear();
         self.n_messages = 0;
@@ -128,7 +125,7 @@ impl History {
     }
 
     /// Messages held.
-    #[allow(dead_code)] // For the Redis mode (next).
+    #[cfg(test)]
     pub fn n_messages(&self) -> usize {
         self.n_messages
     }
@@ -172,7 +169,7 @@ mod tests {
 
     fn batch(first_offset: u64, n: u64) -> Arc<Batch> {
         let messages: Vec<String> = (first_offset..first_offset + n).map(|o| format!("{{\"o\":{o}}}")).collect();
-        Arc::new(Batch::new("e".into(), first_offset, &messages))
+        Arc::new(Batch::new(first_offset, &messages))
     }
 
     fn offsets(messages: Option<Vec<&str>>) -> Option<Vec<u64>> {

@@ -5,7 +5,7 @@
 //! [`Hub::accept`] (Redis: numbered already, the same on every replica).
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::ws::{Message as WsMessage, Utf8Bytes};
 use shared::encode::{encode_message, encode_snapshot_frames};
@@ -48,6 +48,10 @@ pub struct Hub {
     frames: broadcast::Sender<Arc<Batch>>,
     /// The newest position applied, for clients waiting for the hub to catch up.
     position: watch::Sender<Pos>,
+    /// The hub holds its project's state (in Redis mode: once rebuilt).
+    ready: watch::Sender<bool>,
+    /// Older messages than the hub holds may be in the store (Redis).
+    store_has_history: bool,
     counters: Arc<Counters>,
 }
 
@@ -69,6 +73,9 @@ pub enum Start {
     Resumed(Vec<String>),
     /// A snapshot of the graph at the hub's position.
     Snapshot(Arc<Vec<Utf8Bytes>>),
+    /// The messages after `since` through offset `to` are not held here but
+    /// may be in the store: read them from there, or send the snapshot.
+    Fetch { since: Pos, to: u64, snapshot: Arc<Vec<Utf8Bytes>> },
 }
 
 /// A client's start and the live frames after it, with nothing between.
@@ -78,7 +85,6 @@ pub struct Subscription {
 }
 
 /// Messages numbered elsewhere that do not follow the hub's position.
-#[allow(dead_code)] // For the Redis mode (next).
 #[derive(Debug, PartialEq, Eq)]
 pub struct OutOfOrder {
     pub expected: Pos,
@@ -86,8 +92,18 @@ pub struct OutOfOrder {
 }
 
 impl Hub {
-    /// An empty project at offset 0 of `epoch`.
+    /// An empty project at offset 0 of `epoch`, ready.
     pub fn new(epoch: &str, history: (usize, usize), counters: Arc<Counters>) -> Arc<Hub> {
+        Hub::build(epoch, history, counters, false)
+    }
+
+    /// A project whose state is in the store: not ready until a
+    /// [`Hub::restore`] and [`Hub::set_ready`].
+    pub fn in_store(history: (usize, usize), counters: Arc<Counters>) -> Arc<Hub> {
+        Hub::build(&new_epoch(), history, counters, true)
+    }
+
+    fn build(epoch: &str, history: (usize, usize), counters: Arc<Counters>, in_store: bool) -> Arc<Hub> {
         let (history_max_messages, history_max_bytes) = history;
         let (frames, _) = broadcast::channel(SUBSCRIBER_BACKLOG_FRAMES);
         let epoch: Arc<str> = epoch.into();
@@ -100,7 +116,8 @@ impl Hub {
             snapshot: None,
             since_drain: 0,
         };
-        Arc::new(Hub { state: Mutex::new(state), frames, position, counters })
+        let (ready, _) = watch::channel(!in_store);
+        Arc::new(Hub { state: Mutex::new(state), frames, position, ready, store_has_history: in_store, counters })
     }
 
     /// Numbers `messages` (the next offsets of the hub's epoch), applies,
@@ -113,7 +130,6 @@ impl Hub {
         self.position_of(&state)
     }
 
-    #[allow(dead_code)] // For the Redis mode (next).
     /// Applies messages numbered elsewhere, from `first_offset` of `epoch`.
     /// They must follow the hub's position; a new epoch must start at 1 and
     /// starts the history over (the graph is kept: it is the best state
@@ -137,7 +153,6 @@ impl Hub {
         Ok(())
     }
 
-    #[allow(dead_code)] // For the Redis mode (next).
     /// Replaces the graph and position (a checkpoint read back, or a
     /// replica that fell behind the history); clients here get the new
     /// snapshot as a frame of the stream.
@@ -151,9 +166,21 @@ impl Hub {
         state.snapshot = None;
         let frames = self.snapshot_of(&mut state, now_millis);
         for frame in frames.iter() {
-            let batch = Batch::unnumbered(state.epoch.clone(), at.offset + 1, frame.clone());
+            let batch = Batch::unnumbered(at.offset + 1, frame.clone());
             let _ = self.frames.send(Arc::new(batch));
         }
+        self.position.send_replace(self.position_of(&state));
+    }
+
+    /// Moves the position to `at` keeping the graph (Redis lost the
+    /// project's history, or trimmed it past the last checkpoint: the graph
+    /// held is the best state there is); the history starts over.
+    pub fn rebase(&self, at: &Pos) {
+        let mut state = self.lock();
+        state.epoch = at.epoch.as_str().into();
+        state.last_offset = at.offset;
+        state.history.clear();
+        state.snapshot = None;
         self.position.send_replace(self.position_of(&state));
     }
 
@@ -169,29 +196,51 @@ impl Hub {
         });
         let start = match (resumable, missed) {
             (Some(since), Some(missed)) => Start::Resumed(resume_frames(since, missed, MAX_FRAME_BYTES)),
+            (Some(since), None) if self.store_has_history && since.offset < state.last_offset => Start::Fetch {
+                since: since.clone(),
+                to: state.last_offset,
+                snapshot: self.snapshot_of(&mut state, now_millis),
+            },
             _ => Start::Snapshot(self.snapshot_of(&mut state, now_millis)),
         };
         Subscription { start, frames }
     }
 
-    #[allow(dead_code)] // For the Redis mode (next).
+    /// The hub holds its project's state from now on.
+    pub fn set_ready(&self) {
+        self.ready.send_replace(true);
+    }
+
+    /// Whether the hub holds its project's state.
+    pub fn is_ready(&self) -> bool {
+        *self.ready.borrow()
+    }
+
+    /// Waits, at most `limit`, until the hub holds its project's state.
+    pub async fn wait_ready(&self, limit: Duration) -> bool {
+        let mut ready = self.ready.subscribe();
+        let waited = tokio::time::timeout(limit, ready.wait_for(|ready| *ready)).await;
+        waited.is_ok_and(|ready| ready.is_ok())
+    }
+
+    /// Waits, at most `limit`, until the hub has applied `pos` (a client
+    /// that saw it on a replica ahead of this one); false if it has not.
+    pub async fn wait_for(&self, pos: &Pos, limit: Duration) -> bool {
+        let mut position = self.position.subscribe();
+        let reached = position.wait_for(|at| at.epoch != pos.epoch || at.offset >= pos.offset);
+        let waited = tokio::time::timeout(limit, reached).await;
+        waited.is_ok_and(|reached| reached.is_ok())
+    }
+
     /// The newest position applied.
     pub fn position(&self) -> Pos {
         self.position.borrow().clone()
     }
 
-    #[allow(dead_code)] // For the Redis mode (next).
-    /// Watches the newest position applied.
-    pub fn watch_position(&self) -> watch::Receiver<Pos> {
-        self.position.subscribe()
-    }
-
-    #[allow(dead_code)] // For the Redis mode (next).
-    /// The graph as one snapshot message at the hub's position (a
-    /// checkpoint), unless the hub holds nothing yet.
-    pub fn snapshot_message(&self, now_millis: i64) -> Option<(Pos, Message)> {
+    /// The graph as one snapshot message at the hub's position (a checkpoint).
+    pub fn snapshot_message(&self, now_millis: i64) -> (Pos, Message) {
         let state = self.lock();
-        (state.last_offset > 0).then(|| (self.position_of(&state), snapshot_of_graph(&state, now_millis)))
+        (self.position_of(&state), snapshot_of_graph(&state, now_millis))
     }
 
     fn append(&self, state: &mut State, epoch: &Arc<str>, first_offset: u64, messages: Vec<Message>, now: i64) {
@@ -205,7 +254,7 @@ impl Hub {
             message.ts_millis = message.ts_millis.or(Some(now));
             let text = encode_message(&message);
             if frame_bytes + text.len() > LIVE_FRAME_BYTES && !texts.is_empty() {
-                self.emit(state, Batch::new(epoch.clone(), frame_offset, &texts));
+                self.emit(state, Batch::new(frame_offset, &texts));
                 frame_offset = offset;
                 frame_bytes = 0;
                 texts.clear();
@@ -219,7 +268,7 @@ impl Hub {
             offset += 1;
         }
         if !texts.is_empty() {
-            self.emit(state, Batch::new(epoch.clone(), frame_offset, &texts));
+            self.emit(state, Batch::new(frame_offset, &texts));
         }
         Counters::add(&self.counters.messages_applied, offset - first_offset);
         state.last_offset = offset - 1;

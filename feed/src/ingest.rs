@@ -60,10 +60,9 @@ pub async fn handle(State(state): State<AppState>, Query(query): Query<IngestQue
     };
     let accepted = parsed.messages.len() as u64;
     if accepted > 0 {
-        let Ok(hub) = state.projects.for_producer(&project) else {
-            return (StatusCode::SERVICE_UNAVAILABLE, "too many live projects; try again later").into_response();
-        };
-        hub.publish(parsed.messages, now_millis());
+        if let Err(why) = publish(&state, &project, parsed.messages).await {
+            return (StatusCode::SERVICE_UNAVAILABLE, why).into_response();
+        }
         Counters::add(&state.counters.messages_published, accepted);
     }
     Counters::add(&state.counters.ingest_requests, 1);
@@ -71,6 +70,19 @@ pub async fn handle(State(state): State<AppState>, Query(query): Query<IngestQue
     let answer = IngestAnswer { accepted, rejected: parsed.rejected };
     let json = serde_json::to_string(&answer).unwrap_or_default();
     (StatusCode::OK, [(CONTENT_TYPE, "application/json")], json).into_response()
+}
+
+/// Into Redis (every replica's clients get them), or this process's hub.
+async fn publish(state: &AppState, project: &str, messages: Vec<Message>) -> Result<(), String> {
+    if let Some(store) = state.projects.store() {
+        return store.publish(project, &messages).await.map(|_| ()).map_err(|error| {
+            Counters::add(&state.counters.redis_errors, 1);
+            format!("the stream store is unavailable: {error}")
+        });
+    }
+    let hub = state.projects.for_producer(project).map_err(|_| "too many live projects; try again later")?;
+    hub.publish(messages, now_millis());
+    Ok(())
 }
 
 /// Whether the request carries `Bearer <token>` (compared in constant time).

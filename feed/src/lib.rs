@@ -28,6 +28,8 @@ mod origin;
 mod projects;
 mod simulate;
 mod static_files;
+mod store;
+mod tail;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -59,6 +61,17 @@ pub use projects::{is_valid_project_id, MAX_LIVE_PROJECTS, MAX_PROJECT_ID_BYTES,
 use projects::{ProjectSettings, Projects};
 pub use simulate::SimSettings;
 pub use static_files::check_csp;
+use store::Store;
+pub use tail::CHECKPOINT_INTERVAL_SECS;
+
+/// How long a client waits for its project to be read from Redis before it
+/// is told to try again later (1013).
+pub const READY_WAIT_SECS: u64 = 10;
+/// How long a resuming client that saw messages this replica has not read
+/// yet waits for it to catch up before it gets a snapshot instead.
+const CATCH_UP_WAIT_MILLIS: u64 = 2_000;
+/// How often a replica checks that Redis answers (for `/healthz`).
+const REDIS_PING_MILLIS: u64 = 1_000;
 
 #[derive(Debug, Clone)]
 pub enum Source {
@@ -117,13 +130,24 @@ pub struct StreamOptions {
     /// Producers send this as `Authorization: Bearer <token>` to
     /// `POST /ingest`; without one, ingest is off (404).
     pub ingest_token: Option<String>,
-    /// Messages each project keeps for resuming clients.
+    /// Messages each project keeps for resuming clients (in Redis mode,
+    /// the streams' MAXLEN).
     pub history_max_messages: usize,
+    /// `redis://HOST:PORT`: keep the streams in Redis, shared by every
+    /// replica started with the same URL.
+    pub redis_url: Option<String>,
+    /// Redis mode: how often a replica writes its projects' checkpoints.
+    pub checkpoint_interval: Duration,
 }
 
 impl Default for StreamOptions {
     fn default() -> Self {
-        StreamOptions { ingest_token: None, history_max_messages: HISTORY_MAX_MESSAGES }
+        StreamOptions {
+            ingest_token: None,
+            history_max_messages: HISTORY_MAX_MESSAGES,
+            redis_url: None,
+            checkpoint_interval: Duration::from_secs(CHECKPOINT_INTERVAL_SECS),
+        }
     }
 }
 
@@ -133,6 +157,8 @@ impl std::fmt::Debug for StreamOptions {
         f.debug_struct("StreamOptions")
             .field("ingest_token", &self.ingest_token.as_ref().map(|_| "<redacted>"))
             .field("history_max_messages", &self.history_max_messages)
+            .field("redis_url", &self.redis_url)
+            .field("checkpoint_interval", &self.checkpoint_interval)
             .finish()
     }
 }
@@ -201,6 +227,12 @@ impl Feed {
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
         let (shutdown, stopping) = watch::channel(false);
+        let store = match &options.redis_url {
+            Some(url) => Some(Store::open(url, options.history_max_messages).map_err(|error| {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("--redis {url}: {error}"))
+            })?),
+            None => None,
+        };
         let settings = ProjectSettings {
             simulate: match &config.source {
                 Source::Simulated(settings) => Some(settings.clone()),
@@ -208,6 +240,9 @@ impl Feed {
             },
             history_max_messages: options.history_max_messages,
             history_max_bytes: HISTORY_MAX_BYTES,
+            store: store.clone(),
+            checkpoint_every: options.checkpoint_interval,
+            replica: hub::new_epoch(),
         };
         let counters = Arc::<Counters>::default();
         let (max_live, grace) = (guards.max_live_projects, guards.project_idle_grace);
@@ -220,8 +255,11 @@ impl Feed {
             counters,
             shutdown: stopping.clone(),
             ingest_token: options.ingest_token.map(Arc::from),
-            redis_in_use: false,
+            redis_in_use: store.is_some(),
         };
+        if let Some(store) = store {
+            tokio::spawn(watch_redis(store, state.counters.clone(), stopping.clone()));
+        }
         let mut router = Router::new()
             .route("/ws", get(handle_upgrade))
             .route("/ingest", post(ingest::handle))
@@ -312,15 +350,38 @@ async fn serve_socket(socket: WebSocket, project: String, since: Option<Pos>, st
         return client::close_with(socket, CLOSE_PROJECT_REFUSED, &reason, send_timeout).await;
     }
     match &state.source {
-        Source::Simulated(_) | Source::Ingested => match state.projects.join(&project) {
-            Ok(lease) => client::stream_hub(socket, &lease.hub, since, send_timeout, &state.counters).await,
-            Err(projects::Full) => {
+        Source::Simulated(_) | Source::Ingested => {
+            let Ok(lease) = state.projects.join(&project) else {
                 let reason = "too many live projects; try again later";
-                client::close_with(socket, CLOSE_TRY_AGAIN_LATER, reason, send_timeout).await;
+                return client::close_with(socket, CLOSE_TRY_AGAIN_LATER, reason, send_timeout).await;
+            };
+            if !lease.hub.wait_ready(Duration::from_secs(READY_WAIT_SECS)).await {
+                let reason = "the stream store is unavailable; try again later";
+                return client::close_with(socket, CLOSE_TRY_AGAIN_LATER, reason, send_timeout).await;
             }
-        },
+            if let Some(since) = &since {
+                // Seen on a replica ahead of this one: give this one a moment.
+                lease.hub.wait_for(since, Duration::from_millis(CATCH_UP_WAIT_MILLIS)).await;
+            }
+            let store = state.projects.store().map(|store| (store, project.as_str()));
+            client::stream_hub(socket, &lease.hub, since, store, send_timeout, &state.counters).await;
+        }
         Source::Replay { frames, frames_per_sec } => {
             client::replay(socket, frames, *frames_per_sec, send_timeout, &state.counters).await;
         }
+    }
+}
+
+/// Redis mode: tells `/healthz` whether Redis answers, even while no
+/// project is live.
+async fn watch_redis(store: Store, counters: Arc<Counters>, mut stopping: watch::Receiver<bool>) {
+    let mut ticker = tokio::time::interval(Duration::from_millis(REDIS_PING_MILLIS));
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = stopping.wait_for(|stop| *stop) => return,
+        }
+        let answered = store.ping().await.is_ok();
+        counters.redis_connected.store(answered, Ordering::Relaxed);
     }
 }

@@ -24,14 +24,11 @@ pub struct Counters {
     pub resumes_recovered: AtomicU64,
     pub resumes_not_recovered: AtomicU64,
     /// Redis mode: whether the last command got through.
-    #[allow(dead_code)] // Set by the Redis mode (next).
     pub redis_connected: AtomicBool,
     /// Redis commands that failed.
-    #[allow(dead_code)] // Set by the Redis mode (next).
     pub redis_errors: AtomicU64,
     /// Milliseconds from a message's publish into Redis to its arrival
     /// here, for the newest message read.
-    #[allow(dead_code)] // Set by the Redis mode (next).
     pub redis_lag_millis: AtomicU64,
 }
 

@@ -14,6 +14,8 @@ use tokio::time::Instant;
 use crate::hub::{new_epoch, now_millis, Hub};
 use crate::metrics::Counters;
 use crate::simulate::{self, SimSettings};
+use crate::store::Store;
+use crate::tail::{self, Tail};
 
 /// Longest project id, in bytes.
 pub const MAX_PROJECT_ID_BYTES: usize = 64;
@@ -42,6 +44,11 @@ pub struct ProjectSettings {
     /// The bounds of each project's history (see `history.rs`).
     pub history_max_messages: usize,
     pub history_max_bytes: usize,
+    /// Redis mode: where the streams live, how often a checkpoint is
+    /// written, and this replica's name (for the producer lease).
+    pub store: Option<Store>,
+    pub checkpoint_every: Duration,
+    pub replica: String,
 }
 
 /// The running projects of one server.
@@ -170,6 +177,9 @@ impl Projects {
     fn start_project(&self, project: &str) -> Entry {
         let settings = &self.settings;
         let history = (settings.history_max_messages, settings.history_max_bytes);
+        if let Some(store) = &settings.store {
+            return self.start_stored_project(project, store, history);
+        }
         let hub = Hub::new(&new_epoch(), history, self.counters.clone());
         let mut tasks = Vec::new();
         if let Some(sim) = settings.simulate.clone() {
@@ -185,6 +195,31 @@ impl Projects {
             tasks.push(TaskGuard::spawn(producer, &self.shutdown));
         }
         Entry { hub, _tasks: tasks, n_clients: 0, idle_since: Some(Instant::now()) }
+    }
+
+    /// A project in Redis: a tailer feeds its hub; the simulator, if any,
+    /// publishes into Redis while this replica holds the producer lease.
+    fn start_stored_project(&self, project: &str, store: &Store, history: (usize, usize)) -> Entry {
+        let hub = Hub::in_store(history, self.counters.clone());
+        let tail = Tail {
+            store: store.clone(),
+            project: project.to_owned(),
+            hub: hub.clone(),
+            counters: self.counters.clone(),
+            checkpoint_every: self.settings.checkpoint_every,
+        };
+        let mut tasks = vec![TaskGuard::spawn(tail.run(), &self.shutdown)];
+        if let Some(sim) = self.settings.simulate.clone() {
+            let (replica, counters) = (self.settings.replica.clone(), self.counters.clone());
+            let producer = tail::simulate_with_lease(store.clone(), project.to_owned(), sim, replica, counters);
+            tasks.push(TaskGuard::spawn(producer, &self.shutdown));
+        }
+        Entry { hub, _tasks: tasks, n_clients: 0, idle_since: Some(Instant::now()) }
+    }
+
+    /// Redis mode's store, if in use.
+    pub fn store(&self) -> Option<&Store> {
+        self.settings.store.as_ref()
     }
 
     /// Stops every project idle for at least the grace period (dropping its
@@ -230,6 +265,9 @@ mod tests {
             simulate: Some(SimSettings { n_nodes: 3, messages_per_sec: 10.0, ..SimSettings::default() }),
             history_max_messages: 100,
             history_max_bytes: 1 << 20,
+            store: None,
+            checkpoint_every: Duration::from_secs(5),
+            replica: "r".into(),
         }
     }
 

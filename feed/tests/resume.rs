@@ -13,7 +13,7 @@ use support::{small_mesh, start, start_full};
 const TOKEN: &str = "resume-test-token";
 
 fn options(history_max_messages: usize) -> StreamOptions {
-    StreamOptions { ingest_token: Some(TOKEN.into()), history_max_messages }
+    StreamOptions { ingest_token: Some(TOKEN.into()), history_max_messages, ..StreamOptions::default() }
 }
 
 #[tokio::test]

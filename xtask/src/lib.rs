@@ -1,3 +1,4 @@
 //! Pieces of the developer commands that the end-to-end suite shares.
 
 pub mod csp;
+pub mod redis;

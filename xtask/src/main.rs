@@ -26,7 +26,9 @@ fn main() {
         Some("test") => steps::test(&root),
         Some("bench") => steps::bench(&root, args.get(1..).unwrap_or_default()),
         Some("csp") => print_csp(&root, args.get(1..).unwrap_or_default()),
-        Some("setup") => tools::ensure_build_tools(&root).and_then(|()| tools::ensure_chromium()),
+        Some("setup") => tools::ensure_build_tools(&root)
+            .and_then(|()| tools::ensure_chromium())
+            .and_then(|()| tools::ensure_redis()),
         _ => Err(Failure(USAGE.into())),
     };
     if let Err(Failure(why)) = result {

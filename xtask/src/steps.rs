@@ -40,6 +40,7 @@ pub fn test(root: &Path) -> Result<(), Failure> {
     let start = Instant::now();
     tools::ensure_build_tools(root)?;
     tools::ensure_chromium()?;
+    tools::ensure_redis()?;
     let cargo = |args: &[&str]| {
         let mut command = Command::new("cargo");
         command.args(args).current_dir(root).env("PATH", tool_path(root));

@@ -1,7 +1,8 @@
 //! Installs what the build needs, idempotently and at pinned versions:
 //! the wasm target, trunk 0.21, wasm-bindgen-cli at the version Cargo.lock
-//! locks, binaryen 132's wasm-opt from npm, and Debian's Chromium with its
-//! driver for browser tests. Nothing downloads a browser or a prebuilt tool.
+//! locks, binaryen 132's wasm-opt from npm, Debian's Chromium with its
+//! driver for browser tests, and Debian's redis-server for the Redis-mode
+//! tests. Nothing downloads a browser or a prebuilt tool.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -114,16 +115,28 @@ pub fn ensure_chromium() -> Result<(), Failure> {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         return Ok(());
     }
+    apt_install("browser tests need Debian's Chromium", &["chromium", "chromium-driver"])
+}
+
+/// Debian's redis-server (7.x) for the Redis-mode tests, installed when
+/// missing and root. The tests start and stop their own servers
+/// (`xtask::redis`); nothing is left running.
+pub fn ensure_redis() -> Result<(), Failure> {
+    if output(Command::new(xtask::redis::REDIS_SERVER).arg("--version")).is_ok() {
+        return Ok(());
+    }
+    apt_install("the Redis-mode tests need Debian's redis-server", &["redis-server"])
+}
+
+fn apt_install(why: &str, packages: &[&str]) -> Result<(), Failure> {
     let uid = output(Command::new("id").arg("-u")).unwrap_or_default();
-    let install = "apt-get update && apt-get install -y chromium chromium-driver";
+    let install = format!("apt-get update && apt-get install -y {}", packages.join(" "));
     if uid.trim() != "0" {
-        return Err(Failure(format!("browser tests need Debian's Chromium; as root run: {install}")));
+        return Err(Failure(format!("{why}; as root run: {install}")));
     }
     run("apt-get update", Command::new("apt-get").arg("update").arg("-qq"))?;
     run(
-        "install chromium",
-        Command::new("apt-get")
-            .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
-            .env("DEBIAN_FRONTEND", "noninteractive"),
+        &format!("install {}", packages.join(" ")),
+        Command::new("apt-get").args(["install", "-y", "-qq"]).args(packages).env("DEBIAN_FRONTEND", "noninteractive"),
     )
 }

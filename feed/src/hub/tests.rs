@@ -104,7 +104,7 @@ fn messages_numbered_elsewhere_must_follow() {
     assert!(hub.accept("e2", 4, vec![status("a")], 5).is_err());
     assert_eq!(hub.accept("e2", 1, vec![status("a")], 5), Ok(()));
     assert!(matches!(hub.subscribe(Some(&pos(3)), 0).start, Start::Snapshot(_)));
-    let (at, snapshot) = hub.snapshot_message(0).unwrap();
+    let (at, snapshot) = hub.snapshot_message(0);
     assert_eq!(at, Pos { epoch: "e2".into(), offset: 1 });
     assert!(matches!(snapshot.payload, Payload::Snapshot { ref nodes, .. } if nodes.len() == 1));
 }
@@ -117,7 +117,7 @@ fn a_restored_graph_reaches_clients_as_a_snapshot() {
     let (_, snapshot) = {
         let other = self::hub(100);
         other.publish(vec![upsert("b"), upsert("c")], 5);
-        other.snapshot_message(0).unwrap()
+        other.snapshot_message(0)
     };
     hub.restore(snapshot, &pos(10), 0);
     assert_eq!(hub.position(), pos(10));
@@ -127,4 +127,16 @@ fn a_restored_graph_reaches_clients_as_a_snapshot() {
         matches!(decoded.messages.first().map(|m| &m.payload), Some(Payload::Snapshot { nodes, .. }) if nodes.len() == 2)
     );
     assert_eq!(hub.publish(vec![status("b")], 5), pos(11));
+}
+
+#[test]
+fn a_rebased_hub_keeps_its_graph_and_starts_a_new_history() {
+    let hub = hub(100);
+    hub.publish(vec![upsert("a"), upsert("b")], 5);
+    hub.rebase(&Pos { epoch: "e2".into(), offset: 0 });
+    assert!(matches!(hub.subscribe(Some(&pos(2)), 0).start, Start::Snapshot(_)));
+    assert_eq!(hub.accept("e2", 1, vec![upsert("c")], 5), Ok(()));
+    let (at, snapshot) = hub.snapshot_message(0);
+    assert_eq!(at, Pos { epoch: "e2".into(), offset: 1 });
+    assert!(matches!(snapshot.payload, Payload::Snapshot { ref nodes, .. } if nodes.len() == 3));
 }

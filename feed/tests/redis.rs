@@ -1,0 +1,257 @@
+//! Redis mode with a real redis-server and real WebSockets: positions mean
+//! the same on every replica, so a client resumes on another replica
+//! without losing or repeating a message; an outage longer than the
+//! history gives a snapshot with the right state; a replica started late
+//! serves the same snapshot as an old one; Redis going away leaves clients
+//! and state in place.
+
+mod support;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use feed::{Feed, Guards, Source, StreamOptions};
+use support::stream::{expected_graph, graph_of, ingest, Began, Client};
+use support::{http, wait_until, WAIT};
+use xtask::redis::RedisServer;
+
+const TOKEN: &str = "redis-test-token";
+/// Kills of the replica the client is on, in the kill test.
+const KILLS: usize = 20;
+/// Messages per producer post, and the pause between posts.
+const MESSAGES_PER_POST: u64 = 10;
+const POST_PAUSE: Duration = Duration::from_millis(20);
+
+fn options(redis: &RedisServer, history_max_messages: usize) -> StreamOptions {
+    StreamOptions {
+        ingest_token: Some(TOKEN.into()),
+        history_max_messages,
+        redis_url: Some(redis.url()),
+        checkpoint_interval: Duration::from_millis(500),
+    }
+}
+
+async fn replica(port: u16, options: &StreamOptions) -> Feed {
+    // A replica started again may find its port briefly taken.
+    for _ in 0..50 {
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let config =
+            feed::FeedConfig { addr, source: Source::Ingested, serve_dir: None, base_path: "/".into(), csp: None };
+        match Feed::start_full(config, Guards::default(), options.clone()).await {
+            Ok(feed) => return feed,
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    panic!("replica on port {port} did not start");
+}
+
+fn redis() -> RedisServer {
+    RedisServer::start().unwrap_or_else(|why| panic!("{why}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_resumes_across_twenty_replica_kills_without_a_loss_or_a_repeat() {
+    let redis = redis();
+    let options = options(&redis, 100_000);
+    let mut replicas = [replica(0, &options).await, replica(0, &options).await];
+    let ports = replicas.each_ref().map(|feed| feed.addr.port());
+    let mut client = Client::new();
+    let Began::Snapshot(start) = client.connect(replicas[0].addr, "p").await else { panic!("no snapshot") };
+    // The producer posts to the replica the client is not on.
+    let target = Arc::new(tokio::sync::Mutex::new(replicas[1].addr));
+    let (published, stop) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicBool::new(false)));
+    let producer = tokio::spawn({
+        let (target, published, stop) = (target.clone(), published.clone(), stop.clone());
+        async move {
+            for _ in 0..100_000 {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let addr = target.lock().await;
+                let from = published.load(Ordering::Relaxed);
+                let accepted = ingest(*addr, "p", TOKEN, from, MESSAGES_PER_POST).await;
+                published.fetch_add(accepted, Ordering::Relaxed);
+                drop(addr);
+                tokio::time::sleep(POST_PAUSE).await;
+            }
+        }
+    });
+    let mut on = 0;
+    for kill in 0..KILLS {
+        let other = 1 - on;
+        *target.lock().await = replicas[other].addr;
+        let placeholder = replica(0, &options).await;
+        std::mem::replace(&mut replicas[on], placeholder).stop().await;
+        let restarted = replica(ports[on], &options).await;
+        std::mem::replace(&mut replicas[on], restarted).stop().await;
+        let began = client.connect(replicas[other].addr, "p").await;
+        assert!(matches!(began, Began::Resumed(..)), "kill {kill}: {began:?}");
+        // Some messages go by on the new replica before the next kill.
+        let resumed_at = client.last_pos.as_ref().map_or(0, |pos| pos.offset);
+        client.read_until(resumed_at + 2 * MESSAGES_PER_POST).await;
+        on = other;
+    }
+    stop.store(true, Ordering::Relaxed);
+    producer.await.expect("the producer ran");
+    let head = start.offset + published.load(Ordering::Relaxed);
+    client.read_until(head).await;
+    // Every message once, in order (the client checks each position).
+    assert_eq!(client.offsets, ((start.offset + 1)..=head).collect::<Vec<_>>());
+    assert!(published.load(Ordering::Relaxed) >= KILLS as u64 * MESSAGES_PER_POST, "the producer was steady");
+    assert_eq!(graph_of(&client.reducer), expected_graph(head));
+    let recovered: u64 = replicas.iter().map(|feed| feed.stats().resumes_recovered).sum();
+    assert!(recovered >= 1, "the last resumes were counted by the live replicas");
+    for feed in replicas {
+        feed.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resume_from_before_the_replicas_checkpoint_is_read_from_the_stream() {
+    let redis = redis();
+    let options = options(&redis, 1000);
+    let a = replica(0, &options).await;
+    let mut client = Client::new();
+    client.connect(a.addr, "p").await;
+    ingest(a.addr, "p", TOKEN, 0, 20).await;
+    client.read_until(20).await;
+    client.disconnect();
+    ingest(a.addr, "p", TOKEN, 20, 100).await;
+    wait_until("a to apply every message", || a.stats().messages_applied >= 120).await;
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    // A new replica starts from a's checkpoint at 120: 21..120 only in Redis.
+    let b = replica(0, &options).await;
+    let began = client.connect(b.addr, "p").await;
+    let since = client.offsets.get(19).copied();
+    assert_eq!(since, Some(20));
+    assert!(matches!(began, Began::Resumed(ref at, 100) if at.offset == 20), "{began:?}");
+    assert_eq!(client.offsets, (1..=120).collect::<Vec<_>>());
+    assert_eq!(graph_of(&client.reducer), expected_graph(120));
+    assert!(b.stats().messages_applied < 100, "b started from the checkpoint");
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_longer_than_the_history_gives_a_snapshot_with_the_right_state() {
+    let redis = redis();
+    let options = options(&redis, 50);
+    let (a, b) = (replica(0, &options).await, replica(0, &options).await);
+    let mut client = Client::new();
+    client.connect(a.addr, "p").await;
+    ingest(a.addr, "p", TOKEN, 0, 20).await;
+    client.read_until(20).await;
+    client.disconnect();
+    // 200 more, in posts of 10 that replica a reads as they come.
+    for from in (20..220).step_by(10) {
+        ingest(b.addr, "p", TOKEN, from, 10).await;
+    }
+    // A checkpoint of the whole graph, so a replica starting now has it.
+    wait_until("a's checkpoint", || a.stats().messages_applied >= 220).await;
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    for replica in [&b, &a] {
+        let mut late = Client::new();
+        late.last_pos = client.last_pos.clone();
+        let began = late.connect(replica.addr, "p").await;
+        assert!(matches!(began, Began::Snapshot(ref at) if at.offset == 220), "{began:?}");
+        assert_eq!(graph_of(&late.reducer), expected_graph(220));
+    }
+    assert_eq!(a.stats().resumes_not_recovered + b.stats().resumes_not_recovered, 2);
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_started_after_100k_messages_serves_the_same_snapshot() {
+    const MESSAGES: u64 = 100_000;
+    const PER_POST: u64 = 2_000;
+    let redis = redis();
+    // The stream keeps 20k: the new replica needs the checkpoint.
+    let options = options(&redis, 20_000);
+    let old = replica(0, &options).await;
+    let mut watcher = Client::new();
+    watcher.connect(old.addr, "p").await;
+    for from in (0..MESSAGES).step_by(PER_POST as usize) {
+        ingest(old.addr, "p", TOKEN, from, PER_POST).await;
+        // A steady producer: the replica reads well within the stream's length.
+        wait_until("the old replica to keep up", || old.stats().messages_applied + 5 * PER_POST >= from).await;
+    }
+    wait_until("the old replica to apply every message", || old.stats().messages_applied >= MESSAGES).await;
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let new = replica(0, &options).await;
+    let (mut on_old, mut on_new) = (Client::new(), Client::new());
+    let from_old = on_old.connect(old.addr, "p").await;
+    let from_new = on_new.connect(new.addr, "p").await;
+    assert_eq!(from_old, from_new, "both snapshots at the same position");
+    assert!(matches!(from_new, Began::Snapshot(ref at) if at.offset == MESSAGES), "{from_new:?}");
+    assert_eq!(graph_of(&on_new.reducer), graph_of(&on_old.reducer));
+    assert_eq!(graph_of(&on_new.reducer), expected_graph(MESSAGES));
+    assert!(new.stats().messages_applied < MESSAGES, "the new replica read the checkpoint, not every message");
+    let metrics = http(new.addr, "GET", "/metrics", &[], b"").await.2;
+    assert!(metrics.lines().any(|line| line == "meshview_feed_redis_up 1"), "{metrics}");
+    assert!(metrics.contains("meshview_feed_redis_lag_milliseconds "), "{metrics}");
+    old.stop().await;
+    new.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_redis_goes_away_clients_and_state_stay_and_health_says_degraded() {
+    let mut redis = redis();
+    let options = options(&redis, 1000);
+    let feed = replica(0, &options).await;
+    let mut client = Client::new();
+    client.connect(feed.addr, "p").await;
+    ingest(feed.addr, "p", TOKEN, 0, 30).await;
+    client.read_until(30).await;
+    wait_for_health(&feed, r#""status":"ok","redis":"connected""#).await;
+    redis.kill();
+    wait_for_health(&feed, r#""status":"degraded","redis":"disconnected""#).await;
+    let auth = format!("Bearer {TOKEN}");
+    let body = support::stream::workload_message(30);
+    let post = support::http_post(feed.addr, "/ingest?project=p", &[("Authorization", &auth)], body.as_bytes()).await;
+    assert_eq!(post.0, 503, "nowhere to publish: {}", post.1);
+    assert_eq!(feed.stats().clients, 1, "the client is kept");
+    // Redis comes back empty: a new epoch; the replica keeps its graph.
+    redis.restart().expect("redis restarts");
+    wait_for_health(&feed, r#""status":"ok""#).await;
+    let mut accepted = 0;
+    for _ in 0..100 {
+        let body = support::stream::workload_message(30);
+        let (status, _) =
+            support::http_post(feed.addr, "/ingest?project=p", &[("Authorization", &auth)], body.as_bytes()).await;
+        if status == 200 {
+            accepted = 1;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(accepted, 1, "ingest works again");
+    // The next message comes in the new epoch, on the state of before.
+    let frame = client.next_frame().await.expect("the client is still connected");
+    let decoded = shared::decode_frame(&frame);
+    let pos = decoded.messages.first().and_then(|m| m.pos.clone()).expect("a numbered message");
+    assert_eq!(pos.offset, 1);
+    assert_ne!(Some(&pos.epoch), client.last_pos.as_ref().map(|p| &p.epoch));
+    client.reducer.apply_frame(&frame, 0);
+    assert_eq!(graph_of(&client.reducer), expected_graph(31));
+    let mut late = Client::new();
+    late.connect(feed.addr, "p").await;
+    assert_eq!(graph_of(&late.reducer), expected_graph(31), "a new client gets the kept state");
+    feed.stop().await;
+}
+
+/// Polls `/healthz` until its body holds `wanted`, within [`WAIT`].
+async fn wait_for_health(feed: &Feed, wanted: &str) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let mut body = String::new();
+    while tokio::time::Instant::now() < deadline {
+        body = http(feed.addr, "GET", "/healthz", &[], b"").await.2;
+        if body.contains(wanted) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("/healthz never said {wanted}; last: {body}");
+}
