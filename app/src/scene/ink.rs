@@ -35,10 +35,11 @@ impl Tone {
     pub const ALL: [Tone; 8] =
         [Tone::Ok, Tone::Running, Tone::Degraded, Tone::Error, Tone::Starting, Tone::Idle, Tone::Stopped, Tone::Other];
 
-    /// Calm first, alarming last: where markers overlap (far zoomed out),
-    /// errors are painted on top and stay visible.
+    /// Healthy first, trouble last: where markers overlap (far zoomed out),
+    /// the many healthy nodes are painted under the few that need a look,
+    /// and errors over everything.
     pub const PAINT_ORDER: [Tone; 8] =
-        [Tone::Stopped, Tone::Idle, Tone::Other, Tone::Starting, Tone::Running, Tone::Ok, Tone::Degraded, Tone::Error];
+        [Tone::Ok, Tone::Running, Tone::Idle, Tone::Starting, Tone::Stopped, Tone::Other, Tone::Degraded, Tone::Error];
 
     pub fn of(status: &Status) -> Tone {
         match status {
@@ -200,12 +201,12 @@ mod tests {
     }
 
     #[test]
-    fn paint_order_has_every_tone_once_with_error_last() {
+    fn paint_order_has_every_tone_once_from_ok_to_error() {
         let mut sorted = Tone::PAINT_ORDER.map(|tone| tone.class());
         sorted.sort_unstable();
         let mut all = Tone::ALL.map(|tone| tone.class());
         all.sort_unstable();
         assert_eq!(sorted, all);
-        assert_eq!(Tone::PAINT_ORDER.last(), Some(&Tone::Error));
+        assert_eq!((Tone::PAINT_ORDER.first(), Tone::PAINT_ORDER.last()), (Some(&Tone::Ok), Some(&Tone::Error)));
     }
 }
