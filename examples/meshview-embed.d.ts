@@ -47,11 +47,18 @@ export interface MeshviewPause extends ToDashboard<"pause"> {}
 /** Apply everything held and go live. */
 export interface MeshviewResume extends ToDashboard<"resume"> {}
 export interface MeshviewSelectNode extends ToDashboard<"selectNode"> { nodeId: string | null; }
-/** Filter the nodes table by id or label text. */
+/** Set the one filter of every view (the topology, the nodes and edges
+ * tables, events and logs by node), in the filter language of the README's
+ * "Filtering" section, e.g. `kind:api status:error,degraded errors>5%`.
+ * Text that does not parse is shown with its error; the views keep the
+ * last filter that parsed. `""` shows everything. */
 export interface MeshviewSetFilter extends ToDashboard<"setFilter"> { text: string; }
+/** Focus on a node and its neighbours up to `hops` (1–3; absent: keep the
+ * hops in force, 1 at first); `nodeId: null` leaves the focus. */
+export interface MeshviewSetFocus extends ToDashboard<"setFocus"> { nodeId: string | null; hops?: 1 | 2 | 3; }
 /** A fresh auth token, sent as the first frame of the next connection. */
 export interface MeshviewSetToken extends ToDashboard<"setToken"> { token: string | null; }
 
 export type MeshviewCommand =
   | MeshviewSetTheme | MeshviewSetProject | MeshviewPause | MeshviewResume
-  | MeshviewSelectNode | MeshviewSetFilter | MeshviewSetToken;
+  | MeshviewSelectNode | MeshviewSetFilter | MeshviewSetFocus | MeshviewSetToken;

@@ -108,6 +108,7 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
         apply_theme(*state.theme);
         mirror_csp_count(state.clone(), csp_violations);
         crate::embed_glue::install(state.clone());
+        crate::find_glue::install(state.clone());
         view! { App() }
     });
 }

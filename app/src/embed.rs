@@ -9,12 +9,14 @@
 //! `connection {state, text}`, `select {nodeId}`; each carries
 //! `source: "meshview"` and `version`.
 //! In (portal → dashboard): `setTheme {theme}`, `setProject {project}`,
-//! `pause`, `resume`, `selectNode {nodeId}`, `setFilter {text}`,
-//! `setToken {token}`; each must carry `target: "meshview"` and `version`.
+//! `pause`, `resume`, `selectNode {nodeId}`, `setFilter {text}` (the one
+//! filter of every view), `setFocus {nodeId, hops}`, `setToken {token}`;
+//! each must carry `target: "meshview"` and `version`.
 
 use serde_json::json;
 use shared::bridge::{LinkPhase, LinkStatus};
 
+use crate::lens::MAX_HOPS;
 use crate::settings::Theme;
 
 /// The API version this build speaks.
@@ -29,6 +31,9 @@ pub enum EmbedCommand {
     Resume,
     SelectNode(Option<String>),
     SetFilter(String),
+    /// Focus on a node (`None`: leave the focus), with 1 to 3 hops (`None`:
+    /// keep the hops in force).
+    SetFocus(Option<String>, Option<u8>),
     SetToken(Option<String>),
 }
 
@@ -89,6 +94,7 @@ pub fn parse_command(field: impl Fn(&str) -> Field) -> Result<EmbedCommand, Stri
         "resume" => EmbedCommand::Resume,
         "selectNode" => EmbedCommand::SelectNode(text(&field, "nodeId")?),
         "setFilter" => EmbedCommand::SetFilter(text(&field, "text")?.unwrap_or_default()),
+        "setFocus" => EmbedCommand::SetFocus(text(&field, "nodeId")?, hops(field("hops"))?),
         "setToken" => EmbedCommand::SetToken(text(&field, "token")?),
         other => return Err(format!("unknown command {other:?}")),
     })
@@ -101,6 +107,15 @@ fn text(field: &impl Fn(&str) -> Field, name: &str) -> Result<Option<String>, St
         Field::Text(text) => Ok(Some(text)),
         Field::Oversize => Err(format!("{name} is longer than {MAX_EMBED_TEXT_UNITS} characters")),
         Field::Number(_) | Field::Other => Err(format!("{name} is not a string")),
+    }
+}
+
+/// An optional number of hops: 1 to `MAX_HOPS`.
+fn hops(field: Field) -> Result<Option<u8>, String> {
+    match field {
+        Field::Absent | Field::Null => Ok(None),
+        Field::Number(n) if n.fract() == 0.0 && (1.0..=f64::from(MAX_HOPS)).contains(&n) => Ok(Some(n as u8)),
+        _ => Err(format!("hops is not a number from 1 to {MAX_HOPS}")),
     }
 }
 
@@ -188,6 +203,12 @@ mod tests {
         check(&v(r#""type":"selectNode","nodeId":null"#), Ok(EmbedCommand::SelectNode(None)));
         check(&v(r#""type":"setFilter","text":"pg""#), Ok(EmbedCommand::SetFilter("pg".into())));
         check(&v(r#""type":"setFilter""#), Ok(EmbedCommand::SetFilter(String::new())));
+        check(
+            &v(r#""type":"setFocus","nodeId":"n3","hops":2"#),
+            Ok(EmbedCommand::SetFocus(Some("n3".into()), Some(2))),
+        );
+        check(&v(r#""type":"setFocus","nodeId":"n3""#), Ok(EmbedCommand::SetFocus(Some("n3".into()), None)));
+        check(&v(r#""type":"setFocus","nodeId":null"#), Ok(EmbedCommand::SetFocus(None, None)));
         check(&v(r#""type":"setToken","token":"t0k""#), Ok(EmbedCommand::SetToken(Some("t0k".into()))));
         check(&v(r#""type":"setToken","token":null"#), Ok(EmbedCommand::SetToken(None)));
     }
@@ -200,6 +221,9 @@ mod tests {
         check(&v(r#""type":"selfDestruct""#), Err("unknown command"));
         check(&v(r#""type":"selectNode","nodeId":7"#), Err("nodeId is not a string"));
         check(&v(r#""type":"setFilter","text":{"toString":"x"}"#), Err("text is not a string"));
+        check(&v(r#""type":"setFocus","nodeId":"n3","hops":4"#), Err("hops is not a number from 1 to 3"));
+        check(&v(r#""type":"setFocus","nodeId":"n3","hops":1.5"#), Err("hops is not"));
+        check(&v(r#""type":"setFocus","nodeId":"n3","hops":"2""#), Err("hops is not"));
         check(&v(r#""type":["pause"]"#), Err("type is not a string"));
         check(r#"{"target":"meshview","version":2,"type":"pause"}"#, Err("unsupported version"));
         check(r#"{"target":"meshview","version":"1","type":"pause"}"#, Err("unsupported version"));

@@ -109,6 +109,13 @@ fn apply(state: &AppState, command: EmbedCommand) {
         EmbedCommand::Resume => state.resume(),
         EmbedCommand::SelectNode(node_id) => state.select_node(node_id),
         EmbedCommand::SetFilter(text) => state.set_filter(text),
+        EmbedCommand::SetFocus(Some(node_id), hops) => {
+            state.focus_on(node_id);
+            if let Some(hops) = hops {
+                state.set_focus_hops(hops);
+            }
+        }
+        EmbedCommand::SetFocus(None, _) => state.leave_focus(),
         EmbedCommand::SetToken(token) => state.set_token(token),
     }
 }

@@ -8,7 +8,9 @@ pub mod embed;
 pub mod filter;
 pub mod format;
 pub mod layout;
+pub mod lens;
 pub mod natural;
+pub mod navigate;
 pub mod settings;
 pub mod state;
 pub mod watchdog;
@@ -19,17 +21,23 @@ mod browser;
 pub mod canvas;
 #[cfg(target_arch = "wasm32")]
 mod embed_glue;
+#[cfg(target_arch = "wasm32")]
+pub mod find_glue;
 
 use sycamore::prelude::*;
 
+use components::announcer::Announcer;
 use components::charts::ChartsPanel;
 use components::details::DetailsPanel;
 use components::diagnostics::DiagnosticsPanel;
 use components::edges::EdgesPanel;
 use components::events::EventsPanel;
+use components::filter_bar::FilterBar;
+use components::focus_bar::FocusBar;
 use components::header::Header;
 use components::logs::LogsPanel;
 use components::nodes::NodesPanel;
+use components::search::SearchBox;
 use components::topology::TopologyPanel;
 use state::AppState;
 
@@ -73,7 +81,31 @@ pub fn App() -> View {
                     }
                 }
             })
+            FindBar()
             main(class="grid") { (panels) }
+            Announcer()
+        }
+    }
+}
+
+/// The one filter, the search box and the focus breadcrumb, above every
+/// panel (a kiosk shows the filter and focus in force, read-only).
+#[component]
+fn FindBar() -> View {
+    let state = use_context::<AppState>();
+    if state.settings.with_untracked(|s| s.kiosk) {
+        let (filter, focus) = (state.filter, state.focus);
+        let summary = move || {
+            let focus = focus.with(|f| f.as_ref().map(|f| format!(" · focus {} ({} hops)", f.node_id, f.hops)));
+            filter.with(|q| if q.is_empty() { String::new() } else { format!("filter {q}") })
+                + &focus.unwrap_or_default()
+        };
+        return view! { div(class="find-bar kiosk-summary") { span(class="muted") { (summary()) } } };
+    }
+    view! {
+        div(class="find-bar") {
+            div(class="find-row") { FilterBar() SearchBox() }
+            FocusBar()
         }
     }
 }

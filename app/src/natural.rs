@@ -42,10 +42,24 @@ fn compare_chunks(x: &str, y: &str) -> Ordering {
         // Digits before letters, as in plain order.
         (true, false) => Ordering::Less,
         (false, true) => Ordering::Greater,
-        (false, false) => {
-            let lower = |text: &str| text.chars().flat_map(char::to_lowercase).collect::<String>();
-            lower(x).cmp(&lower(y))
-        }
+        // Char by char, without allocating: tables compare keys often.
+        (false, false) => x.chars().flat_map(char::to_lowercase).cmp(y.chars().flat_map(char::to_lowercase)),
+    }
+}
+
+/// A string ordered naturally (`Ord` is `natural_cmp`), for sorted sets.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Natural(pub String);
+
+impl Ord for Natural {
+    fn cmp(&self, other: &Self) -> Ordering {
+        natural_cmp(&self.0, &other.0)
+    }
+}
+
+impl PartialOrd for Natural {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
     }
 }
 

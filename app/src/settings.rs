@@ -5,6 +5,7 @@
 //! `shared::limits`. Pure: the browser glue only reads `location` and
 //! fetches the file, so every rule is tested natively.
 
+mod find_params;
 mod overrides;
 
 use serde::Deserialize;
@@ -12,7 +13,9 @@ use shared::bridge::LinkConfig;
 use shared::limits::{DEFAULT_FLUSH_INTERVAL_MILLIS, DEFAULT_IDLE_LIMIT_MILLIS};
 
 use crate::address::{Address, Authority, Origin, Scheme};
+use crate::lens::Focus;
 
+pub use find_params::with_find_params;
 pub use overrides::{Deployment, Overrides, ParentPolicy};
 
 /// `config.json` as written: what the deployer sets, every field optional.
@@ -83,6 +86,10 @@ pub struct Settings {
     /// The embedding page's origin: the only one whose messages are
     /// accepted and the only one messages are posted to.
     pub parent_origin: Option<String>,
+    /// The filter the page opens with (`q`; the user may change it).
+    pub filter: String,
+    /// The focus the page opens with (`focus` and `hops`).
+    pub focus: Option<Focus>,
     /// Problems with the configuration or the parameters, shown to the user.
     pub warnings: Vec<String>,
 }
@@ -149,12 +156,17 @@ pub fn merge(deployment: &Deployment, url: &Overrides, page: &Page) -> Settings 
     if deployment_kiosk && url.kiosk == Some(false) {
         warnings.push("kiosk=off: this deployment is a kiosk".into());
     }
+    if let (Some(hops), None) = (url.hops, &url.focus) {
+        warnings.push(format!("hops={hops} without focus=<node id>: ignored"));
+    }
     Settings {
         link,
         theme: url.theme.or(defaults.theme).unwrap_or(Theme::Auto),
         hidden_panels,
         kiosk: deployment_kiosk || url.kiosk.unwrap_or(false),
         parent_origin: parent_origin(&deployment.parents, url.parent_origin.as_ref(), &mut warnings),
+        filter: url.filter.clone().unwrap_or_default(),
+        focus: url.focus.as_ref().map(|node_id| Focus::new(node_id.clone(), url.hops.unwrap_or(1))),
         warnings,
     }
 }

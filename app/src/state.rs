@@ -5,6 +5,7 @@
 //! here.
 
 mod apply;
+mod find;
 mod read_only;
 
 use std::cell::{Cell, RefCell};
@@ -15,11 +16,13 @@ use shared::bridge::{Command, LinkStatus};
 use shared::Diff;
 use sycamore::prelude::*;
 
+use crate::filter::ParseError;
+use crate::lens::{Focus, GroupBy};
 use crate::settings::{Settings, Theme};
 use crate::watchdog::WorkerHealth;
 
 pub use apply::{apply_to_view, Applied, ApplyStats, GraphChange, Touched};
-pub use read_only::{ReadOnly, ViewCell};
+pub use read_only::{LensCell, ReadOnly, ViewCell};
 
 use apply::ApplySamples;
 
@@ -49,8 +52,27 @@ pub struct AppState {
     pub selected_node: ReadOnly<Option<String>>,
     pub apply_stats: ReadOnly<ApplyStats>,
     pub notice: ReadOnly<Option<String>>,
-    /// The nodes table's text filter (the embedding portal may set it).
-    pub node_filter: ReadOnly<String>,
+    /// The one filter of every view, as typed (the URL's `q`, the embed
+    /// API's `setFilter`). README, "Filtering".
+    pub filter: ReadOnly<String>,
+    /// Why the filter's text does not parse (the views keep the last
+    /// filter that did).
+    pub filter_error: ReadOnly<Option<ParseError>>,
+    /// The node focused on and how many hops around it are shown.
+    pub focus: ReadOnly<Option<Focus>>,
+    pub group_by: ReadOnly<GroupBy>,
+    /// What every view shows (filter, focus, table orders, groups), kept
+    /// in step with the diffs; read it through `lens.borrow()`.
+    pub lens: LensCell,
+    /// Bumped whenever the lens may show something else: after a diff that
+    /// touched the graph, and when the filter, focus, sort or grouping
+    /// changed (the tables and the topology follow it).
+    pub lens_version: ReadOnly<u64>,
+    /// Bumped only when the shown nodes or edges changed (the event list
+    /// follows it).
+    pub shown_version: ReadOnly<u64>,
+    /// Bumped to ask the topology to centre the selected node (search).
+    pub reveal_request: ReadOnly<u64>,
     /// Embed messages ignored (wrong origin, source, version, shape or size).
     pub embed_ignored: ReadOnly<u64>,
     /// Content-Security-Policy violations the page reported.
@@ -69,6 +91,8 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(settings: Settings, commands: CommandSink) -> Self {
+        let lens = LensCell::default();
+        let filter_error = find::open_lens(&lens, &settings);
         AppState {
             view: ViewCell::default(),
             nodes_version: create_signal(0),
@@ -83,7 +107,14 @@ impl AppState {
             selected_node: ReadOnly::new(None),
             apply_stats: ReadOnly::new(ApplyStats::default()),
             notice: ReadOnly::new(None),
-            node_filter: ReadOnly::new(String::new()),
+            filter: ReadOnly::new(settings.filter.clone()),
+            filter_error: ReadOnly::new(filter_error),
+            focus: ReadOnly::new(settings.focus.clone()),
+            group_by: ReadOnly::new(GroupBy::default()),
+            lens,
+            lens_version: ReadOnly::new(0),
+            shown_version: ReadOnly::new(0),
+            reveal_request: ReadOnly::new(0),
             embed_ignored: ReadOnly::new(0),
             csp_violations: ReadOnly::new(0),
             topology_draw_millis: Rc::new(Cell::new(0.0)),
@@ -101,7 +132,10 @@ impl AppState {
     pub fn apply_diff(&self, diff: Diff, clock_millis: impl Fn() -> f64) {
         let start = clock_millis();
         let selected = self.selected_node.get_clone_untracked();
-        let applied = apply_to_view(&mut self.view.borrow_mut(), diff, selected.as_deref());
+        let mut applied = apply_to_view(&mut self.view.borrow_mut(), diff, selected.as_deref());
+        if let Some(change) = &applied.graph_change {
+            applied.shown_changed = self.lens.borrow_mut().update(&self.view.borrow(), change);
+        }
         let data_millis = clock_millis() - start;
         let (selection_gone, nodes_touched) = (applied.selection_gone, applied.touched.nodes);
         let pending_graph_changes = applied.pending_graph_changes;
@@ -120,8 +154,14 @@ impl AppState {
 
     /// Sets the signals for what one diff changed, in one batch.
     fn publish(&self, applied: Applied) {
-        let Applied { touched, graph_change, events_added, series_names, .. } = applied;
+        let Applied { touched, graph_change, events_added, series_names, shown_changed, .. } = applied;
         batch(|| {
+            if graph_change.is_some() {
+                self.lens_version.writer().update(|v| *v += 1);
+            }
+            if shown_changed {
+                self.shown_version.writer().update(|v| *v += 1);
+            }
             if let Some(names) = series_names {
                 self.series_names.writer().set(names);
             }
@@ -166,13 +206,6 @@ impl AppState {
         }
         self.send(Command::WatchLog(node_id.clone()));
         self.selected_node.writer().set(node_id);
-    }
-
-    /// Filters the nodes table by id or label text.
-    pub fn set_filter(&self, text: String) {
-        if self.node_filter.with_untracked(|current| *current != text) {
-            self.node_filter.writer().set(text);
-        }
     }
 
     pub fn set_theme(&self, theme: Theme) {

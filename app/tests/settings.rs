@@ -213,3 +213,34 @@ fn config_json_is_read_strictly() {
     assert!(DeployConfig::parse(r#"{"idle":-1}"#).is_err());
     assert!(DeployConfig::parse("not json").is_err());
 }
+
+/// (filter, focus, warnings) from the URL's find parameters.
+fn find_params(query: &[(&str, &str)]) -> String {
+    let settings = resolve(&Deployment::from_config(&DeployConfig::default()), &pairs(query), &Page::new("http:", "h"));
+    let focus = settings.focus.map(|focus| format!("{}@{}", focus.node_id, focus.hops));
+    format!("q={:?} focus={focus:?} warnings={:?}", settings.filter, settings.warnings)
+}
+
+#[test]
+fn the_filter_and_the_focus_come_from_the_url() {
+    let check = |query: &[(&str, &str)], expected: &str| assert_eq!(find_params(query), expected, "{query:?}");
+    check(&[], r#"q="" focus=None warnings=[]"#);
+    check(
+        &[("q", "kind:api status:error,degraded errors>5%"), ("focus", "api 7"), ("hops", "3")],
+        r#"q="kind:api status:error,degraded errors>5%" focus=Some("api 7@3") warnings=[]"#,
+    );
+    check(&[("focus", "n1")], r#"q="" focus=Some("n1@1") warnings=[]"#);
+    // A filter that does not parse is named with the parser's words and where.
+    check(
+        &[("q", "kind:api status:")],
+        r#"q="" focus=None warnings=["q=kind:api status:: status: needs a value, as in status:value (several: status:a,b) (at character 10)"]"#,
+    );
+    check(
+        &[("focus", "n1"), ("hops", "4")],
+        r#"q="" focus=Some("n1@1") warnings=["hops=4 is not a number of hops from 1 to 3"]"#,
+    );
+    check(&[("hops", "2")], r#"q="" focus=None warnings=["hops=2 without focus=<node id>: ignored"]"#);
+    check(&[("q", ""), ("focus", "")], r#"q="" focus=None warnings=["q is empty", "focus is empty"]"#);
+    let long = "n".repeat(1025);
+    check(&[("focus", long.as_str())], r#"q="" focus=None warnings=["focus is longer than 1024 bytes"]"#);
+}

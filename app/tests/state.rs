@@ -138,7 +138,7 @@ fn a_deleted_selection_is_cleared_after_the_diff_is_published() {
 fn intents_change_what_they_name() {
     with_state(|state, sent| {
         state.set_filter("pg".into());
-        assert_eq!(state.node_filter.get_clone_untracked(), "pg");
+        assert_eq!(state.filter.get_clone_untracked(), "pg");
         state.cycle_theme();
         assert_eq!(state.theme.get_untracked(), Theme::Light);
         state.set_theme(Theme::Dark);
@@ -160,5 +160,82 @@ fn intents_change_what_they_name() {
         let commands: Vec<Command> = sent.borrow().iter().map(|(command, _)| command.clone()).collect();
         let link = state.settings.with_untracked(|s| s.link.clone());
         assert_eq!(commands, [Command::WatchLog(Some("n1".into())), Command::WatchLog(None), Command::Configure(link)]);
+    });
+}
+
+/// The ids the nodes table shows, in order.
+fn shown(state: &AppState) -> Vec<String> {
+    state.lens.borrow().nodes().ids().map(str::to_owned).collect()
+}
+
+#[test]
+fn the_filter_and_the_focus_narrow_every_view_and_follow_the_diffs() {
+    with_state(|state, _| {
+        let chain = Diff {
+            graph_reset: true,
+            node_upserts: vec![node("n1"), node("n2"), node("n10"), node("n3")],
+            edge_upserts: vec![edge("e1", "n1", "n2"), edge("e2", "n2", "n3"), edge("e3", "n3", "n10")],
+            ..Diff::default()
+        };
+        state.apply_diff(chain, ticking_clock());
+        assert_eq!(shown(state), ["n1", "n2", "n3", "n10"], "natural order");
+        let versions = (state.lens_version.get_untracked(), state.shown_version.get_untracked());
+        state.set_filter("-id:n2".into());
+        assert_eq!(shown(state), ["n1", "n3", "n10"]);
+        assert_eq!(
+            (state.lens_version.get_untracked(), state.shown_version.get_untracked()),
+            (versions.0 + 1, versions.1 + 1)
+        );
+        // Text that does not parse keeps the last filter, and says why.
+        state.set_filter("-id:n2 status:".into());
+        assert_eq!(shown(state), ["n1", "n3", "n10"]);
+        assert_eq!(state.filter_error.with_untracked(|e| e.as_ref().map(|e| (e.start, e.end))), Some((7, 14)));
+        state.set_filter(String::new());
+        assert_eq!((shown(state).len(), state.filter_error.get_clone_untracked()), (4, None));
+        // Focus: n2 and its neighbours; more hops reach further; Esc leaves.
+        state.focus_on("n2".into());
+        assert_eq!(state.selected_node.get_clone_untracked().as_deref(), Some("n2"));
+        assert_eq!(shown(state), ["n1", "n2", "n3"]);
+        state.set_focus_hops(2);
+        assert_eq!(shown(state), ["n1", "n2", "n3", "n10"]);
+        state.set_focus_hops(1);
+        // A diff: n10 joins n2 directly (into the focus); n1 turns into an error and is filtered out.
+        let mut failing = node("n1");
+        failing.status = Status::Error;
+        state.apply_diff(Diff { edge_upserts: vec![edge("e4", "n10", "n2")], ..Diff::default() }, ticking_clock());
+        assert_eq!(shown(state), ["n1", "n2", "n3", "n10"]);
+        state.set_filter("-status:error".into());
+        state.apply_diff(Diff { node_upserts: vec![failing], ..Diff::default() }, ticking_clock());
+        assert_eq!(shown(state), ["n2", "n3", "n10"]);
+        state.leave_focus();
+        assert_eq!(
+            (shown(state), state.focus.get_clone_untracked()),
+            (vec!["n2".to_owned(), "n3".into(), "n10".into()], None)
+        );
+    });
+}
+
+#[test]
+fn the_url_opens_the_page_filtered_and_focused() {
+    let pairs =
+        |query: &[(&str, &str)]| query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<Vec<_>>();
+    let settings = resolve(
+        &Deployment::from_config(&DeployConfig::default()),
+        &pairs(&[("q", "kind:svc -id:n1"), ("focus", "n2"), ("hops", "2")]),
+        &Page::new("http:", "h"),
+    );
+    let _root = create_root(|| {
+        let state = AppState::new(settings, Rc::new(|_| {}));
+        state.apply_diff(
+            Diff {
+                graph_reset: true,
+                node_upserts: vec![node("n1"), node("n2"), node("n3"), node("n4")],
+                edge_upserts: vec![edge("e1", "n1", "n2"), edge("e2", "n2", "n3"), edge("e3", "n3", "n4")],
+                ..Diff::default()
+            },
+            ticking_clock(),
+        );
+        assert_eq!(state.filter.get_clone_untracked(), "kind:svc -id:n1");
+        assert_eq!(shown(&state), ["n2", "n3", "n4"]);
     });
 }

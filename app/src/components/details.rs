@@ -64,15 +64,30 @@ pub fn DetailsPanel() -> View {
             shown_for = current;
         }
     });
-    let close_state = state.clone();
+    let (close_state, focus_state) = (state.clone(), state.clone());
     let handle_close = move |_| close_state.select_node(None);
+    let focused = state.focus;
+    let handle_focus = move |_| {
+        if let Some(node_id) = selected.get_clone_untracked() {
+            focus_state.focus_on(node_id);
+        }
+    };
+    let focus_pressed = move || {
+        selected.with(|id| focused.with(|f| f.as_ref().is_some_and(|f| Some(&f.node_id) == id.as_ref()))).to_string()
+    };
     view! {
         section(class="panel panel-details", aria-labelledby="details-title") {
             header(class="panel-head") {
                 h2(id="details-title") { "Node details" }
                 (if selected.with(Option::is_some) {
-                    let handle_close = handle_close.clone();
-                    view! { button(class="btn btn-small", on:click=handle_close, aria-label="Close details") { "Close" } }
+                    let (handle_close, handle_focus) = (handle_close.clone(), handle_focus.clone());
+                    view! {
+                        div(class="controls") {
+                            button(class="btn btn-small", on:click=handle_focus, aria-pressed=focus_pressed,
+                                title="Show only this node and its neighbours (f in the topology)", data-testid="focus-button") { "Focus" }
+                            button(class="btn btn-small", on:click=handle_close, aria-label="Close details") { "Close" }
+                        }
+                    }
                 } else { view! {} })
             }
             div(class="details", data-testid="details") {

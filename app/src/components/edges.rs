@@ -1,33 +1,20 @@
-//! The edges table: source → target with live stats in units, filterable
-//! by text and kind, virtualized like the nodes table.
+//! The edges table: source → target with live stats in units, the edges
+//! the one filter and the focus show (by source, target and id, in natural
+//! order), virtualized like the nodes table.
 
 use std::ops::Range;
 
 use shared::{MeshEdge, View as MeshView};
 use sycamore::prelude::*;
 
-use crate::components::scroll_frame::{list_model, window_items, ListModel, ScrollFrame};
+use crate::components::nodes::count_text;
+use crate::components::scroll_frame::{indexed_list_model, ListModel, ScrollFrame};
 use crate::format::{compact, latency_millis, percent};
+use crate::lens::Lens;
 use crate::state::AppState;
 
 /// An error rate at or above this is shown as bad.
 pub const BAD_ERROR_RATE: f64 = 0.05;
-
-/// Edge ids matching `text` (in id, source, target or kind), or `None`
-/// for all edges in id order.
-pub fn query_edges(view: &MeshView, text: &str) -> Option<Vec<String>> {
-    if text.is_empty() {
-        return None;
-    }
-    let text = text.to_lowercase();
-    let hit = |edge: &MeshEdge| {
-        [Some(&edge.id), Some(&edge.source), Some(&edge.target), edge.kind.as_ref()]
-            .into_iter()
-            .flatten()
-            .any(|field| field.to_lowercase().contains(&text))
-    };
-    Some(view.edges.values().filter(|edge| hit(edge)).map(|edge| edge.id.clone()).collect())
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgeRow {
@@ -55,31 +42,26 @@ pub fn edge_row(view: &MeshView, edge: &MeshEdge) -> EdgeRow {
     }
 }
 
-pub fn edge_rows(view: &MeshView, order: Option<&[String]>, window: Range<usize>) -> Vec<EdgeRow> {
-    window_items(view.edges.values(), order, |id| view.edges.get(id), window)
-        .into_iter()
-        .map(|edge| edge_row(view, edge))
-        .collect()
+/// The rows at positions `window` of the lens's edge order.
+pub fn edge_rows(view: &MeshView, lens: &Lens, window: Range<usize>) -> Vec<EdgeRow> {
+    lens.edges().window(window).into_iter().filter_map(|id| view.edges.get(id)).map(|e| edge_row(view, e)).collect()
 }
 
 #[component]
 pub fn EdgesPanel() -> View {
     let state = use_context::<AppState>();
-    let text = create_signal(String::new());
-    let (for_order, for_len, for_rows) = (state.view.clone(), state.view.clone(), state.view.clone());
-    let ListModel { total, window, rows } = list_model(
-        state.edges_version,
-        move || text.with(|text| query_edges(&for_order.borrow(), text)),
-        move || for_len.borrow().edges.len(),
-        move |order, range| edge_rows(&for_rows.borrow(), order, range),
+    let (for_len, for_rows, for_view) = (state.lens.clone(), state.lens.clone(), state.view.clone());
+    let ListModel { total, window, rows } = indexed_list_model(
+        *state.lens_version,
+        move || for_len.borrow().edges().len(),
+        move |range| edge_rows(&for_view.borrow(), &for_rows.borrow(), range),
     );
+    let (view_cell, lens) = (state.view.clone(), state.lens.clone());
+    let count = move || count_text(total.get(), view_cell.borrow().edges.len(), lens.borrow().is_narrowed());
     view! {
         section(class="panel panel-edges", aria-labelledby="edges-title") {
             header(class="panel-head") {
-                h2(id="edges-title") { "Edges " span(class="count", data-testid="edge-count") { (total.get()) } }
-                div(class="controls") {
-                    input(r#type="search", placeholder="Filter id, node or kind", aria-label="Filter edges", bind:value=text)
-                }
+                h2(id="edges-title") { "Edges " span(class="count", data-testid="edge-count") { (count()) } }
             }
             div(class="table-head edges-grid", aria-hidden="true") {
                 span { "Edge" } span { "Throughput" } span { "Latency" } span { "Errors" }
@@ -144,8 +126,21 @@ mod tests {
             },
         );
         assert_eq!(edge_row(&view, &edge).route, "api → pg-main");
-        view.edges.insert("e1".into(), edge);
-        assert_eq!(query_edges(&view, "PG"), Some(vec!["e1".to_owned()]));
-        assert_eq!(query_edges(&view, "redis"), Some(vec![]));
+        // Edges show by source, then target, naturally; the filter narrows them.
+        view.edges.insert("e1".into(), edge.clone());
+        view.edges.insert("e2".into(), MeshEdge { id: "e2".into(), source: "api".into(), ..edge.clone() });
+        view.edges
+            .insert("e4".into(), MeshEdge { id: "e4".into(), source: "api9".into(), stats: None, ..edge.clone() });
+        view.edges.insert("e3".into(), MeshEdge { id: "e3".into(), source: "api10".into(), kind: None, ..edge });
+        let routes = |query: &str| {
+            let mut lens = Lens::default();
+            lens.set_query(crate::filter::parse(query).expect("a query"), &view);
+            lens.rebuild(&view);
+            edge_rows(&view, &lens, 0..9).into_iter().map(|row| row.id).collect::<Vec<_>>()
+        };
+        assert_eq!(routes(""), ["e1", "e2", "e4", "e3"]);
+        assert_eq!(routes("kind:tcp errors>5%"), ["e1", "e2"]);
+        assert_eq!(routes("postgres"), Vec::<String>::new());
+        assert_eq!(routes("pg-main"), ["e1", "e2", "e4", "e3"]);
     }
 }

@@ -1,6 +1,8 @@
-//! The event list: newest first, coloured by severity, filterable by
-//! severity, text and node, virtualized over the 2000 kept. New events
-//! appear at the top without moving what the reader is looking at.
+//! The event list: newest first, coloured by severity, filtered by
+//! severity and by node (the events of the nodes the one filter and the
+//! focus show), virtualized over the 2000 kept. New events appear at the
+//! top without moving what the reader is looking at; a click on an event
+//! selects its node.
 
 use std::ops::Range;
 
@@ -9,37 +11,27 @@ use sycamore::prelude::*;
 
 use crate::components::scroll_frame::{list_model, window_items, ListModel, ScrollFrame};
 use crate::format::clock;
+use crate::lens::Lens;
 use crate::state::AppState;
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EventQuery {
-    /// Lowest severity shown.
-    pub min_severity: Option<Severity>,
-    /// Matched against the message and the node id.
-    pub text: String,
-}
-
-impl EventQuery {
-    fn is_all(&self) -> bool {
-        self.text.is_empty() && self.min_severity.is_none_or(|s| s == Severity::Debug)
-    }
-
-    fn matches(&self, event: &Event) -> bool {
-        let text = self.text.to_lowercase();
-        self.min_severity.is_none_or(|min| event.severity >= min)
-            && (text.is_empty()
-                || event.message.to_lowercase().contains(&text)
-                || event.node_id.as_deref().is_some_and(|id| id.to_lowercase().contains(&text)))
-    }
+/// Whether an event shows: severe enough, and (while the filter or a
+/// focus narrows the nodes) about a node shown. The dashboard's own events
+/// (connection lost, ...) always show; mesh events about no node only
+/// when nothing is narrowed.
+fn shows(event: &Event, min_severity: Severity, lens: &Lens) -> bool {
+    event.severity >= min_severity
+        && (event.local || !lens.is_narrowed() || event.node_id.as_deref().is_some_and(|id| lens.shows_node(id)))
 }
 
 /// Positions (into `view.events`, oldest first) to show newest first, or
-/// `None` when every event is shown.
-pub fn query_events(view: &MeshView, query: &EventQuery) -> Option<Vec<usize>> {
-    if query.is_all() {
+/// `None` when every event is shown. Costs the 2000 events at most, and
+/// runs only when events came or the shown nodes changed.
+pub fn query_events(view: &MeshView, min_severity: Severity, lens: &Lens) -> Option<Vec<usize>> {
+    if min_severity == Severity::Debug && !lens.is_narrowed() {
         return None;
     }
-    Some(view.events.iter().enumerate().rev().filter(|(_, event)| query.matches(event)).map(|(at, _)| at).collect())
+    let shown = view.events.iter().enumerate().rev().filter(|(_, event)| shows(event, min_severity, lens));
+    Some(shown.map(|(at, _)| at).collect())
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,30 +54,61 @@ pub fn event_rows(view: &MeshView, order: Option<&[usize]>, window: Range<usize>
     window_items(view.events.iter().rev(), order, |at| view.events.get(*at), window).into_iter().map(row).collect()
 }
 
+/// One event; with a node, a click (or Enter) selects it.
+fn event_row_view(app: AppState, row: EventRow) -> View {
+    let EventRow { time, severity, message, node_id, local } = row;
+    let class = if local { "row events-grid local-event" } else { "row events-grid" };
+    let severity_class = format!("sev sev-{severity}");
+    let title = match &node_id {
+        Some(id) => format!("{message} (node {id}; select it)"),
+        None => message.clone(),
+    };
+    let Some(node_id) = node_id else {
+        return view! {
+            div(class=class, title=title) {
+                span(class="ts") { (time) } span(class=severity_class) { (severity) } span(class="msg") { (message) }
+            }
+        };
+    };
+    let (key_app, key_id) = (app.clone(), node_id.clone());
+    let handle_select = move |_| app.select_node(Some(node_id.clone()));
+    let handle_key = move |event: web_sys::KeyboardEvent| {
+        if event.key() == "Enter" {
+            key_app.select_node(Some(key_id.clone()));
+        }
+    };
+    view! {
+        div(class=class, title=title, role="button", tabindex="0", on:click=handle_select, on:keydown=handle_key) {
+            span(class="ts") { (time) } span(class=severity_class) { (severity) } span(class="msg") { (message) }
+        }
+    }
+}
+
 #[component]
 pub fn EventsPanel() -> View {
     let state = use_context::<AppState>();
-    let text = create_signal(String::new());
     let severity = create_signal(String::from("debug"));
-    let query = create_memo(move || EventQuery {
-        min_severity: Some(Severity::from_wire(&severity.get_clone())),
-        text: text.get_clone(),
-    });
-    let (for_order, for_len, for_rows) = (state.view.clone(), state.view.clone(), state.view.clone());
+    let min_severity = create_memo(move || Severity::from_wire(&severity.get_clone()));
+    let (for_order, for_len, for_rows, lens) =
+        (state.view.clone(), state.view.clone(), state.view.clone(), state.lens.clone());
+    let shown_version = state.shown_version;
     let ListModel { total, window, rows } = list_model(
         state.events_version,
-        move || query.with(|query| query_events(&for_order.borrow(), query)),
+        move || {
+            shown_version.track();
+            query_events(&for_order.borrow(), min_severity.get(), &lens.borrow())
+        },
         move || for_len.borrow().events.len(),
         move |order, range| event_rows(&for_rows.borrow(), order, range),
     );
     let clear_state = state.clone();
     let handle_clear = move |_| clear_state.clear_events();
+    let app = state.clone();
     view! {
         section(class="panel panel-events", aria-labelledby="events-title") {
             header(class="panel-head") {
                 h2(id="events-title") { "Events " span(class="count", data-testid="event-count") { (total.get()) } }
                 div(class="controls") {
-                    input(r#type="search", placeholder="Filter text or node", aria-label="Filter events", bind:value=text)
                     select(aria-label="Lowest severity", bind:value=severity) {
                         option(value="debug") { "All severities" } option(value="info") { "Info and up" }
                         option(value="warn") { "Warn and up" } option(value="error") { "Errors only" }
@@ -94,22 +117,7 @@ pub fn EventsPanel() -> View {
                 }
             }
             ScrollFrame(total_rows=total, window=window, label="Events", rows_added_on_top=*state.events_added) {
-                Indexed(
-                    list=rows,
-                    view=|row: EventRow| {
-                        let EventRow { time, severity, message, node_id, local } = row;
-                        let class = if local { "row events-grid local-event" } else { "row events-grid" };
-                        let severity_class = format!("sev sev-{severity}");
-                        let title = match &node_id { Some(id) => format!("{message} (node {id})"), None => message.clone() };
-                        view! {
-                            div(class=class, title=title) {
-                                span(class="ts") { (time) }
-                                span(class=severity_class) { (severity) }
-                                span(class="msg") { (message) }
-                            }
-                        }
-                    },
-                )
+                Indexed(list=rows, view=move |row: EventRow| event_row_view(app.clone(), row))
             }
         }
     }
@@ -133,24 +141,45 @@ mod tests {
         view
     }
 
-    fn messages(view: &MeshView, query: EventQuery, window: Range<usize>) -> Vec<String> {
-        let order = query_events(view, &query);
+    fn messages(view: &MeshView, min_severity: Severity, query: &str, window: Range<usize>) -> Vec<String> {
+        let mut lens = Lens::default();
+        lens.set_query(crate::filter::parse(query).expect("a query"), view);
+        lens.rebuild(view);
+        let order = query_events(view, min_severity, &lens);
         event_rows(view, order.as_deref(), window).into_iter().map(|row| row.message).collect()
     }
 
     #[test]
-    fn newest_first_filtered_and_windowed() {
-        let view = view_of(&[
+    fn newest_first_filtered_by_severity_and_node_and_windowed() {
+        let mut view = view_of(&[
             (Severity::Info, "deployed", Some("n1")),
             (Severity::Error, "failed", Some("n2")),
             (Severity::Debug, "health", None),
             (Severity::Warn, "slow", Some("n1")),
         ]);
-        assert_eq!(messages(&view, EventQuery::default(), 0..10), ["slow", "health", "failed", "deployed"]);
-        assert_eq!(messages(&view, EventQuery::default(), 1..3), ["health", "failed"]);
-        let warn = EventQuery { min_severity: Some(Severity::Warn), ..EventQuery::default() };
-        assert_eq!(messages(&view, warn, 0..10), ["slow", "failed"]);
-        let node = EventQuery { text: "N1".into(), ..EventQuery::default() };
-        assert_eq!(messages(&view, node, 0..10), ["slow", "deployed"]);
+        for (id, kind) in [("n1", "api"), ("n2", "db")] {
+            let node = shared::MeshNode {
+                id: id.into(),
+                kind: kind.into(),
+                label: id.into(),
+                status: shared::Status::Ok,
+                meta: vec![],
+            };
+            view.nodes.insert(id.into(), node);
+        }
+        view.events.push_back(Event {
+            ts_millis: 9,
+            severity: Severity::Warn,
+            message: "connection lost".into(),
+            node_id: None,
+            local: true,
+        });
+        let all = ["connection lost", "slow", "health", "failed", "deployed"];
+        assert_eq!(messages(&view, Severity::Debug, "", 0..10), all);
+        assert_eq!(messages(&view, Severity::Debug, "", 2..4), ["health", "failed"]);
+        assert_eq!(messages(&view, Severity::Warn, "", 0..10), ["connection lost", "slow", "failed"]);
+        // By node: n1's events, and the dashboard's own; not the node-less mesh event.
+        assert_eq!(messages(&view, Severity::Debug, "kind:api", 0..10), ["connection lost", "slow", "deployed"]);
+        assert_eq!(messages(&view, Severity::Error, "kind:api", 0..10), Vec::<String>::new());
     }
 }

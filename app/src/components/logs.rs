@@ -1,6 +1,7 @@
 //! The log of the selected node: monospace, virtualized over the 1000 lines
 //! kept, following the tail until the reader scrolls up and again once they
-//! are back at the bottom.
+//! are back at the bottom. Logs are filtered by node, as events are: the
+//! log of a node the filter or focus hides is held back (one click shows it).
 
 use std::ops::Range;
 
@@ -25,17 +26,14 @@ pub fn LogsPanel() -> View {
     let state = use_context::<AppState>();
     let selected = state.selected_node;
     let follow = create_signal(true);
-    // Which node's log changed matters only for the node on screen.
-    let log_version = create_signal(0u64);
-    create_effect(move || {
-        let touched = state.logs_touched.with(|ids| selected.with(|id| id.as_ref().is_some_and(|id| ids.contains(id))));
-        if touched {
-            log_version.update(|v| *v += 1);
-        }
-    });
+    let log_version = log_version(&state);
+    let (held, show_anyway) = held_back(&state);
     let view_cell = state.view.clone();
     let total = create_memo(move || {
         log_version.track();
+        if held.get() {
+            return 0;
+        }
         selected.with(|id| id.as_ref().and_then(|id| view_cell.borrow().logs.get(id).map(log_row_count)).unwrap_or(0))
     });
     let window = create_signal(0..0);
@@ -43,6 +41,9 @@ pub fn LogsPanel() -> View {
     let rows = create_memo(move || {
         log_version.track();
         let range = window.get_clone();
+        if held.get() {
+            return Vec::new();
+        }
         selected.with(|id| {
             id.as_ref()
                 .and_then(|id| view_cell.borrow().logs.get(id).map(|log| log_rows(log, range)))
@@ -67,6 +68,15 @@ pub fn LogsPanel() -> View {
             }
             (if selected.with(Option::is_none) {
                 view! { p(class="empty") { "Select a node to see its log." } }
+            } else if held.get() {
+                let show_anyway = show_anyway.clone();
+                let handle_show = move |_| show_anyway();
+                view! {
+                    p(class="empty", data-testid="log-hidden") {
+                        "This node is outside the filter or focus. "
+                        button(class="btn btn-small", on:click=handle_show) { "Show its log" }
+                    }
+                }
             } else if total.get() == 0 {
                 view! { p(class="empty") { "No log lines for this node yet." } }
             } else {
@@ -79,6 +89,37 @@ pub fn LogsPanel() -> View {
             }
         }
     }
+}
+
+/// Bumped when the selected node's log changed (which node's log changed
+/// matters only for the node on screen).
+fn log_version(state: &AppState) -> Signal<u64> {
+    let (selected, logs_touched) = (state.selected_node, state.logs_touched);
+    let version = create_signal(0u64);
+    create_effect(move || {
+        let touched = logs_touched.with(|ids| selected.with(|id| id.as_ref().is_some_and(|id| ids.contains(id))));
+        if touched {
+            version.update(|v| *v += 1);
+        }
+    });
+    version
+}
+
+/// Whether the selected node's log is held back (the lens hides the node
+/// and the reader has not asked to see it), and how they ask.
+fn held_back(state: &AppState) -> (ReadSignal<bool>, impl Fn() + Clone) {
+    let asked_for = create_signal(None::<String>);
+    let (selected, shown_version, lens) = (state.selected_node, state.shown_version, state.lens.clone());
+    let held = create_memo(move || {
+        shown_version.track();
+        let lens = lens.borrow();
+        selected.with(|id| {
+            id.as_deref().is_some_and(|id| {
+                lens.is_narrowed() && !lens.shows_node(id) && asked_for.with(|asked| asked.as_deref() != Some(id))
+            })
+        })
+    });
+    (held, move || asked_for.set(selected.get_clone_untracked()))
 }
 
 #[cfg(test)]

@@ -1,65 +1,17 @@
-//! The nodes table: filter by text, status and kind, sort by a column,
-//! virtualized so 100,000 rows scroll as smoothly as 10. In natural (id)
-//! order with no filter, a refresh costs the rows in view, not the table.
+//! The nodes table: the nodes the one filter and the focus show, in natural
+//! order of a chosen column, virtualized so 100,000 rows scroll as smoothly
+//! as 10. The order is the lens's, kept incrementally: a refresh costs the
+//! rows in view, not the table.
 
 use std::ops::Range;
 
 use shared::{MeshNode, View as MeshView};
 use sycamore::prelude::*;
 
-use crate::components::scroll_frame::{list_model, window_items, ListModel, ScrollFrame};
+use crate::components::scroll_frame::{indexed_list_model, ListModel, ScrollFrame};
 use crate::format::status_class;
+use crate::lens::{Lens, NodeSort};
 use crate::state::AppState;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeSort {
-    Id,
-    Label,
-    Kind,
-    Status,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NodeQuery {
-    pub text: String,
-    /// Wire name of a status, or empty for all.
-    pub status: String,
-    pub kind: String,
-    pub sort: Option<NodeSort>,
-}
-
-impl NodeQuery {
-    fn is_natural(&self) -> bool {
-        self.text.is_empty()
-            && self.status.is_empty()
-            && self.kind.is_empty()
-            && matches!(self.sort, None | Some(NodeSort::Id))
-    }
-
-    fn matches(&self, node: &MeshNode) -> bool {
-        let text = self.text.to_lowercase();
-        (text.is_empty() || node.id.to_lowercase().contains(&text) || node.label.to_lowercase().contains(&text))
-            && (self.status.is_empty() || node.status.as_wire() == self.status)
-            && (self.kind.is_empty() || node.kind == self.kind)
-    }
-}
-
-/// The ids to show in order, or `None` for the view's natural id order.
-pub fn query_nodes(view: &MeshView, query: &NodeQuery) -> Option<Vec<String>> {
-    if query.is_natural() {
-        return None;
-    }
-    let mut nodes: Vec<&MeshNode> = view.nodes.values().filter(|node| query.matches(node)).collect();
-    match query.sort {
-        Some(NodeSort::Label) => nodes.sort_by(|a, b| a.label.cmp(&b.label)),
-        Some(NodeSort::Kind) => nodes.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.id.cmp(&b.id))),
-        Some(NodeSort::Status) => {
-            nodes.sort_by(|a, b| a.status.as_wire().cmp(b.status.as_wire()).then_with(|| a.id.cmp(&b.id)))
-        }
-        Some(NodeSort::Id) | None => {}
-    }
-    Some(nodes.into_iter().map(|node| node.id.clone()).collect())
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeRow {
@@ -71,13 +23,8 @@ pub struct NodeRow {
     pub selected: bool,
 }
 
-/// The rows of a window, from the natural order or a query's order.
-pub fn node_rows(
-    view: &MeshView,
-    order: Option<&[String]>,
-    window: Range<usize>,
-    selected: Option<&str>,
-) -> Vec<NodeRow> {
+/// The rows at positions `window` of the lens's order.
+pub fn node_rows(view: &MeshView, lens: &Lens, window: Range<usize>, selected: Option<&str>) -> Vec<NodeRow> {
     let row = |node: &MeshNode| NodeRow {
         id: node.id.clone(),
         label: node.label.clone(),
@@ -86,44 +33,16 @@ pub fn node_rows(
         status_class: status_class(&node.status),
         selected: selected == Some(node.id.as_str()),
     };
-    window_items(view.nodes.values(), order, |id| view.nodes.get(id), window).into_iter().map(row).collect()
+    lens.nodes().window(window).into_iter().filter_map(|id| view.nodes.get(id)).map(row).collect()
 }
 
-/// The filter input's text: a local copy kept in step with the state's
-/// filter (which the portal may also set), written back only through
-/// `set_filter`.
-fn filter_text(state: &AppState) -> Signal<String> {
-    let shared_filter = state.node_filter;
-    let text = create_signal(shared_filter.get_clone_untracked());
-    create_effect(move || {
-        let from_state = shared_filter.get_clone();
-        if text.with_untracked(|typed| *typed != from_state) {
-            text.set(from_state);
-        }
-    });
-    let filter_state = state.clone();
-    create_effect(move || filter_state.set_filter(text.get_clone()));
-    text
-}
-
-/// The table's query, kept in step with the filter, status and sort controls.
-fn node_query(text: Signal<String>, status: Signal<String>, sort_choice: Signal<String>) -> Signal<NodeQuery> {
-    let query = create_signal(NodeQuery::default());
-    create_effect(move || {
-        let sort = match sort_choice.get_clone().as_str() {
-            "label" => NodeSort::Label,
-            "kind" => NodeSort::Kind,
-            "status" => NodeSort::Status,
-            _ => NodeSort::Id,
-        };
-        query.set(NodeQuery {
-            text: text.get_clone(),
-            status: status.get_clone(),
-            kind: String::new(),
-            sort: Some(sort),
-        });
-    });
-    query
+/// "12" when everything shows, "3 of 12" when the filter or focus narrows.
+pub fn count_text(shown: usize, all: usize, narrowed: bool) -> String {
+    if narrowed {
+        format!("{shown} of {all}")
+    } else {
+        format!("{all}")
+    }
 }
 
 /// One row of the table: selects its node on click, Enter or Space.
@@ -144,7 +63,7 @@ fn node_row_view(app: AppState, row: NodeRow) -> View {
     };
     view! {
         div(class=class, role="button", tabindex="0", data-node-id=id_attr, on:click=handle_select,
-            on:keydown=handle_key) {
+            on:keydown=handle_key, aria-pressed=selected.to_string()) {
             span(class="cell-main") {
                 i(class=dot_class)
                 span(class="label") { (label) }
@@ -156,51 +75,39 @@ fn node_row_view(app: AppState, row: NodeRow) -> View {
     }
 }
 
+/// The sort control, in step with the lens.
+fn sort_choice(state: &AppState) -> Signal<String> {
+    let choice = create_signal(String::from("id"));
+    let sort_state = state.clone();
+    create_effect(move || sort_state.set_node_sort(NodeSort::parse(&choice.get_clone())));
+    choice
+}
+
 #[component]
 pub fn NodesPanel() -> View {
     let state = use_context::<AppState>();
-    let text = filter_text(&state);
-    let status_filter = create_signal(String::new());
-    let sort_choice = create_signal(String::from("id"));
-    let query = node_query(text, status_filter, sort_choice);
-    let (for_order, for_len, for_rows) = (state.view.clone(), state.view.clone(), state.view.clone());
+    let sort = sort_choice(&state);
+    let (for_len, for_rows, for_view) = (state.lens.clone(), state.lens.clone(), state.view.clone());
     let selected = state.selected_node;
-    let ListModel { total, window, rows } = list_model(
-        state.nodes_version,
-        move || query.with(|query| query_nodes(&for_order.borrow(), query)),
-        move || for_len.borrow().nodes.len(),
-        move |order, range| {
+    let ListModel { total, window, rows } = indexed_list_model(
+        *state.lens_version,
+        move || for_len.borrow().nodes().len(),
+        move |range| {
             let selected = selected.get_clone();
-            node_rows(&for_rows.borrow(), order, range, selected.as_deref())
+            node_rows(&for_view.borrow(), &for_rows.borrow(), range, selected.as_deref())
         },
     );
-    let view_cell = state.view.clone();
-    let count_text = move || {
-        let shown = total.get();
-        let all = view_cell.borrow().nodes.len();
-        if shown == all {
-            format!("{all}")
-        } else {
-            format!("{shown} of {all}")
-        }
-    };
+    let (view_cell, lens) = (state.view.clone(), state.lens.clone());
+    let count = move || count_text(total.get(), view_cell.borrow().nodes.len(), lens.borrow().is_narrowed());
     let app = state.clone();
     view! {
         section(class="panel panel-nodes", aria-labelledby="nodes-title") {
             header(class="panel-head") {
-                h2(id="nodes-title") { "Nodes " span(class="count", data-testid="node-count") { (count_text()) } }
+                h2(id="nodes-title") { "Nodes " span(class="count", data-testid="node-count") { (count()) } }
                 div(class="controls") {
-                    input(r#type="search", placeholder="Filter id or label", aria-label="Filter nodes", bind:value=text)
-                    select(aria-label="Node status", bind:value=status_filter) {
-                        option(value="") { "Any status" }
-                        option(value="ok") { "ok" } option(value="running") { "running" }
-                        option(value="degraded") { "degraded" } option(value="error") { "error" }
-                        option(value="starting") { "starting" } option(value="idle") { "idle" }
-                        option(value="stopped") { "stopped" }
-                    }
-                    select(aria-label="Sort nodes", bind:value=sort_choice) {
+                    select(aria-label="Sort nodes", bind:value=sort) {
                         option(value="id") { "Sort: id" } option(value="label") { "Sort: label" }
-                        option(value="kind") { "Sort: kind" } option(value="status") { "Sort: status" }
+                        option(value="kind") { "Sort: kind" } option(value="status") { "Sort: status (worst first)" }
                     }
                 }
             }
@@ -218,44 +125,41 @@ pub fn NodesPanel() -> View {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::filter::parse;
     use shared::Status;
 
     fn view_of(nodes: &[(&str, &str, &str)]) -> MeshView {
         let mut view = MeshView::default();
         for (id, kind, status) in nodes {
-            view.nodes.insert(
-                (*id).into(),
-                MeshNode {
-                    id: (*id).into(),
-                    kind: (*kind).into(),
-                    label: id.to_uppercase(),
-                    status: Status::from_wire(status),
-                    meta: vec![],
-                },
-            );
+            let node = MeshNode {
+                id: (*id).into(),
+                kind: (*kind).into(),
+                label: id.to_uppercase(),
+                status: Status::from_wire(status),
+                meta: vec![],
+            };
+            view.nodes.insert((*id).into(), node);
         }
         view
     }
 
-    fn ids(view: &MeshView, query: NodeQuery, window: Range<usize>) -> Vec<String> {
-        let order = query_nodes(view, &query);
-        node_rows(view, order.as_deref(), window, None).into_iter().map(|row| row.id).collect()
+    fn ids(view: &MeshView, query: &str, sort: NodeSort, window: Range<usize>) -> Vec<String> {
+        let mut lens = Lens::default();
+        lens.set_query(parse(query).expect("a query"), view);
+        lens.set_sort(sort, view);
+        lens.rebuild(view);
+        node_rows(view, &lens, window, None).into_iter().map(|row| row.id).collect()
     }
 
     #[test]
-    fn filter_sort_and_window() {
-        let view = view_of(&[("c", "pg", "error"), ("a", "svc", "ok"), ("b", "svc", "error")]);
-        assert_eq!(ids(&view, NodeQuery::default(), 0..10), ["a", "b", "c"]);
-        assert_eq!(ids(&view, NodeQuery::default(), 1..2), ["b"]);
-        let errors = NodeQuery { status: "error".into(), ..NodeQuery::default() };
-        assert_eq!(ids(&view, errors, 0..10), ["b", "c"]);
-        let by_kind = NodeQuery { sort: Some(NodeSort::Kind), text: "".into(), ..NodeQuery::default() };
-        assert_eq!(ids(&view, by_kind, 0..10), ["c", "a", "b"]);
-        let text = NodeQuery { text: "B".into(), ..NodeQuery::default() };
-        assert_eq!(ids(&view, text, 0..10), ["b"]);
-        assert_eq!(
-            ids(&view, NodeQuery { sort: Some(NodeSort::Status), ..NodeQuery::default() }, 5..9),
-            Vec::<String>::new()
-        );
+    fn filtered_sorted_naturally_and_windowed() {
+        let view = view_of(&[("n10", "pg", "error"), ("n9", "svc", "ok"), ("n100", "svc", "error")]);
+        assert_eq!(ids(&view, "", NodeSort::Id, 0..10), ["n9", "n10", "n100"]);
+        assert_eq!(ids(&view, "", NodeSort::Id, 1..2), ["n10"]);
+        assert_eq!(ids(&view, "status:error", NodeSort::Id, 0..10), ["n10", "n100"]);
+        assert_eq!(ids(&view, "", NodeSort::Kind, 0..10), ["n10", "n9", "n100"]);
+        assert_eq!(ids(&view, "-kind:pg", NodeSort::Status, 0..10), ["n100", "n9"]);
+        assert_eq!(ids(&view, "", NodeSort::Status, 5..9), Vec::<String>::new());
+        assert_eq!((count_text(2, 3, true), count_text(3, 3, false)), ("2 of 3".to_owned(), "3".to_owned()));
     }
 }

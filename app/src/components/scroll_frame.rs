@@ -78,6 +78,26 @@ pub fn list_model<K: 'static, R: 'static>(
     ListModel { total, window, rows }
 }
 
+/// A list read by row position from an index kept elsewhere (the lens's
+/// orders): nothing is materialized but the window. Refreshes when
+/// `version` moves.
+pub fn indexed_list_model<R: 'static>(
+    version: ReadSignal<u64>,
+    len: impl Fn() -> usize + 'static,
+    rows: impl Fn(Range<usize>) -> Vec<R> + 'static,
+) -> ListModel<R> {
+    let total = create_memo(move || {
+        version.track();
+        len()
+    });
+    let window = create_signal(0..0);
+    let rows = create_memo(move || {
+        version.track();
+        rows(window.get_clone())
+    });
+    ListModel { total, window, rows }
+}
+
 #[derive(Props)]
 pub struct ScrollFrameProps {
     /// How many rows there are in all.

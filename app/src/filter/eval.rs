@@ -3,6 +3,7 @@
 //! its own fields and numbers, and on either endpoint's fields (so
 //! `status:error` shows the edges of failing nodes).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use shared::protocol::{MeshEdge, MeshNode};
@@ -61,6 +62,42 @@ impl Query {
     pub fn matches(&self, subject: Subject) -> bool {
         self.terms.iter().all(|term| term.holds(subject))
     }
+
+    /// Which terms a node's own text fields satisfy: bit `i` for term `i`,
+    /// before negation. Views keep this per node, so an edge can be tested
+    /// against its endpoints without looking them up, and a node's change
+    /// re-tests its edges only when its bits change.
+    pub fn field_mask(&self, node: &MeshNode) -> u32 {
+        self.terms
+            .iter()
+            .enumerate()
+            .filter(|(_, term)| node_fields_hold(&term.test, node))
+            .fold(0, |mask, (index, _)| mask | (1 << index))
+    }
+
+    /// `matches(Subject::Node(..))` from the node's `field_mask` (metrics
+    /// are needed only when `needs_metrics`).
+    pub fn matches_node_mask(&self, mask: u32, metrics: Option<&NodeMetrics>) -> bool {
+        self.terms.iter().enumerate().all(|(index, term)| {
+            let found = match &term.test {
+                Test::Compare(metric, comparison, amount) => {
+                    metrics.and_then(|m| m.get(*metric)).is_some_and(|value| compares(value, *comparison, *amount))
+                }
+                _ => mask & (1 << index) != 0,
+            };
+            found != term.negated
+        })
+    }
+
+    /// `matches(Subject::Edge(..))` from the endpoints' `field_mask`s
+    /// (`None` for an endpoint not in the view).
+    pub fn matches_edge_masks(&self, edge: &MeshEdge, ends: [Option<u32>; 2]) -> bool {
+        let either = ends.into_iter().flatten().fold(0, |mask, end| mask | end);
+        self.terms.iter().enumerate().all(|(index, term)| {
+            let found = edge_holds(&term.test, edge) || either & (1 << index) != 0;
+            found != term.negated
+        })
+    }
 }
 
 impl Term {
@@ -87,13 +124,15 @@ fn node_holds(test: &Test, node: &MeshNode, metrics: Option<&NodeMetrics>) -> bo
 
 /// A node's text fields (numbers are not a node's own).
 fn node_fields_hold(test: &Test, node: &MeshNode) -> bool {
-    let field_text = |field: &Field| -> Option<String> {
+    let field_text = |field: &Field| -> Option<Cow<'_, str>> {
         match field {
-            Field::Id => Some(node.id.clone()),
-            Field::Label => Some(node.label.clone()),
-            Field::Kind => Some(node.kind.clone()),
-            Field::Status => Some(node.status.as_wire().to_owned()),
-            Field::Meta(key) => node.meta.iter().find(|entry| entry.key == *key).map(|entry| entry.display_value()),
+            Field::Id => Some(Cow::Borrowed(node.id.as_str())),
+            Field::Label => Some(Cow::Borrowed(node.label.as_str())),
+            Field::Kind => Some(Cow::Borrowed(node.kind.as_str())),
+            Field::Status => Some(Cow::Borrowed(node.status.as_wire())),
+            Field::Meta(key) => {
+                node.meta.iter().find(|entry| entry.key == *key).map(|entry| Cow::Owned(entry.display_value()))
+            }
         }
     };
     match test {
@@ -138,14 +177,20 @@ fn compares(value: f64, comparison: Comparison, amount: f64) -> bool {
 
 /// Case-insensitive equality with any of `values` (already lower case).
 fn one_of(text: &str, values: &[String]) -> bool {
-    values.iter().any(|value| text.eq_ignore_ascii_case(value) || text.to_lowercase() == *value)
+    if text.is_ascii() {
+        return values.iter().any(|value| text.eq_ignore_ascii_case(value));
+    }
+    let lower = text.to_lowercase();
+    values.contains(&lower)
 }
 
-/// Case-insensitive substring (`word` is already lower case).
-fn contains(text: &str, word: &str) -> bool {
+/// Case-insensitive substring (`word` is already lower case); the search
+/// box uses it too.
+pub fn contains(text: &str, word: &str) -> bool {
     if text.is_ascii() && word.is_ascii() {
-        text.as_bytes().windows(word.len()).any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
-            || word.is_empty()
+        // (`windows(0)` would panic: the empty word is tested first.)
+        word.is_empty()
+            || text.as_bytes().windows(word.len()).any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
     } else {
         text.to_lowercase().contains(word)
     }

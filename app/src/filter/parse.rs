@@ -56,7 +56,9 @@ fn term(word: &str, start: usize, end: usize) -> Result<Term, ParseError> {
         None => (false, word),
     };
     if body.is_empty() {
-        return Err(error("`-` needs a term after it, as in -status:ok".into(), start, end));
+        let message =
+            if negated { "`-` needs a term after it, as in -status:ok" } else { "nothing between the quotes" };
+        return Err(error(message.into(), start, end));
     }
     let fail = |message: String| error(message, start, end);
     let name_len = body.find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '-'))).unwrap_or(body.len());

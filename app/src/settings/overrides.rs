@@ -3,10 +3,11 @@
 //! `Deployment`). Both use the same field rules; every rejected value is
 //! named in a warning and left out.
 
-use shared::limits::{FLUSH_INTERVAL_MILLIS_RANGE, IDLE_LIMIT_MILLIS_RANGE};
+use shared::limits::{FLUSH_INTERVAL_MILLIS_RANGE, IDLE_LIMIT_MILLIS_RANGE, MAX_ID_BYTES};
 
 use super::{DeployConfig, Theme, PANELS};
 use crate::address::{Address, Origin};
+use crate::lens::MAX_HOPS;
 
 /// What one source asks for, checked; `None` (or empty): it does not say.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -22,6 +23,11 @@ pub struct Overrides {
     pub kiosk: Option<bool>,
     /// Only the URL names a parent (the deployment lists the allowed ones).
     pub parent_origin: Option<Origin>,
+    /// The filter (`q`), checked to parse (README, "Filtering").
+    pub filter: Option<String>,
+    /// A node to focus on (`focus`), and how many hops around it (`hops`).
+    pub focus: Option<String>,
+    pub hops: Option<u8>,
 }
 
 /// Which embedding parents the deployment allows.
@@ -165,6 +171,10 @@ impl Overrides {
             "demo" => self.demo = Some(flag(key, value)?),
             "kiosk" => self.kiosk = Some(flag(key, value)?),
             "parentOrigin" => self.parent_origin = Some(parent(value)?),
+            "q" => self.filter = Some(query(value)?),
+            "focus" if value.len() > MAX_ID_BYTES => return Err(format!("focus is longer than {MAX_ID_BYTES} bytes")),
+            "focus" => self.focus = Some(value.to_owned()),
+            "hops" => self.hops = Some(hops(value)?),
             _ => return Err(format!("unknown parameter {key:?}")),
         }
         Ok(())
@@ -172,7 +182,35 @@ impl Overrides {
 }
 
 fn is_known(key: &str) -> bool {
-    matches!(key, "ws" | "project" | "theme" | "flush" | "idle" | "hide" | "demo" | "kiosk" | "parentOrigin")
+    matches!(
+        key,
+        "ws" | "project"
+            | "theme"
+            | "flush"
+            | "idle"
+            | "hide"
+            | "demo"
+            | "kiosk"
+            | "parentOrigin"
+            | "q"
+            | "focus"
+            | "hops"
+    )
+}
+
+/// A filter that parses; the error says where it does not.
+fn query(text: &str) -> Result<String, String> {
+    match crate::filter::parse(text) {
+        Ok(_) => Ok(text.to_owned()),
+        Err(error) => Err(format!("q={text}: {} (at character {})", error.message, error.start + 1)),
+    }
+}
+
+fn hops(text: &str) -> Result<u8, String> {
+    text.parse::<u8>()
+        .ok()
+        .filter(|hops| (1..=MAX_HOPS).contains(hops))
+        .ok_or_else(|| format!("hops={text} is not a number of hops from 1 to {MAX_HOPS}"))
 }
 
 /// A socket URL: `ws:`/`wss:`, or `http(s):` mapped to it.

@@ -42,6 +42,9 @@ pub struct GraphChange {
     /// Nodes inserted or changed: (node id, kind).
     pub upserted: Vec<(String, String)>,
     pub removed: Vec<String>,
+    /// Edges inserted or changed, and removed (ids).
+    pub edges_upserted: Vec<String>,
+    pub edges_removed: Vec<String>,
     /// The selected node, or one of its edges, changed.
     pub selected_touched: bool,
 }
@@ -62,6 +65,8 @@ impl GraphChange {
             rebuilt,
             upserted: diff.node_upserts.iter().map(|n| (n.id.clone(), n.kind.clone())).collect(),
             removed: diff.node_removals.clone(),
+            edges_upserted: diff.edge_upserts.iter().map(|e| e.id.clone()).collect(),
+            edges_removed: diff.edge_removals.clone(),
             selected_touched,
         }
     }
@@ -94,6 +99,9 @@ pub struct Applied {
     pub series_names: Option<Vec<String>>,
     /// The selected node is gone, and its log with it.
     pub selection_gone: bool,
+    /// The lens shows other nodes or edges (set by `AppState`, which
+    /// keeps the lens).
+    pub shown_changed: bool,
     pub pending_graph_changes: u64,
 }
 
@@ -111,7 +119,15 @@ pub fn apply_to_view(view: &mut View, diff: Diff, selected: Option<&str>) -> App
     // A deleted node cannot stay selected (its log went with it).
     let selection_gone =
         touched.nodes && selected.is_some_and(|id| !view.nodes.contains_key(id) && !view.logs.contains_key(id));
-    Applied { touched, graph_change, events_added, series_names, selection_gone, pending_graph_changes }
+    Applied {
+        touched,
+        graph_change,
+        events_added,
+        series_names,
+        selection_gone,
+        shown_changed: false,
+        pending_graph_changes,
+    }
 }
 
 /// Series are only ever added, or all dropped by a view reset: the set of

@@ -9,6 +9,8 @@ use std::rc::Rc;
 use shared::View;
 use sycamore::prelude::*;
 
+use crate::lens::Lens;
+
 /// A signal that can be read, tracked and passed to views, not set.
 pub struct ReadOnly<T: 'static>(Signal<T>);
 
@@ -55,6 +57,20 @@ impl ViewCell {
     }
 
     pub(super) fn borrow_mut(&self) -> RefMut<'_, View> {
+        self.0.borrow_mut()
+    }
+}
+
+/// The lens (`crate::lens`): `borrow()` to read it; only `AppState` changes it.
+#[derive(Clone, Default)]
+pub struct LensCell(Rc<RefCell<Lens>>);
+
+impl LensCell {
+    pub fn borrow(&self) -> Ref<'_, Lens> {
+        self.0.borrow()
+    }
+
+    pub(super) fn borrow_mut(&self) -> RefMut<'_, Lens> {
         self.0.borrow_mut()
     }
 }

@@ -1,0 +1,87 @@
+//! The lens's choices (filter, focus, sort, grouping), each costing one
+//! pass when it changes, and what the views read from it.
+
+use shared::View as MeshView;
+
+use super::{Focus, GraphIndex, GroupBy, Groups, Lens, NodeSort, Order};
+use crate::filter::Query;
+
+impl Lens {
+    /// A new filter: every node and edge is tested again.
+    pub fn set_query(&mut self, query: Query, view: &MeshView) {
+        if self.query != query {
+            self.query = query;
+            self.refresh(view);
+        }
+    }
+
+    /// Focuses on a node (or leaves the focus).
+    pub fn set_focus(&mut self, focus: Option<Focus>, view: &MeshView) {
+        if self.focus != focus {
+            self.focus = focus;
+            self.refresh(view);
+        }
+    }
+
+    pub fn set_sort(&mut self, sort: NodeSort, view: &MeshView) {
+        if self.sort != sort {
+            self.sort = sort;
+            self.refresh(view);
+        }
+    }
+
+    pub fn set_group_by(&mut self, by: GroupBy, view: &MeshView) {
+        if *self.groups.by() != by {
+            self.groups = Groups::new(by);
+            self.refresh(view);
+        }
+    }
+
+    pub fn query(&self) -> &Query {
+        &self.query
+    }
+
+    pub fn focus(&self) -> Option<&Focus> {
+        self.focus.as_ref()
+    }
+
+    pub fn sort(&self) -> NodeSort {
+        self.sort
+    }
+
+    /// Whether the filter or a focus hides anything.
+    pub fn is_narrowed(&self) -> bool {
+        !self.query.is_empty() || self.focus.is_some()
+    }
+
+    /// A node's distance from the focus (`None`: outside it, or no focus).
+    pub fn distance(&self, node_id: &str) -> Option<u8> {
+        self.around.as_ref()?.get(node_id).copied()
+    }
+
+    /// The nodes shown (filter and focus), in the table's order.
+    pub fn nodes(&self) -> &Order {
+        &self.nodes
+    }
+
+    /// The edges shown, by source, target and id.
+    pub fn edges(&self) -> &Order {
+        &self.edges
+    }
+
+    pub fn shows_node(&self, node_id: &str) -> bool {
+        self.nodes.contains(node_id)
+    }
+
+    pub fn shows_edge(&self, edge_id: &str) -> bool {
+        self.edges.contains(edge_id)
+    }
+
+    pub fn graph(&self) -> &GraphIndex {
+        &self.graph
+    }
+
+    pub fn groups(&self) -> &Groups {
+        &self.groups
+    }
+}

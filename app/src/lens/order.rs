@@ -1,0 +1,201 @@
+//! The tables' orders, kept incrementally: the ids a table shows, each under
+//! a sort key, in a `SortedList`. Ids and labels sort naturally (`api 2` <
+//! `api 10`); a changed row moves by itself, without re-sorting the table.
+
+use std::cmp::Ordering;
+use std::ops::Range;
+
+use shared::{MeshEdge, MeshNode, Status};
+
+use super::sorted::SortedList;
+use super::FastMap;
+use crate::natural::natural_cmp;
+
+/// How the nodes table is sorted (ties by id, naturally).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NodeSort {
+    #[default]
+    Id,
+    Label,
+    Kind,
+    /// Worst first: error, degraded, stopped, other, starting, idle,
+    /// running, ok.
+    Status,
+}
+
+/// A row's place: a rank, then two texts, then the id, texts in natural
+/// order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowKey {
+    rank: u8,
+    text: String,
+    then: String,
+    pub id: String,
+}
+
+impl Ord for RowKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.rank
+            .cmp(&other.rank)
+            .then_with(|| natural_cmp(&self.text, &other.text))
+            .then_with(|| natural_cmp(&self.then, &other.then))
+            .then_with(|| natural_cmp(&self.id, &other.id))
+    }
+}
+
+impl PartialOrd for RowKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl NodeSort {
+    pub fn key(self, node: &MeshNode) -> RowKey {
+        let (rank, text) = match self {
+            NodeSort::Id => (0, String::new()),
+            NodeSort::Label => (0, node.label.clone()),
+            NodeSort::Kind => (0, node.kind.clone()),
+            NodeSort::Status => (status_rank(&node.status), String::new()),
+        };
+        RowKey { rank, text, then: String::new(), id: node.id.clone() }
+    }
+
+    pub fn parse(text: &str) -> NodeSort {
+        match text {
+            "label" => NodeSort::Label,
+            "kind" => NodeSort::Kind,
+            "status" => NodeSort::Status,
+            _ => NodeSort::Id,
+        }
+    }
+}
+
+fn status_rank(status: &Status) -> u8 {
+    match status {
+        Status::Error => 0,
+        Status::Degraded => 1,
+        Status::Stopped => 2,
+        Status::Other(_) => 3,
+        Status::Starting => 4,
+        Status::Idle => 5,
+        Status::Running => 6,
+        Status::Ok => 7,
+    }
+}
+
+/// Edges sort by source, then target, then id (all natural).
+pub fn edge_key(edge: &MeshEdge) -> RowKey {
+    RowKey { rank: 0, text: edge.source.clone(), then: edge.target.clone(), id: edge.id.clone() }
+}
+
+/// The rows a table shows, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Order {
+    keys: FastMap<String, RowKey>,
+    list: SortedList<RowKey>,
+}
+
+impl PartialEq for Order {
+    fn eq(&self, other: &Self) -> bool {
+        self.keys == other.keys && self.list.iter().eq(other.list.iter())
+    }
+}
+
+impl Order {
+    /// From every shown row's key, sorted once.
+    pub fn build(keys: Vec<RowKey>) -> Order {
+        let map = keys.iter().map(|key| (key.id.clone(), key.clone())).collect();
+        Order { keys: map, list: SortedList::from_unsorted(keys) }
+    }
+
+    /// Shows a row under `key`, or hides it (`None`); true if the table changed.
+    pub fn set(&mut self, id: &str, key: Option<RowKey>) -> bool {
+        match (self.keys.get(id), key) {
+            (None, None) => false,
+            (Some(old), Some(new)) if *old == new => false,
+            (_, key) => {
+                if let Some(old) = self.keys.remove(id) {
+                    self.list.remove(&old);
+                }
+                if let Some(key) = key {
+                    self.list.insert(key.clone());
+                    self.keys.insert(id.to_owned(), key);
+                }
+                true
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.keys.contains_key(id)
+    }
+
+    /// The ids at row positions `range`.
+    pub fn window(&self, range: Range<usize>) -> Vec<&str> {
+        self.list.window(range).into_iter().map(|key| key.id.as_str()).collect()
+    }
+
+    /// The row of `id`, if shown.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.list.position(self.keys.get(id)?)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.list.iter().map(|key| key.id.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::MeshNode;
+
+    use super::*;
+
+    fn node(id: &str, label: &str, kind: &str, status: &str) -> MeshNode {
+        MeshNode {
+            id: id.into(),
+            kind: kind.into(),
+            label: label.into(),
+            status: Status::from_wire(status),
+            meta: vec![],
+        }
+    }
+
+    fn ids(sort: NodeSort, nodes: &[MeshNode]) -> Vec<String> {
+        Order::build(nodes.iter().map(|node| sort.key(node)).collect()).ids().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn each_sort_is_natural_with_ties_by_id() {
+        let nodes = [
+            node("api 10", "b", "svc", "ok"),
+            node("api 2", "B", "db", "error"),
+            node("api 103", "a10", "svc", "degraded"),
+            node("api 1010", "a9", "db", "ok"),
+        ];
+        assert_eq!(ids(NodeSort::Id, &nodes), ["api 2", "api 10", "api 103", "api 1010"]);
+        assert_eq!(ids(NodeSort::Label, &nodes), ["api 1010", "api 103", "api 2", "api 10"]);
+        assert_eq!(ids(NodeSort::Kind, &nodes), ["api 2", "api 1010", "api 10", "api 103"]);
+        assert_eq!(ids(NodeSort::Status, &nodes), ["api 2", "api 103", "api 10", "api 1010"]);
+    }
+
+    #[test]
+    fn a_changed_row_moves_and_a_hidden_one_leaves() {
+        let n2 = node("n2", "y", "svc", "ok");
+        let nodes = [node("n1", "x", "svc", "ok"), n2.clone(), node("n10", "z", "svc", "ok")];
+        let mut order = Order::build(nodes.iter().map(|node| NodeSort::Status.key(node)).collect());
+        assert!(!order.set("n2", Some(NodeSort::Status.key(&n2))), "same key: no change");
+        assert!(order.set("n10", Some(NodeSort::Status.key(&node("n10", "z", "svc", "error")))));
+        assert_eq!(order.window(0..3), ["n10", "n1", "n2"]);
+        assert!(order.set("n1", None) && !order.set("n1", None));
+        assert_eq!((order.len(), order.position("n2"), order.position("n1")), (2, Some(1), None));
+    }
+}
