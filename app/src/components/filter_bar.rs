@@ -63,7 +63,7 @@ pub fn FilterBar() -> View {
             div(class="filter-field") {
                 input(id="find-filter", class="filter-input", r#type="search", bind:value=text,
                     placeholder="kind:api status:error,degraded region:us-east-1 errors>5% -label~canary",
-                    aria-invalid=invalid, aria-describedby="find-filter-error find-filter-count",
+                    aria-label="Filter nodes", aria-invalid=invalid, aria-describedby="find-filter-error find-filter-count",
                     autocomplete="off", data-testid="filter")
                 p(id="find-filter-error", class="filter-error", aria-live="polite", data-testid="filter-error") {
                     (error.get_clone().map_or_else(View::default, |error| error_view(text.get_clone(), error)))

@@ -1,0 +1,170 @@
+//! End-to-end: finding things in a live mesh, in the release build in
+//! headless Chromium. `?q=status:error` on a known stream lists exactly the
+//! error nodes (naturally ordered) and only their events; a filter that
+//! does not parse says where, and the views keep the last good one; a
+//! focus hides the nodes beyond its hops and Esc brings them back; the
+//! search box selects a node and centres it in the topology; the keyboard
+//! moves the selection on the canvas. Needs a release build in dist/ (or
+//! `MESHVIEW_DIST`), like `e2e.rs`.
+// Native only: std::time::Instant is fine here (it is banned for wasm code).
+#![allow(clippy::disallowed_methods)]
+
+#[allow(dead_code)]
+mod support;
+
+use feed::Frame;
+use serde_json::Value;
+use shared::encode::{encode_batch, encode_message};
+use shared::protocol::{MeshEdge, MeshNode, Message, Payload, Severity, Status};
+use shared::sim::{Mix, SimConfig, Simulator};
+use support::{check, eval, replay_feed, text_frame, text_of, wait_for, Browser, TestResult};
+
+const NODE_COUNT: &str = "[data-testid=node-count]";
+const NODE_ROWS: &str = "[...document.querySelectorAll('.panel-nodes [data-node-id]')].map(r => r.dataset.nodeId)";
+
+fn message(payload: Payload) -> Message {
+    Message { ts_millis: None, seq: None, pos: None, payload }
+}
+
+/// A 40-node simulated snapshot (all ok), then four nodes in error, one
+/// degraded, and an event about an error node and one about a healthy one.
+fn failing_stream() -> Vec<Frame> {
+    let sim = Simulator::new(SimConfig { n_nodes: 40, seed: 13, mix: Mix::Mixed });
+    let mut frames = vec![text_frame(encode_message(&sim.snapshot(1_795_719_600_000)))];
+    let status = |id: &str, status: Status| message(Payload::NodeStatus { id: id.into(), status });
+    let event = |id: &str, text: &str| {
+        message(Payload::Event { message: text.into(), severity: Severity::Warn, node_id: Some(id.into()) })
+    };
+    let messages = [
+        status("n25", Status::Error),
+        status("n3", Status::Error),
+        status("n17", Status::Error),
+        status("n10", Status::Error),
+        status("n5", Status::Degraded),
+        event("n17", "n17 fails its health checks"),
+        event("n4", "n4 deployed build 4100"),
+    ];
+    frames.push(text_frame(encode_batch(&messages)));
+    frames
+}
+
+/// Types `text` into an input as a person would (an input event).
+fn type_into(selector: &str, text: &str) -> String {
+    format!(
+        "(() => {{ const input = document.querySelector({selector:?}); input.focus(); input.value = {text:?};
+           input.dispatchEvent(new Event('input', {{ bubbles: true }})); return true; }})()"
+    )
+}
+
+async fn rows(client: &fantoccini::Client) -> Result<Value, String> {
+    eval(client, NODE_ROWS).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filter_in_the_url_shows_exactly_the_error_nodes() {
+    let feed = replay_feed(failing_stream(), "/").await;
+    let url = format!("http://{}/?q=status:error", feed.addr);
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "4 of 40 nodes", &format!("{} === '4 of 40'", text_of(NODE_COUNT))).await?;
+        let shown = rows(&client).await?;
+        check(shown == serde_json::json!(["n3", "n10", "n17", "n25"]), format!("rows: {shown}"))?;
+        let typed = eval(&client, "document.querySelector('[data-testid=filter]').value").await?;
+        check(typed == "status:error", format!("the filter bar says {typed}"))?;
+        // Events by node: n17's shows, n4's (a healthy node) does not.
+        let events = "[...document.querySelectorAll('.panel-events .row')].map(r => r.title)";
+        wait_for(&client, "n17's event", &format!("{events}.some(t => t.includes('node n17;'))")).await?;
+        let listed = eval(&client, events).await?;
+        check(!listed.to_string().contains("node n4;"), format!("a healthy node's event shows: {listed}"))?;
+        // Edges: only those that touch an error node.
+        let edges =
+            eval(&client, "[...document.querySelectorAll('.panel-edges .row')].map(r => r.textContent)").await?;
+        check(edges.as_array().is_some_and(|e| !e.is_empty()), format!("no edges of error nodes: {edges}"))?;
+
+        // A filter that does not parse: underlined, explained, and the table keeps the last good filter.
+        eval(&client, &type_into("[data-testid=filter]", "status:error kind:")).await?;
+        wait_for(
+            &client,
+            "the parse error",
+            &format!("{}.includes('needs a value')", text_of("[data-testid=filter-error]")),
+        )
+        .await?;
+        let marked = eval(&client, &text_of("[data-testid=filter-error] mark")).await?;
+        check(marked == "kind:", format!("the underlined term is {marked}"))?;
+        check(rows(&client).await? == serde_json::json!(["n3", "n10", "n17", "n25"]), "the last good filter holds")?;
+        // A new filter narrows the table and lands in the address bar.
+        eval(&client, &type_into("[data-testid=filter]", "status:error,degraded -id:n3")).await?;
+        wait_for(&client, "4 of 40 again", &format!("{} === '4 of 40'", text_of(NODE_COUNT))).await?;
+        let shown = rows(&client).await?;
+        check(shown == serde_json::json!(["n5", "n10", "n17", "n25"]), format!("rows: {shown}"))?;
+        wait_for(&client, "the URL", "location.search === '?q=status:error,degraded%20-id:n3'").await?;
+        Ok(())
+    })
+    .await;
+    feed.stop().await;
+}
+
+/// A hub h with spokes a1..a3; a1–b1–c1 goes further out; z stands alone.
+fn star_stream() -> Vec<Frame> {
+    let node = |id: &str| MeshNode {
+        id: id.into(),
+        kind: if id == "h" { "gateway" } else { "service" }.into(),
+        label: format!("{id} node"),
+        status: Status::Ok,
+        meta: vec![],
+    };
+    let edge = |source: &str, target: &str| MeshEdge {
+        id: format!("{source}-{target}"),
+        source: source.into(),
+        target: target.into(),
+        kind: None,
+        stats: None,
+    };
+    let nodes = ["h", "a1", "a2", "a3", "b1", "c1", "z"].map(node).to_vec();
+    let edges = vec![edge("h", "a1"), edge("a2", "h"), edge("h", "a3"), edge("a1", "b1"), edge("b1", "c1")];
+    vec![text_frame(encode_message(&message(Payload::Snapshot { nodes, edges, partial: false })))]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn focus_hides_the_nodes_beyond_its_hops_and_esc_leaves_it() {
+    let feed = replay_feed(star_stream(), "/").await;
+    let url = format!("http://{}/?focus=h", feed.addr);
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "h and its spokes", &format!("{} === '4 of 7'", text_of(NODE_COUNT))).await?;
+        check(rows(&client).await? == serde_json::json!(["a1", "a2", "a3", "h"]), "one hop around h")?;
+        let crumb = eval(&client, &text_of("[data-testid=focus-bar]")).await?;
+        check(crumb.as_str().is_some_and(|c| c.contains("h node (h)")), format!("breadcrumb: {crumb}"))?;
+        check(eval(&client, &text_of("[data-testid=edge-count]")).await? == "3 of 5", "h's three edges")?;
+        // Two hops reach b1, three reach c1; z is never in.
+        click(&client, "[data-testid=focus-bar] .hops:nth-child(2)").await?;
+        wait_for(&client, "two hops", &format!("{} === '5 of 7'", text_of(NODE_COUNT))).await?;
+        click(&client, "[data-testid=focus-bar] .hops:nth-child(3)").await?;
+        wait_for(&client, "three hops", &format!("{} === '6 of 7'", text_of(NODE_COUNT))).await?;
+        check(!rows(&client).await?.to_string().contains("\"z\""), "z is outside every focus on h")?;
+        wait_for(&client, "the URL", "location.search === '?focus=h&hops=3'").await?;
+        // Esc (outside any text field) leaves the focus.
+        eval(&client, "document.activeElement.blur()").await?;
+        client
+            .active_element()
+            .await
+            .map_err(|e| e.to_string())?
+            .send_keys("\u{e00c}")
+            .await
+            .map_err(|e| e.to_string())?;
+        wait_for(&client, "all nodes", &format!("{} === '7'", text_of(NODE_COUNT))).await?;
+        wait_for(&client, "no breadcrumb", "!document.querySelector('[data-testid=focus-bar]')").await?;
+        wait_for(&client, "the URL without focus", "location.search === ''").await?;
+        // The details panel's Focus button focuses the selected node.
+        eval(&client, "document.querySelector('.panel-nodes [data-node-id=b1]').click()").await?;
+        click(&client, "[data-testid=focus-button]").await?;
+        wait_for(&client, "b1 and its neighbours", &format!("{} === '3 of 7'", text_of(NODE_COUNT))).await?;
+        check(rows(&client).await? == serde_json::json!(["a1", "b1", "c1"]), "one hop around b1")
+    })
+    .await;
+    feed.stop().await;
+}
+
+async fn click(client: &fantoccini::Client, selector: &str) -> TestResult {
+    eval(client, &format!("document.querySelector({selector:?}).click()")).await.map(drop)
+}
