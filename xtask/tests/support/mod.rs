@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder};
 use feed::{Feed, FeedConfig, Frame, SimSettings, Source};
 use serde_json::{json, Value};
+use shared::encode::{encode_batch, encode_message};
+use shared::protocol::{Message, Payload};
+use shared::sim::{Mix, SimConfig, Simulator};
 
 pub type TestResult = Result<(), String>;
 
@@ -237,4 +240,37 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
             std::fs::copy(entry.path(), target).expect("copy a dist file");
         }
     }
+}
+
+// Shared by the end-to-end suites.
+
+/// The connection badge.
+pub const BADGE: &str = "[data-testid=badge]";
+
+/// A deterministic stream without churn: a snapshot, then events, logs,
+/// status flaps and chart points, in batches of 50.
+pub fn stream(n_nodes: usize, n_messages: usize) -> (Message, Vec<Frame>) {
+    let mut sim = Simulator::new(SimConfig { n_nodes, seed: 11, mix: Mix::EventsAndLogs });
+    let snapshot = sim.snapshot(1_795_719_600_000);
+    let mut frames = vec![text_frame(encode_message(&snapshot))];
+    let messages: Vec<Message> = (0..n_messages).map(|i| sim.next_message(1_795_719_600_000 + i as i64 * 10)).collect();
+    frames.extend(messages.chunks(50).map(|chunk| text_frame(encode_batch(chunk))));
+    (snapshot, frames)
+}
+
+pub fn counts(snapshot: &Message) -> (usize, usize) {
+    match &snapshot.payload {
+        Payload::Snapshot { nodes, edges, .. } => (nodes.len(), edges.len()),
+        _ => (0, 0),
+    }
+}
+
+/// Non-background pixels drawn on a canvas.
+pub fn drawn_pixels(selector: &str) -> String {
+    format!(
+        "(() => {{ const c = document.querySelector({selector:?}); if (!c || !c.width) return 0;
+           const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+           let n = 0; for (let i = 0; i < d.length; i += 4) {{ if (d[i] !== d[0] || d[i+1] !== d[1] || d[i+2] !== d[2]) n++; }}
+           return n; }})()"
+    )
 }

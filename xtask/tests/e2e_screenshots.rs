@@ -1,0 +1,111 @@
+//! End-to-end: screenshots of a populated dashboard (desktop, 400 px
+//! embed, dark) into target/screenshots/, with the assertions they are for:
+//! exact sizes, a picked and detailed node, themed colours, no overflow.
+// Native only: std::time::Instant is fine here (it is banned for wasm code).
+#![allow(clippy::disallowed_methods)]
+
+#[allow(dead_code)] // each suite uses part of the shared support
+mod support;
+
+use feed::SimSettings;
+use shared::sim::Mix;
+use support::{check, drawn_pixels, eval, free_port, screenshot, simulated_feed, text_of, wait_for, Browser, BADGE};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screenshots_of_a_populated_dashboard() {
+    /// An inner pixel (in page px) of a dot in a status colour of the theme
+    /// in force, and whether the canvas's background is `--panel`; or null.
+    const FIND_A_DOT: &str = r"(() => {
+        const canvas = document.querySelector('[data-testid=topology]'), style = getComputedStyle(canvas);
+        const rgb = name => [1, 3, 5].map(i => parseInt(style.getPropertyValue(name).trim().slice(i, i + 2), 16));
+        const { width, height } = canvas, data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+        const is = (x, y, [r, g, b]) => { const i = (y * width + x) * 4; return data[i] === r && data[i + 1] === g && data[i + 2] === b; };
+        const rect = canvas.getBoundingClientRect(), ratio = width / rect.width, background = is(0, 0, rgb('--panel'));
+        for (const status of ['--error', '--degraded', '--ok', '--running', '--starting', '--idle', '--stopped', '--unknown']) {
+            const c = rgb(status);
+            for (let y = 3; y < height - 3; y++) for (let x = 3; x < width - 3; x++)
+                if (is(x, y, c) && is(x - 3, y, c) && is(x + 3, y, c) && is(x, y - 3, c) && is(x, y + 3, c))
+                    return { background, status, x: Math.round(rect.left + x / ratio), y: Math.round(rect.top + y / ratio) };
+        }
+        return null;
+    })()";
+    /// Canvas pixels in the selection colour (`--accent`), within 20 page
+    /// px of a point or anywhere.
+    fn ring_pixels(near: Option<(i64, i64)>) -> String {
+        let [x, y] = near.map_or(["null".to_owned(), "null".to_owned()], |(x, y)| [x.to_string(), y.to_string()]);
+        format!(
+            "(() => {{ const canvas = document.querySelector('[data-testid=topology]'), rect = canvas.getBoundingClientRect();
+            const ratio = canvas.width / rect.width, hex = getComputedStyle(canvas).getPropertyValue('--accent').trim();
+            const [r, g, b] = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16)), near = {x} !== null;
+            const x0 = near ? Math.round(({x} - rect.left - 20) * ratio) : 0, y0 = near ? Math.round(({y} - rect.top - 20) * ratio) : 0;
+            const d = canvas.getContext('2d').getImageData(x0, y0, near ? 40 * ratio : canvas.width, near ? 40 * ratio : canvas.height).data;
+            let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b) n++; return n; }})()"
+        )
+    }
+    /// Chrome's window has a minimum width (500 px): set the page's own size.
+    #[derive(Debug)]
+    struct SetViewport(u32, u32);
+    impl fantoccini::wd::WebDriverCompatibleCommand for SetViewport {
+        fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+            base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+        }
+        fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+            let params =
+                serde_json::json!({ "width": self.0, "height": self.1, "deviceScaleFactor": 1, "mobile": false });
+            let body = serde_json::json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": params });
+            (http::Method::POST, Some(body.to_string()))
+        }
+    }
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+
+    let port = free_port();
+    let feed =
+        simulated_feed(port, SimSettings { n_nodes: 60, messages_per_sec: 300.0, batch: 10, seed: 5, mix: Mix::Mixed })
+            .await;
+    let runs =
+        [("desktop-1440x900", 1440, 900, ""), ("embed-400", 400, 900, ""), ("dark-1440x900", 1440, 900, "?theme=dark")];
+    for (name, width, height, query) in runs {
+        let url = format!("http://127.0.0.1:{port}/{query}");
+        Browser::run(width, height, |client| async move {
+            client.issue_cmd(SetViewport(width, height)).await.map_err(|e| format!("viewport: {e}"))?;
+            client.goto(&url).await.map_err(|e| e.to_string())?;
+            let size = eval(&client, "[innerWidth, innerHeight]").await?;
+            check(size == serde_json::json!([width, height]), format!("{name}: the page is {size}"))?;
+            wait_for(&client, "Live", &format!("{} === 'Live'", text_of(BADGE))).await?;
+            wait_for(&client, "nodes", &format!("Number({}) > 40", text_of("[data-testid=node-count]"))).await?;
+            wait_for(&client, "a drawn topology", &format!("{} > 500", drawn_pixels("[data-testid=topology]"))).await?;
+
+            // Click a dot on the canvas: the scene picks it, and it is ringed and detailed.
+            let dot = wait_for(&client, "a dot in a status colour", FIND_A_DOT).await?;
+            check(dot["background"] == true, format!("{name}: the canvas background is not --panel: {dot}"))?;
+            let (Some(x), Some(y)) = (dot["x"].as_i64(), dot["y"].as_i64()) else { return Err(format!("{dot}")) };
+            let press = MouseActions::new("mouse".into())
+                .then(PointerAction::MoveTo { duration: None, x: x as f64, y: y as f64 })
+                .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+                .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+            client.perform_actions(press).await.map_err(|e| format!("click at {x}, {y}: {e}"))?;
+            wait_for(
+                &client,
+                "details of the clicked dot",
+                &format!("{} !== ''", text_of("[data-testid=details] .id")),
+            )
+            .await?;
+            wait_for(&client, "the clicked dot ringed", &format!("{} > 10", ring_pixels(Some((x, y))))).await?;
+
+            // Select a node that logs (the simulator favours n0..n7) in the table.
+            wait_for(&client, "node n1's row", "document.querySelector('[data-node-id=n1]')").await?;
+            eval(&client, "document.querySelector('[data-node-id=n1]').click()").await?;
+            let selected = "document.querySelector('[data-node-id=n1]')?.classList.contains('selected')";
+            wait_for(&client, "n1's row selected", selected).await?;
+            wait_for(&client, "n1's details", &format!("{} === 'n1'", text_of("[data-testid=details] .id"))).await?;
+            wait_for(&client, "n1's log", "document.querySelectorAll('[data-testid=logs] .row').length > 0").await?;
+            wait_for(&client, "n1 ringed", &format!("{} > 10", ring_pixels(None))).await?;
+            let overflow =
+                eval(&client, "document.documentElement.scrollWidth - document.documentElement.clientWidth").await?;
+            check(overflow.as_i64() == Some(0), format!("{name}: {overflow} px of horizontal overflow"))?;
+            screenshot(&client, name).await
+        })
+        .await;
+    }
+    feed.stop().await;
+}
