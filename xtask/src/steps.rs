@@ -135,6 +135,9 @@ impl Drop for Feed {
 /// and the browser's ceiling). Arguments go to both
 /// (`--quick`, a stream name filter).
 pub fn bench(root: &Path, args: &[String]) -> Result<(), Failure> {
+    if args.iter().any(|a| a == "fanout") {
+        return bench_fanout(root, args);
+    }
     tools::ensure_chromium()?;
     build_dist(root)?;
     let mut native = Command::new("cargo");
@@ -152,4 +155,16 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), Failure> {
         .env("MESHVIEW_DIST", root.join("dist"))
         .env("CHROMEDRIVER", CHROMEDRIVER);
     run("browser benchmark", &mut browser)
+}
+
+/// `bench -- fanout`: WebSocket fan-out, one process against two replicas
+/// on Redis (Rust clients; see xtask/benches/fanout).
+fn bench_fanout(root: &Path, args: &[String]) -> Result<(), Failure> {
+    tools::ensure_redis()?;
+    run("build the feed", Command::new("cargo").args(["build", "--release", "-p", "feed"]).current_dir(root))?;
+    let mut fanout = Command::new("cargo");
+    fanout
+        .args(["bench", "-p", "xtask", "--bench", "fanout", "--"])
+        .args(args.iter().filter(|a| *a != "fanout" && *a != "--"));
+    run("fan-out benchmark", fanout.current_dir(root).env("MESHVIEW_FEED_BIN", root.join("target/release/feed")))
 }
