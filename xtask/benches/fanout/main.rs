@@ -7,7 +7,8 @@
 //! second the clients received; prints a table and writes
 //! target/bench/fanout.json. The replicas are `target/release/feed`
 //! processes (`MESHVIEW_FEED_BIN` to override); everything shares the
-//! machine's cores with the clients. `--quick`: 100 clients, short runs.
+//! machine's cores with the clients. `--quick`: 100 clients, short runs;
+//! numbers as arguments: those client counts only.
 // Native only: std::time::Instant is fine here (it is banned for wasm code).
 #![allow(clippy::disallowed_methods)]
 
@@ -56,7 +57,13 @@ struct Row {
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
-    let counts: &[usize] = if quick { &CLIENT_COUNTS[..1] } else { &CLIENT_COUNTS };
+    // Client counts given as arguments replace the default ones.
+    let asked: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let counts: &[usize] = match (asked.is_empty(), quick) {
+        (false, _) => &asked,
+        (true, true) => &CLIENT_COUNTS[..1],
+        (true, false) => &CLIENT_COUNTS,
+    };
     let measure = if quick { QUICK_MEASURE } else { MEASURE };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let feed_bin =
