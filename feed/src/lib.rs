@@ -7,6 +7,11 @@
 //! cut off and must resync, never buffered without bound. It can also
 //! replay recorded frames, and serve the built dashboard from a folder.
 //!
+//! With [`StreamOptions::redis_url`] the streams live in Redis (`store.rs`,
+//! `tail.rs`): positions are assigned there, every replica tails the
+//! projects its clients watch, and a client resumes on any replica.
+//! `GET /healthz` and `GET /metrics` tell operators how a replica does.
+//!
 //! Safe to expose ([`Guards`]): an upgrade from an origin not allowed gets
 //! HTTP 403 before the upgrade; a bad project id (see
 //! [`is_valid_project_id`]) is closed with 4002 and a reason right after the
@@ -172,6 +177,8 @@ pub struct FeedStats {
     pub clients: usize,
     /// Clients cut with 4001 since the start.
     pub slow_clients_cut: u64,
+    /// Messages this server put into a stream (ingest and simulator).
+    pub messages_published: u64,
     /// Messages applied to this server's projects since the start.
     pub messages_applied: u64,
     /// Clients that asked to resume: answered with `resumed`, or with a snapshot.
@@ -288,6 +295,7 @@ impl Feed {
             live_projects: self.state.projects.n_live(),
             clients: counters.clients.load(Ordering::Relaxed),
             slow_clients_cut: counters.slow_clients_cut.load(Ordering::Relaxed),
+            messages_published: counters.messages_published.load(Ordering::Relaxed),
             messages_applied: counters.messages_applied.load(Ordering::Relaxed),
             resumes_recovered: counters.resumes_recovered.load(Ordering::Relaxed),
             resumes_not_recovered: counters.resumes_not_recovered.load(Ordering::Relaxed),

@@ -34,11 +34,15 @@ fn options(redis: &RedisServer, history_max_messages: usize) -> StreamOptions {
 }
 
 async fn replica(port: u16, options: &StreamOptions) -> Feed {
+    replica_of(port, Source::Ingested, options).await
+}
+
+async fn replica_of(port: u16, source: Source, options: &StreamOptions) -> Feed {
     // A replica started again may find its port briefly taken.
     for _ in 0..50 {
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let config =
-            feed::FeedConfig { addr, source: Source::Ingested, serve_dir: None, base_path: "/".into(), csp: None };
+            feed::FeedConfig { addr, source: source.clone(), serve_dir: None, base_path: "/".into(), csp: None };
         match Feed::start_full(config, Guards::default(), options.clone()).await {
             Ok(feed) => return feed,
             Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
@@ -254,4 +258,30 @@ async fn wait_for_health(feed: &Feed, wanted: &str) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("/healthz never said {wanted}; last: {body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_replica_at_a_time_runs_the_simulator_and_every_replica_streams_it() {
+    let redis = redis();
+    let options = options(&redis, 10_000);
+    let sim = Source::Simulated(feed::SimSettings { n_nodes: 5, messages_per_sec: 100.0, ..Default::default() });
+    let (a, b) = (replica_of(0, sim.clone(), &options).await, replica_of(0, sim, &options).await);
+    let (mut on_a, mut on_b) = (Client::new(), Client::new());
+    on_a.connect(a.addr, "p").await;
+    on_b.connect(b.addr, "p").await;
+    let at = on_a.last_pos.as_ref().map_or(0, |pos| pos.offset) + 100;
+    on_a.read_until(at).await;
+    on_b.read_until(at).await;
+    assert_eq!(on_a.last_pos.as_ref().map(|p| &p.epoch), on_b.last_pos.as_ref().map(|p| &p.epoch));
+    assert_eq!(on_a.reducer.nodes().len(), 5);
+    let published = |feed: &Feed| feed.stats().messages_published;
+    assert!(
+        published(&a) == 0 || published(&b) == 0,
+        "both replicas simulate: {} and {}",
+        published(&a),
+        published(&b)
+    );
+    assert!(published(&a) + published(&b) >= 100);
+    a.stop().await;
+    b.stop().await;
 }
