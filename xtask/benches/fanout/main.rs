@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clients::{run_client, Shared};
-use replica::{cpu_secs_of, post, Replica};
+use replica::{cpu_secs_of, machine_ticks, post, Replica};
 use serde_json::json;
 use xtask::redis::RedisServer;
 
@@ -51,6 +51,9 @@ struct Row {
     cpu_percent: Vec<f64>,
     /// The measuring process (producer and clients), on the same cores.
     clients_cpu_percent: f64,
+    /// The whole machine, all cores: above the sum of the processes means
+    /// other work ran meanwhile.
+    machine_busy_percent: f64,
     mib_per_sec: f64,
     samples: usize,
 }
@@ -116,6 +119,7 @@ async fn run(
     tokio::time::sleep(WARMUP).await;
     let cpu_before: Vec<f64> = replicas.iter().map(Replica::cpu_secs).collect();
     let clients_cpu_before = cpu_secs_of("self");
+    let machine_before = machine_ticks();
     shared.measuring.store(true, Ordering::Relaxed);
     let started = Instant::now();
     tokio::time::sleep(measure).await;
@@ -124,6 +128,9 @@ async fn run(
     let cpu_percent =
         replicas.iter().zip(&cpu_before).map(|(r, before)| (r.cpu_secs() - before) / elapsed * 100.0).collect();
     let clients_cpu_percent = (cpu_secs_of("self") - clients_cpu_before) / elapsed * 100.0;
+    let machine_after = machine_ticks();
+    let machine_busy_percent =
+        (machine_after.0 - machine_before.0) as f64 / (machine_after.1 - machine_before.1).max(1) as f64 * 100.0;
     shared.stop.store(true, Ordering::Relaxed);
     let _ = producer.await;
     for client in clients {
@@ -142,6 +149,7 @@ async fn run(
         p99_millis: percentile(0.99),
         cpu_percent,
         clients_cpu_percent,
+        machine_busy_percent,
         mib_per_sec: shared.bytes.load(Ordering::Relaxed) as f64 / elapsed / (1024.0 * 1024.0),
         samples: latencies.len(),
     }
@@ -205,13 +213,14 @@ fn mode_name(mode: Mode) -> &'static str {
 fn print_row(row: &Row) {
     let cpu: Vec<String> = row.cpu_percent.iter().map(|c| format!("{c:.0}%")).collect();
     println!(
-        "{:<22} {:>5} clients  p50 {:>6.1} ms  p99 {:>6.1} ms  CPU/replica {:<10} clients' CPU {:>4.0}%  {:>6.1} MiB/s  ({} frames)",
+        "{:<22} {:>5} clients  p50 {:>6.1} ms  p99 {:>6.1} ms  CPU/replica {:<10} clients' CPU {:>4.0}%  machine {:>3.0}% busy  {:>6.1} MiB/s  ({} frames)",
         mode_name(row.mode),
         row.clients,
         row.p50_millis,
         row.p99_millis,
         cpu.join(" + "),
         row.clients_cpu_percent,
+        row.machine_busy_percent,
         row.mib_per_sec,
         row.samples
     );
@@ -224,7 +233,7 @@ fn write_results(root: &std::path::Path, rows: &[Row]) {
             json!({
                 "mode": mode_name(row.mode), "clients": row.clients, "p50_ms": row.p50_millis,
                 "p99_ms": row.p99_millis, "cpu_percent_per_replica": row.cpu_percent,
-                "clients_cpu_percent": row.clients_cpu_percent,
+                "clients_cpu_percent": row.clients_cpu_percent, "machine_busy_percent": row.machine_busy_percent,
                 "mib_per_sec_received": row.mib_per_sec, "frames_measured": row.samples,
             })
         })

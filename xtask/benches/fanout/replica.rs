@@ -82,3 +82,14 @@ pub async fn post(addr: SocketAddr, project: &str, token: &str, body: &str) -> u
     let text = String::from_utf8_lossy(&response);
     text.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0)
 }
+
+/// The machine's busy and total CPU ticks so far (all cores, /proc/stat),
+/// to tell how loaded it was during a run (other work skews the figures).
+pub fn machine_ticks() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let first = stat.lines().next().unwrap_or_default();
+    let ticks: Vec<u64> = first.split_whitespace().skip(1).filter_map(|t| t.parse().ok()).collect();
+    let total: u64 = ticks.iter().sum();
+    let idle = ticks.get(3).copied().unwrap_or(0) + ticks.get(4).copied().unwrap_or(0);
+    (total - idle, total)
+}
