@@ -29,12 +29,15 @@ async fn load_shows_every_panel_populated() {
         wait_for(&client, "the badge to say Live", &format!("{} === 'Live'", text_of(BADGE))).await?;
         wait_for(&client, "all nodes", &format!("{} === '{n_nodes}'", text_of("[data-testid=node-count]"))).await?;
         wait_for(&client, "all edges", &format!("{} === '{n_edges}'", text_of("[data-testid=edge-count]"))).await?;
-        // The topology follows the data promptly (its redraws are paced, not starved).
+        // The topology is drawn soon after the data (a blank canvas was a past
+        // regression). When exactly is the pacing rules' business, tested
+        // natively in app/src/scene/pacing.rs; this bound only has to be long
+        // enough for a loaded machine.
         support::wait_for_within(
             &client,
-            "the topology drawn within 3 s",
+            "the topology drawn",
             &format!("{} > 500", drawn_pixels("[data-testid=topology]")),
-            Duration::from_secs(3),
+            Duration::from_secs(8),
         )
         .await?;
         wait_for(&client, "events", &format!("Number({}) > 100", text_of("[data-testid=event-count]"))).await?;
