@@ -216,8 +216,9 @@ pub fn socket_url(ws_url: &str, project: &str) -> String {
     format!("{ws_url}{separator}project={}", percent_encode(project))
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-fn percent_encode(text: &str) -> String {
+/// Percent-encodes everything but RFC 3986 unreserved characters (for a
+/// query parameter's value).
+pub fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {

@@ -4,6 +4,7 @@
 //! connection's first frame: `resumed` means nothing was lost, so no
 //! "connection lost" event and no stale graph while it is on its way.
 
+use shared::bridge::percent_encode;
 use shared::{Event, Severity};
 
 use super::{config_url, LinkCore};
@@ -65,18 +66,4 @@ impl LinkCore {
         let resume_pending = self.resume_asked && self.first_frame_due.is_some();
         self.reducer.graph_stale() && !resume_pending
     }
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters (an
-/// epoch may hold any character but `:`).
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
