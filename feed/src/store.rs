@@ -37,34 +37,43 @@ pub const READ_BATCH_ENTRIES: usize = 1000;
 /// How long one blocking read waits for new entries.
 pub const TAIL_BLOCK_MILLIS: u64 = 1000;
 
-/// Numbers and appends messages: `KEYS` meta, stream; `ARGV` a new epoch
-/// (used when the project has none: its history starts over), MAXLEN, the
-/// publish time, then the messages. Returns the epoch and the first offset.
-const PUBLISH: &str = r"
+/// The start of the scripts that need the project's epoch: it reads it, or
+/// creates it (starting the history over) when the project has none.
+macro_rules! ensure_epoch {
+    () => {
+        r"
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
 if not epoch then
   epoch = ARGV[1]
   redis.call('DEL', KEYS[2])
   redis.call('HSET', KEYS[1], 'epoch', epoch, 'offset', 0)
 end
+"
+    };
+}
+
+/// Numbers and appends messages: `KEYS` meta, stream; `ARGV` a new epoch
+/// (used when the project has none: its history starts over), MAXLEN, the
+/// publish time, then the messages. Returns the epoch and the first offset.
+const PUBLISH: &str = concat!(
+    ensure_epoch!(),
+    r"
 local n = #ARGV - 3
 local first = redis.call('HINCRBY', KEYS[1], 'offset', n) - n + 1
 for i = 1, n do
   redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], (first + i - 1) .. '-0', 'e', epoch, 't', ARGV[3], 'm', ARGV[i + 3])
 end
 return {epoch, first}
-";
+"
+);
 
 /// The project's epoch and last offset, creating the epoch when missing.
-const HEAD: &str = r"
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
-if not epoch then
-  epoch = ARGV[1]
-  redis.call('DEL', KEYS[2])
-  redis.call('HSET', KEYS[1], 'epoch', epoch, 'offset', 0)
-end
+const HEAD: &str = concat!(
+    ensure_epoch!(),
+    r"
 return {epoch, tonumber(redis.call('HGET', KEYS[1], 'offset') or '0')}
-";
+"
+);
 
 /// Writes a checkpoint unless it is of another epoch than the project's
 /// or older than the one there: `KEYS` meta, checkpoint; `ARGV` epoch,
