@@ -82,22 +82,11 @@ fn main() {
             results.push(row);
         }
     }
-    let steady = if filter.as_deref().is_none_or(|f| "steady".contains(f)) {
-        let result = runtime.block_on(steady_state());
-        match &result {
-            Ok(row) => println!(
-                "\nsteady: 10k nodes, ~1000 graph changes per diff ({:.0} msg/s): main thread {:.1}% busy, diff apply p50 {:.2} ms, p99 {:.2} ms",
-                row.get("messages_per_sec").and_then(Value::as_f64).unwrap_or(0.0),
-                row.get("main_thread_busy").and_then(Value::as_f64).unwrap_or(0.0) * 100.0,
-                row.get("apply_p50_ms").and_then(Value::as_f64).unwrap_or(0.0),
-                row.get("apply_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
-            ),
-            Err(why) => println!("\nsteady: {why}"),
-        }
-        result.ok()
-    } else {
-        None
-    };
+    let steady_wanted = filter.as_deref().is_none_or(|f| "steady".contains(f));
+    let steady = steady_wanted.then(|| runtime.block_on(steady_row("steady", ""))).flatten();
+    // The same load with a filter that needs every node's edge metrics.
+    let steady_filtered =
+        steady_wanted.then(|| runtime.block_on(steady_row("steady, filtered", STEADY_FILTER))).flatten();
     let sizes = dist_sizes();
     println!(
         "\n{}",
@@ -115,6 +104,8 @@ fn main() {
         "quick": quick,
         "rows": results.iter().map(Row::to_json).collect::<Vec<_>>(),
         "steady_10k": steady,
+        "steady_10k_filtered": steady_filtered,
+        "steady_filter": STEADY_FILTER,
         "dist": sizes.iter().map(|(n, r, g)| json!({"file": n, "bytes": r, "gzip": g})).collect::<Vec<_>>(),
         "dist_gzip_total": total_gzip,
     });
@@ -257,7 +248,26 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
 /// mesh at ~6,700 msg/s (about 1,000 node and edge changes per 250 ms diff),
 /// measured over 20 s after a 62 s warm-up (the page's percentiles cover
 /// its last 240 diffs, a minute: the snapshot's burst has left them).
-async fn steady_state() -> Result<Value, String> {
+/// The filter of the filtered steady run (`?q=`, URL-encoded).
+const STEADY_FILTER: &str = "status%3Aerror%2Cdegraded%20errors%3E1%25";
+
+/// Runs the steady scenario with `query` and prints its line.
+async fn steady_row(label: &str, query: &str) -> Option<Value> {
+    let result = steady_state(query).await;
+    match &result {
+        Ok(row) => println!(
+            "\n{label}: 10k nodes, ~1000 graph changes per diff ({:.0} msg/s): main thread {:.1}% busy, diff apply p50 {:.2} ms, p99 {:.2} ms",
+            row.get("messages_per_sec").and_then(Value::as_f64).unwrap_or(0.0),
+            row.get("main_thread_busy").and_then(Value::as_f64).unwrap_or(0.0) * 100.0,
+            row.get("apply_p50_ms").and_then(Value::as_f64).unwrap_or(0.0),
+            row.get("apply_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
+        ),
+        Err(why) => println!("\n{label}: {why}"),
+    }
+    result.ok()
+}
+
+async fn steady_state(query: &str) -> Result<Value, String> {
     let settings =
         feed::SimSettings { n_nodes: 10_000, messages_per_sec: 6_700.0, batch: 100, seed: 7, mix: Mix::Mixed };
     let port = support::free_port();
@@ -266,7 +276,8 @@ async fn steady_state() -> Result<Value, String> {
     let client = browser.client.clone();
     let result = async {
         cdp(&client, "Performance.enable", json!({})).await?;
-        client.goto(&format!("http://127.0.0.1:{port}/")).await.map_err(|e| e.to_string())?;
+        let url = if query.is_empty() { format!("http://127.0.0.1:{port}/") } else { format!("http://127.0.0.1:{port}/?q={query}") };
+        client.goto(&url).await.map_err(|e| e.to_string())?;
         tokio::time::sleep(Duration::from_secs(62)).await;
         let (start, tasks_at_start) = (Instant::now(), task_seconds(&client).await?);
         tokio::time::sleep(Duration::from_secs(20)).await;
