@@ -1,221 +1,303 @@
-//! A stable topology layout: nodes sit in columns by kind (gateways on the
-//! left, stores on the right), each in the first free slot of its column.
-//! A new node takes a free slot and never moves the others; positions
-//! survive updates; a deleted node's slot is reused. Pure and O(1) per
-//! node added or removed.
+//! A stable topology layout in group regions. Each group (a kind, or the
+//! value of the `meta` key the topology groups by) gets a squarish region;
+//! its nodes fill the region's slots row by row, each in the first free
+//! slot. Regions are packed in shelves so that the whole comes out in the
+//! panel's aspect ratio (no thin band). A new node takes a free slot and
+//! never moves the others; a region keeps spare rows from its last rebuild,
+//! and only when it outgrows them do the regions after it move (by whole
+//! regions: every node keeps its slot). Pure; O(1) per node added or
+//! removed, O(groups) when a region is added or grows.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Distance between slot rows and between sub-columns, in layout units.
+use crate::natural::natural_cmp;
+
+/// Distance between slots, in layout units.
 pub const SLOT_SPACING: f64 = 36.0;
-/// Gap between kind columns.
-const COLUMN_GAP: f64 = 120.0;
-/// Slots stacked in one sub-column before the next one starts, at least.
-const MIN_ROWS_PER_SUBCOLUMN: usize = 16;
-/// And at most (very large graphs).
-const MAX_ROWS_PER_SUBCOLUMN: usize = 400;
+/// Room between a region's edge and its slots, and above them for its title.
+pub const REGION_PADDING: f64 = 30.0;
+pub const REGION_HEADER: f64 = 54.0;
+/// Room between regions.
+const REGION_GAP: f64 = 60.0;
+/// Spare slots a region keeps at a rebuild, as a share of its nodes (plus a few).
+const SPARE_SHARE: f64 = 0.2;
+const SPARE_MIN: usize = 4;
 
-/// Columns, left to right, for the kinds the dashboard knows; any other
-/// kind goes in the last column.
+/// Kinds the dashboard knows come first, in this order (callers first,
+/// stores last); other groups follow in natural order, "(none)" last.
 const KIND_ORDER: [&str; 7] = ["gateway", "service", "worker", "crawler", "queue", "redis", "postgres"];
 
-#[derive(Debug, Default, Clone)]
-struct Column {
-    /// Slot -> node id (None when freed).
+/// A rectangle in layout units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// Orders groups: known kinds first, then natural order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct GroupKey(String);
+
+impl Ord for GroupKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let rank = |name: &str| match KIND_ORDER.iter().position(|kind| *kind == name) {
+            Some(at) => at,
+            None if name == crate::lens::NO_VALUE => KIND_ORDER.len() + 1,
+            None => KIND_ORDER.len(),
+        };
+        rank(&self.0).cmp(&rank(&other.0)).then_with(|| natural_cmp(&self.0, &other.0))
+    }
+}
+
+impl PartialOrd for GroupKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Region {
+    columns: usize,
+    /// Rows kept at the last rebuild (the region is at least this tall).
+    reserved_rows: usize,
+    /// Slot → node id (None when freed).
     slots: Vec<Option<String>>,
     free: BTreeSet<usize>,
+    origin: (f64, f64),
 }
 
 #[derive(Debug, Clone)]
 pub struct Layout {
-    columns: Vec<Column>,
-    placed: HashMap<String, (usize, usize)>,
-    /// Chosen when the layout is rebuilt (from a snapshot) so that big
-    /// columns come out roughly as tall as wide; kept until the next rebuild
-    /// so positions stay put.
-    rows_per_subcolumn: usize,
+    regions: BTreeMap<GroupKey, Region>,
+    placed: HashMap<String, (String, usize)>,
+    /// The width × height ratio the regions are packed for.
+    aspect: f64,
+    /// Nodes at the last rebuild (see `outgrown`).
+    rebuilt_len: usize,
 }
 
 impl Default for Layout {
     fn default() -> Self {
-        Layout { columns: Vec::new(), placed: HashMap::new(), rows_per_subcolumn: MIN_ROWS_PER_SUBCOLUMN }
+        Layout { regions: BTreeMap::new(), placed: HashMap::new(), aspect: 2.0, rebuilt_len: 0 }
+    }
+}
+
+impl Region {
+    /// A region sized for `n_nodes` and some to spare, about square.
+    fn sized_for(n_nodes: usize) -> Region {
+        let capacity = n_nodes + ((n_nodes as f64 * SPARE_SHARE).ceil() as usize).max(SPARE_MIN);
+        let columns = (capacity as f64).sqrt().ceil().max(1.0) as usize;
+        Region { columns, reserved_rows: capacity.div_ceil(columns), ..Region::default() }
+    }
+
+    fn rows(&self) -> usize {
+        self.slots.len().div_ceil(self.columns.max(1)).max(self.reserved_rows).max(1)
+    }
+
+    fn size(&self) -> (f64, f64) {
+        let span = |n: usize| n.saturating_sub(1) as f64 * SLOT_SPACING;
+        (2.0 * REGION_PADDING + span(self.columns), REGION_HEADER + REGION_PADDING + span(self.rows()))
+    }
+
+    fn slot_position(&self, slot: usize) -> (f64, f64) {
+        let columns = self.columns.max(1);
+        let (column, row) = (slot % columns, slot / columns);
+        (
+            self.origin.0 + REGION_PADDING + column as f64 * SLOT_SPACING,
+            self.origin.1 + REGION_HEADER + row as f64 * SLOT_SPACING,
+        )
     }
 }
 
 impl Layout {
-    /// Places a node (if new, or moved to another kind's column).
-    pub fn place(&mut self, node_id: &str, kind: &str) {
-        let column_index = column_of(kind);
-        if let Some(&(column, _)) = self.placed.get(node_id) {
-            if column == column_index {
+    /// Places a node in its group's region (if new, or its group changed).
+    pub fn place(&mut self, node_id: &str, group: &str) {
+        if let Some((held, _)) = self.placed.get(node_id) {
+            if held == group {
                 return;
             }
             self.remove(node_id);
         }
-        if self.columns.len() <= column_index {
-            self.columns.resize_with(column_index + 1, Column::default);
-        }
-        let Some(column) = self.columns.get_mut(column_index) else { return };
-        let slot = match column.free.pop_first() {
-            Some(slot) => slot,
-            None => {
-                column.slots.push(None);
-                column.slots.len() - 1
-            }
-        };
-        if let Some(entry) = column.slots.get_mut(slot) {
+        let key = GroupKey(group.to_owned());
+        let new_region = !self.regions.contains_key(&key);
+        let region = self.regions.entry(key).or_insert_with(|| Region::sized_for(0));
+        let rows_before = region.rows();
+        let slot = region.free.pop_first().unwrap_or_else(|| {
+            region.slots.push(None);
+            region.slots.len() - 1
+        });
+        if let Some(entry) = region.slots.get_mut(slot) {
             *entry = Some(node_id.to_owned());
         }
-        self.placed.insert(node_id.to_owned(), (column_index, slot));
+        let grew = region.rows() != rows_before;
+        self.placed.insert(node_id.to_owned(), (group.to_owned(), slot));
+        if new_region || grew {
+            self.pack();
+        }
     }
 
     pub fn remove(&mut self, node_id: &str) {
-        let Some((column_index, slot)) = self.placed.remove(node_id) else { return };
-        if let Some(column) = self.columns.get_mut(column_index) {
-            if let Some(entry) = column.slots.get_mut(slot) {
+        let Some((group, slot)) = self.placed.remove(node_id) else { return };
+        if let Some(region) = self.regions.get_mut(&GroupKey(group)) {
+            if let Some(entry) = region.slots.get_mut(slot) {
                 *entry = None;
             }
-            column.free.insert(slot);
+            region.free.insert(slot);
         }
     }
 
-    /// Starts over with `nodes` (id, kind), sizing sub-columns so that the
-    /// whole graph comes out about twice as wide as tall (the panel's shape):
-    /// width ≈ n / rows sub-columns, height = rows, so rows ≈ √(n / 2).
-    pub fn rebuild<'a>(&mut self, nodes: impl ExactSizeIterator<Item = (&'a str, &'a str)>) {
-        let rows = (nodes.len() as f64 / 2.0).sqrt().ceil() as usize;
-        *self = Layout {
-            rows_per_subcolumn: rows.clamp(MIN_ROWS_PER_SUBCOLUMN, MAX_ROWS_PER_SUBCOLUMN),
-            ..Layout::default()
-        };
-        for (node_id, kind) in nodes {
-            self.place(node_id, kind);
+    /// Starts over with `nodes` (id, group), each region sized for its
+    /// nodes, packed for a panel of `aspect` (width ÷ height).
+    pub fn rebuild<'a>(&mut self, nodes: impl Iterator<Item = (&'a str, &'a str)>, aspect: f64) {
+        let nodes: Vec<(&str, &str)> = nodes.collect();
+        let mut counts: BTreeMap<GroupKey, usize> = BTreeMap::new();
+        for (_, group) in &nodes {
+            *counts.entry(GroupKey((*group).to_owned())).or_default() += 1;
         }
+        let regions = counts.into_iter().map(|(key, n)| (key, Region::sized_for(n))).collect();
+        let rebuilt_len = nodes.len();
+        *self = Layout { regions, placed: HashMap::new(), aspect: sane_aspect(aspect), rebuilt_len };
+        self.pack();
+        for (node_id, group) in nodes {
+            self.place(node_id, group);
+        }
+    }
+
+    /// Packs the regions again for another panel shape, when it differs
+    /// enough to matter; nodes keep their slots.
+    /// True when the regions moved.
+    pub fn fit_aspect(&mut self, aspect: f64) -> bool {
+        let aspect = sane_aspect(aspect);
+        let differs = (aspect / self.aspect - 1.0).abs() > 0.15;
+        if differs {
+            self.aspect = aspect;
+            self.pack();
+        }
+        differs
     }
 
     /// The position of a node in layout units.
     pub fn position(&self, node_id: &str) -> Option<(f64, f64)> {
-        let &(column, slot) = self.placed.get(node_id)?;
-        let rows = self.rows_per_subcolumn;
-        Some((self.column_x(column) + (slot / rows) as f64 * SLOT_SPACING, (slot % rows) as f64 * SLOT_SPACING))
+        let (group, slot) = self.placed.get(node_id)?;
+        Some(self.regions.get(&GroupKey(group.clone()))?.slot_position(*slot))
     }
 
-    /// (min x, min y, max x, max y) of all placed nodes.
+    pub fn group_of(&self, node_id: &str) -> Option<&str> {
+        self.placed.get(node_id).map(|(group, _)| group.as_str())
+    }
+
+    /// Each group's region, in group order.
+    pub fn regions(&self) -> impl Iterator<Item = (&str, Rect)> {
+        self.regions.iter().map(|(key, region)| (key.0.as_str(), rect_of(region)))
+    }
+
+    /// The nodes of a group's region, with their positions.
+    pub fn members<'a>(&'a self, group: &str) -> impl Iterator<Item = (&'a str, (f64, f64))> + 'a {
+        let region = self.regions.get(&GroupKey(group.to_owned()));
+        region.into_iter().flat_map(|region| {
+            region.slots.iter().enumerate().filter_map(|(slot, id)| Some((id.as_deref()?, region.slot_position(slot))))
+        })
+    }
+
+    /// How many nodes a group's region holds.
+    pub fn n_members(&self, group: &str) -> usize {
+        self.regions.get(&GroupKey(group.to_owned())).map_or(0, |region| region.slots.len() - region.free.len())
+    }
+
+    pub fn region(&self, group: &str) -> Option<Rect> {
+        self.regions.get(&GroupKey(group.to_owned())).map(rect_of)
+    }
+
+    /// (min x, min y, max x, max y) of every region that holds a node.
     pub fn bounds(&self) -> Option<(f64, f64, f64, f64)> {
-        let mut bounds: Option<(f64, f64, f64, f64)> = None;
-        for node_id in self.placed.keys() {
-            let Some((x, y)) = self.position(node_id) else { continue };
-            bounds = Some(match bounds {
-                None => (x, y, x, y),
-                Some((x0, y0, x1, y1)) => (x0.min(x), y0.min(y), x1.max(x), y1.max(y)),
-            });
-        }
-        bounds
+        let used = self.regions.values().filter(|region| region.free.len() < region.slots.len());
+        used.map(rect_of).fold(None, |bounds, r| {
+            let (x1, y1) = (r.x + r.width, r.y + r.height);
+            Some(match bounds {
+                None => (r.x, r.y, x1, y1),
+                Some((a, b, c, d)) => (r.x.min(a), r.y.min(b), x1.max(c), y1.max(d)),
+            })
+        })
     }
 
     pub fn len(&self) -> usize {
         self.placed.len()
     }
 
+    /// The mesh grew (or shrank) by half since the last rebuild, as while
+    /// a large snapshot arrives over several diffs: regions sized for the
+    /// first part would come out as thin columns. Time to rebuild; churn
+    /// never gets here.
+    pub fn outgrown(&self) -> bool {
+        let (now, then) = (self.len(), self.rebuilt_len);
+        now > then + then / 2 + 16 || now + 16 < then / 2
+    }
+
     pub fn is_empty(&self) -> bool {
         self.placed.is_empty()
     }
 
-    /// Where `column` starts: the widths of the columns before it. A
-    /// column's width grows by doubling, so columns to its right shift only
-    /// at each doubling, not with every sub-column.
-    fn column_x(&self, column: usize) -> f64 {
-        self.columns
-            .iter()
-            .take(column)
-            .map(|c| {
-                let sub_columns = c.slots.len().div_ceil(self.rows_per_subcolumn).max(1).next_power_of_two();
-                sub_columns as f64 * SLOT_SPACING + COLUMN_GAP
-            })
-            .sum()
+    /// Shelves of regions, left to right, as wide as makes the whole about
+    /// `aspect` times as wide as tall.
+    fn pack(&mut self) {
+        let sizes: Vec<(f64, f64)> = self.regions.values().map(Region::size).collect();
+        let widest = sizes.iter().map(|s| s.0).fold(0.0, f64::max);
+        let total: f64 = sizes.iter().map(|s| s.0 + REGION_GAP).sum();
+        // Wider shelves make a wider whole: search the shelf width.
+        let (mut low, mut high) = (widest, total.max(widest));
+        for _ in 0..40 {
+            let middle = (low + high) / 2.0;
+            let (width, height) = shelve(&sizes, middle).1;
+            if width < self.aspect * height {
+                low = middle;
+            } else {
+                high = middle;
+            }
+        }
+        // The width found may overshoot: take whichever side comes closer.
+        let off = |shelf_width: f64| {
+            let (width, height) = shelve(&sizes, shelf_width).1;
+            (width / height.max(1.0) / self.aspect).ln().abs()
+        };
+        let best = if off(low) < off(high) { low } else { high };
+        let (origins, _) = shelve(&sizes, best);
+        for (region, origin) in self.regions.values_mut().zip(origins) {
+            region.origin = origin;
+        }
     }
 }
 
-fn column_of(kind: &str) -> usize {
-    KIND_ORDER.iter().position(|k| *k == kind).unwrap_or(KIND_ORDER.len())
+fn rect_of(region: &Region) -> Rect {
+    let (width, height) = region.size();
+    Rect { x: region.origin.0, y: region.origin.1, width, height }
+}
+
+fn sane_aspect(aspect: f64) -> f64 {
+    if aspect.is_finite() {
+        aspect.clamp(0.25, 8.0)
+    } else {
+        2.0
+    }
+}
+
+/// Origins of regions of `sizes` in shelves at most `shelf_width` wide
+/// (a region wider than that gets a shelf of its own), and the whole's size.
+fn shelve(sizes: &[(f64, f64)], shelf_width: f64) -> (Vec<(f64, f64)>, (f64, f64)) {
+    let mut origins = Vec::with_capacity(sizes.len());
+    let (mut x, mut y, mut shelf_height, mut width) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    for &(w, h) in sizes {
+        if x > 0.0 && x + w > shelf_width {
+            (x, y, shelf_height) = (0.0, y + shelf_height + REGION_GAP, 0.0);
+        }
+        origins.push((x, y));
+        width = width.max(x + w);
+        shelf_height = shelf_height.max(h);
+        x += w + REGION_GAP;
+    }
+    (origins, (width, y + shelf_height))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Places (kind given) or removes (no kind) nodes in order, then checks
-    /// where the listed nodes are. Columns: an empty or one-sub-column kind
-    /// column is 36 + 120 = 156 wide (gateway at 0, service at 156, worker
-    /// 312, crawler 468, queue 624, redis 780, postgres 936, others 1092).
-    fn check(steps: &[(&str, Option<&str>)], expected: &[(&str, Option<(f64, f64)>)]) {
-        let mut layout = Layout::default();
-        for (node_id, kind) in steps {
-            match kind {
-                Some(kind) => layout.place(node_id, kind),
-                None => layout.remove(node_id),
-            }
-        }
-        for (node_id, position) in expected {
-            assert_eq!(layout.position(node_id), *position, "{node_id} after {steps:?}");
-        }
-    }
-
-    #[test]
-    fn nodes_sit_in_columns_by_kind_in_the_first_free_slot() {
-        let steps = [("g", Some("gateway")), ("a", Some("service")), ("b", Some("service")), ("q", Some("queue"))];
-        check(&steps, &[("g", Some((0.0, 0.0))), ("a", Some((156.0, 0.0))), ("b", Some((156.0, 36.0)))]);
-        check(&steps, &[("q", Some((624.0, 0.0))), ("never placed", None)]);
-        // A kind the dashboard does not know goes in the last column.
-        check(
-            &[("m", Some("mystery")), ("x", Some("x-ray"))],
-            &[("m", Some((1092.0, 0.0))), ("x", Some((1092.0, 36.0)))],
-        );
-    }
-
-    #[test]
-    fn new_nodes_do_not_move_others_and_slots_are_reused() {
-        let placed = [("a", Some("service")), ("b", Some("service")), ("c", Some("service"))];
-        // An update of a placed node changes nothing.
-        let updated = [placed.as_slice(), &[("a", Some("service"))]].concat();
-        check(&updated, &[("a", Some((156.0, 0.0))), ("b", Some((156.0, 36.0))), ("c", Some((156.0, 72.0)))]);
-        // Remove b: a newcomer takes its slot; c stays.
-        let reused = [placed.as_slice(), &[("b", None), ("d", Some("service"))]].concat();
-        check(&reused, &[("b", None), ("d", Some((156.0, 36.0))), ("c", Some((156.0, 72.0)))]);
-        // A node whose kind changes moves to that kind's column.
-        let moved = [placed.as_slice(), &[("b", Some("worker"))]].concat();
-        check(&moved, &[("b", Some((312.0, 0.0))), ("c", Some((156.0, 72.0)))]);
-    }
-
-    #[test]
-    fn big_columns_wrap_into_sub_columns_and_widen_by_doubling() {
-        // (gateways, where the first service sits): 1 to 16 gateways are one
-        // sub-column, 17 to 32 two (36 × 2 + 120), 33 to 64 four, 65 eight.
-        let cases = [(16, 156.0), (17, 192.0), (33, 264.0), (64, 264.0), (65, 408.0)];
-        for (n_gateways, service_x) in cases {
-            let ids: Vec<String> = (0..n_gateways).map(|i| format!("g{i}")).collect();
-            let mut steps: Vec<_> = ids.iter().map(|id| (id.as_str(), Some("gateway"))).collect();
-            steps.push(("s", Some("service")));
-            check(&steps, &[("s", Some((service_x, 0.0)))]);
-        }
-        let ids: Vec<String> = (0..17).map(|i| format!("g{i}")).collect();
-        let steps: Vec<_> = ids.iter().map(|id| (id.as_str(), Some("gateway"))).collect();
-        check(&steps, &[("g15", Some((0.0, 540.0))), ("g16", Some((36.0, 0.0)))]);
-    }
-
-    #[test]
-    fn a_big_rebuild_comes_out_about_twice_as_wide_as_tall() {
-        // 7,000 nodes: √3,500 ≈ 59.2, so 60 rows and 117 sub-columns; the
-        // last sub-column starts 116 × 36 = 4,176 right of the queue column.
-        let ids: Vec<String> = (0..7000).map(|i| format!("n{i}")).collect();
-        let mut layout = Layout::default();
-        layout.rebuild(ids.iter().map(|id| (id.as_str(), "queue")));
-        assert_eq!(layout.len(), 7000);
-        assert_eq!(layout.bounds(), Some((624.0, 0.0, 4800.0, 2124.0)));
-        // Small graphs keep at least 16 rows.
-        layout.rebuild(ids.iter().take(100).map(|id| (id.as_str(), "gateway")));
-        assert_eq!(layout.bounds(), Some((0.0, 0.0, 216.0, 540.0)));
-        layout.rebuild(std::iter::empty::<(&str, &str)>());
-        assert_eq!((layout.bounds(), layout.is_empty()), (None, true));
-    }
-}
+mod tests;

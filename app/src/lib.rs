@@ -10,6 +10,7 @@ pub mod format;
 pub mod layout;
 pub mod lens;
 pub mod natural;
+pub mod scene;
 pub mod navigate;
 pub mod settings;
 pub mod state;

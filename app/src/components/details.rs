@@ -83,14 +83,14 @@ pub fn DetailsPanel() -> View {
                     let (handle_close, handle_focus) = (handle_close.clone(), handle_focus.clone());
                     view! {
                         div(class="controls") {
-                            button(class="btn btn-small", on:click=handle_focus, aria-pressed=focus_pressed,
+                            button(class="btn btn-small btn-toggle", on:click=handle_focus, aria-pressed=focus_pressed,
                                 title="Show only this node and its neighbours (f in the topology)", data-testid="focus-button") { "Focus" }
                             button(class="btn btn-small", on:click=handle_close, aria-label="Close details") { "Close" }
                         }
                     }
                 } else { view! {} })
             }
-            div(class="details", data-testid="details") {
+            div(class="details", data-testid="details", id="node-details", tabindex="-1") {
                 (match details.get_clone() {
                     None => view! { p(class="empty") { "Select a node in the topology or the nodes table." } },
                     Some(details) => details_view(details),

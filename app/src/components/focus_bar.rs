@@ -23,7 +23,7 @@ fn hops_button(state: AppState, focus: ReadSignal<Option<Focus>>, hops: u8) -> V
     let pressed = move || focus.with(|f| f.as_ref().is_some_and(|f| f.hops == hops)).to_string();
     let handle = move |_| state.set_focus_hops(hops);
     let title = format!("Show {hops} hop{} around the focused node", if hops == 1 { "" } else { "s" });
-    view! { button(class="btn btn-small hops", aria-pressed=pressed, on:click=handle, title=title) { (hops) } }
+    view! { button(class="btn btn-small btn-toggle hops", aria-pressed=pressed, on:click=handle, title=title) { (hops) } }
 }
 
 #[component]

@@ -14,8 +14,3 @@ pub mod nodes;
 pub mod scroll_frame;
 pub mod search;
 pub mod topology;
-
-/// The topology's pure scene (`app/src/scene/`), declared here for now; its
-/// home is next to `layout` in lib.rs, as `crate::scene`.
-#[path = "../scene/mod.rs"]
-pub mod scene;

@@ -1,40 +1,123 @@
 //! The topology: nodes coloured by status, edges weighted by throughput and
-//! coloured by error rate, on a canvas (fast at 10,000 nodes / 30,000
-//! edges: one path per bucket). Stable layout, click to select, drag to
-//! pan, wheel to zoom, fit to screen. What is drawn, where and when is
-//! decided by the pure `scene`; the glue here paints its draw list and
-//! forwards pointer events to it.
+//! coloured by error rate, on a canvas; above a few hundred nodes on
+//! screen, groups (by kind or a `meta` key) as boxes with their counts,
+//! status histograms and unhealthy members, joined by one line per pair.
+//! The filter dims or hides, a focus fades the rest; Fit, search and the
+//! keyboard move the view. What is drawn, where and when is decided by the
+//! pure `scene` and `layout`; the glue (`topology/`) paints the draw list
+//! and forwards pointer and key events.
 
+#[cfg(target_arch = "wasm32")]
+mod canvas;
+#[cfg(target_arch = "wasm32")]
+mod input;
+#[cfg(target_arch = "wasm32")]
+mod paint;
+
+use shared::View as MeshView;
 use sycamore::prelude::*;
 
-use crate::components::scene::Tone;
+use crate::lens::GroupBy;
+use crate::natural::natural_cmp;
+use crate::scene::Tone;
 use crate::state::AppState;
+
+/// Nodes sampled for the `meta` keys offered to group by.
+const META_KEY_SAMPLE: usize = 500;
+
+/// The `meta` keys of the first nodes, naturally sorted: what the
+/// topology can group by besides kind.
+pub fn meta_keys(view: &MeshView) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for node in view.nodes.values().take(META_KEY_SAMPLE) {
+        for entry in &node.meta {
+            if !keys.contains(&entry.key) {
+                keys.push(entry.key.clone());
+            }
+        }
+    }
+    keys.sort_by(|a, b| natural_cmp(a, b));
+    keys
+}
+
+/// The group-by control's value for a grouping, and back.
+pub fn group_by_value(by: &GroupBy) -> String {
+    match by {
+        GroupBy::Kind => "kind".to_owned(),
+        GroupBy::Meta(key) => format!("meta:{key}"),
+    }
+}
+
+pub fn group_by_of(value: &str) -> GroupBy {
+    value.strip_prefix("meta:").map_or(GroupBy::Kind, |key| GroupBy::Meta(key.to_owned()))
+}
+
+/// The group-by control: kind, or a `meta` key of the mesh.
+fn group_by_select(state: &AppState) -> View {
+    let choice = create_signal(group_by_value(&state.group_by.get_clone_untracked()));
+    let select_state = state.clone();
+    create_effect(move || select_state.set_group_by(group_by_of(&choice.get_clone())));
+    let (view_cell, graph_change) = (state.view.clone(), state.graph_change);
+    let keys = create_memo(move || {
+        graph_change.with(|change| change.rebuilt);
+        meta_keys(&view_cell.borrow())
+    });
+    view! {
+        select(aria-label="Group the topology by", bind:value=choice, data-testid="group-by") {
+            option(value="kind") { "Group: kind" }
+            Keyed(
+                list=keys,
+                view=|key| { let value = format!("meta:{key}"); view! { option(value=value) { "Group: " (key) } } },
+                key=|key| key.clone(),
+            )
+        }
+    }
+}
 
 #[component]
 pub fn TopologyPanel() -> View {
     let state = use_context::<AppState>();
     let canvas_ref = create_node_ref();
     let fit_request = create_signal(0u64);
+    let says = create_signal(String::new());
     let handle_fit = move |_| fit_request.update(|n| *n += 1);
     #[cfg(target_arch = "wasm32")]
-    canvas::attach(state.clone(), canvas_ref, fit_request);
+    canvas::attach(state.clone(), canvas_ref, fit_request, says);
+    let (nodes_version, edges_version, view_cell) = (state.nodes_version, state.edges_version, state.view.clone());
     let count = move || {
-        state.nodes_version.track();
-        state.edges_version.track();
-        let view = state.view.borrow();
+        nodes_version.track();
+        edges_version.track();
+        let view = view_cell.borrow();
         format!("{} nodes · {} edges", view.nodes.len(), view.edges.len())
     };
+    let focus = state.focus;
+    let fit_title = move || {
+        if focus.with(Option::is_some) {
+            "Fit the focus on screen"
+        } else {
+            "Fit the whole graph on screen"
+        }
+    };
+    let group_by = group_by_select(&state);
     view! {
         section(class="panel panel-topology", aria-labelledby="topology-title") {
             header(class="panel-head") {
                 h2(id="topology-title") { "Topology " span(class="count") { (count()) } }
                 div(class="controls") {
-                    button(class="btn btn-small", on:click=handle_fit, title="Fit the whole graph on screen") { "Fit" }
+                    (group_by)
+                    button(class="btn btn-small", on:click=handle_fit, title=fit_title, data-testid="fit") { "Fit" }
                 }
             }
             div(class="topology-wrap") {
-                canvas(r#ref=canvas_ref, data-testid="topology", role="img",
-                    aria-label="Topology of the mesh; click a node to select it, drag to pan, scroll to zoom")
+                canvas(r#ref=canvas_ref, data-testid="topology", tabindex="0", role="application",
+                    aria-roledescription="topology", aria-describedby="topology-keys",
+                    aria-label="Topology of the mesh")
+                p(id="topology-keys", class="sr-only") {
+                    "Arrow keys move between nodes and groups, Enter opens a group or the node's details, "
+                    "f focuses on the selected node, Escape leaves the focus, slash searches, plus and minus zoom. "
+                    "Click a node to select it or a group to open it; drag to pan, scroll to zoom."
+                }
+                div(class="sr-only", role="status", aria-live="polite", data-testid="topology-says") { (says.get_clone()) }
             }
             Legend()
         }
@@ -53,277 +136,8 @@ pub fn Legend() -> View {
         div(class="legend", aria-hidden="true") {
             (tones)
             span { "Edges: width = throughput, red = errors ≥ 5 %" }
+            span { "Boxes: groups (count, status bar, a mark per unhealthy node); a line = all edges between two groups" }
         }
-    }
-}
-
-#[cfg(target_arch = "wasm32")]
-mod canvas {
-    //! The canvas glue (browser only): keeps the layout in step with the
-    //! diffs, asks the scene when and what to draw, paints it, and hands
-    //! pointer events to the scene's gesture, camera and picking.
-
-    use std::cell::RefCell;
-    use std::rc::Rc;
-
-    use sycamore::prelude::*;
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::convert::FromWasmAbi;
-    use wasm_bindgen::JsCast;
-    use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, MouseEvent, WheelEvent};
-
-    use crate::canvas::{fit_backing_store, ThemeColours};
-    use crate::components::scene::detail::Shape;
-    use crate::components::scene::{
-        pick, placed, wheel_zoom_factor, Camera, DrawList, Gesture, Ink, OnFrame, Pacer, Point, Size,
-    };
-    use crate::layout::Layout;
-    use crate::state::AppState;
-
-    /// What the topology keeps between frames.
-    #[derive(Default)]
-    struct Topology {
-        layout: Layout,
-        camera: Camera,
-        gesture: Gesture,
-        pacer: Pacer,
-    }
-
-    type Shared = Rc<RefCell<Topology>>;
-
-    pub fn attach(state: AppState, canvas_ref: NodeRef, fit_request: Signal<u64>) {
-        let topology: Shared = Rc::default();
-        let redraw: Rc<dyn Fn()> = {
-            let (state, topology) = (state.clone(), topology.clone());
-            Rc::new(move || schedule(&state, &topology, canvas_ref))
-        };
-        follow_the_graph(state.clone(), topology.clone(), redraw.clone());
-        follow_the_user(state.clone(), topology.clone(), redraw.clone(), fit_request);
-        on_mount(move || {
-            let Some(canvas) = canvas_of(canvas_ref) else { return };
-            watch_visibility(&canvas, topology.clone(), redraw.clone());
-            listen_pointer(&canvas, state, topology, redraw);
-        });
-    }
-
-    /// Keeps the layout in step with each diff (costing the diff's size),
-    /// then redraws at the data's pace.
-    fn follow_the_graph(state: AppState, topology: Shared, redraw: Rc<dyn Fn()>) {
-        create_effect(move || {
-            state.graph_change.with(|change| {
-                let mut topology = topology.borrow_mut();
-                if change.rebuilt {
-                    let view = state.view.borrow();
-                    topology.layout.rebuild(view.nodes.values().map(|n| (n.id.as_str(), n.kind.as_str())));
-                    topology.camera.request_fit();
-                } else {
-                    for (node_id, kind) in &change.upserted {
-                        topology.layout.place(node_id, kind);
-                    }
-                    for node_id in &change.removed {
-                        topology.layout.remove(node_id);
-                    }
-                }
-            });
-            state.edges_version.track();
-            redraw();
-        });
-    }
-
-    /// What the user did (select, theme, Fit) shows at once.
-    fn follow_the_user(state: AppState, topology: Shared, redraw: Rc<dyn Fn()>, fit_request: Signal<u64>) {
-        let mut fits_done = 0;
-        create_effect(move || {
-            state.selected_node.track();
-            state.theme.track();
-            let fits_asked = fit_request.get();
-            let mut topology = topology.borrow_mut();
-            if fits_asked != fits_done {
-                fits_done = fits_asked;
-                topology.camera.request_fit();
-            }
-            topology.pacer.interact();
-            drop(topology);
-            redraw();
-        });
-    }
-
-    /// Draws on an animation frame when the pacer allows, or retries later.
-    fn schedule(state: &AppState, topology: &Shared, canvas_ref: NodeRef) {
-        if !topology.borrow_mut().pacer.request() {
-            return;
-        }
-        let (state, topology) = (state.clone(), topology.clone());
-        let callback = Closure::once_into_js(move |_frame_time: f64| {
-            // The frame's timestamp can be long before this callback runs:
-            // time the draw itself.
-            let now = performance_now();
-            let on_frame = topology.borrow_mut().pacer.on_frame(now);
-            match on_frame {
-                OnFrame::RetryAfterMillis(wait) => {
-                    let retry = Closure::once_into_js(move || schedule(&state, &topology, canvas_ref));
-                    if let Some(window) = web_sys::window() {
-                        let wait = wait as i32;
-                        let _ =
-                            window.set_timeout_with_callback_and_timeout_and_arguments_0(retry.unchecked_ref(), wait);
-                    }
-                }
-                OnFrame::Draw => {
-                    let Some(canvas) = canvas_of(canvas_ref) else { return };
-                    let mut topology = topology.borrow_mut();
-                    draw(&canvas, &state, &mut topology);
-                    let cost = performance_now() - now;
-                    topology.pacer.drawn(cost);
-                    state.topology_draw_millis.set(cost);
-                }
-            }
-        });
-        if let Some(window) = web_sys::window() {
-            let _ = window.request_animation_frame(callback.unchecked_ref());
-        }
-    }
-
-    fn draw(canvas: &HtmlCanvasElement, state: &AppState, topology: &mut Topology) {
-        let ratio = fit_backing_store(canvas);
-        let Some(ctx) =
-            canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-        else {
-            return;
-        };
-        let size = Size { width: f64::from(canvas.width()) / ratio, height: f64::from(canvas.height()) / ratio };
-        topology.camera.settle(&topology.layout, size);
-        let view = state.view.borrow();
-        let selected = state.selected_node.get_clone_untracked();
-        let list = DrawList::build(&view, &topology.layout, topology.camera.viewport(), size, selected.as_deref());
-        let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-        paint(&ctx, &list, size, &ThemeColours::of(canvas));
-    }
-
-    /// Paints the draw list: one path per bucket, in its order.
-    fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, colours: &ThemeColours) {
-        let colour = |ink: Ink| colours.get(ink.css_property());
-        ctx.set_global_alpha(1.0);
-        ctx.set_fill_style_str(&colour(Ink::Background));
-        ctx.fill_rect(0.0, 0.0, size.width, size.height);
-        for bucket in &list.edges {
-            ctx.begin_path();
-            for (a, b) in &bucket.segments {
-                ctx.move_to(a.x, a.y);
-                ctx.line_to(b.x, b.y);
-            }
-            ctx.set_global_alpha(bucket.alpha);
-            ctx.set_stroke_style_str(&colour(bucket.ink));
-            ctx.set_line_width(bucket.width_px);
-            ctx.stroke();
-        }
-        ctx.set_global_alpha(1.0);
-        let radius = list.detail.node_radius_px;
-        for bucket in &list.nodes {
-            ctx.begin_path();
-            for centre in &bucket.centres {
-                if list.detail.shape == Shape::Square {
-                    ctx.rect(centre.x - radius, centre.y - radius, 2.0 * radius, 2.0 * radius);
-                } else {
-                    ctx.move_to(centre.x + radius, centre.y);
-                    let _ = ctx.arc(centre.x, centre.y, radius, 0.0, std::f64::consts::TAU);
-                }
-            }
-            ctx.set_fill_style_str(&colour(Ink::Status(bucket.tone)));
-            ctx.fill();
-        }
-        if !list.labels.is_empty() {
-            ctx.set_font(&format!("{}px system-ui, sans-serif", list.label_font_px));
-            ctx.set_fill_style_str(&colour(Ink::Label));
-            for label in &list.labels {
-                let _ = ctx.fill_text(label.text, label.at.x, label.at.y);
-            }
-        }
-        if let Some(ring) = &list.selection {
-            ctx.begin_path();
-            let _ = ctx.arc(ring.centre.x, ring.centre.y, ring.radius_px, 0.0, std::f64::consts::TAU);
-            ctx.set_stroke_style_str(&colour(Ink::Selection));
-            ctx.set_line_width(ring.width_px);
-            ctx.stroke();
-        }
-    }
-
-    /// Tells the pacer whether the canvas is on screen; redraws when it
-    /// comes back after changes it missed.
-    fn watch_visibility(canvas: &HtmlCanvasElement, topology: Shared, redraw: Rc<dyn Fn()>) {
-        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            let visible = entries
-                .iter()
-                .filter_map(|entry| entry.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-                .any(|entry| entry.is_intersecting());
-            let missed = topology.borrow_mut().pacer.set_on_screen(visible);
-            if missed {
-                redraw();
-            }
-        });
-        if let Ok(observer) = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()) {
-            observer.observe(canvas);
-            std::mem::forget(observer);
-        }
-        callback.forget();
-    }
-
-    fn listen_pointer(canvas: &HtmlCanvasElement, state: AppState, topology: Shared, redraw: Rc<dyn Fn()>) {
-        let (wheel_topology, wheel_redraw) = (topology.clone(), redraw.clone());
-        listen(canvas, "wheel", move |event: WheelEvent| {
-            event.prevent_default();
-            let mut topology = wheel_topology.borrow_mut();
-            topology.camera.zoom_at(offset_of(&event), wheel_zoom_factor(event.delta_y()));
-            topology.pacer.interact();
-            drop(topology);
-            wheel_redraw();
-        });
-        let down_topology = topology.clone();
-        listen(canvas, "mousedown", move |event: MouseEvent| {
-            down_topology.borrow_mut().gesture.press(offset_of(&event));
-        });
-        let move_topology = topology.clone();
-        listen(canvas, "mousemove", move |event: MouseEvent| {
-            let mut topology = move_topology.borrow_mut();
-            let Some((dx, dy)) = topology.gesture.move_to(offset_of(&event)) else { return };
-            topology.camera.pan_by(dx, dy);
-            topology.pacer.interact();
-            drop(topology);
-            redraw();
-        });
-        let leave_topology = topology.clone();
-        listen(canvas, "mouseleave", move |_: MouseEvent| leave_topology.borrow_mut().gesture.cancel());
-        listen(canvas, "mouseup", move |event: MouseEvent| {
-            if !topology.borrow_mut().gesture.release() {
-                return;
-            }
-            let picked = {
-                let (view, topology) = (state.view.borrow(), topology.borrow());
-                let nodes = placed(&view, &topology.layout).map(|(node, at)| (node.id.as_str(), at));
-                pick(nodes, topology.camera.viewport(), offset_of(&event)).map(str::to_owned)
-            };
-            // Selecting redraws (through the effect), so no borrow is held here.
-            if picked.is_some() {
-                state.select_node(picked);
-            }
-        });
-    }
-
-    fn listen<E: FromWasmAbi + 'static>(canvas: &HtmlCanvasElement, name: &str, handler: impl FnMut(E) + 'static) {
-        let closure = Closure::<dyn FnMut(E)>::new(handler);
-        let _ = canvas.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
-        closure.forget();
-    }
-
-    fn offset_of(event: &MouseEvent) -> Point {
-        Point::new(f64::from(event.offset_x()), f64::from(event.offset_y()))
-    }
-
-    fn canvas_of(canvas_ref: NodeRef) -> Option<HtmlCanvasElement> {
-        canvas_ref.try_get().and_then(|node| node.dyn_into::<HtmlCanvasElement>().ok())
-    }
-
-    fn performance_now() -> f64 {
-        web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
     }
 }
 
@@ -357,5 +171,6 @@ mod tests {
             rest = rest.get(at + item.len()..).unwrap_or_default();
         }
         assert!(rest.contains("Edges: width = throughput, red = errors ≥ 5 %"), "{html}");
+        assert!(rest.contains("Boxes: groups (count, status bar, a mark per unhealthy node)"), "{html}");
     }
 }

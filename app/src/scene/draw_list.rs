@@ -1,24 +1,22 @@
-//! One frame of the topology as plain data, built in one pass over the
-//! edges and one over the nodes: edges in buckets by class, nodes in
-//! buckets by tone, then the labels and the selection ring. A bucket has
-//! one ink, width and opacity, so the canvas paints it as one path.
+//! One frame of the topology as plain data. The semantic zoom (`zoom`)
+//! says which group regions show dots and which a box; boxes and the lines
+//! between them come from the lens's groups (`boxes`), dots and their edges
+//! from the dot regions only (`dots`), in buckets of one ink, width and
+//! opacity, so the canvas paints each as one path. What the filter and
+//! focus leave out is faded, or left out when there is too much of it.
 
-use shared::{MeshNode, View as MeshView};
+use std::collections::BTreeSet;
 
-use super::detail::{Detail, EdgeClass, Weight};
+use shared::View as MeshView;
+
+use super::boxes::{group_boxes, link_lines, screen_rect, GroupBox, LinkLine};
+use super::detail::{Detail, EdgeClass};
+use super::dots::dots;
 use super::ink::{Ink, Tone};
 use super::viewport::{Point, Size, Viewport};
-use crate::layout::Layout;
-
-/// Edges are painted healthy first, then bad on top; light to heavy.
-const EDGE_PAINT_ORDER: [EdgeClass; 6] = [
-    EdgeClass { weight: Weight::Light, bad: false },
-    EdgeClass { weight: Weight::Medium, bad: false },
-    EdgeClass { weight: Weight::Heavy, bad: false },
-    EdgeClass { weight: Weight::Light, bad: true },
-    EdgeClass { weight: Weight::Medium, bad: true },
-    EdgeClass { weight: Weight::Heavy, bad: true },
-];
+use super::zoom::{Look, Zoom};
+use crate::layout::{Layout, Rect, REGION_HEADER};
+use crate::lens::Lens;
 
 /// Edges of one class, as screen segments.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,252 +49,140 @@ pub struct Ring {
     pub width_px: f64,
 }
 
-/// What one frame paints, in order: background, edge buckets, node
-/// buckets, labels, selection. Empty buckets are left out.
+/// A region showing its dots: its outline and its name, on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionFrame<'a> {
+    pub group: &'a str,
+    pub rect: Rect,
+    pub title: String,
+    /// The band above the first row of dots, on screen (the title's room).
+    pub header_px: f64,
+}
+
+/// What the keyboard and the pointer can reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Target<'a> {
+    Node(&'a str),
+    Group(&'a str),
+}
+
+/// Everything one frame is drawn from.
+pub struct Frame<'a> {
+    pub view: &'a MeshView,
+    pub layout: &'a Layout,
+    pub lens: &'a Lens,
+    pub viewport: &'a Viewport,
+    pub screen: Size,
+    pub selected: Option<&'a str>,
+    /// Groups the user opened (they show dots among boxes).
+    pub expanded: &'a BTreeSet<String>,
+    /// The group the keyboard is on.
+    pub cursor: Option<&'a str>,
+}
+
+/// What one frame paints, in order: background, region frames, links,
+/// boxes, faded edges, edge buckets, faded nodes, node buckets, labels,
+/// selection. Empty buckets are left out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DrawList<'a> {
     pub detail: Detail,
+    pub frames: Vec<RegionFrame<'a>>,
+    pub links: Vec<LinkLine>,
+    pub boxes: Vec<GroupBox<'a>>,
+    pub faded_edges: Vec<(Point, Point)>,
     pub edges: Vec<EdgeBucket>,
+    pub faded_nodes: Vec<NodeBucket>,
     pub nodes: Vec<NodeBucket>,
     pub label_font_px: f64,
     pub labels: Vec<Label<'a>>,
     pub selection: Option<Ring>,
+    /// Shown dots and boxes on screen, for keyboard and pointer.
+    pub targets: Vec<(Target<'a>, Point)>,
 }
 
 impl<'a> DrawList<'a> {
-    /// The frame for `view` placed by `layout`, seen through `viewport` on
-    /// a screen of `screen`; only what is on screen (give or take an
-    /// overhang) is listed, except the selection ring.
-    pub fn build(
-        view: &'a MeshView,
-        layout: &Layout,
-        viewport: &Viewport,
-        screen: Size,
-        selected: Option<&str>,
-    ) -> DrawList<'a> {
-        let detail = Detail::at(viewport.scale, view.edges.len());
-        let edges = edge_buckets(view, layout, viewport, screen, &detail);
-        let labels_possible = detail.labels(0).is_some();
-        let (nodes, labels) = node_buckets(view, layout, viewport, screen, labels_possible);
-        let n_on_screen = nodes.iter().map(|bucket| bucket.centres.len()).sum();
+    pub fn build(frame: &Frame<'a>) -> DrawList<'a> {
+        let detail = Detail::at(frame.viewport.scale, frame.view.edges.len());
+        let groups = frame.lens.groups();
+        let shown = |group: &str| groups.group(group).map_or(0, |stats| stats.n_shown);
+        let zoom = Zoom::decide(frame.layout, shown, frame.viewport, frame.screen, frame.expanded);
+        let dots = dots(frame, &zoom, &detail);
+        let n_on_screen = dots.nodes.iter().map(|bucket| bucket.centres.len()).sum();
         let (label_font_px, labels) = match detail.labels(n_on_screen) {
             Some(style) => {
                 let offset = |at: Point| Point { x: at.x + style.dx, y: at.y + style.dy };
-                (style.font_px, labels.into_iter().map(|label| Label { at: offset(label.at), ..label }).collect())
+                let placed = dots.labels.into_iter().map(|(rank, label)| (rank, Label { at: offset(label.at), ..label }));
+                (style.font_px, declutter(placed.collect(), style.font_px))
             }
             None => (0.0, Vec::new()),
         };
-        let selection = selected.and_then(|node_id| layout.position(node_id)).map(|world| {
+        let selection = frame.selected.and_then(|node_id| frame.layout.position(node_id)).map(|world| {
             let (radius_px, width_px) = detail.selection_ring_px();
-            Ring { centre: viewport.to_screen(world.into()), radius_px, width_px }
+            Ring { centre: frame.viewport.to_screen(world.into()), radius_px, width_px }
         });
-        DrawList { detail, edges, nodes, label_font_px, labels, selection }
+        let boxes = group_boxes(&zoom, frame.layout, frame.lens, frame.view, frame.viewport, frame.cursor);
+        let mut targets = dots.targets;
+        let box_centre = |b: &GroupBox<'a>| Point::new(b.rect.x + b.rect.width / 2.0, b.rect.y + b.rect.height / 2.0);
+        targets.extend(boxes.iter().map(|b| (Target::Group(b.group), box_centre(b))));
+        DrawList {
+            detail,
+            frames: region_frames(frame, &zoom),
+            links: link_lines(&zoom, frame.lens, frame.viewport),
+            boxes,
+            faded_edges: dots.faded_edges,
+            edges: dots.edges,
+            faded_nodes: dots.faded_nodes,
+            nodes: dots.nodes,
+            label_font_px,
+            labels,
+            selection,
+            targets,
+        }
     }
 }
 
-/// The nodes that have a place, with their position in layout units.
-pub fn placed<'v: 'l, 'l>(view: &'v MeshView, layout: &'l Layout) -> impl Iterator<Item = (&'v MeshNode, Point)> + 'l {
-    view.nodes.values().filter_map(|node| Some((node, layout.position(&node.id)?.into())))
+/// A label's width, estimated from its length (no canvas to measure with).
+const LABEL_CHAR_WIDTH: f64 = 0.58;
+
+/// The labels that do not overlap one placed before them, most wanted
+/// first (lower rank), in the order given otherwise.
+fn declutter(mut labels: Vec<(u8, Label<'_>)>, font_px: f64) -> Vec<Label<'_>> {
+    labels.sort_by_key(|(rank, _)| *rank);
+    let mut kept: Vec<(Rect, Label)> = Vec::with_capacity(labels.len());
+    for (_, label) in labels {
+        let width = label.text.chars().count() as f64 * font_px * LABEL_CHAR_WIDTH;
+        let rect = Rect { x: label.at.x, y: label.at.y - font_px, width, height: font_px + 2.0 };
+        let clear = kept.iter().all(|(other, _)| {
+            rect.x >= other.x + other.width + 4.0
+                || other.x >= rect.x + rect.width + 4.0
+                || rect.y >= other.y + other.height
+                || other.y >= rect.y + rect.height
+        });
+        if clear {
+            kept.push((rect, label));
+        }
+    }
+    kept.into_iter().map(|(_, label)| label).collect()
 }
 
-/// One pass over the edges; an edge is listed when either end is on screen.
-fn edge_buckets(
-    view: &MeshView,
-    layout: &Layout,
-    viewport: &Viewport,
-    screen: Size,
-    detail: &Detail,
-) -> Vec<EdgeBucket> {
-    let mut buckets: Vec<EdgeBucket> = EDGE_PAINT_ORDER
+/// The outlines and names of the regions showing dots.
+fn region_frames<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>) -> Vec<RegionFrame<'a>> {
+    let groups = frame.lens.groups();
+    zoom.regions
         .iter()
-        .filter(|class| class.bad || detail.healthy_edges)
-        .map(|&class| EdgeBucket {
-            class,
-            ink: if class.bad { Ink::BadEdge } else { Ink::HealthyEdge },
-            alpha: detail.edge_alpha(class.bad),
-            width_px: detail.edge_width_px(class.weight),
-            segments: Vec::new(),
+        .filter(|region| region.look == Look::Dots && region.on_screen)
+        .map(|region| {
+            let stats = groups.group(region.group);
+            let n = stats.map_or(0, |stats| stats.members.len());
+            let title = match stats {
+                Some(stats) if frame.lens.is_narrowed() => format!("{} · {} of {n}", region.group, stats.n_shown),
+                _ => format!("{} · {n}", region.group),
+            };
+            let rect = screen_rect(region.world, frame.viewport);
+            RegionFrame { group: region.group, rect, title, header_px: REGION_HEADER * frame.viewport.scale }
         })
-        .collect();
-    for edge in view.edges.values() {
-        let class = EdgeClass::of(edge.stats.as_ref());
-        let Some(bucket) = buckets.iter_mut().find(|bucket| bucket.class == class) else { continue };
-        let (Some(a), Some(b)) = (layout.position(&edge.source), layout.position(&edge.target)) else { continue };
-        let (a, b) = (viewport.to_screen(a.into()), viewport.to_screen(b.into()));
-        if screen.shows(a) || screen.shows(b) {
-            bucket.segments.push((a, b));
-        }
-    }
-    buckets.retain(|bucket| !bucket.segments.is_empty());
-    buckets
-}
-
-/// One pass over the nodes: the buckets and, when `with_labels`, every node
-/// on screen as a label at its centre.
-fn node_buckets<'a>(
-    view: &'a MeshView,
-    layout: &Layout,
-    viewport: &Viewport,
-    screen: Size,
-    with_labels: bool,
-) -> (Vec<NodeBucket>, Vec<Label<'a>>) {
-    let mut buckets = Tone::PAINT_ORDER.map(|tone| NodeBucket { tone, centres: Vec::new() });
-    let mut labels = Vec::new();
-    for (node, world) in placed(view, layout) {
-        let centre = viewport.to_screen(world);
-        if !screen.shows(centre) {
-            continue;
-        }
-        let tone = Tone::of(&node.status);
-        if let Some(bucket) = buckets.iter_mut().find(|bucket| bucket.tone == tone) {
-            bucket.centres.push(centre);
-        }
-        if with_labels {
-            labels.push(Label { at: centre, text: node.label.as_str() });
-        }
-    }
-    let buckets = buckets.into_iter().filter(|bucket| !bucket.centres.is_empty()).collect();
-    (buckets, labels)
+        .collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use shared::{EdgeStats, MeshEdge, Status};
-
-    use super::super::detail::Shape;
-    use super::*;
-
-    /// A view of `nodes` (id, kind, status; labelled "label <id>") and
-    /// `edges` (source, target, throughput, error rate), laid out afresh.
-    fn fixture(nodes: &[(&str, &str, Status)], edges: &[(&str, &str, f64, f64)]) -> (MeshView, Layout) {
-        let mut view = MeshView::default();
-        for (id, kind, status) in nodes {
-            let label = format!("label {id}");
-            let node = MeshNode { id: (*id).into(), kind: (*kind).into(), label, status: status.clone(), meta: vec![] };
-            view.nodes.insert((*id).into(), node);
-        }
-        for (index, (source, target, throughput, error_rate)) in edges.iter().enumerate() {
-            let stats =
-                EdgeStats { throughput: Some(*throughput), error_rate: Some(*error_rate), ..EdgeStats::default() };
-            let id = format!("e{index}");
-            let edge = MeshEdge {
-                id: id.clone(),
-                source: (*source).into(),
-                target: (*target).into(),
-                kind: None,
-                stats: Some(stats),
-            };
-            view.edges.insert(id, edge);
-        }
-        let mut layout = Layout::default();
-        layout.rebuild(view.nodes.values().map(|n| (n.id.as_str(), n.kind.as_str())));
-        (view, layout)
-    }
-
-    fn p(x: f64, y: f64) -> Point {
-        Point::new(x, y)
-    }
-
-    #[test]
-    fn a_small_graph_in_buckets_with_labels_and_selection() {
-        // Layout: gateways at x 0, services at 156 (36 + a 120 gap), workers
-        // at 312; rows 36 apart. Panned by (10, 20) at zoom 1 on a screen
-        // 250 px wide (drawn up to 270): the workers are off screen.
-        let (view, layout) = fixture(
-            &[
-                ("g0", "gateway", Status::Ok),
-                ("s0", "service", Status::Error),
-                ("s1", "service", Status::Ok),
-                ("w0", "worker", Status::Stopped),
-                ("w1", "worker", Status::Stopped),
-            ],
-            &[
-                ("g0", "s0", 1500.0, 0.01), // heavy, healthy
-                ("s0", "s1", 10.0, 0.2),    // light, bad
-                ("g0", "w0", 300.0, 0.0),   // medium, healthy; one end on screen
-                ("w0", "w1", 300.0, 0.0),   // both ends off screen: left out
-                ("g0", "gone", 300.0, 0.0), // an end without a place: left out
-            ],
-        );
-        let viewport = Viewport { scale: 1.0, offset: p(10.0, 20.0) };
-        let screen = Size { width: 250.0, height: 200.0 };
-        let list = DrawList::build(&view, &layout, &viewport, screen, Some("s1"));
-
-        let edges: Vec<_> = list.edges.iter().map(|b| (b.class.bad, b.width_px, b.alpha, b.segments.clone())).collect();
-        assert_eq!(
-            edges,
-            [
-                (false, 1.2, 0.35, vec![(p(10.0, 20.0), p(322.0, 20.0))]),
-                (false, 2.2, 0.35, vec![(p(10.0, 20.0), p(166.0, 20.0))]),
-                (true, 0.6, 0.75, vec![(p(166.0, 20.0), p(166.0, 56.0))]),
-            ]
-        );
-        assert_eq!(
-            list.edges.iter().map(|b| b.ink).collect::<Vec<_>>(),
-            [Ink::HealthyEdge, Ink::HealthyEdge, Ink::BadEdge]
-        );
-        // Error painted last, over the calmer tones.
-        assert_eq!(
-            list.nodes,
-            [
-                NodeBucket { tone: Tone::Ok, centres: vec![p(10.0, 20.0), p(166.0, 56.0)] },
-                NodeBucket { tone: Tone::Error, centres: vec![p(166.0, 20.0)] },
-            ]
-        );
-        // Labels 11 px to the right of the centre (radius 7 + 4), 4 px down.
-        assert_eq!(list.label_font_px, 11.0);
-        let labels: Vec<_> = list.labels.iter().map(|l| (l.at, l.text)).collect();
-        assert_eq!(labels, [(p(21.0, 24.0), "label g0"), (p(177.0, 24.0), "label s0"), (p(177.0, 60.0), "label s1")]);
-        assert_eq!(list.selection, Some(Ring { centre: p(166.0, 56.0), radius_px: 11.0, width_px: 2.5 }));
-    }
-
-    #[test]
-    fn far_out_on_a_big_graph_only_bad_edges_are_drawn_as_small_squares() {
-        // 8,001 edges between two nodes: one bad, the rest healthy.
-        let mut edges = vec![("a", "b", 10.0, 0.0); 8_000];
-        edges.push(("b", "a", 10.0, 0.5));
-        let (view, layout) = fixture(&[("a", "gateway", Status::Ok), ("b", "service", Status::Ok)], &edges);
-        let viewport = Viewport { scale: 0.125, offset: p(0.0, 0.0) };
-        let list = DrawList::build(&view, &layout, &viewport, Size { width: 100.0, height: 100.0 }, None);
-        // b is at 156 × 0.125 = 19.5; the line is as thin as allowed, and faint.
-        assert_eq!(list.edges.len(), 1);
-        let bad = list.edges.first().cloned();
-        assert_eq!(
-            bad.map(|b| (b.ink, b.width_px, b.alpha, b.segments)),
-            Some((Ink::BadEdge, 0.4, 0.3, vec![(p(19.5, 0.0), p(0.0, 0.0))]))
-        );
-        assert_eq!(list.detail.shape, Shape::Square);
-        assert!(list.labels.is_empty() && list.selection.is_none());
-    }
-
-    #[test]
-    fn labels_only_while_at_most_400_nodes_are_on_screen() {
-        // (nodes, scale, labels): the first column, 16 rows to a sub-column,
-        // so 400 nodes are 25 sub-columns, at x 0 to 864 and y 0 to 540.
-        let cases = [(400, 1.0, 400), (401, 1.0, 0), (10, 0.5, 10), (10, 0.45, 0)];
-        for (n_nodes, scale, n_labels) in cases {
-            let ids: Vec<String> = (0..n_nodes).map(|i| format!("n{i:03}")).collect();
-            let nodes: Vec<_> = ids.iter().map(|id| (id.as_str(), "gateway", Status::Idle)).collect();
-            let (view, layout) = fixture(&nodes, &[]);
-            let viewport = Viewport { scale, offset: p(0.0, 0.0) };
-            let list = DrawList::build(&view, &layout, &viewport, Size { width: 1000.0, height: 600.0 }, None);
-            let on_screen: usize = list.nodes.iter().map(|b| b.centres.len()).sum();
-            assert_eq!((on_screen, list.labels.len()), (n_nodes, n_labels), "{n_nodes} nodes at {scale}");
-        }
-    }
-
-    #[test]
-    fn placed_lists_only_nodes_with_a_place() {
-        let (mut view, layout) = fixture(&[("a", "gateway", Status::Ok)], &[]);
-        let late = MeshNode {
-            id: "late".into(),
-            kind: "queue".into(),
-            label: String::new(),
-            status: Status::Ok,
-            meta: vec![],
-        };
-        view.nodes.insert("late".into(), late);
-        let ids: Vec<_> = placed(&view, &layout).map(|(node, at)| (node.id.as_str(), at)).collect();
-        assert_eq!(ids, [("a", p(0.0, 0.0))]);
-    }
-}
+mod tests;

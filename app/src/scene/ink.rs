@@ -28,6 +28,10 @@ pub enum Ink {
     BadEdge,
     Label,
     Selection,
+    /// A group box's fill, its outline (and a region's), and its texts.
+    BoxFill,
+    Outline,
+    Text,
 }
 
 impl Tone {
@@ -101,6 +105,9 @@ impl Ink {
             Ink::BadEdge => "--error",
             Ink::Label => "--topology-label",
             Ink::Selection => "--accent",
+            Ink::BoxFill => "--panel-2",
+            Ink::Outline => "--line",
+            Ink::Text => "--text",
         }
     }
 }
@@ -173,6 +180,9 @@ mod tests {
             (Ink::BadEdge, "--error"),
             (Ink::Label, "--topology-label"),
             (Ink::Selection, "--accent"),
+            (Ink::BoxFill, "--panel-2"),
+            (Ink::Outline, "--line"),
+            (Ink::Text, "--text"),
         ];
         for (ink, property) in cases {
             assert_eq!(ink.css_property(), property);

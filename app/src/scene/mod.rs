@@ -10,18 +10,22 @@
 //! Whatever decides what is drawn (grouping nodes when zoomed out, filters
 //! that dim, a focus) belongs here, as more of the `DrawList`, not in the glue.
 
+pub mod boxes;
 pub mod detail;
+pub mod dots;
 pub mod draw_list;
 pub mod gesture;
 pub mod ink;
 pub mod pacing;
 pub mod pick;
 pub mod viewport;
+pub mod zoom;
 
 pub use detail::Detail;
-pub use draw_list::{placed, DrawList};
+pub use draw_list::{DrawList, Frame, Target};
 pub use gesture::Gesture;
 pub use ink::{Ink, Tone};
 pub use pacing::{OnFrame, Pacer};
-pub use pick::pick;
+pub use pick::{pick, Reach, Reachable};
 pub use viewport::{wheel_zoom_factor, Camera, Point, Size, Viewport};
+pub use zoom::{Look, Zoom};

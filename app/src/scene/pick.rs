@@ -1,7 +1,58 @@
-//! Hit-testing: which node a click selects.
+//! Hit-testing: which node a click selects, or which group box it opens.
 
 use super::detail::pick_reach_px;
+use super::draw_list::{DrawList, Target};
 use super::viewport::{Point, Viewport};
+use crate::layout::Rect;
+
+/// A thing drawn that a click or the keyboard can reach, kept from the
+/// last frame (owned: the frame borrowed the view).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reach {
+    Node(String),
+    Group(String),
+}
+
+/// The reachable things of a frame: where each is, and the boxes' areas.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reachable {
+    pub targets: Vec<(Reach, Point)>,
+    pub boxes: Vec<(String, Rect)>,
+    pub scale: f64,
+}
+
+impl Reachable {
+    pub fn of(list: &DrawList, scale: f64) -> Reachable {
+        let targets = list.targets.iter().map(|(target, at)| {
+            let reach = match target {
+                Target::Node(id) => Reach::Node((*id).to_owned()),
+                Target::Group(group) => Reach::Group((*group).to_owned()),
+            };
+            (reach, *at)
+        });
+        let boxes = list.boxes.iter().map(|b| (b.group.to_owned(), b.rect)).collect();
+        Reachable { targets: targets.collect(), boxes, scale }
+    }
+
+    /// The nearest dot within reach of `at`, else the box under it.
+    pub fn hit(&self, at: Point) -> Option<Reach> {
+        let reach = pick_reach_px(self.scale);
+        let nodes = self.targets.iter().filter_map(|(target, point)| match target {
+            Reach::Node(_) => Some((target, (point.x - at.x).hypot(point.y - at.y))),
+            Reach::Group(_) => None,
+        });
+        let node = nodes.filter(|(_, distance)| *distance <= reach).min_by(|a, b| a.1.total_cmp(&b.1));
+        node.map(|(target, _)| target.clone()).or_else(|| {
+            let inside = |r: &Rect| at.x >= r.x && at.y >= r.y && at.x <= r.x + r.width && at.y <= r.y + r.height;
+            self.boxes.iter().find(|(_, rect)| inside(rect)).map(|(group, _)| Reach::Group(group.clone()))
+        })
+    }
+
+    /// Where a target is on screen, if drawn.
+    pub fn position(&self, target: &Reach) -> Option<Point> {
+        self.targets.iter().find(|(t, _)| t == target).map(|(_, at)| *at)
+    }
+}
 
 /// The node nearest to the screen point `at`, if within reach of its dot;
 /// `nodes` are ids with positions in layout units. On a tie, the first.
@@ -30,6 +81,23 @@ mod tests {
         let viewport = Viewport { scale, offset: offset.into() };
         let nodes = NODES.iter().map(|(id, world)| (*id, Point::from(*world)));
         assert_eq!(pick(nodes, &viewport, at.into()), expected, "scale {scale}, offset {offset:?}, click {at:?}");
+    }
+
+    #[test]
+    fn a_click_hits_the_nearest_dot_within_reach_else_the_box_under_it() {
+        let targets = vec![
+            (Reach::Node("a".into()), Point::new(10.0, 10.0)),
+            (Reach::Node("b".into()), Point::new(30.0, 10.0)),
+            (Reach::Group("db".into()), Point::new(250.0, 150.0)),
+        ];
+        let boxes = vec![("db".to_owned(), Rect { x: 200.0, y: 100.0, width: 100.0, height: 100.0 })];
+        let reachable = Reachable { targets, boxes, scale: 1.0 };
+        let hit = |x, y| reachable.hit(Point::new(x, y));
+        assert_eq!(hit(12.0, 10.0), Some(Reach::Node("a".into())));
+        assert_eq!(hit(21.0, 10.0), Some(Reach::Node("b".into())));
+        assert_eq!(hit(10.0, 24.0), None, "13 px is the reach at zoom 1");
+        assert_eq!(hit(201.0, 199.0), Some(Reach::Group("db".into())));
+        assert_eq!(reachable.position(&Reach::Group("db".into())), Some(Point::new(250.0, 150.0)));
     }
 
     #[test]

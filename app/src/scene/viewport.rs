@@ -34,13 +34,26 @@ pub struct Viewport {
     pub offset: Point,
 }
 
-/// The viewport and whether it still has to be fitted to the graph: at
-/// first, after a new snapshot and when the user asks; a zoom or pan of the
-/// user's own cancels a fit not yet done.
+/// The viewport and where it still has to go: fitted to the graph (at
+/// first, after a new snapshot, on Fit), to some bounds (a focus, a group),
+/// or centred on a point (search). A zoom or pan of the user's own cancels
+/// a move not yet done.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Camera {
     viewport: Viewport,
-    fit_pending: bool,
+    pending: Option<Move>,
+    /// The view shows the whole graph as fitted, and the user has not
+    /// moved it since: it keeps fitting the graph as the graph grows.
+    follows: Option<(f64, f64, f64, f64)>,
+}
+
+/// A camera move done at the next draw (when the screen's size is known).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Move {
+    FitAll,
+    Fit((f64, f64, f64, f64)),
+    /// Centre this world point, at least at this scale.
+    Centre(Point, f64),
 }
 
 impl Point {
@@ -105,6 +118,11 @@ impl Viewport {
     pub fn pan_by(&mut self, dx: f64, dy: f64) {
         self.offset = Point { x: self.offset.x + dx, y: self.offset.y + dy };
     }
+
+    /// The world point under a screen point.
+    pub fn to_world(&self, screen: Point) -> Point {
+        Point { x: (screen.x - self.offset.x) / self.scale, y: (screen.y - self.offset.y) / self.scale }
+    }
 }
 
 /// The zoom factor of a wheel event (`deltaY` in pixels; up zooms in).
@@ -114,7 +132,7 @@ pub fn wheel_zoom_factor(delta_y: f64) -> f64 {
 
 impl Default for Camera {
     fn default() -> Self {
-        Camera { viewport: Viewport::default(), fit_pending: true }
+        Camera { viewport: Viewport::default(), pending: Some(Move::FitAll), follows: None }
     }
 }
 
@@ -125,28 +143,56 @@ impl Camera {
 
     /// Fits the graph at the next draw.
     pub fn request_fit(&mut self) {
-        self.fit_pending = true;
+        self.pending = Some(Move::FitAll);
+    }
+
+    /// Fits `bounds` (min x, min y, max x, max y) at the next draw.
+    pub fn request_fit_to(&mut self, bounds: (f64, f64, f64, f64)) {
+        self.pending = Some(Move::Fit(bounds));
+    }
+
+    /// Centres `world` at the next draw, zooming in to `min_scale` if needed.
+    pub fn request_centre(&mut self, world: Point, min_scale: f64) {
+        self.pending = Some(Move::Centre(world, min_scale));
     }
 
     pub fn zoom_at(&mut self, anchor: Point, factor: f64) {
         self.viewport.zoom_at(anchor, factor);
-        self.fit_pending = false;
+        (self.pending, self.follows) = (None, None);
     }
 
     pub fn pan_by(&mut self, dx: f64, dy: f64) {
         self.viewport.pan_by(dx, dy);
-        self.fit_pending = false;
+        (self.pending, self.follows) = (None, None);
     }
 
-    /// Before a draw: does a pending fit, once there is a graph to fit.
+    /// Before a draw: does a pending move (a fit of the whole graph waits
+    /// until there is one), or fits the graph again if it changed while
+    /// the view followed it.
     pub fn settle(&mut self, layout: &Layout, screen: Size) {
-        if !self.fit_pending {
-            return;
+        if self.pending.is_none() && self.follows.is_some() && self.follows != layout.bounds() {
+            self.pending = Some(Move::FitAll);
         }
-        if let Some(bounds) = layout.bounds() {
-            self.viewport = Viewport::fit(bounds, screen);
-            self.fit_pending = false;
-        }
+        self.follows = None;
+        let next = match self.pending {
+            None => return,
+            Some(Move::FitAll) => match layout.bounds() {
+                Some(bounds) => {
+                    self.follows = Some(bounds);
+                    Viewport::fit(bounds, screen)
+                }
+                None => return,
+            },
+            Some(Move::Fit(bounds)) => Viewport::fit(bounds, screen),
+            Some(Move::Centre(world, min_scale)) => {
+                let scale = self.viewport.scale.max(min_scale).clamp(MIN_SCALE, MAX_SCALE);
+                let offset =
+                    Point { x: screen.width / 2.0 - world.x * scale, y: screen.height / 2.0 - world.y * scale };
+                Viewport { scale, offset }
+            }
+        };
+        self.viewport = next;
+        self.pending = None;
     }
 }
 
@@ -235,16 +281,49 @@ mod tests {
         assert_eq!(camera.viewport(), &Viewport::default(), "nothing to fit yet");
         layout.place("g", "gateway");
         camera.settle(&layout, screen);
-        assert_eq!(camera.viewport(), &viewport(2.0, 400.0, 200.0), "one node at the origin, centred");
+        // One node: its region (96 × 120 units) at the largest fit scale, 2, centred.
+        assert_eq!(camera.viewport(), &viewport(2.0, 304.0, 80.0), "one node's region, centred");
         camera.pan_by(10.0, 0.0);
         camera.settle(&layout, screen);
-        assert_eq!(camera.viewport(), &viewport(2.0, 410.0, 200.0), "a pan is kept");
+        assert_eq!(camera.viewport(), &viewport(2.0, 314.0, 80.0), "a pan is kept");
         camera.request_fit();
         camera.zoom_at(Point::new(0.0, 0.0), 0.5);
         camera.settle(&layout, screen);
-        assert_eq!(camera.viewport(), &viewport(1.0, 205.0, 100.0), "a zoom after Fit wins");
+        assert_eq!(camera.viewport(), &viewport(1.0, 157.0, 40.0), "a zoom after Fit wins");
         camera.request_fit();
         camera.settle(&layout, screen);
-        assert_eq!(camera.viewport(), &viewport(2.0, 400.0, 200.0), "Fit");
+        assert_eq!(camera.viewport(), &viewport(2.0, 304.0, 80.0), "Fit");
+        // Fitted and untouched, the view follows the graph as it grows...
+        for id in ["g1", "g2", "g3", "g4"] {
+            layout.place(id, "gateway");
+        }
+        camera.settle(&layout, screen);
+        assert_eq!(camera.viewport(), &viewport(2.0, 304.0, 44.0), "a third row: 96 × 156, centred");
+        // ...until the user moves it.
+        camera.pan_by(0.0, 10.0);
+        layout.place("g5", "gateway");
+        layout.place("g6", "gateway");
+        camera.settle(&layout, screen);
+        assert_eq!(camera.viewport(), &viewport(2.0, 304.0, 54.0), "a pan stops the following");
+    }
+
+    #[test]
+    fn the_camera_fits_bounds_and_centres_points() {
+        let screen = Size { width: 800.0, height: 400.0 };
+        let (layout, mut camera) = (Layout::default(), Camera::default());
+        // 720 × 180 units: as in the fit test, the width binds at scale 1.
+        camera.request_fit_to((0.0, 0.0, 720.0, 180.0));
+        camera.settle(&layout, screen);
+        assert_eq!(camera.viewport(), &viewport(1.0, 40.0, 110.0));
+        // Centre (100, 50) at scale 1.5 or more: it lands at (400, 200).
+        camera.request_centre(Point::new(100.0, 50.0), 1.5);
+        camera.settle(&layout, screen);
+        assert_eq!(camera.viewport(), &viewport(1.5, 250.0, 125.0));
+        // Already closer than asked: the scale is kept.
+        camera.zoom_at(Point::new(0.0, 0.0), 2.0);
+        camera.request_centre(Point::new(100.0, 50.0), 1.5);
+        camera.settle(&layout, screen);
+        assert_eq!(camera.viewport(), &viewport(3.0, 100.0, 50.0));
+        assert_eq!(camera.viewport().to_world(Point::new(400.0, 200.0)), Point::new(100.0, 50.0));
     }
 }

@@ -1,0 +1,252 @@
+//! Paints a draw list on the canvas, in its order, in the stylesheet's
+//! colours (browser only; what to paint is decided by the scene).
+
+use std::f64::consts::TAU;
+
+use web_sys::CanvasRenderingContext2d;
+
+use crate::canvas::ThemeColours;
+use crate::scene::boxes::{GroupBox, LinkLine, BOX_INSET_PX};
+use crate::scene::detail::Shape;
+use crate::scene::dots::{FADED_EDGE_ALPHA, FADED_NODE_ALPHA};
+use crate::scene::draw_list::{NodeBucket, RegionFrame};
+use crate::scene::{DrawList, Ink, Size, Tone};
+
+/// A box shows its texts from this size on (px).
+const BOX_TEXT_FROM: (f64, f64) = (70.0, 44.0);
+/// A region's title needs this much room above its dots (px).
+const TITLE_FROM_HEADER_PX: f64 = 15.0;
+const MARK_PX: f64 = 4.0;
+
+struct Painter<'a> {
+    ctx: &'a CanvasRenderingContext2d,
+    colours: &'a ThemeColours,
+}
+
+impl Painter<'_> {
+    fn colour(&self, ink: Ink) -> String {
+        self.colours.get(ink.css_property())
+    }
+
+    fn stroke(&self, ink: Ink, width: f64, alpha: f64) {
+        self.ctx.set_global_alpha(alpha);
+        self.ctx.set_stroke_style_str(&self.colour(ink));
+        self.ctx.set_line_width(width);
+        self.ctx.stroke();
+    }
+
+    fn fill(&self, ink: Ink, alpha: f64) {
+        self.ctx.set_global_alpha(alpha);
+        self.ctx.set_fill_style_str(&self.colour(ink));
+        self.ctx.fill();
+    }
+
+    fn text(&self, text: &str, x: f64, y: f64, font: &str, ink: Ink) {
+        self.ctx.set_global_alpha(1.0);
+        self.ctx.set_font(font);
+        self.ctx.set_fill_style_str(&self.colour(ink));
+        let _ = self.ctx.fill_text(text, x, y);
+    }
+}
+
+/// Paints `list`: background, region frames, links, boxes, faded and
+/// shown edges, faded and shown nodes, labels, selection.
+pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, colours: &ThemeColours) {
+    let painter = Painter { ctx, colours };
+    ctx.set_global_alpha(1.0);
+    ctx.set_fill_style_str(&painter.colour(Ink::Background));
+    ctx.fill_rect(0.0, 0.0, size.width, size.height);
+    frames(&painter, &list.frames);
+    links(&painter, list.links.iter().filter(|link| !link.bad));
+    for group_box in &list.boxes {
+        paint_box(&painter, group_box);
+    }
+    // Troubled links stay visible over the boxes.
+    links(&painter, list.links.iter().filter(|link| link.bad));
+    link_labels(&painter, &list.links, &list.boxes);
+    if !list.faded_edges.is_empty() {
+        ctx.begin_path();
+        for (a, b) in &list.faded_edges {
+            ctx.move_to(a.x, a.y);
+            ctx.line_to(b.x, b.y);
+        }
+        painter.stroke(Ink::HealthyEdge, 0.6, FADED_EDGE_ALPHA);
+    }
+    for bucket in &list.edges {
+        ctx.begin_path();
+        for (a, b) in &bucket.segments {
+            ctx.move_to(a.x, a.y);
+            ctx.line_to(b.x, b.y);
+        }
+        painter.stroke(bucket.ink, bucket.width_px, bucket.alpha);
+    }
+    nodes(&painter, &list.faded_nodes, list, FADED_NODE_ALPHA);
+    nodes(&painter, &list.nodes, list, 1.0);
+    if !list.labels.is_empty() {
+        let font = format!("{}px system-ui, sans-serif", list.label_font_px);
+        for label in &list.labels {
+            painter.text(label.text, label.at.x, label.at.y, &font, Ink::Label);
+        }
+    }
+    if let Some(ring) = &list.selection {
+        ctx.begin_path();
+        let _ = ctx.arc(ring.centre.x, ring.centre.y, ring.radius_px, 0.0, TAU);
+        painter.stroke(Ink::Selection, ring.width_px, 1.0);
+    }
+    ctx.set_global_alpha(1.0);
+}
+
+fn nodes(painter: &Painter, buckets: &[NodeBucket], list: &DrawList, alpha: f64) {
+    let (ctx, radius) = (painter.ctx, list.detail.node_radius_px);
+    for bucket in buckets {
+        ctx.begin_path();
+        for centre in &bucket.centres {
+            if list.detail.shape == Shape::Square {
+                ctx.rect(centre.x - radius, centre.y - radius, 2.0 * radius, 2.0 * radius);
+            } else {
+                ctx.move_to(centre.x + radius, centre.y);
+                let _ = ctx.arc(centre.x, centre.y, radius, 0.0, TAU);
+            }
+        }
+        painter.fill(Ink::Status(bucket.tone), alpha);
+    }
+}
+
+/// Regions showing dots: a thin outline and the group's name.
+fn frames(painter: &Painter, frames: &[RegionFrame]) {
+    for frame in frames {
+        let r = frame.rect;
+        painter.ctx.begin_path();
+        painter.ctx.rect(r.x, r.y, r.width, r.height);
+        painter.stroke(Ink::Outline, 1.0, 1.0);
+        if r.width >= BOX_TEXT_FROM.0 && frame.header_px >= TITLE_FROM_HEADER_PX {
+            painter.ctx.save();
+            painter.ctx.begin_path();
+            painter.ctx.rect(r.x, r.y, r.width, r.height);
+            painter.ctx.clip();
+            let baseline = r.y + (frame.header_px * 0.45 + 5.0).min(18.0);
+            painter.text(&frame.title, r.x + 8.0, baseline, "600 12px system-ui, sans-serif", Ink::Label);
+            painter.ctx.restore();
+        }
+    }
+}
+
+/// Lines between groups.
+fn links<'a>(painter: &Painter, links: impl Iterator<Item = &'a LinkLine>) {
+    for link in links {
+        painter.ctx.begin_path();
+        painter.ctx.move_to(link.from.x, link.from.y);
+        painter.ctx.line_to(link.to.x, link.to.y);
+        let ink = if link.bad { Ink::BadEdge } else { Ink::HealthyEdge };
+        painter.stroke(ink, link.width_px, if link.dimmed { 0.12 } else { 0.55 });
+    }
+}
+
+/// The links' labels, on a plate: a troubled link's anywhere, another's
+/// where no box covers its middle; none over another label.
+fn link_labels(painter: &Painter, links: &[LinkLine], boxes: &[GroupBox]) {
+    let font = "11px system-ui, sans-serif";
+    painter.ctx.set_font(font);
+    // The boxes' texts are taken first.
+    let mut placed: Vec<(f64, f64, f64, f64)> = boxes.iter().filter_map(text_plate).collect();
+    for link in links {
+        let Some(label) = &link.label else { continue };
+        let (x, y) = ((link.from.x + link.to.x) / 2.0, (link.from.y + link.to.y) / 2.0);
+        let covered = boxes.iter().any(|b| {
+            let r = b.rect;
+            x >= r.x - 4.0 && x <= r.x + r.width + 4.0 && y >= r.y - 8.0 && y <= r.y + r.height + 8.0
+        });
+        let width = painter.ctx.measure_text(label).map_or(0.0, |m| m.width());
+        let plate = (x - width / 2.0 - 4.0, y - 9.0, width + 8.0, 16.0);
+        let overlaps = |(a, b, w, h): &(f64, f64, f64, f64)| {
+            a < &(plate.0 + plate.2) && plate.0 < a + w && b < &(plate.1 + plate.3) && plate.1 < b + h
+        };
+        if (covered && !link.bad) || placed.iter().any(overlaps) {
+            continue;
+        }
+        placed.push(plate);
+        painter.ctx.begin_path();
+        painter.ctx.rect(plate.0, plate.1, plate.2, plate.3);
+        painter.fill(Ink::Background, 0.85);
+        let ink = if link.bad { Ink::BadEdge } else { Ink::Label };
+        painter.text(label, x - width / 2.0, y + 3.0, font, ink);
+    }
+}
+
+/// "3 error · 12 degraded", then shorter forms for narrow boxes.
+fn health_variants(health: &str) -> Vec<String> {
+    let short = health.replace(" error", " err").replace(" degraded", " deg");
+    let first = short.split(" · ").next().unwrap_or_default().to_owned();
+    vec![health.to_owned(), short, first]
+}
+
+/// Where a box's texts go (x, y, width, height), if it is big enough.
+fn text_plate(group_box: &GroupBox) -> Option<(f64, f64, f64, f64)> {
+    let r = group_box.rect;
+    if r.width < BOX_TEXT_FROM.0 || r.height < BOX_TEXT_FROM.1 {
+        return None;
+    }
+    let inset = BOX_INSET_PX;
+    let health_line: f64 = if group_box.health.is_empty() { 0.0 } else { 15.0 };
+    let width = ((r.width - 2.0 * inset).min(220.0) + inset).min(r.width - inset);
+    Some((r.x + inset / 2.0, r.y + inset / 2.0, width, (50.0 + health_line).min(r.height - inset)))
+}
+
+/// A group box: fill, outline (alarm colour, or the cursor's), its
+/// unhealthy marks, then (when big enough) a plate with name, count and
+/// histogram.
+fn paint_box(painter: &Painter, group_box: &GroupBox) {
+    let (ctx, r) = (painter.ctx, group_box.rect);
+    let alpha = if group_box.dimmed { 0.45 } else { 1.0 };
+    ctx.begin_path();
+    ctx.rect(r.x, r.y, r.width, r.height);
+    painter.fill(Ink::BoxFill, alpha);
+    let (outline, width) = match (group_box.cursor, group_box.alarm) {
+        (true, _) => (Ink::Selection, 3.0),
+        (false, Some(tone)) => (Ink::Status(tone), 2.0),
+        (false, None) => (Ink::Outline, 1.0),
+    };
+    painter.stroke(outline, width, alpha);
+    for (tone, at) in &group_box.marks {
+        ctx.begin_path();
+        ctx.rect(at.x - MARK_PX / 2.0, at.y - MARK_PX / 2.0, MARK_PX, MARK_PX);
+        painter.fill(Ink::Status(*tone), alpha);
+    }
+    if r.width < BOX_TEXT_FROM.0 || r.height < BOX_TEXT_FROM.1 {
+        return;
+    }
+    ctx.save();
+    ctx.begin_path();
+    ctx.rect(r.x, r.y, r.width, r.height);
+    ctx.clip();
+    let inset = BOX_INSET_PX;
+    let plate_width = (r.width - 2.0 * inset).min(220.0);
+    let health_line = if group_box.health.is_empty() { 0.0 } else { 15.0 };
+    if let Some((x, y, width, height)) = text_plate(group_box) {
+        ctx.begin_path();
+        ctx.rect(x, y, width, height);
+        painter.fill(Ink::BoxFill, 0.9);
+    }
+    painter.text(group_box.group, r.x + inset, r.y + inset + 12.0, "600 13px system-ui, sans-serif", Ink::Text);
+    painter.text(&group_box.count, r.x + inset, r.y + inset + 28.0, "12px system-ui, sans-serif", Ink::Label);
+    if !group_box.health.is_empty() {
+        let tone = group_box.marks.iter().any(|(tone, _)| *tone == Tone::Error);
+        let ink = Ink::Status(if tone { Tone::Error } else { Tone::Degraded });
+        let font = "600 11.5px system-ui, sans-serif";
+        ctx.set_font(font);
+        let fits = |text: &str| ctx.measure_text(text).is_ok_and(|m| m.width() <= plate_width);
+        let text = health_variants(&group_box.health).into_iter().find(|text| fits(text));
+        if let Some(text) = text {
+            painter.text(&text, r.x + inset, r.y + inset + 43.0, font, ink);
+        }
+    }
+    let mut x = r.x + inset;
+    for (tone, share) in &group_box.histogram {
+        let width = share * plate_width;
+        ctx.begin_path();
+        ctx.rect(x, r.y + inset + 36.0 + health_line, width, 6.0);
+        painter.fill(Ink::Status(*tone), alpha);
+        x += width;
+    }
+    ctx.restore();
+}

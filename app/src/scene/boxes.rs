@@ -1,0 +1,219 @@
+//! A group zoomed out: a box with its name, its node count (shown of all
+//! while the filter or focus narrows), a status histogram, and a mark for
+//! every unhealthy member at its place; and between boxes, one line per
+//! pair of groups for all their edges (width by summed throughput, red
+//! when the worst error rate is bad, labelled when there is room).
+
+use shared::{Status, View as MeshView};
+
+use super::ink::Tone;
+use super::viewport::{Point, Viewport};
+use super::zoom::{Look, Zoom};
+use crate::format::{compact, percent};
+use crate::layout::{Layout, Rect};
+use crate::lens::Lens;
+
+/// Marks drawn in one box at most (the histogram still counts them all).
+pub const MAX_MARKS_PER_BOX: usize = 2000;
+/// Inner margin of a box's texts and histogram, in px.
+pub const BOX_INSET_PX: f64 = 10.0;
+/// Links shorter than this on screen carry no label.
+const LABEL_FROM_PX: f64 = 140.0;
+/// Labelled links at most (the most troubled first, then the busiest).
+const MAX_LINK_LABELS: usize = 8;
+/// A box is outlined in alarm from this share of its members in error
+/// (or in error and degraded together, for the degraded colour).
+const ALARM_ERROR_SHARE: f64 = 0.10;
+const ALARM_UNHEALTHY_SHARE: f64 = 0.25;
+/// A link is drawn bad from this share of its edges at a bad error rate.
+const BAD_LINK_SHARE: f64 = 0.10;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupBox<'a> {
+    pub group: &'a str,
+    /// On screen, in px.
+    pub rect: Rect,
+    pub count: String,
+    /// "3 error · 12 degraded", or empty.
+    pub health: String,
+    /// Status segments in the legend's order: (tone, share of the members).
+    pub histogram: Vec<(Tone, f64)>,
+    /// Error and degraded members where they sit.
+    pub marks: Vec<(Tone, Point)>,
+    /// Error when `ALARM_ERROR_SHARE` of the members are in error,
+    /// degraded when `ALARM_UNHEALTHY_SHARE` are unhealthy.
+    pub alarm: Option<Tone>,
+    /// The filter or focus shows none of its nodes.
+    pub dimmed: bool,
+    /// The keyboard is on it.
+    pub cursor: bool,
+}
+
+/// All the edges between two groups, as one line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkLine {
+    pub from: Point,
+    pub to: Point,
+    pub width_px: f64,
+    /// At least `BAD_LINK_SHARE` of its edges have a bad error rate.
+    pub bad: bool,
+    /// Every edge of it is outside the filter or focus.
+    pub dimmed: bool,
+    pub label: Option<String>,
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+pub fn screen_rect(world: Rect, viewport: &Viewport) -> Rect {
+    let corner = viewport.to_screen(Point::new(world.x, world.y));
+    Rect { x: corner.x, y: corner.y, width: world.width * viewport.scale, height: world.height * viewport.scale }
+}
+
+fn centre(rect: Rect) -> Point {
+    Point::new(rect.x + rect.width / 2.0, rect.y + rect.height / 2.0)
+}
+
+/// The boxes of the regions zoomed out and on screen.
+pub fn group_boxes<'a>(
+    zoom: &Zoom<'a>,
+    layout: &Layout,
+    lens: &Lens,
+    view: &MeshView,
+    viewport: &Viewport,
+    cursor: Option<&str>,
+) -> Vec<GroupBox<'a>> {
+    let boxed = zoom.regions.iter().filter(|region| region.look == Look::Box && region.on_screen);
+    boxed
+        .filter_map(|region| {
+            let stats = lens.groups().group(region.group)?;
+            let n = stats.members.len();
+            let count = if lens.is_narrowed() {
+                format!("{} of {}", thousands(stats.n_shown), thousands(n))
+            } else {
+                format!("{} nodes", thousands(n))
+            };
+            let share = |count: usize| count as f64 / n.max(1) as f64;
+            let histogram = Tone::ALL
+                .iter()
+                .zip(stats.by_status)
+                .filter(|(_, count)| *count > 0)
+                .map(|(tone, count)| (*tone, share(count)))
+                .collect();
+            let marks = stats
+                .unhealthy
+                .iter()
+                .take(MAX_MARKS_PER_BOX)
+                .filter_map(|id| {
+                    let tone = match view.nodes.get(&id.0)?.status {
+                        Status::Error => Tone::Error,
+                        _ => Tone::Degraded,
+                    };
+                    Some((tone, viewport.to_screen(layout.position(&id.0)?.into())))
+                })
+                .collect();
+            let (errors, degraded) = (stats.by_status.get(3).copied(), stats.by_status.get(2).copied());
+            let (errors, degraded) = (errors.unwrap_or(0), degraded.unwrap_or(0));
+            let alarm = if share(errors) >= ALARM_ERROR_SHARE {
+                Some(Tone::Error)
+            } else {
+                (share(errors + degraded) >= ALARM_UNHEALTHY_SHARE).then_some(Tone::Degraded)
+            };
+            let health = match (errors, degraded) {
+                (0, 0) => String::new(),
+                (e, 0) => format!("{} error", thousands(e)),
+                (0, d) => format!("{} degraded", thousands(d)),
+                (e, d) => format!("{} error · {} degraded", thousands(e), thousands(d)),
+            };
+            Some(GroupBox {
+                group: region.group,
+                rect: screen_rect(region.world, viewport),
+                count,
+                health,
+                histogram,
+                marks,
+                alarm,
+                dimmed: lens.is_narrowed() && stats.n_shown == 0,
+                cursor: cursor == Some(region.group),
+            })
+        })
+        .collect()
+}
+
+/// One line per pair of groups of which one at least is a box (and one
+/// at least on screen), from region centre to region centre; the most
+/// troubled, then the busiest, long enough ones are labelled.
+pub fn link_lines(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<LinkLine> {
+    let mut lines = unlabelled_links(zoom, lens, viewport);
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by(|a, b| {
+        let key = |at: &usize| lines.get(*at).map_or((false, 0.0), |(line, _, throughput)| (line.bad, *throughput));
+        let (ka, kb) = (key(a), key(b));
+        kb.0.cmp(&ka.0).then(kb.1.total_cmp(&ka.1))
+    });
+    let mut budget = MAX_LINK_LABELS;
+    for at in order {
+        let Some((line, label, _)) = lines.get_mut(at) else { continue };
+        let long = (line.to.x - line.from.x).hypot(line.to.y - line.from.y) >= LABEL_FROM_PX;
+        if budget > 0 && long && !line.dimmed {
+            line.label = label.take();
+            budget -= 1;
+        }
+    }
+    lines.into_iter().map(|(line, _, _)| line).collect()
+}
+
+/// The lines, each with the label it would have and its throughput.
+fn unlabelled_links(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<(LinkLine, Option<String>, f64)> {
+    let region = |group: &str| zoom.regions.iter().find(|r| r.group == group);
+    lens.groups()
+        .links()
+        .filter(|((a, b), _)| a != b)
+        .filter_map(|((a, b), stats)| {
+            let (a, b) = (region(a)?, region(b)?);
+            // Between two regions of dots, the edges are drawn one by one.
+            let ((world_a, seen_a), (world_b, seen_b)) = ((a.world, a.on_screen), (b.world, b.on_screen));
+            if (!seen_a && !seen_b) || (a.look == Look::Dots && b.look == Look::Dots) {
+                return None;
+            }
+            let (from, to) = (centre(screen_rect(world_a, viewport)), centre(screen_rect(world_b, viewport)));
+            let throughput = stats.throughput();
+            let label = match stats.worst_error_rate() {
+                Some(rate) => format!("{}/s · worst {} err", compact(throughput), percent(rate)),
+                None => format!("{}/s", compact(throughput)),
+            };
+            let line = LinkLine {
+                from,
+                to,
+                width_px: (1.0 + throughput.max(0.0).ln_1p() / 2.0).clamp(1.0, 8.0),
+                bad: stats.n_bad as f64 >= BAD_LINK_SHARE * stats.n_edges as f64 && stats.n_bad > 0,
+                dimmed: lens.is_narrowed() && stats.n_shown == 0,
+                label: None,
+            };
+            Some((line, Some(label), throughput))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_in_thousands() {
+        let cases = [(0, "0"), (999, "999"), (1000, "1,000"), (12_345, "12,345"), (1_234_567, "1,234,567")];
+        for (n, text) in cases {
+            assert_eq!(thousands(n), text);
+        }
+    }
+}

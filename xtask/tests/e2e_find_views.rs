@@ -1,0 +1,185 @@
+//! End-to-end: the topology of a large mesh, in the release build in
+//! headless Chromium. The search box selects a node and centres it (its
+//! selection ring is drawn in the middle of the canvas); the keyboard moves
+//! the selection to the nearest node in each arrow's direction, focuses
+//! with `f` and opens the details with Enter, and steps between groups;
+//! and screenshots at 1k and 10k nodes, desktop and 400 px embed, land in
+//! target/screenshots/ for review. Needs a release build in dist/ (or
+//! `MESHVIEW_DIST`), like `e2e.rs`.
+// Native only: std::time::Instant is fine here (it is banned for wasm code).
+#![allow(clippy::disallowed_methods)]
+
+#[allow(dead_code)]
+mod support;
+
+use feed::{Frame, SimSettings};
+use shared::encode::encode_message;
+use shared::protocol::{MeshEdge, MeshNode, Message, Payload, Status};
+use shared::sim::Mix;
+use support::{
+    check, eval, free_port, replay_feed, screenshot, simulated_feed, text_frame, text_of, wait_for, Browser,
+};
+
+const NODE_COUNT: &str = "[data-testid=node-count]";
+const SELECTED_ID: &str = "(document.querySelector('[data-testid=details] .id')?.textContent ?? '')";
+
+/// Pixels of the selection colour (`--accent`) within 24 page px of the
+/// canvas's centre.
+const RING_AT_CENTRE: &str = r"(() => {
+    const canvas = document.querySelector('[data-testid=topology]'), rect = canvas.getBoundingClientRect();
+    const ratio = canvas.width / rect.width, hex = getComputedStyle(canvas).getPropertyValue('--accent').trim();
+    const [r, g, b] = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
+    const x0 = Math.round((rect.width / 2 - 24) * ratio), y0 = Math.round((rect.height / 2 - 24) * ratio);
+    const d = canvas.getContext('2d').getImageData(x0, y0, 48 * ratio, 48 * ratio).data;
+    let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b) n++; return n; })()";
+
+/// Chrome's window has a minimum width (500 px): set the page's own size.
+#[derive(Debug)]
+struct SetViewport(u32, u32);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for SetViewport {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let params = serde_json::json!({ "width": self.0, "height": self.1, "deviceScaleFactor": 1, "mobile": false });
+        let body = serde_json::json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Sends keys (WebDriver key codes) to the element with the keyboard.
+async fn press(client: &fantoccini::Client, keys: &str) -> support::TestResult {
+    let active = client.active_element().await.map_err(|e| e.to_string())?;
+    active.send_keys(keys).await.map_err(|e| format!("keys {keys:?}: {e}"))
+}
+
+const ARROW_LEFT: &str = "\u{e012}";
+const ARROW_RIGHT: &str = "\u{e014}";
+const ARROW_DOWN: &str = "\u{e015}";
+const ENTER: &str = "\u{e007}";
+
+fn mixed(n_nodes: usize, seed: u64) -> SimSettings {
+    SimSettings { n_nodes, messages_per_sec: 600.0, batch: 50, seed, mix: Mix::Mixed }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_selects_a_node_and_centres_it_in_a_large_mesh() {
+    let port = free_port();
+    let feed = simulated_feed(port, mixed(1000, 21)).await;
+    let url = format!("http://127.0.0.1:{port}/");
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "the mesh", &format!("Number({}) > 900", text_of(NODE_COUNT))).await?;
+        // 1,000 nodes do not fit as dots: groups first, nothing selected.
+        check(eval(&client, RING_AT_CENTRE).await?.as_i64() == Some(0), "a ring before any search")?;
+        eval(&client, "document.querySelector('[data-testid=search]').focus()").await?;
+        press(&client, "n517").await?;
+        wait_for(
+            &client,
+            "n517 listed first",
+            "document.querySelector('#find-search-list [data-node-id]')?.dataset.nodeId === 'n517'",
+        )
+        .await?;
+        press(&client, ENTER).await?;
+        wait_for(&client, "n517 selected", &format!("{SELECTED_ID} === 'n517'")).await?;
+        wait_for(&client, "n517 ringed in the middle", &format!("{RING_AT_CENTRE} > 10")).await?;
+        let says = eval(&client, &text_of("[data-testid=announcer]")).await?;
+        check(says.as_str().is_some_and(|s| s.contains("(n517)")), format!("the live region says {says}"))?;
+        // `/` from anywhere jumps back to the search box.
+        eval(&client, "document.querySelector('[data-testid=topology]').focus()").await?;
+        press(&client, "/").await?;
+        wait_for(&client, "the search box focused", "document.activeElement?.id === 'find-search'").await?;
+        Ok(())
+    })
+    .await;
+    feed.stop().await;
+}
+
+/// A gateway h with spokes a1..a3; a1–b1–c1 further out; z alone. Laid
+/// out as two regions side by side: h alone; then a1 a2 a3 b1 in a row,
+/// c1 z below (slots in id order).
+fn star_stream() -> Vec<Frame> {
+    let node = |id: &str| MeshNode {
+        id: id.into(),
+        kind: if id == "h" { "gateway" } else { "service" }.into(),
+        label: format!("{id} node"),
+        status: Status::Ok,
+        meta: vec![],
+    };
+    let edge = |source: &str, target: &str| MeshEdge {
+        id: format!("{source}-{target}"),
+        source: source.into(),
+        target: target.into(),
+        kind: None,
+        stats: None,
+    };
+    let nodes = ["h", "a1", "a2", "a3", "b1", "c1", "z"].map(node).to_vec();
+    let edges = vec![edge("h", "a1"), edge("a2", "h"), edge("h", "a3"), edge("a1", "b1"), edge("b1", "c1")];
+    let snapshot =
+        Message { ts_millis: None, seq: None, pos: None, payload: Payload::Snapshot { nodes, edges, partial: false } };
+    vec![text_frame(encode_message(&snapshot))]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_keyboard_moves_the_selection_focuses_and_opens_details() {
+    let feed = replay_feed(star_stream(), "/").await;
+    let url = format!("http://{}/", feed.addr);
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "7 nodes", &format!("{} === '7'", text_of(NODE_COUNT))).await?;
+        eval(&client, "document.querySelector('.panel-nodes [data-node-id=h]').click()").await?;
+        wait_for(&client, "h selected", &format!("{SELECTED_ID} === 'h'")).await?;
+        eval(&client, "document.querySelector('[data-testid=topology]').focus()").await?;
+        // Right of h: a1 on its row; below a1: c1; left of c1: only h.
+        for (key, expected) in [(ARROW_RIGHT, "a1"), (ARROW_DOWN, "c1"), (ARROW_LEFT, "h"), (ARROW_RIGHT, "a1")] {
+            press(&client, key).await?;
+            wait_for(&client, &format!("{expected} selected"), &format!("{SELECTED_ID} === '{expected}'")).await?;
+        }
+        let says =
+            wait_for(&client, "the live region", &format!("{}.includes('(a1)')", text_of("[data-testid=announcer]")))
+                .await;
+        check(says.is_ok(), "the live region names a1")?;
+        // f focuses on a1: h, b1 and a1 itself.
+        press(&client, "f").await?;
+        wait_for(&client, "a1's focus", &format!("{} === '3 of 7'", text_of(NODE_COUNT))).await?;
+        // Enter opens the details.
+        press(&client, ENTER).await?;
+        wait_for(&client, "the details focused", "document.activeElement?.id === 'node-details'").await?;
+        Ok(())
+    })
+    .await;
+    feed.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screenshots_at_1k_and_10k_nodes() {
+    for (n_nodes, seed) in [(1000, 3), (10_000, 4)] {
+        let port = free_port();
+        let feed = simulated_feed(port, mixed(n_nodes, seed)).await;
+        let label = if n_nodes == 1000 { "1k" } else { "10k" };
+        for (size, width, height, query) in [
+            ("desktop-1440x900", 1440, 900, ""),
+            ("embed-400", 400, 900, ""),
+            ("desktop-1440x900-errors", 1440, 900, "?q=status:error,degraded"),
+        ] {
+            let url = format!("http://127.0.0.1:{port}/{query}");
+            let name = format!("find-{label}-{size}");
+            Browser::run(width.max(500), height, |client| async move {
+                client.issue_cmd(SetViewport(width, height)).await.map_err(|e| format!("viewport: {e}"))?;
+                client.goto(&url).await.map_err(|e| e.to_string())?;
+                let all = format!("Number({}.split(' of ').pop()) >= {}", text_of(NODE_COUNT), n_nodes * 9 / 10);
+                wait_for(&client, "the mesh", &all).await?;
+                // Let statuses flap for a while, so the boxes have something to show.
+                tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+                let overflow =
+                    eval(&client, "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                        .await?;
+                check(overflow.as_i64() == Some(0), format!("{name}: {overflow} px of horizontal overflow"))?;
+                screenshot(&client, &name).await
+            })
+            .await;
+        }
+        feed.stop().await;
+    }
+}
