@@ -111,7 +111,8 @@ impl<'a> DrawList<'a> {
         let (label_font_px, labels) = match detail.labels(n_on_screen) {
             Some(style) => {
                 let offset = |at: Point| Point { x: at.x + style.dx, y: at.y + style.dy };
-                let placed = dots.labels.into_iter().map(|(rank, label)| (rank, Label { at: offset(label.at), ..label }));
+                let placed =
+                    dots.labels.into_iter().map(|(rank, label)| (rank, Label { at: offset(label.at), ..label }));
                 (style.font_px, declutter(placed.collect(), style.font_px))
             }
             None => (0.0, Vec::new()),
