@@ -6,6 +6,57 @@ use std::cmp::Ordering;
 /// Compares two strings in natural order; a total order (ties broken by
 /// plain byte order, so sorting is deterministic).
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    // Ids are nearly always ASCII: compare bytes, without decoding chars.
+    if a.is_ascii() && b.is_ascii() {
+        return ascii_cmp(a.as_bytes(), b.as_bytes()).then_with(|| a.cmp(b));
+    }
+    general_cmp(a, b)
+}
+
+/// `natural_cmp` of ASCII texts, before the tie-break: a digit run against
+/// a digit run compares as numbers; against anything else a digit comes
+/// first (a shorter run of text, or the end, comes first too).
+fn ascii_cmp(a: &[u8], b: &[u8]) -> Ordering {
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let (x, y) = match (a.get(i), b.get(j)) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) => (*x, *y),
+        };
+        match (x.is_ascii_digit(), y.is_ascii_digit()) {
+            (true, true) => {
+                let run = |text: &[u8], from: usize| {
+                    from + text.get(from..).unwrap_or_default().iter().take_while(|c| c.is_ascii_digit()).count()
+                };
+                let (i_end, j_end) = (run(a, i), run(b, j));
+                let order = compare_chunks(digits(a, i, i_end), digits(b, j, j_end));
+                if order != Ordering::Equal {
+                    return order;
+                }
+                (i, j) = (i_end, j_end);
+            }
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            (false, false) => {
+                let order = x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase());
+                if order != Ordering::Equal {
+                    return order;
+                }
+                (i, j) = (i + 1, j + 1);
+            }
+        }
+    }
+}
+
+/// ASCII digits `from..to` of `text` as a `&str`.
+fn digits(text: &[u8], from: usize, to: usize) -> &str {
+    std::str::from_utf8(text.get(from..to).unwrap_or_default()).unwrap_or_default()
+}
+
+/// The order of any texts, chunk by chunk (the ASCII path must agree).
+fn general_cmp(a: &str, b: &str) -> Ordering {
     let (mut left, mut right) = (a, b);
     loop {
         match (chunk(left), chunk(right)) {
@@ -65,7 +116,7 @@ impl PartialOrd for Natural {
 
 #[cfg(test)]
 mod tests {
-    use super::natural_cmp;
+    use super::{general_cmp, natural_cmp};
 
     fn check(unsorted: &[&str], expected: &[&str]) {
         let mut items = unsorted.to_vec();
@@ -78,6 +129,23 @@ mod tests {
         check(&["api 1010", "api 103", "api 2", "api 10"], &["api 2", "api 10", "api 103", "api 1010"]);
         check(&["n10", "n9", "n100", "n1"], &["n1", "n9", "n10", "n100"]);
         check(&["db-2.10", "db-2.9", "db-10.1"], &["db-2.9", "db-2.10", "db-10.1"]);
+    }
+
+    /// The ASCII fast path orders exactly as the general one.
+    #[test]
+    fn the_ascii_path_agrees_with_the_general_one() {
+        let mut rng = shared::sim::SplitMix64(5);
+        let alphabet = b"aAbZ09 1-._\x00";
+        let word = |rng: &mut shared::sim::SplitMix64| -> String {
+            let n = rng.below(9) as usize;
+            (0..n)
+                .map(|_| char::from(*alphabet.get(rng.below(alphabet.len() as u64) as usize).unwrap_or(&b'a')))
+                .collect()
+        };
+        for _ in 0..200_000 {
+            let (a, b) = (word(&mut rng), word(&mut rng));
+            assert_eq!(natural_cmp(&a, &b), general_cmp(&a, &b), "{a:?} vs {b:?}");
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::lens::{Focus, GroupBy};
 use crate::settings::{Settings, Theme};
 use crate::watchdog::WorkerHealth;
 
-pub use apply::{apply_to_view, Applied, ApplyStats, GraphChange, Touched};
+pub use apply::{apply_to_view, apply_with_lens, Applied, ApplyStats, GraphChange, Touched};
 pub use read_only::{LensCell, ReadOnly, ViewCell};
 
 use apply::ApplySamples;
@@ -132,10 +132,8 @@ impl AppState {
     pub fn apply_diff(&self, diff: Diff, clock_millis: impl Fn() -> f64) {
         let start = clock_millis();
         let selected = self.selected_node.get_clone_untracked();
-        let mut applied = apply_to_view(&mut self.view.borrow_mut(), diff, selected.as_deref());
-        if let Some(change) = &applied.graph_change {
-            applied.shown_changed = self.lens.borrow_mut().update(&self.view.borrow(), change);
-        }
+        let applied =
+            apply_with_lens(&mut self.view.borrow_mut(), &mut self.lens.borrow_mut(), diff, selected.as_deref());
         let data_millis = clock_millis() - start;
         let (selection_gone, nodes_touched) = (applied.selection_gone, applied.touched.nodes);
         let pending_graph_changes = applied.pending_graph_changes;

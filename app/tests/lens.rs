@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use app::filter::parse;
 use app::lens::{Focus, GroupBy, Lens, NodeSort};
-use app::state::apply_to_view;
+use app::state::apply_with_lens;
 use shared::sim::SplitMix64;
 use shared::{Diff, EdgeStats, MeshEdge, MeshNode, MetaEntry, Status, View as MeshView};
 
@@ -115,10 +115,7 @@ fn check_random_diffs(seed: u64, choices: &Choices, then: &Choices) {
             apply_choices(&mut lens, then, &view);
         }
         let diff = random_diff(&mut rng, &view);
-        let applied = apply_to_view(&mut view, diff, None);
-        if let Some(change) = &applied.graph_change {
-            lens.update(&view, change);
-        }
+        apply_with_lens(&mut view, &mut lens, diff, None);
         let reference = from_scratch(if step < 200 { choices } else { then }, &view);
         assert_eq!(lens, reference, "seed {seed}, step {step}");
     }
@@ -194,7 +191,7 @@ fn check_groups(view: &MeshView, query: &str, by: GroupBy, groups: &[GroupRow], 
         .map(|(name, stats)| {
             let status = [0, 1, 2, 3].map(|slot| stats.by_status.get(slot).copied().unwrap_or(0));
             let unhealthy = stats.unhealthy.iter().map(|id| id.0.clone()).collect();
-            (name.to_owned(), stats.members.len(), stats.n_shown, status, unhealthy)
+            (name.to_owned(), stats.n_nodes, stats.n_shown, status, unhealthy)
         })
         .collect();
     assert_eq!(found, groups, "groups for {query:?}");

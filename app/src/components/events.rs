@@ -54,34 +54,33 @@ pub fn event_rows(view: &MeshView, order: Option<&[usize]>, window: Range<usize>
     window_items(view.events.iter().rev(), order, |at| view.events.get(*at), window).into_iter().map(row).collect()
 }
 
-/// One event; with a node, a click (or Enter) selects it.
-fn event_row_view(app: AppState, row: EventRow) -> View {
+/// One event; with a node, a click (or Enter) selects it (one listener on
+/// the list serves every row: rows come and go with every diff).
+fn event_row_view(row: EventRow) -> View {
     let EventRow { time, severity, message, node_id, local } = row;
     let class = if local { "row events-grid local-event" } else { "row events-grid" };
     let severity_class = format!("sev sev-{severity}");
-    let title = match &node_id {
-        Some(id) => format!("{message} (node {id}; select it)"),
-        None => message.clone(),
-    };
     let Some(node_id) = node_id else {
+        let title = message.clone();
         return view! {
             div(class=class, title=title) {
                 span(class="ts") { (time) } span(class=severity_class) { (severity) } span(class="msg") { (message) }
             }
         };
     };
-    let (key_app, key_id) = (app.clone(), node_id.clone());
-    let handle_select = move |_| app.select_node(Some(node_id.clone()));
-    let handle_key = move |event: web_sys::KeyboardEvent| {
-        if event.key() == "Enter" {
-            key_app.select_node(Some(key_id.clone()));
-        }
-    };
+    let title = format!("{message} (node {node_id}; select it)");
     view! {
-        div(class=class, title=title, role="button", tabindex="0", on:click=handle_select, on:keydown=handle_key) {
+        div(class=class, title=title, role="button", tabindex="0", data-event-node=node_id) {
             span(class="ts") { (time) } span(class=severity_class) { (severity) } span(class="msg") { (message) }
         }
     }
+}
+
+/// The node of the event row an event happened in, if any.
+fn event_node_of(event: &web_sys::Event) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    target.closest("[data-event-node]").ok().flatten()?.get_attribute("data-event-node")
 }
 
 #[component]
@@ -103,7 +102,19 @@ pub fn EventsPanel() -> View {
     );
     let clear_state = state.clone();
     let handle_clear = move |_| clear_state.clear_events();
-    let app = state.clone();
+    let (click_state, key_state) = (state.clone(), state.clone());
+    let handle_click = move |event: web_sys::MouseEvent| {
+        if let Some(node_id) = event_node_of(&event) {
+            click_state.select_node(Some(node_id));
+        }
+    };
+    let handle_key = move |event: web_sys::KeyboardEvent| {
+        if event.key() == "Enter" {
+            if let Some(node_id) = event_node_of(&event) {
+                key_state.select_node(Some(node_id));
+            }
+        }
+    };
     view! {
         section(class="panel panel-events", aria-labelledby="events-title") {
             header(class="panel-head") {
@@ -116,8 +127,10 @@ pub fn EventsPanel() -> View {
                     button(class="btn btn-small", on:click=handle_clear, title="Empty the event list") { "Clear" }
                 }
             }
-            ScrollFrame(total_rows=total, window=window, label="Events", rows_added_on_top=*state.events_added) {
-                Indexed(list=rows, view=move |row: EventRow| event_row_view(app.clone(), row))
+            div(class="events-list", on:click=handle_click, on:keydown=handle_key) {
+                ScrollFrame(total_rows=total, window=window, label="Events", rows_added_on_top=*state.events_added) {
+                    Indexed(list=rows, view=event_row_view)
+                }
             }
         }
     }

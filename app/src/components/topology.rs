@@ -57,10 +57,16 @@ fn group_by_select(state: &AppState) -> View {
     let choice = create_signal(group_by_value(&state.group_by.get_clone_untracked()));
     let select_state = state.clone();
     create_effect(move || select_state.set_group_by(group_by_of(&choice.get_clone())));
+    // Read again only when a new graph came (not on every diff).
     let (view_cell, graph_change) = (state.view.clone(), state.graph_change);
-    let keys = create_memo(move || {
-        graph_change.with(|change| change.rebuilt);
-        meta_keys(&view_cell.borrow())
+    let keys = create_signal(Vec::<String>::new());
+    create_effect(move || {
+        if graph_change.with(|change| change.rebuilt) {
+            let found = meta_keys(&view_cell.borrow());
+            if keys.with_untracked(|held| *held != found) {
+                keys.set(found);
+            }
+        }
     });
     view! {
         select(aria-label="Group the topology by", bind:value=choice, data-testid="group-by") {

@@ -18,6 +18,30 @@ pub struct NodeMetrics {
     pub throughput: Option<f64>,
 }
 
+/// An edge's own fields and numbers, as a query tests them (from a
+/// `MeshEdge`, or from what the lens keeps of one).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EdgeSubject<'a> {
+    pub id: &'a str,
+    pub kind: Option<&'a str>,
+    pub error_rate: Option<f64>,
+    pub latency_millis: Option<f64>,
+    pub throughput: Option<f64>,
+}
+
+impl<'a> From<&'a MeshEdge> for EdgeSubject<'a> {
+    fn from(edge: &'a MeshEdge) -> Self {
+        let stats = edge.stats.as_ref();
+        EdgeSubject {
+            id: &edge.id,
+            kind: edge.kind.as_deref(),
+            error_rate: stats.and_then(|s| s.error_rate),
+            latency_millis: stats.and_then(|s| s.latency_millis),
+            throughput: stats.and_then(|s| s.throughput),
+        }
+    }
+}
+
 /// What a query is tested against.
 #[derive(Debug, Clone, Copy)]
 pub enum Subject<'a> {
@@ -91,10 +115,10 @@ impl Query {
 
     /// `matches(Subject::Edge(..))` from the endpoints' `field_mask`s
     /// (`None` for an endpoint not in the view).
-    pub fn matches_edge_masks(&self, edge: &MeshEdge, ends: [Option<u32>; 2]) -> bool {
+    pub fn matches_edge_masks(&self, edge: EdgeSubject, ends: [Option<u32>; 2]) -> bool {
         let either = ends.into_iter().flatten().fold(0, |mask, end| mask | end);
         self.terms.iter().enumerate().all(|(index, term)| {
-            let found = edge_holds(&term.test, edge) || either & (1 << index) != 0;
+            let found = edge_holds(&term.test, &edge) || either & (1 << index) != 0;
             found != term.negated
         })
     }
@@ -105,7 +129,7 @@ impl Term {
         let found = match subject {
             Subject::Node(node, metrics) => node_holds(&self.test, node, metrics),
             Subject::Edge { edge, source, target } => {
-                edge_holds(&self.test, edge)
+                edge_holds(&self.test, &EdgeSubject::from(edge))
                     || [source, target].into_iter().flatten().any(|node| node_fields_hold(&self.test, node))
             }
         };
@@ -144,22 +168,21 @@ fn node_fields_hold(test: &Test, node: &MeshNode) -> bool {
 }
 
 /// An edge's own fields and numbers.
-fn edge_holds(test: &Test, edge: &MeshEdge) -> bool {
+fn edge_holds(test: &Test, edge: &EdgeSubject) -> bool {
     let field_text = |field: &Field| match field {
-        Field::Id => Some(edge.id.as_str()),
-        Field::Kind => edge.kind.as_deref(),
+        Field::Id => Some(edge.id),
+        Field::Kind => edge.kind,
         Field::Label | Field::Status | Field::Meta(_) => None,
     };
     match test {
-        Test::Text(word) => contains(&edge.id, word),
+        Test::Text(word) => contains(edge.id, word),
         Test::OneOf(field, values) => field_text(field).is_some_and(|text| one_of(text, values)),
         Test::Contains(field, word) => field_text(field).is_some_and(|text| contains(text, word)),
         Test::Compare(metric, comparison, amount) => {
-            let stats = edge.stats.as_ref();
             let value = match metric {
-                Metric::Errors => stats.and_then(|s| s.error_rate),
-                Metric::Latency => stats.and_then(|s| s.latency_millis),
-                Metric::Throughput => stats.and_then(|s| s.throughput),
+                Metric::Errors => edge.error_rate,
+                Metric::Latency => edge.latency_millis,
+                Metric::Throughput => edge.throughput,
             };
             value.is_some_and(|value| compares(value, *comparison, *amount))
         }

@@ -10,7 +10,7 @@
 mod eval;
 mod parse;
 
-pub use eval::{contains, NodeMetrics, Subject};
+pub use eval::{contains, EdgeSubject, NodeMetrics, Subject};
 pub use parse::parse;
 
 /// Longest query text accepted (a URL parameter or a typed box).

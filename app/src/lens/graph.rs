@@ -1,18 +1,58 @@
-//! Who touches whom: each edge's endpoints and each node's edges, kept in
-//! step with the diffs (an edge's change costs O(1), whatever the graph).
-//! The view keeps nodes and edges by id only; neighbourhoods, a node's
-//! worst edge and the edges to re-check when a node changes all need this.
+//! Who touches whom: each edge's endpoints (with the facts a filter tests:
+//! kind and numbers) and each node's edges, kept in step with the diffs
+//! (an edge's change costs O(1), whatever the graph). Neighbourhoods, a
+//! node's worst edge and the edges to re-check when a node changes all
+//! come from here, never from a search of the view.
 
 use std::collections::BTreeSet;
 
 use shared::{MeshEdge, View as MeshView};
 
 use super::{FastMap, NodeMetrics};
+use crate::filter::EdgeSubject;
+
+/// What the lens knows of an edge.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EdgeFacts {
+    pub source: String,
+    pub target: String,
+    pub kind: Option<String>,
+    pub error_rate: Option<f64>,
+    pub latency_millis: Option<f64>,
+    pub throughput: Option<f64>,
+}
+
+impl From<&MeshEdge> for EdgeFacts {
+    fn from(edge: &MeshEdge) -> Self {
+        let stats = edge.stats.as_ref();
+        EdgeFacts {
+            source: edge.source.clone(),
+            target: edge.target.clone(),
+            kind: edge.kind.clone(),
+            error_rate: stats.and_then(|s| s.error_rate),
+            latency_millis: stats.and_then(|s| s.latency_millis),
+            throughput: stats.and_then(|s| s.throughput),
+        }
+    }
+}
+
+impl EdgeFacts {
+    /// The edge's facts as the filter reads them.
+    pub fn subject<'a>(&'a self, id: &'a str) -> EdgeSubject<'a> {
+        EdgeSubject {
+            id,
+            kind: self.kind.as_deref(),
+            error_rate: self.error_rate,
+            latency_millis: self.latency_millis,
+            throughput: self.throughput,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GraphIndex {
-    /// Edge id → (source, target).
-    ends: FastMap<String, (String, String)>,
+    /// Edge id → its ends and facts.
+    ends: FastMap<String, EdgeFacts>,
     /// Node id → the ids of the edges that touch it (either end), whether
     /// or not the node itself is in the view.
     incident: FastMap<String, BTreeSet<String>>,
@@ -29,15 +69,22 @@ impl GraphIndex {
     }
 
     /// Records `edge`; returns its former endpoints when they changed (or
-    /// the edge is new: then both are `None`).
+    /// the edge is new: then `Some(None)`); `None` when only its facts did.
     pub fn upsert_edge(&mut self, edge: &MeshEdge) -> Option<Option<(String, String)>> {
-        if let Some((source, target)) = self.ends.get(&edge.id) {
-            if *source == edge.source && *target == edge.target {
+        let stats = edge.stats.as_ref();
+        let numbers =
+            (stats.and_then(|s| s.error_rate), stats.and_then(|s| s.latency_millis), stats.and_then(|s| s.throughput));
+        if let Some(facts) = self.ends.get_mut(&edge.id) {
+            if facts.source == edge.source && facts.target == edge.target {
+                (facts.error_rate, facts.latency_millis, facts.throughput) = numbers;
+                if facts.kind != edge.kind {
+                    facts.kind.clone_from(&edge.kind);
+                }
                 return None;
             }
         }
         let former = self.remove_edge(&edge.id);
-        self.ends.insert(edge.id.clone(), (edge.source.clone(), edge.target.clone()));
+        self.ends.insert(edge.id.clone(), EdgeFacts::from(edge));
         for end in [&edge.source, &edge.target] {
             self.incident.entry(end.clone()).or_default().insert(edge.id.clone());
         }
@@ -46,7 +93,7 @@ impl GraphIndex {
 
     /// Forgets an edge; returns its endpoints if it was known.
     pub fn remove_edge(&mut self, edge_id: &str) -> Option<(String, String)> {
-        let (source, target) = self.ends.remove(edge_id)?;
+        let EdgeFacts { source, target, .. } = self.ends.remove(edge_id)?;
         for end in [&source, &target] {
             if let Some(edges) = self.incident.get_mut(end) {
                 edges.remove(edge_id);
@@ -59,7 +106,11 @@ impl GraphIndex {
     }
 
     pub fn ends(&self, edge_id: &str) -> Option<(&str, &str)> {
-        self.ends.get(edge_id).map(|(source, target)| (source.as_str(), target.as_str()))
+        self.ends.get(edge_id).map(|facts| (facts.source.as_str(), facts.target.as_str()))
+    }
+
+    pub fn facts(&self, edge_id: &str) -> Option<&EdgeFacts> {
+        self.ends.get(edge_id)
     }
 
     /// The edges touching `node_id`, in id order.
@@ -80,11 +131,18 @@ impl GraphIndex {
         self.incident.get(node_id).map_or(0, BTreeSet::len)
     }
 
-    /// A node's worst numbers from its edges: O(its degree).
-    pub fn metrics(&self, view: &MeshView, node_id: &str) -> NodeMetrics {
-        NodeMetrics::of_all(self.incident(node_id).filter_map(|edge_id| view.edges.get(edge_id)))
-            .remove(node_id)
-            .unwrap_or_default()
+    /// A node's worst numbers from its edges: O(its degree), no allocation.
+    pub fn metrics(&self, node_id: &str) -> NodeMetrics {
+        let worst = |held: Option<f64>, new: Option<f64>| match (held, new) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        let edges = self.incident(node_id).filter_map(|edge_id| self.ends.get(edge_id));
+        edges.fold(NodeMetrics::default(), |m, facts| NodeMetrics {
+            errors: worst(m.errors, facts.error_rate),
+            latency_millis: worst(m.latency_millis, facts.latency_millis),
+            throughput: worst(m.throughput, facts.throughput),
+        })
     }
 }
 

@@ -1,18 +1,20 @@
 //! Semantic zoom's data: nodes grouped by kind (or a `meta` key such as
 //! region), each group with its count, a status histogram and its unhealthy
 //! members, and the edges between groups aggregated (summed throughput,
-//! worst error rate). Kept in step with the diffs at O(change) each, and
-//! always equal to `Groups::compute` from scratch (the lens tests check it
-//! under random diffs).
+//! worst error rate). Kept in step with the diffs at O(change) each (a
+//! status flap or an edge's new numbers costs a couple of lookups: groups
+//! are numbered, links keyed by number pairs), and always equal to
+//! `Groups::compute` from scratch (the lens tests check it under random
+//! diffs).
+
+mod upkeep;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use shared::{MeshEdge, MeshNode, Status, View as MeshView};
+use shared::{MeshNode, Status, View as MeshView};
 
-use super::graph::GraphIndex;
 use super::FastMap;
-use crate::components::edges::BAD_ERROR_RATE;
-use crate::natural::Natural;
+use crate::natural::{natural_cmp, Natural};
 
 /// The group of nodes without the chosen `meta` key.
 pub const NO_VALUE: &str = "(none)";
@@ -29,10 +31,10 @@ pub enum GroupBy {
     Meta(String),
 }
 
-/// One group: its members and how they fare.
+/// One group: how many members, and how they fare.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GroupStats {
-    pub members: BTreeSet<Natural>,
+    pub n_nodes: usize,
     /// Members the filter and focus show.
     pub n_shown: usize,
     /// Members per status slot (`status_slot`).
@@ -56,33 +58,38 @@ pub struct LinkStats {
     error_rates: BTreeMap<u64, usize>,
 }
 
-/// Where a node counts.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NodeEntry {
-    pub group: String,
-    pub slot: usize,
-    pub shown: bool,
+/// Where a node counts: its group's number, status slot, whether shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct NodeEntry {
+    group: u32,
+    slot: usize,
+    shown: bool,
 }
 
 /// What an edge adds to its link.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EdgeEntry {
-    pub source: String,
-    pub target: String,
+struct EdgeEntry {
+    source: String,
+    target: String,
     throughput_milli: i64,
     error_bits: Option<u64>,
-    pub shown: bool,
-    /// The pair of groups it joins (smaller first), once both ends have one.
-    link: Option<(Natural, Natural)>,
+    shown: bool,
+    /// The pair of groups it joins (smaller number first), once both
+    /// ends have one.
+    link: Option<(u32, u32)>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Groups {
     by: GroupBy,
+    /// Group number → name, and back; numbers are never reused.
+    names: Vec<String>,
+    numbers: FastMap<String, u32>,
+    /// Group number → stats (`n_nodes` 0: empty now).
+    stats: Vec<GroupStats>,
     nodes: FastMap<String, NodeEntry>,
     edges: FastMap<String, EdgeEntry>,
-    groups: BTreeMap<Natural, GroupStats>,
-    links: BTreeMap<(Natural, Natural), LinkStats>,
+    links: FastMap<(u32, u32), LinkStats>,
 }
 
 impl GroupBy {
@@ -113,79 +120,6 @@ pub fn status_slot(status: &Status) -> usize {
     }
 }
 
-impl NodeEntry {
-    pub fn of(node: &MeshNode, by: &GroupBy, shown: bool) -> NodeEntry {
-        NodeEntry { group: by.group_of(node), slot: status_slot(&node.status), shown }
-    }
-
-    fn unhealthy(&self) -> bool {
-        self.slot == 2 || self.slot == 3
-    }
-}
-
-impl EdgeEntry {
-    pub fn of(edge: &MeshEdge, shown: bool) -> EdgeEntry {
-        let stats = edge.stats.as_ref();
-        let throughput = stats.and_then(|s| s.throughput).filter(|t| t.is_finite()).unwrap_or(0.0);
-        EdgeEntry {
-            source: edge.source.clone(),
-            target: edge.target.clone(),
-            throughput_milli: (throughput.clamp(-1e15, 1e15) * 1000.0).round() as i64,
-            error_bits: stats.and_then(|s| s.error_rate).filter(|e| e.is_finite()).map(ordered_bits),
-            shown,
-            link: None,
-        }
-    }
-
-    fn bad(&self) -> bool {
-        self.error_bits.is_some_and(|bits| bits >= ordered_bits(BAD_ERROR_RATE))
-    }
-}
-
-/// An f64's bits, ordered as the numbers are (negatives below positives).
-fn ordered_bits(value: f64) -> u64 {
-    let bits = value.to_bits();
-    if bits >> 63 == 1 {
-        !bits
-    } else {
-        bits | (1 << 63)
-    }
-}
-
-fn from_ordered_bits(bits: u64) -> f64 {
-    f64::from_bits(if bits >> 63 == 1 { bits & !(1 << 63) } else { !bits })
-}
-
-impl LinkStats {
-    pub fn throughput(&self) -> f64 {
-        self.throughput_milli as f64 / 1000.0
-    }
-
-    /// The highest error rate among the edges, if any has one.
-    pub fn worst_error_rate(&self) -> Option<f64> {
-        self.error_rates.keys().next_back().copied().map(from_ordered_bits)
-    }
-
-    fn add(&mut self, edge: &EdgeEntry, sign: i64) {
-        let step = |count: &mut usize| *count = if sign > 0 { *count + 1 } else { count.saturating_sub(1) };
-        step(&mut self.n_edges);
-        if edge.shown {
-            step(&mut self.n_shown);
-        }
-        if edge.bad() {
-            step(&mut self.n_bad);
-        }
-        self.throughput_milli += sign * edge.throughput_milli;
-        if let Some(bits) = edge.error_bits {
-            let count = self.error_rates.entry(bits).or_default();
-            step(count);
-            if *count == 0 {
-                self.error_rates.remove(&bits);
-            }
-        }
-    }
-}
-
 impl Groups {
     pub fn new(by: GroupBy) -> Groups {
         Groups { by, ..Groups::default() }
@@ -200,12 +134,12 @@ impl Groups {
         edge_shown: impl Fn(&str) -> bool,
     ) -> Groups {
         let mut groups = Groups::new(by);
+        let no_edges = super::GraphIndex::default();
         for node in view.nodes.values() {
-            let entry = NodeEntry::of(node, &groups.by, node_shown(&node.id));
-            groups.add_node(&node.id, entry);
+            groups.node(node, node_shown(&node.id), &no_edges);
         }
         for edge in view.edges.values() {
-            groups.set_edge(&edge.id, Some(EdgeEntry::of(edge, edge_shown(&edge.id))));
+            groups.edge(&edge.id, &super::EdgeFacts::from(edge), edge_shown(&edge.id));
         }
         groups
     }
@@ -214,110 +148,76 @@ impl Groups {
         &self.by
     }
 
-    /// The groups in natural order of their names.
+    /// The groups with members, in natural order of their names.
     pub fn groups(&self) -> impl Iterator<Item = (&str, &GroupStats)> {
-        self.groups.iter().map(|(name, stats)| (name.0.as_str(), stats))
+        let mut listed: Vec<(&str, &GroupStats)> =
+            (self.names.iter().map(String::as_str)).zip(&self.stats).filter(|(_, stats)| stats.n_nodes > 0).collect();
+        listed.sort_by(|a, b| natural_cmp(a.0, b.0));
+        listed.into_iter()
     }
 
     pub fn group(&self, name: &str) -> Option<&GroupStats> {
-        self.groups.get(&Natural(name.to_owned()))
+        let number = *self.numbers.get(name)?;
+        self.stats.get(number as usize).filter(|stats| stats.n_nodes > 0)
     }
 
     /// Links between groups (each pair once, smaller name first; a pair of
-    /// one group twice holds the edges inside it).
+    /// one group twice holds the edges inside it), in natural order.
     pub fn links(&self) -> impl Iterator<Item = ((&str, &str), &LinkStats)> {
-        self.links.iter().map(|((a, b), stats)| ((a.0.as_str(), b.0.as_str()), stats))
+        let name = |number: u32| self.names.get(number as usize).map_or("", String::as_str);
+        let mut listed: Vec<((&str, &str), &LinkStats)> = self
+            .links
+            .iter()
+            .map(|((a, b), stats)| {
+                let (a, b) = (name(*a), name(*b));
+                (if natural_cmp(a, b).is_le() { (a, b) } else { (b, a) }, stats)
+            })
+            .collect();
+        listed.sort_by(|x, y| natural_cmp(x.0 .0, y.0 .0).then_with(|| natural_cmp(x.0 .1, y.0 .1)));
+        listed.into_iter()
     }
 
     pub fn group_of(&self, node_id: &str) -> Option<&str> {
-        self.nodes.get(node_id).map(|entry| entry.group.as_str())
+        let entry = self.nodes.get(node_id)?;
+        self.names.get(entry.group as usize).map(String::as_str)
     }
 
-    /// Sets (or with `None` removes) a node; its edges follow it to a new
-    /// group (`graph` names them).
-    pub fn set_node(&mut self, node_id: &str, entry: Option<NodeEntry>, graph: &GraphIndex) {
-        let old_group = self.remove_node(node_id);
-        let new_group = entry.as_ref().map(|entry| entry.group.clone());
-        if let Some(entry) = entry {
-            self.add_node(node_id, entry);
-        }
-        if old_group != new_group {
-            for edge_id in graph.incident(node_id) {
-                self.relink(edge_id);
-            }
-        }
+    /// Everything by name (numbers depend on the order groups came in).
+    #[allow(clippy::type_complexity)]
+    fn by_name(
+        &self,
+    ) -> (Vec<(&str, &GroupStats)>, Vec<((&str, &str), &LinkStats)>, BTreeMap<&str, (&str, usize, bool)>) {
+        let nodes = self
+            .nodes
+            .iter()
+            .map(|(id, e)| {
+                (id.as_str(), (self.names.get(e.group as usize).map_or("", String::as_str), e.slot, e.shown))
+            })
+            .collect();
+        (self.groups().collect(), self.links().collect(), nodes)
     }
+}
 
-    /// Sets (or removes) an edge's contribution.
-    pub fn set_edge(&mut self, edge_id: &str, entry: Option<EdgeEntry>) {
-        if let Some(old) = self.edges.remove(edge_id) {
-            self.count_link(&old, -1);
-        }
-        if let Some(mut entry) = entry {
-            entry.link = self.link_of(&entry);
-            self.count_link(&entry, 1);
-            self.edges.insert(edge_id.to_owned(), entry);
-        }
-    }
-
-    fn add_node(&mut self, node_id: &str, entry: NodeEntry) {
-        let stats = self.groups.entry(Natural(entry.group.clone())).or_default();
-        stats.members.insert(Natural(node_id.to_owned()));
-        stats.n_shown += usize::from(entry.shown);
-        if let Some(count) = stats.by_status.get_mut(entry.slot) {
-            *count += 1;
-        }
-        if entry.unhealthy() {
-            stats.unhealthy.insert(Natural(node_id.to_owned()));
-        }
-        self.nodes.insert(node_id.to_owned(), entry);
-    }
-
-    /// Takes a node out of its group; returns the group it was in.
-    fn remove_node(&mut self, node_id: &str) -> Option<String> {
-        let entry = self.nodes.remove(node_id)?;
-        let key = Natural(entry.group);
-        if let Some(stats) = self.groups.get_mut(&key) {
-            let id = Natural(node_id.to_owned());
-            stats.members.remove(&id);
-            stats.unhealthy.remove(&id);
-            stats.n_shown -= usize::from(entry.shown && stats.n_shown > 0);
-            if let Some(count) = stats.by_status.get_mut(entry.slot) {
-                *count = count.saturating_sub(1);
-            }
-            if stats.members.is_empty() {
-                self.groups.remove(&key);
-            }
-        }
-        Some(key.0)
-    }
-
-    fn link_of(&self, edge: &EdgeEntry) -> Option<(Natural, Natural)> {
-        let a = Natural(self.nodes.get(&edge.source)?.group.clone());
-        let b = Natural(self.nodes.get(&edge.target)?.group.clone());
-        Some(if a <= b { (a, b) } else { (b, a) })
-    }
-
-    /// Moves an edge to the link its ends' groups now give.
-    fn relink(&mut self, edge_id: &str) {
-        let Some(entry) = self.edges.get(edge_id) else { return };
-        let link = self.link_of(entry);
-        if link == entry.link {
-            return;
-        }
-        let Some(mut entry) = self.edges.remove(edge_id) else { return };
-        self.count_link(&entry, -1);
-        entry.link = link;
-        self.count_link(&entry, 1);
-        self.edges.insert(edge_id.to_owned(), entry);
-    }
-
-    fn count_link(&mut self, entry: &EdgeEntry, sign: i64) {
-        let Some(link) = &entry.link else { return };
-        let stats = self.links.entry(link.clone()).or_default();
-        stats.add(entry, sign);
-        if stats.n_edges == 0 {
-            self.links.remove(link);
-        }
+impl PartialEq for Groups {
+    fn eq(&self, other: &Self) -> bool {
+        let edges = |g: &Groups| {
+            let link = |(a, b): (u32, u32)| {
+                let name = |n: u32| g.names.get(n as usize).cloned().unwrap_or_default();
+                let (a, b) = (name(a), name(b));
+                if natural_cmp(&a, &b).is_le() {
+                    (a, b)
+                } else {
+                    (b, a)
+                }
+            };
+            let listed = g.edges.iter().map(|(id, e)| {
+                (
+                    id.clone(),
+                    (e.source.clone(), e.target.clone(), e.throughput_milli, e.error_bits, e.shown, e.link.map(link)),
+                )
+            });
+            listed.collect::<BTreeMap<_, _>>()
+        };
+        self.by == other.by && self.by_name() == other.by_name() && edges(self) == edges(other)
     }
 }

@@ -12,13 +12,12 @@ mod neighbourhood;
 mod order;
 mod sorted;
 
-use shared::{MeshEdge, MeshNode, View as MeshView};
+use shared::{Diff, MeshNode, View as MeshView};
 
 use crate::filter::Query;
-use crate::state::GraphChange;
 
-pub use graph::GraphIndex;
-pub use groups::{status_slot, EdgeEntry, GroupBy, GroupStats, Groups, LinkStats, NodeEntry, NO_VALUE, STATUS_SLOTS};
+pub use graph::{EdgeFacts, GraphIndex};
+pub use groups::{status_slot, GroupBy, GroupStats, Groups, LinkStats, NO_VALUE, STATUS_SLOTS};
 pub use neighbourhood::{neighbourhood, Focus, MAX_HOPS};
 pub use order::{edge_key, NodeSort, Order, RowKey};
 pub use sorted::SortedList;
@@ -60,80 +59,97 @@ impl Lens {
         } else {
             view.nodes.values().map(|node| (node.id.clone(), self.query.field_mask(node))).collect()
         };
-        let node_keys = view.nodes.values().filter(|node| self.node_shown(view, node)).map(|n| self.sort.key(n));
+        let node_keys = view.nodes.values().filter(|node| self.node_shown(node)).map(|n| self.sort.key(n));
         self.nodes = Order::build(node_keys.collect());
-        let edge_keys = view.edges.values().filter(|edge| self.edge_shown(edge)).map(edge_key);
-        self.edges = Order::build(edge_keys.collect());
+        let graph = &self.graph;
+        let shown_edges =
+            view.edges.values().filter(|edge| graph.facts(&edge.id).is_some_and(|f| self.edge_shown(&edge.id, f)));
+        self.edges = Order::build(shown_edges.map(edge_key).collect());
         let (nodes, edges) = (&self.nodes, &self.edges);
         self.groups = Groups::compute(view, self.groups.by().clone(), |id| nodes.contains(id), |id| edges.contains(id));
     }
 
-    /// Follows one diff (already applied to `view`); true when the shown
-    /// rows or their order changed.
-    pub fn update(&mut self, view: &MeshView, change: &GraphChange) -> bool {
-        if change.rebuilt {
-            self.rebuild(view);
-            return true;
+    /// Follows one diff just before `view` applies it: the diff's nodes and
+    /// edges are read from the diff itself (at hand), everything else from
+    /// the lens's own index, and `view` only for nodes the diff leaves as
+    /// they are. A graph reset is not followed here: `rebuild` once the
+    /// view has it. True when the shown rows or their order changed.
+    pub fn follow(&mut self, diff: &Diff, view: &MeshView) -> bool {
+        if diff.view_reset || diff.graph_reset {
+            return false;
         }
         let mut check = Pending::default();
-        self.follow_edges(view, change, &mut check);
-        for node_id in &change.removed {
+        // First what edges are tested against: their ends' matching terms.
+        for node_id in &diff.node_removals {
             self.masks.remove(node_id);
-            check.nodes.insert(node_id.clone());
-            check.edges.extend(self.graph.incident(node_id).map(str::to_owned));
+            check.more_edges.extend(self.graph.incident(node_id).map(str::to_owned));
         }
-        for (node_id, _) in &change.upserted {
-            let Some(node) = view.nodes.get(node_id) else { continue };
-            if !self.query.is_empty() {
+        if !self.query.is_empty() {
+            for node in &diff.node_upserts {
                 let mask = self.query.field_mask(node);
-                if self.masks.insert(node_id.clone(), mask) != Some(mask) {
-                    check.edges.extend(self.graph.incident(node_id).map(str::to_owned));
+                if self.masks.insert(node.id.clone(), mask) != Some(mask) {
+                    check.more_edges.extend(self.graph.incident(&node.id).map(str::to_owned));
                 }
             }
-            check.nodes.insert(node_id.clone());
         }
+        // Every check is idempotent: an id met twice is checked twice, at
+        // no harm (cheaper than keeping them apart).
+        let mut changed = self.follow_edges(diff, &mut check);
         if check.focus_moved {
             self.move_focus(&mut check);
         }
-        let mut changed = false;
-        for node_id in &check.nodes {
-            changed |= self.check_node(view, node_id);
+        // Nodes the diff leaves as they are first (the view holds them);
+        // then the diff's own, which win where both name a node.
+        for node_id in &check.more_nodes {
+            changed |= self.recheck_node(node_id, view);
         }
-        for edge_id in &check.edges {
-            changed |= self.check_edge(view, edge_id);
+        for node_id in &diff.node_removals {
+            changed |= self.check_node(node_id, None);
+        }
+        for node in &diff.node_upserts {
+            changed |= self.check_node(&node.id, Some(node));
+        }
+        for edge_id in &check.more_edges {
+            changed |= self.check_edge(edge_id, true);
         }
         changed
     }
 
-    /// The graph index follows the diff's edges; notes what to re-check.
-    fn follow_edges(&mut self, view: &MeshView, change: &GraphChange, check: &mut Pending) {
+    /// The graph index follows the diff's edges, each checked at once;
+    /// notes what else to re-check.
+    fn follow_edges(&mut self, diff: &Diff, check: &mut Pending) -> bool {
         let needs_metrics = self.query.needs_metrics();
-        for edge_id in &change.edges_removed {
+        let mut changed = false;
+        for edge_id in &diff.edge_removals {
             if let Some((source, target)) = self.graph.remove_edge(edge_id) {
                 self.ends_changed(&source, &target, check);
             }
-            check.edges.insert(edge_id.clone());
+            changed |= self.check_edge(edge_id, true);
         }
-        for edge_id in &change.edges_upserted {
-            let Some(edge) = view.edges.get(edge_id) else { continue };
-            match self.graph.upsert_edge(edge) {
+        for edge in &diff.edge_upserts {
+            let moved = match self.graph.upsert_edge(edge) {
                 Some(former) => {
                     if let Some((source, target)) = former {
                         self.ends_changed(&source, &target, check);
                     }
                     self.ends_changed(&edge.source, &edge.target, check);
+                    true
                 }
-                None if needs_metrics => check.nodes.extend([edge.source.clone(), edge.target.clone()]),
-                None => {}
-            }
-            check.edges.insert(edge_id.clone());
+                None if needs_metrics => {
+                    check.more_nodes.extend([edge.source.clone(), edge.target.clone()]);
+                    false
+                }
+                None => false,
+            };
+            changed |= self.check_edge(&edge.id, moved);
         }
+        changed
     }
 
     /// An edge between `source` and `target` came or went.
     fn ends_changed(&self, source: &str, target: &str, check: &mut Pending) {
         if self.query.needs_metrics() {
-            check.nodes.extend([source.to_owned(), target.to_owned()]);
+            check.more_nodes.extend([source.to_owned(), target.to_owned()]);
         }
         let hops = self.focus.as_ref().map_or(0, |focus| focus.hops);
         let inside = |id: &str| self.around.as_ref().is_some_and(|around| around.get(id).is_some_and(|at| *at < hops));
@@ -149,27 +165,68 @@ impl Lens {
         let moved =
             new.keys().filter(|id| !old.contains_key(*id)).chain(old.keys().filter(|id| !new.contains_key(*id)));
         for node_id in moved {
-            check.nodes.insert(node_id.clone());
-            check.edges.extend(self.graph.incident(node_id).map(str::to_owned));
+            check.more_nodes.push(node_id.clone());
+            check.more_edges.extend(self.graph.incident(node_id).map(str::to_owned));
         }
         self.around = Some(new);
     }
 
-    fn check_node(&mut self, view: &MeshView, node_id: &str) -> bool {
-        let node = view.nodes.get(node_id);
-        let shown = node.is_some_and(|node| self.node_shown(view, node));
-        let changed = self.nodes.set(node_id, node.filter(|_| shown).map(|node| self.sort.key(node)));
-        let entry = node.map(|node| NodeEntry::of(node, self.groups.by(), shown));
-        self.groups.set_node(node_id, entry, &self.graph);
-        changed
+    /// A node of the diff: set, or removed (`None`).
+    fn check_node(&mut self, node_id: &str, node: Option<&MeshNode>) -> bool {
+        let shown = node.is_some_and(|node| self.node_shown(node));
+        let was_there = match node {
+            Some(node) => self.groups.node(node, shown, &self.graph),
+            None => {
+                self.groups.remove_node(node_id, &self.graph);
+                true
+            }
+        };
+        // Nothing narrows and rows sort by id: a node that was there keeps
+        // its row (the common case, with no lookup).
+        if node.is_some() && was_there && !self.is_narrowed() && self.sort == NodeSort::Id {
+            return false;
+        }
+        self.set_row(node_id, node, shown)
     }
 
-    fn check_edge(&mut self, view: &MeshView, edge_id: &str) -> bool {
-        let edge = view.edges.get(edge_id);
-        let shown = edge.is_some_and(|edge| self.edge_shown(edge));
-        let changed = self.edges.set(edge_id, edge.filter(|_| shown).map(edge_key));
-        self.groups.set_edge(edge_id, edge.map(|edge| EdgeEntry::of(edge, shown)));
-        changed
+    /// A node the diff leaves as it is, whose metrics or focus changed.
+    fn recheck_node(&mut self, node_id: &str, view: &MeshView) -> bool {
+        let node = view.nodes.get(node_id);
+        let shown = node.is_some_and(|node| self.node_shown(node));
+        self.groups.set_shown(node_id, shown);
+        self.set_row(node_id, node, shown)
+    }
+
+    /// Shows, moves or hides a node's row; most calls change nothing, and
+    /// find that out without allocating.
+    fn set_row(&mut self, node_id: &str, node: Option<&MeshNode>, shown: bool) -> bool {
+        let row_held = match (node, self.nodes.key(node_id)) {
+            (Some(node), Some(key)) => shown && self.sort.key_is(key, node),
+            (_, None) => !shown,
+            (None, Some(_)) => false,
+        };
+        !row_held && self.nodes.set(node_id, node.filter(|_| shown).map(|node| self.sort.key(node)))
+    }
+
+    /// An edge of the diff or around a changed node (from the index);
+    /// `moved`: new, gone, or joining other nodes.
+    fn check_edge(&mut self, edge_id: &str, moved: bool) -> bool {
+        let Some(facts) = self.graph.facts(edge_id) else {
+            self.groups.remove_edge(edge_id);
+            return self.edges.set(edge_id, None);
+        };
+        let shown = self.edge_shown(edge_id, facts);
+        self.groups.edge(edge_id, facts, shown);
+        // Nothing narrows and the edge kept its ends: it keeps its row.
+        if !moved && !self.is_narrowed() {
+            return false;
+        }
+        let key = |facts: &EdgeFacts| RowKey::of_edge(edge_id, &facts.source, &facts.target);
+        let row_held = match self.edges.key(edge_id) {
+            Some(held) => shown && held.is_edge(edge_id, &facts.source, &facts.target),
+            None => !shown,
+        };
+        !row_held && self.edges.set(edge_id, shown.then(|| key(facts)))
     }
 
     fn in_focus(&self, node_id: &str) -> bool {
@@ -178,7 +235,7 @@ impl Lens {
 
     /// Within the focus, and matching the filter (the focused node itself
     /// always shows).
-    fn node_shown(&self, view: &MeshView, node: &MeshNode) -> bool {
+    fn node_shown(&self, node: &MeshNode) -> bool {
         if !self.in_focus(&node.id) {
             return false;
         }
@@ -186,22 +243,22 @@ impl Lens {
             return true;
         }
         let mask = self.masks.get(&node.id).copied().unwrap_or(0);
-        let metrics = self.query.needs_metrics().then(|| self.graph.metrics(view, &node.id));
+        let metrics = self.query.needs_metrics().then(|| self.graph.metrics(&node.id));
         self.query.matches_node_mask(mask, metrics.as_ref())
     }
 
-    fn edge_shown(&self, edge: &MeshEdge) -> bool {
-        let ends = [&edge.source, &edge.target];
+    fn edge_shown(&self, edge_id: &str, facts: &EdgeFacts) -> bool {
+        let ends = [&facts.source, &facts.target];
         ends.iter().all(|end| self.in_focus(end))
             && (self.query.is_empty()
-                || self.query.matches_edge_masks(edge, ends.map(|id| self.masks.get(id).copied())))
+                || self.query.matches_edge_masks(facts.subject(edge_id), ends.map(|id| self.masks.get(id).copied())))
     }
 }
 
-/// What one diff asks to re-check.
+/// What else one diff asks to re-check, besides its own nodes and edges.
 #[derive(Default)]
 struct Pending {
-    nodes: FastSet<String>,
-    edges: FastSet<String>,
+    more_nodes: Vec<String>,
+    more_edges: Vec<String>,
     focus_moved: bool,
 }

@@ -60,6 +60,17 @@ impl NodeSort {
         RowKey { rank, text, then: String::new(), id: node.id.clone() }
     }
 
+    /// Whether `key` is the key `node` has (no allocation).
+    pub fn key_is(self, key: &RowKey, node: &MeshNode) -> bool {
+        let (rank, text) = match self {
+            NodeSort::Id => (0, ""),
+            NodeSort::Label => (0, node.label.as_str()),
+            NodeSort::Kind => (0, node.kind.as_str()),
+            NodeSort::Status => (status_rank(&node.status), ""),
+        };
+        key.rank == rank && key.text == text && key.then.is_empty() && key.id == node.id
+    }
+
     pub fn parse(text: &str) -> NodeSort {
         match text {
             "label" => NodeSort::Label,
@@ -86,6 +97,18 @@ fn status_rank(status: &Status) -> u8 {
 /// Edges sort by source, then target, then id (all natural).
 pub fn edge_key(edge: &MeshEdge) -> RowKey {
     RowKey { rank: 0, text: edge.source.clone(), then: edge.target.clone(), id: edge.id.clone() }
+}
+
+impl RowKey {
+    /// An edge's row key (see `edge_key`).
+    pub fn of_edge(id: &str, source: &str, target: &str) -> RowKey {
+        RowKey { rank: 0, text: source.to_owned(), then: target.to_owned(), id: id.to_owned() }
+    }
+
+    /// Whether this is that edge's key (no allocation).
+    pub fn is_edge(&self, id: &str, source: &str, target: &str) -> bool {
+        self.rank == 0 && self.text == source && self.then == target && self.id == id
+    }
 }
 
 /// The rows a table shows, in order.
@@ -136,6 +159,11 @@ impl Order {
 
     pub fn contains(&self, id: &str) -> bool {
         self.keys.contains_key(id)
+    }
+
+    /// The key a row is shown under.
+    pub fn key(&self, id: &str) -> Option<&RowKey> {
+        self.keys.get(id)
     }
 
     /// The ids at row positions `range`.

@@ -97,7 +97,7 @@ pub fn group_boxes<'a>(
     boxed
         .filter_map(|region| {
             let stats = lens.groups().group(region.group)?;
-            let n = stats.members.len();
+            let n = stats.n_nodes;
             let count = if lens.is_narrowed() {
                 format!("{} of {}", thousands(stats.n_shown), thousands(n))
             } else {

@@ -174,7 +174,7 @@ fn region_frames<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>) -> Vec<RegionFrame<'a>>
         .filter(|region| region.look == Look::Dots && region.on_screen)
         .map(|region| {
             let stats = groups.group(region.group);
-            let n = stats.map_or(0, |stats| stats.members.len());
+            let n = stats.map_or(0, |stats| stats.n_nodes);
             let title = match stats {
                 Some(stats) if frame.lens.is_narrowed() => format!("{} · {} of {n}", region.group, stats.n_shown),
                 _ => format!("{} · {n}", region.group),

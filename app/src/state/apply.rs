@@ -7,6 +7,8 @@ use std::collections::{BTreeSet, VecDeque};
 
 use shared::{Diff, View};
 
+use crate::lens::Lens;
+
 /// Apply times kept for the p50/p99 shown in diagnostics (a minute of diffs).
 const MAX_APPLY_SAMPLES: usize = 240;
 
@@ -99,10 +101,23 @@ pub struct Applied {
     pub series_names: Option<Vec<String>>,
     /// The selected node is gone, and its log with it.
     pub selection_gone: bool,
-    /// The lens shows other nodes or edges (set by `AppState`, which
-    /// keeps the lens).
+    /// The lens shows other nodes or edges (`apply_with_lens`).
     pub shown_changed: bool,
     pub pending_graph_changes: u64,
+}
+
+/// Applies `diff` to `lens` and `view` (data only: no signals, no
+/// commands). The lens follows the diff first, reading its nodes and edges
+/// while they are at hand; a graph reset rebuilds the lens afterwards.
+pub fn apply_with_lens(view: &mut View, lens: &mut Lens, diff: Diff, selected: Option<&str>) -> Applied {
+    let shown_changed = lens.follow(&diff, view);
+    let rebuilt = diff.view_reset || diff.graph_reset;
+    let mut applied = apply_to_view(view, diff, selected);
+    if rebuilt {
+        lens.rebuild(view);
+    }
+    applied.shown_changed = shown_changed || rebuilt;
+    applied
 }
 
 /// Applies `diff` to `view` (data only: no signals, no commands).

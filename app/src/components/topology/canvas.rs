@@ -179,10 +179,12 @@ fn reveal(topology: &mut Topology, state: &AppState) {
     }
 }
 
-/// A new filter (or sort, or grouping) redraws at once.
+/// A new filter redraws at once (what the diffs change is redrawn at the
+/// data's pace, through the graph's effect).
 fn follow_the_lens(state: AppState, topology: Shared, redraw: Rc<dyn Fn()>) {
     create_effect(move || {
-        state.shown_version.track();
+        state.filter.track();
+        state.filter_error.track();
         topology.borrow_mut().pacer.interact();
         redraw();
     });

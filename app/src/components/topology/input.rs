@@ -84,7 +84,7 @@ fn open_group(state: &AppState, topology: &Shared, group: &str, says: Signal<Str
         topology.camera.request_fit_to((region.x, region.y, region.x + region.width, region.y + region.height));
     }
     topology.pacer.interact();
-    let n = state.lens.borrow().groups().group(group).map_or(0, |stats| stats.members.len());
+    let n = state.lens.borrow().groups().group(group).map_or(0, |stats| stats.n_nodes);
     says.set(format!("Opened {group}: {} nodes.", thousands(n)));
     drop(topology);
     redraw();
@@ -180,7 +180,7 @@ pub fn describe_group(state: &AppState, group: &str) -> String {
     let count = |slot: usize| stats.by_status.get(slot).copied().unwrap_or(0);
     format!(
         "Group {group}: {} nodes, {} in error, {} degraded. Enter opens it.",
-        thousands(stats.members.len()),
+        thousands(stats.n_nodes),
         thousands(count(3)),
         thousands(count(2))
     )

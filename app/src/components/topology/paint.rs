@@ -21,11 +21,18 @@ const MARK_PX: f64 = 4.0;
 struct Painter<'a> {
     ctx: &'a CanvasRenderingContext2d,
     colours: &'a ThemeColours,
+    /// Each ink's colour, read from the stylesheet once per frame.
+    known: std::cell::RefCell<Vec<(Ink, String)>>,
 }
 
 impl Painter<'_> {
     fn colour(&self, ink: Ink) -> String {
-        self.colours.get(ink.css_property())
+        if let Some((_, colour)) = self.known.borrow().iter().find(|(known, _)| *known == ink) {
+            return colour.clone();
+        }
+        let colour = self.colours.get(ink.css_property());
+        self.known.borrow_mut().push((ink, colour.clone()));
+        colour
     }
 
     fn stroke(&self, ink: Ink, width: f64, alpha: f64) {
@@ -52,7 +59,7 @@ impl Painter<'_> {
 /// Paints `list`: background, region frames, links, boxes, faded and
 /// shown edges, faded and shown nodes, labels, selection.
 pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, colours: &ThemeColours) {
-    let painter = Painter { ctx, colours };
+    let painter = Painter { ctx, colours, known: std::cell::RefCell::default() };
     ctx.set_global_alpha(1.0);
     ctx.set_fill_style_str(&painter.colour(Ink::Background));
     ctx.fill_rect(0.0, 0.0, size.width, size.height);
@@ -60,6 +67,10 @@ pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, colour
     links(&painter, list.links.iter().filter(|link| !link.bad));
     for group_box in &list.boxes {
         paint_box(&painter, group_box);
+    }
+    marks(&painter, &list.boxes);
+    for group_box in &list.boxes {
+        box_texts(&painter, group_box);
     }
     // Troubled links stay visible over the boxes.
     links(&painter, list.links.iter().filter(|link| link.bad));
@@ -192,9 +203,7 @@ fn text_plate(group_box: &GroupBox) -> Option<(f64, f64, f64, f64)> {
     Some((r.x + inset / 2.0, r.y + inset / 2.0, width, (50.0 + health_line).min(r.height - inset)))
 }
 
-/// A group box: fill, outline (alarm colour, or the cursor's), its
-/// unhealthy marks, then (when big enough) a plate with name, count and
-/// histogram.
+/// A group box: fill, and outline (alarm colour, or the cursor's).
 fn paint_box(painter: &Painter, group_box: &GroupBox) {
     let (ctx, r) = (painter.ctx, group_box.rect);
     let alpha = if group_box.dimmed { 0.45 } else { 1.0 };
@@ -207,11 +216,31 @@ fn paint_box(painter: &Painter, group_box: &GroupBox) {
         (false, None) => (Ink::Outline, 1.0),
     };
     painter.stroke(outline, width, alpha);
-    for (tone, at) in &group_box.marks {
-        ctx.begin_path();
-        ctx.rect(at.x - MARK_PX / 2.0, at.y - MARK_PX / 2.0, MARK_PX, MARK_PX);
-        painter.fill(Ink::Status(*tone), alpha);
+}
+
+/// Every box's unhealthy marks: one path per tone and strength.
+fn marks(painter: &Painter, boxes: &[GroupBox]) {
+    for tone in [Tone::Degraded, Tone::Error] {
+        for dimmed in [false, true] {
+            painter.ctx.begin_path();
+            let mut any = false;
+            for group_box in boxes.iter().filter(|b| b.dimmed == dimmed) {
+                for (_, at) in group_box.marks.iter().filter(|(t, _)| *t == tone) {
+                    painter.ctx.rect(at.x - MARK_PX / 2.0, at.y - MARK_PX / 2.0, MARK_PX, MARK_PX);
+                    any = true;
+                }
+            }
+            if any {
+                painter.fill(Ink::Status(tone), if dimmed { 0.45 } else { 1.0 });
+            }
+        }
     }
+}
+
+/// A box's plate: name, count, health line and histogram (when it fits).
+fn box_texts(painter: &Painter, group_box: &GroupBox) {
+    let (ctx, r) = (painter.ctx, group_box.rect);
+    let alpha = if group_box.dimmed { 0.45 } else { 1.0 };
     if r.width < BOX_TEXT_FROM.0 || r.height < BOX_TEXT_FROM.1 {
         return;
     }
