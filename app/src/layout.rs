@@ -8,7 +8,9 @@
 //! regions: every node keeps its slot). Pure; O(1) per node added or
 //! removed, O(groups) when a region is added or grows.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::lens::FastMap;
 
 use crate::natural::natural_cmp;
 
@@ -71,7 +73,7 @@ struct Region {
 #[derive(Debug, Clone)]
 pub struct Layout {
     regions: BTreeMap<GroupKey, Region>,
-    placed: HashMap<String, (String, usize)>,
+    placed: FastMap<String, (String, usize)>,
     /// The width × height ratio the regions are packed for.
     aspect: f64,
     /// Nodes at the last rebuild (see `outgrown`).
@@ -80,7 +82,7 @@ pub struct Layout {
 
 impl Default for Layout {
     fn default() -> Self {
-        Layout { regions: BTreeMap::new(), placed: HashMap::new(), aspect: 2.0, rebuilt_len: 0 }
+        Layout { regions: BTreeMap::new(), placed: FastMap::default(), aspect: 2.0, rebuilt_len: 0 }
     }
 }
 
@@ -158,7 +160,7 @@ impl Layout {
         }
         let regions = counts.into_iter().map(|(key, n)| (key, Region::sized_for(n))).collect();
         let rebuilt_len = nodes.len();
-        *self = Layout { regions, placed: HashMap::new(), aspect: sane_aspect(aspect), rebuilt_len };
+        *self = Layout { regions, placed: FastMap::default(), aspect: sane_aspect(aspect), rebuilt_len };
         self.pack();
         for (node_id, group) in nodes {
             self.place(node_id, group);

@@ -157,7 +157,9 @@ impl AppState {
             if graph_change.is_some() {
                 self.lens_version.writer().update(|v| *v += 1);
             }
-            if shown_changed {
+            // With nothing narrowed everything shows: nothing that follows
+            // the shown set needs waking (nodes come and go every diff).
+            if shown_changed && self.lens.borrow().is_narrowed() {
                 self.shown_version.writer().update(|v| *v += 1);
             }
             if let Some(names) = series_names {

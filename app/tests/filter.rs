@@ -130,3 +130,48 @@ fn bad_queries_say_what_is_wrong_and_where() {
     check_error(&"a ".repeat(40), "at most 32 terms", (64, 65));
     check_error(&"x".repeat(2000), "at most 1024 characters", (0, 2000));
 }
+
+/// A node's comparisons from edge counts (`Query::heat`, `compare_bits`,
+/// as the lens keeps them) agree with its worst edge (`NodeMetrics`), for
+/// every comparison, on random numbers (some edges without a value).
+#[test]
+fn comparisons_from_counts_agree_with_the_worst_edge() {
+    let queries =
+        ["errors>5%", "errors>=0.1", "-errors>5%", "latency<100ms", "latency<=120", "throughput>500 -latency>250"];
+    let mut rng = shared::sim::SplitMix64(9);
+    for query in queries {
+        let parsed = parse(query).unwrap_or_else(|e| panic!("{query:?}: {}", e.message));
+        for round in 0..300 {
+            let n_edges = rng.below(5) as usize;
+            let mut value = |scale: f64| (rng.below(4) > 0).then(|| (rng.unit() * scale * 100.0).round() / 100.0);
+            let edges: Vec<MeshEdge> = (0..n_edges)
+                .map(|i| MeshEdge {
+                    id: format!("e{i}"),
+                    source: "n".into(),
+                    target: format!("m{i}"),
+                    kind: None,
+                    stats: Some(EdgeStats {
+                        error_rate: value(0.2),
+                        latency_millis: value(300.0),
+                        throughput: value(1000.0),
+                        ..EdgeStats::default()
+                    }),
+                })
+                .collect();
+            let mut counts = vec![(0u32, 0u32); parsed.terms.len()];
+            for edge in &edges {
+                let stats = edge.stats.clone().unwrap_or_default();
+                let (has, hot) = parsed.heat(stats.error_rate, stats.latency_millis, stats.throughput);
+                for (index, (with_value, hot_count)) in counts.iter_mut().enumerate() {
+                    *with_value += u32::from(has & (1 << index) != 0);
+                    *hot_count += u32::from(hot & (1 << index) != 0);
+                }
+            }
+            let target = node("n", "api", "n", "ok", "eu");
+            let metrics = NodeMetrics::of_all(edges.iter());
+            let expected = parsed.matches(Subject::Node(&target, metrics.get("n")));
+            let from_counts = parsed.matches_node_bits(parsed.field_mask(&target) | parsed.compare_bits(&counts));
+            assert_eq!(from_counts, expected, "{query:?}, round {round}: {edges:?}");
+        }
+    }
+}

@@ -99,6 +99,55 @@ impl Query {
             .fold(0, |mask, (index, _)| mask | (1 << index))
     }
 
+    /// How an edge's numbers bear on the query's comparisons, for each of
+    /// its endpoints: bit `i` of the first mask when the edge has a value
+    /// for term `i`'s metric, of the second when that value is "hot": it
+    /// makes `metric > n` hold at a node (a node's number is its edges'
+    /// worst), or keeps `metric < n` from holding. A node's comparison then
+    /// follows from two counts (`compare_bits`), with no pass over its edges.
+    pub fn heat(&self, error_rate: Option<f64>, latency_millis: Option<f64>, throughput: Option<f64>) -> (u32, u32) {
+        let (mut has, mut hot) = (0, 0);
+        for (index, term) in self.terms.iter().enumerate() {
+            let Test::Compare(metric, comparison, amount) = &term.test else { continue };
+            let value = match metric {
+                Metric::Errors => error_rate,
+                Metric::Latency => latency_millis,
+                Metric::Throughput => throughput,
+            };
+            let Some(value) = value else { continue };
+            has |= 1 << index;
+            let holds = compares(value, *comparison, *amount);
+            let greater = matches!(comparison, Comparison::Greater | Comparison::GreaterOrEqual);
+            if holds == greater {
+                hot |= 1 << index;
+            }
+        }
+        (has, hot)
+    }
+
+    /// The comparisons that hold at a node, as bits, from its counts of
+    /// edges with a value and hot edges per term (see `heat`).
+    pub fn compare_bits(&self, counts: &[(u32, u32)]) -> u32 {
+        let mut bits = 0;
+        for ((index, term), (with_value, hot)) in self.terms.iter().enumerate().zip(counts) {
+            let Test::Compare(_, comparison, _) = &term.test else { continue };
+            let holds = match comparison {
+                Comparison::Greater | Comparison::GreaterOrEqual => *hot > 0,
+                Comparison::Less | Comparison::LessOrEqual => *with_value > 0 && *hot == 0,
+            };
+            if holds {
+                bits |= 1 << index;
+            }
+        }
+        bits
+    }
+
+    /// Whether a node matches with these term bits: its `field_mask` or'ed
+    /// with its `compare_bits`.
+    pub fn matches_node_bits(&self, bits: u32) -> bool {
+        self.terms.iter().enumerate().all(|(index, term)| (bits & (1 << index) != 0) != term.negated)
+    }
+
     /// `matches(Subject::Node(..))` from the node's `field_mask` (metrics
     /// are needed only when `needs_metrics`).
     pub fn matches_node_mask(&self, mask: u32, metrics: Option<&NodeMetrics>) -> bool {

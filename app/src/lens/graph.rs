@@ -1,15 +1,25 @@
 //! Who touches whom: each edge's endpoints (with the facts a filter tests:
 //! kind and numbers) and each node's edges, kept in step with the diffs
-//! (an edge's change costs O(1), whatever the graph). Neighbourhoods, a
-//! node's worst edge and the edges to re-check when a node changes all
-//! come from here, never from a search of the view.
+//! (an edge's change costs O(1), whatever the graph). Neighbourhoods and
+//! the edges to re-check when a node changes come from here, never from a
+//! search of the view.
 
 use std::collections::BTreeSet;
 
 use shared::{MeshEdge, View as MeshView};
 
-use super::{FastMap, NodeMetrics};
+use super::FastMap;
 use crate::filter::EdgeSubject;
+
+/// An edge's numbers: error rate, latency, throughput.
+pub type Numbers = (Option<f64>, Option<f64>, Option<f64>);
+
+/// What an upsert replaced (see `GraphIndex::upsert_edge`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upserted {
+    pub moved: Option<Option<(String, String)>>,
+    pub numbers: Option<Numbers>,
+}
 
 /// What the lens knows of an edge.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -68,19 +78,22 @@ impl GraphIndex {
         index
     }
 
-    /// Records `edge`; returns its former endpoints when they changed (or
-    /// the edge is new: then `Some(None)`); `None` when only its facts did.
-    pub fn upsert_edge(&mut self, edge: &MeshEdge) -> Option<Option<(String, String)>> {
+    /// Records `edge`; returns what it was: `moved` holds its former
+    /// endpoints when they changed (`Some(None)`: the edge is new), and
+    /// `numbers` its former numbers (error rate, latency, throughput).
+    pub fn upsert_edge(&mut self, edge: &MeshEdge) -> Upserted {
         let stats = edge.stats.as_ref();
         let numbers =
             (stats.and_then(|s| s.error_rate), stats.and_then(|s| s.latency_millis), stats.and_then(|s| s.throughput));
+        let mut former_numbers = None;
         if let Some(facts) = self.ends.get_mut(&edge.id) {
+            former_numbers = Some((facts.error_rate, facts.latency_millis, facts.throughput));
             if facts.source == edge.source && facts.target == edge.target {
                 (facts.error_rate, facts.latency_millis, facts.throughput) = numbers;
                 if facts.kind != edge.kind {
                     facts.kind.clone_from(&edge.kind);
                 }
-                return None;
+                return Upserted { moved: None, numbers: former_numbers };
             }
         }
         let former = self.remove_edge(&edge.id);
@@ -88,7 +101,7 @@ impl GraphIndex {
         for end in [&edge.source, &edge.target] {
             self.incident.entry(end.clone()).or_default().insert(edge.id.clone());
         }
-        Some(former)
+        Upserted { moved: Some(former), numbers: former_numbers }
     }
 
     /// Forgets an edge; returns its endpoints if it was known.
@@ -113,6 +126,11 @@ impl GraphIndex {
         self.ends.get(edge_id)
     }
 
+    /// Every edge's facts, in no particular order.
+    pub fn all_facts(&self) -> impl Iterator<Item = &EdgeFacts> {
+        self.ends.values()
+    }
+
     /// The edges touching `node_id`, in id order.
     pub fn incident(&self, node_id: &str) -> impl Iterator<Item = &str> {
         self.incident.get(node_id).into_iter().flatten().map(String::as_str)
@@ -129,20 +147,6 @@ impl GraphIndex {
 
     pub fn degree(&self, node_id: &str) -> usize {
         self.incident.get(node_id).map_or(0, BTreeSet::len)
-    }
-
-    /// A node's worst numbers from its edges: O(its degree), no allocation.
-    pub fn metrics(&self, node_id: &str) -> NodeMetrics {
-        let worst = |held: Option<f64>, new: Option<f64>| match (held, new) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
-        let edges = self.incident(node_id).filter_map(|edge_id| self.ends.get(edge_id));
-        edges.fold(NodeMetrics::default(), |m, facts| NodeMetrics {
-            errors: worst(m.errors, facts.error_rate),
-            latency_millis: worst(m.latency_millis, facts.latency_millis),
-            throughput: worst(m.throughput, facts.throughput),
-        })
     }
 }
 
@@ -163,14 +167,15 @@ mod tests {
     #[test]
     fn edges_are_found_from_either_end_and_moved_or_removed_cleanly() {
         let mut index = GraphIndex::default();
-        assert_eq!(index.upsert_edge(&edge("e1", "a", "b")), Some(None));
-        assert_eq!(index.upsert_edge(&edge("e2", "c", "a")), Some(None));
-        assert_eq!(index.upsert_edge(&edge("e3", "a", "a")), Some(None));
-        assert_eq!(index.upsert_edge(&edge("e1", "a", "b")), None, "same ends: nothing to do");
+        let moved = |index: &mut GraphIndex, e| index.upsert_edge(&e).moved;
+        assert_eq!(moved(&mut index, edge("e1", "a", "b")), Some(None));
+        assert_eq!(moved(&mut index, edge("e2", "c", "a")), Some(None));
+        assert_eq!(moved(&mut index, edge("e3", "a", "a")), Some(None));
+        assert_eq!(moved(&mut index, edge("e1", "a", "b")), None, "same ends: nothing to do");
         assert_eq!(neighbours(&index, "a"), ["a", "b", "c"]);
         assert_eq!(index.degree("a"), 3);
         // e1 now joins b and c: a loses it.
-        assert_eq!(index.upsert_edge(&edge("e1", "b", "c")), Some(Some(("a".into(), "b".into()))));
+        assert_eq!(moved(&mut index, edge("e1", "b", "c")), Some(Some(("a".into(), "b".into()))));
         assert_eq!(neighbours(&index, "a"), ["a", "c"]);
         assert_eq!(neighbours(&index, "b"), ["c"]);
         assert_eq!(index.remove_edge("e2"), Some(("c".into(), "a".into())));

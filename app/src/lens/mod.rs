@@ -8,6 +8,7 @@
 mod choices;
 mod graph;
 mod groups;
+mod heat;
 mod neighbourhood;
 mod order;
 mod sorted;
@@ -16,7 +17,7 @@ use shared::{Diff, MeshNode, View as MeshView};
 
 use crate::filter::Query;
 
-pub use graph::{EdgeFacts, GraphIndex};
+pub use graph::{EdgeFacts, GraphIndex, Numbers, Upserted};
 pub use groups::{status_slot, GroupBy, GroupStats, Groups, LinkStats, NO_VALUE, STATUS_SLOTS};
 pub use neighbourhood::{neighbourhood, Focus, MAX_HOPS};
 pub use order::{edge_key, NodeSort, Order, RowKey};
@@ -24,8 +25,6 @@ pub use sorted::SortedList;
 
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
-
-pub use crate::filter::NodeMetrics;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lens {
@@ -36,6 +35,9 @@ pub struct Lens {
     around: Option<FastMap<String, u8>>,
     /// Each node's `Query::field_mask` (kept only while there is a query).
     masks: FastMap<String, u32>,
+    /// Counts behind each node's comparisons (kept only while the query
+    /// compares numbers).
+    heat: heat::Heat,
     sort: NodeSort,
     nodes: Order,
     edges: Order,
@@ -59,6 +61,7 @@ impl Lens {
         } else {
             view.nodes.values().map(|node| (node.id.clone(), self.query.field_mask(node))).collect()
         };
+        self.heat = self.heat_from_scratch();
         let node_keys = view.nodes.values().filter(|node| self.node_shown(node)).map(|n| self.sort.key(n));
         self.nodes = Order::build(node_keys.collect());
         let graph = &self.graph;
@@ -118,39 +121,66 @@ impl Lens {
     /// The graph index follows the diff's edges, each checked at once;
     /// notes what else to re-check.
     fn follow_edges(&mut self, diff: &Diff, check: &mut Pending) -> bool {
-        let needs_metrics = self.query.needs_metrics();
+        let compares = self.query.needs_metrics();
         let mut changed = false;
         for edge_id in &diff.edge_removals {
+            let old_masks = if compares { self.masks_of(edge_id) } else { None };
             if let Some((source, target)) = self.graph.remove_edge(edge_id) {
+                if let Some(masks) = old_masks {
+                    self.reheat(Some((&source, &target, masks)), None, check);
+                }
                 self.ends_changed(&source, &target, check);
             }
             changed |= self.check_edge(edge_id, true);
         }
         for edge in &diff.edge_upserts {
-            let moved = match self.graph.upsert_edge(edge) {
+            let upserted = self.graph.upsert_edge(edge);
+            let old_masks = upserted.numbers.filter(|_| compares).map(|(e, l, t)| self.query.heat(e, l, t));
+            let moved = match upserted.moved {
                 Some(former) => {
-                    if let Some((source, target)) = former {
-                        self.ends_changed(&source, &target, check);
+                    if let Some((source, target)) = &former {
+                        self.ends_changed(source, target, check);
                     }
                     self.ends_changed(&edge.source, &edge.target, check);
+                    if compares {
+                        let old = former.as_ref().zip(old_masks).map(|((s, t), masks)| (s.as_str(), t.as_str(), masks));
+                        let new =
+                            self.masks_of(&edge.id).map(|masks| (edge.source.as_str(), edge.target.as_str(), masks));
+                        self.reheat(old, new, check);
+                    }
                     true
                 }
-                None if needs_metrics => {
-                    check.more_nodes.extend([edge.source.clone(), edge.target.clone()]);
+                None => {
+                    // Same ends: only a number crossing an amount matters.
+                    let stats = edge.stats.as_ref();
+                    let new_masks = compares.then(|| {
+                        let number = |f: fn(&shared::EdgeStats) -> Option<f64>| stats.and_then(f);
+                        self.query.heat(
+                            number(|s| s.error_rate),
+                            number(|s| s.latency_millis),
+                            number(|s| s.throughput),
+                        )
+                    });
+                    if old_masks != new_masks {
+                        let ends = |masks| (edge.source.as_str(), edge.target.as_str(), masks);
+                        self.reheat(old_masks.map(ends), new_masks.map(ends), check);
+                    }
                     false
                 }
-                None => false,
             };
             changed |= self.check_edge(&edge.id, moved);
         }
         changed
     }
 
+    /// An edge's heat masks (`Query::heat`), if the index has it.
+    fn masks_of(&self, edge_id: &str) -> Option<(u32, u32)> {
+        let facts = self.graph.facts(edge_id)?;
+        Some(self.query.heat(facts.error_rate, facts.latency_millis, facts.throughput))
+    }
+
     /// An edge between `source` and `target` came or went.
     fn ends_changed(&self, source: &str, target: &str, check: &mut Pending) {
-        if self.query.needs_metrics() {
-            check.more_nodes.extend([source.to_owned(), target.to_owned()]);
-        }
         let hops = self.focus.as_ref().map_or(0, |focus| focus.hops);
         let inside = |id: &str| self.around.as_ref().is_some_and(|around| around.get(id).is_some_and(|at| *at < hops));
         check.focus_moved |= inside(source) || inside(target);
@@ -243,8 +273,7 @@ impl Lens {
             return true;
         }
         let mask = self.masks.get(&node.id).copied().unwrap_or(0);
-        let metrics = self.query.needs_metrics().then(|| self.graph.metrics(&node.id));
-        self.query.matches_node_mask(mask, metrics.as_ref())
+        self.query.matches_node_bits(mask | self.compare_bits(&node.id))
     }
 
     fn edge_shown(&self, edge_id: &str, facts: &EdgeFacts) -> bool {
