@@ -162,6 +162,7 @@ async fn screenshots_at_1k_and_10k_nodes() {
             ("desktop-1440x900", 1440, 900, ""),
             ("embed-400", 400, 900, ""),
             ("desktop-1440x900-errors", 1440, 900, "?q=status:error,degraded"),
+            ("desktop-1440x900-focus", 1440, 900, "?focus=n5&hops=2&theme=dark"),
         ] {
             let url = format!("http://127.0.0.1:{port}/{query}");
             let name = format!("find-{label}-{size}");

@@ -1,7 +1,7 @@
 //! Level of detail: what the topology draws at which zoom. Dots grow with
 //! the square root of the zoom within limits and become squares when tiny;
-//! labels appear from half size when few enough are on screen; a big graph
-//! zoomed far out shows only its bad edges.
+//! labels appear, under their dots, from half size when few enough are on
+//! screen; a big graph zoomed far out shows only its bad edges.
 
 use shared::EdgeStats;
 
@@ -34,8 +34,9 @@ const LABEL_FONT_PX: f64 = 11.0;
 const MIN_LABEL_FONT_PX: f64 = 10.0;
 const MAX_LABEL_FONT_PX: f64 = 14.0;
 /// A label starts this far right of its dot, its baseline this far below the centre.
-const LABEL_GAP_PX: f64 = 4.0;
-const LABEL_BASELINE_PX: f64 = 4.0;
+/// A label is centred under its dot, its top this far below the dot's
+/// edge (so it sits in the gap between rows, over no dot).
+const LABEL_GAP_PX: f64 = 2.0;
 /// The selection ring: its gap around the dot and its line width.
 const SELECTION_GAP_PX: f64 = 4.0;
 const SELECTION_WIDTH_PX: f64 = 2.5;
@@ -140,9 +141,9 @@ impl Detail {
     /// Labels, if legible at this zoom and few enough for `n_on_screen` nodes.
     pub fn labels(&self, n_on_screen: usize) -> Option<LabelStyle> {
         (self.scale >= LABELS_FROM_SCALE && n_on_screen <= MAX_LABELS).then(|| LabelStyle {
-            font_px: (LABEL_FONT_PX * self.scale.sqrt()).clamp(MIN_LABEL_FONT_PX, MAX_LABEL_FONT_PX),
-            dx: self.node_radius_px + LABEL_GAP_PX,
-            dy: LABEL_BASELINE_PX,
+            font_px: font_px(self.scale),
+            dx: 0.0,
+            dy: self.node_radius_px + LABEL_GAP_PX + font_px(self.scale),
         })
     }
 
@@ -150,6 +151,10 @@ impl Detail {
     pub fn selection_ring_px(&self) -> (f64, f64) {
         (self.node_radius_px + SELECTION_GAP_PX, SELECTION_WIDTH_PX)
     }
+}
+
+fn font_px(scale: f64) -> f64 {
+    (LABEL_FONT_PX * scale.sqrt()).clamp(MIN_LABEL_FONT_PX, MAX_LABEL_FONT_PX)
 }
 
 pub fn node_radius_px(scale: f64) -> f64 {
@@ -235,23 +240,24 @@ mod tests {
 
     #[test]
     fn labels_show_from_half_size_when_at_most_400_nodes_are_on_screen() {
-        // (scale, nodes on screen, font px, x offset) or None
+        // (scale, nodes on screen, font px, baseline below the centre) or
+        // None; labels are centred (dx 0), a font size below the dot.
         let cases = [
-            (1.0, 60, Some((11.0, 11.0))),
+            (1.0, 60, Some((11.0, 7.0 + 2.0 + 11.0))),
             (0.49, 60, None),
-            (0.5, 400, Some((10.0, 4.0 + 7.0 * 0.5f64.sqrt()))),
+            (0.5, 400, Some((10.0, 7.0 * 0.5f64.sqrt() + 2.0 + 10.0))),
             (0.5, 401, None),
-            (4.0, 1, Some((14.0, 16.0))), // 22 px capped at 14; radius 12 + 4
+            (4.0, 1, Some((14.0, 28.0))), // 22 px capped at 14; radius 12 + 2 + 14
         ];
         for (scale, n_on_screen, expected) in cases {
             let style = Detail::at(scale, 10).labels(n_on_screen);
-            let got = style.map(|s| (s.font_px, s.dx));
+            let got = style.map(|s| (s.font_px, s.dy));
             let close = match (got, expected) {
                 (Some(a), Some(b)) => (a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9,
                 (a, b) => a == b,
             };
             assert!(close, "scale {scale}, {n_on_screen} on screen: {got:?}");
-            assert!(style.is_none_or(|s| s.dy == 4.0));
+            assert!(style.is_none_or(|s| s.dx == 0.0));
         }
     }
 

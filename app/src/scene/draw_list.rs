@@ -96,6 +96,8 @@ pub struct DrawList<'a> {
     pub label_font_px: f64,
     pub labels: Vec<Label<'a>>,
     pub selection: Option<Ring>,
+    /// Around the focused node, a wider ring.
+    pub focus_ring: Option<Ring>,
     /// Shown dots and boxes on screen, for keyboard and pointer.
     pub targets: Vec<(Target<'a>, Point)>,
 }
@@ -113,13 +115,22 @@ impl<'a> DrawList<'a> {
                 let offset = |at: Point| Point { x: at.x + style.dx, y: at.y + style.dy };
                 let placed =
                     dots.labels.into_iter().map(|(rank, label)| (rank, Label { at: offset(label.at), ..label }));
-                (style.font_px, declutter(placed.collect(), style.font_px))
+                let dots: Vec<Point> = dots.nodes.iter().flat_map(|bucket| bucket.centres.iter().copied()).collect();
+                (style.font_px, declutter(placed.collect(), style.font_px, &dots, detail.node_radius_px))
             }
             None => (0.0, Vec::new()),
         };
         let selection = frame.selected.and_then(|node_id| frame.layout.position(node_id)).map(|world| {
             let (radius_px, width_px) = detail.selection_ring_px();
             Ring { centre: frame.viewport.to_screen(world.into()), radius_px, width_px }
+        });
+        let focus_ring = frame.lens.focus().and_then(|focus| frame.layout.position(&focus.node_id)).map(|world| {
+            let (radius_px, _) = detail.selection_ring_px();
+            Ring {
+                centre: frame.viewport.to_screen(world.into()),
+                radius_px: radius_px + FOCUS_RING_GAP_PX,
+                width_px: 1.5,
+            }
         });
         let boxes = group_boxes(&zoom, frame.layout, frame.lens, frame.view, frame.viewport, frame.cursor);
         let mut targets = dots.targets;
@@ -137,28 +148,38 @@ impl<'a> DrawList<'a> {
             label_font_px,
             labels,
             selection,
+            focus_ring,
             targets,
         }
     }
 }
 
+/// The focus ring sits this far outside the selection ring.
+const FOCUS_RING_GAP_PX: f64 = 5.0;
+
 /// A label's width, estimated from its length (no canvas to measure with).
 const LABEL_CHAR_WIDTH: f64 = 0.58;
 
-/// The labels that do not overlap one placed before them, most wanted
-/// first (lower rank), in the order given otherwise.
-fn declutter(mut labels: Vec<(u8, Label<'_>)>, font_px: f64) -> Vec<Label<'_>> {
+/// The labels (centred on their point) that cover no dot and no label
+/// placed before them, most wanted first (lower rank), in the order given
+/// otherwise: a dense row shows every other label; zoomed in, all. At most 400 labels against
+/// as many dots, only while labels show at all.
+fn declutter<'a>(mut labels: Vec<(u8, Label<'a>)>, font_px: f64, dots: &[Point], radius: f64) -> Vec<Label<'a>> {
     labels.sort_by_key(|(rank, _)| *rank);
+    let apart = |a: &Rect, b: &Rect| {
+        a.x >= b.x + b.width || b.x >= a.x + a.width || a.y >= b.y + b.height || b.y >= a.y + a.height
+    };
+    let dot_rects: Vec<Rect> = dots
+        .iter()
+        .map(|c| Rect { x: c.x - radius, y: c.y - radius, width: 2.0 * radius, height: 2.0 * radius })
+        .collect();
     let mut kept: Vec<(Rect, Label)> = Vec::with_capacity(labels.len());
     for (_, label) in labels {
         let width = label.text.chars().count() as f64 * font_px * LABEL_CHAR_WIDTH;
-        let rect = Rect { x: label.at.x, y: label.at.y - font_px, width, height: font_px + 2.0 };
-        let clear = kept.iter().all(|(other, _)| {
-            rect.x >= other.x + other.width + 4.0
-                || other.x >= rect.x + rect.width + 4.0
-                || rect.y >= other.y + other.height
-                || other.y >= rect.y + rect.height
-        });
+        let rect = Rect { x: label.at.x - width / 2.0, y: label.at.y - font_px, width, height: font_px + 2.0 };
+        let padded = Rect { x: rect.x - 2.0, width: rect.width + 4.0, ..rect };
+        let clear =
+            kept.iter().all(|(other, _)| apart(&padded, other)) && dot_rects.iter().all(|dot| apart(&rect, dot));
         if clear {
             kept.push((rect, label));
         }

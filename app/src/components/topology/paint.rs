@@ -95,11 +95,13 @@ pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, colour
     nodes(&painter, &list.nodes, list, 1.0);
     if !list.labels.is_empty() {
         let font = format!("{}px system-ui, sans-serif", list.label_font_px);
+        ctx.set_text_align("center");
         for label in &list.labels {
             painter.text(label.text, label.at.x, label.at.y, &font, Ink::Label);
         }
+        ctx.set_text_align("start");
     }
-    if let Some(ring) = &list.selection {
+    for ring in [&list.selection, &list.focus_ring].into_iter().flatten() {
         ctx.begin_path();
         let _ = ctx.arc(ring.centre.x, ring.centre.y, ring.radius_px, 0.0, TAU);
         painter.stroke(Ink::Selection, ring.width_px, 1.0);

@@ -103,10 +103,11 @@ fn a_small_graph_in_buckets_with_labels_and_selection() {
         ]
     );
     assert!(list.faded_nodes.is_empty() && list.faded_edges.is_empty() && list.boxes.is_empty());
-    // Labels 11 px right of the centre (radius 7 + 4), 4 px down; s0's
-    // (about 51 px wide) would run into s1's, and s1 is selected: s0's goes.
+    // Labels centred under their dots, baseline 20 px down (radius 7, a
+    // 2 px gap, an 11 px font); s0's (about 51 px wide) would run into s1's, and s1 is
+    // selected: s0's goes.
     let labels: Vec<_> = list.labels.iter().map(|l| (l.at, l.text)).collect();
-    assert_eq!(labels, [(p(279.0, 78.0), "label s1"), (p(51.0, 78.0), "label g0")]);
+    assert_eq!(labels, [(p(268.0, 94.0), "label s1"), (p(40.0, 94.0), "label g0")]);
     assert_eq!(list.selection, Some(Ring { centre: p(268.0, 74.0), radius_px: 11.0, width_px: 2.5 }));
     let frames: Vec<_> = list.frames.iter().map(|f| (f.group, f.rect, f.title.as_str())).collect();
     assert!(list.frames.iter().all(|f| f.header_px == 54.0));
@@ -141,11 +142,17 @@ fn far_out_on_a_big_graph_only_bad_edges_are_drawn_as_small_squares() {
 fn labels_only_while_at_most_400_dots_are_on_screen_and_never_overlap() {
     // (nodes, opened, scale, dots on screen, labels): one region of up to
     // 816 × 840 units, on a screen of 1000 × 900. Labels ("label n000",
-    // about 64 px) are wider than the 36 px between dots: every other one
-    // in a row shows. 300 nodes sit in 19 columns: 10 labels in each of
-    // the 15 full rows, 8 in the last.
-    let cases =
-        [(300, false, 1.0, 300, 158), (401, true, 1.0, 401, 0), (401, false, 1.0, 0, 0), (10, false, 0.45, 10, 0)];
+    // about 64 px) are wider than the 36 px between dots: every other one in
+    // a row shows (19 columns: 10 in each of the 15 full rows, 8 in the
+    // last). At scale 2 (72 px apart, 81 px labels) the same, on the 14
+    // columns and 12 rows on screen: 7 a row.
+    let cases = [
+        (300, false, 1.0, 300, 158),
+        (300, true, 2.0, 168, 84),
+        (401, true, 1.0, 401, 0),
+        (401, false, 1.0, 0, 0),
+        (10, false, 0.45, 10, 0),
+    ];
     for (n_nodes, opened, scale, n_dots, n_labels) in cases {
         let ids: Vec<String> = (0..n_nodes).map(|i| format!("n{i:03}")).collect();
         let nodes: Vec<_> = ids.iter().map(|id| (id.as_str(), "gateway", Status::Idle)).collect();
@@ -178,6 +185,13 @@ fn what_the_filter_leaves_out_is_faded() {
     assert_eq!(list.faded_edges, [(p(30.0, 54.0), p(66.0, 54.0)), (p(66.0, 54.0), p(102.0, 54.0))]);
     assert_eq!(list.targets, [(Target::Node("a"), p(30.0, 54.0))]);
     assert_eq!(list.frames.first().map(|f| f.title.as_str()), Some("svc · 1 of 3"));
+    assert_eq!(list.focus_ring, None);
+    // A focus on b: b rings wider than a selection (11 + 5), a–b–c all in it.
+    let mut focused = scene.0.clone();
+    focused.set_focus(Some(crate::lens::Focus::new("b", 1)), &view);
+    let scene = (focused, scene.1.clone());
+    let list = build(&view, &scene, &viewport, Size { width: 400.0, height: 300.0 }, None, &none);
+    assert_eq!(list.focus_ring, Some(Ring { centre: p(66.0, 54.0), radius_px: 16.0, width_px: 1.5 }));
 }
 
 #[test]
