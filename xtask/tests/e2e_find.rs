@@ -15,9 +15,9 @@ mod support;
 use feed::Frame;
 use serde_json::Value;
 use shared::encode::{encode_batch, encode_message};
-use shared::protocol::{MeshEdge, MeshNode, Message, Payload, Severity, Status};
+use shared::protocol::{Message, Payload, Severity, Status};
 use shared::sim::{Mix, SimConfig, Simulator};
-use support::{check, eval, replay_feed, text_frame, text_of, wait_for, Browser, TestResult};
+use support::{check, eval, replay_feed, star_stream, text_frame, text_of, wait_for, Browser, TestResult};
 
 const NODE_COUNT: &str = "[data-testid=node-count]";
 const NODE_ROWS: &str = "[...document.querySelectorAll('.panel-nodes [data-node-id]')].map(r => r.dataset.nodeId)";
@@ -102,27 +102,6 @@ async fn a_filter_in_the_url_shows_exactly_the_error_nodes() {
     })
     .await;
     feed.stop().await;
-}
-
-/// A hub h with spokes a1..a3; a1–b1–c1 goes further out; z stands alone.
-fn star_stream() -> Vec<Frame> {
-    let node = |id: &str| MeshNode {
-        id: id.into(),
-        kind: if id == "h" { "gateway" } else { "service" }.into(),
-        label: format!("{id} node"),
-        status: Status::Ok,
-        meta: vec![],
-    };
-    let edge = |source: &str, target: &str| MeshEdge {
-        id: format!("{source}-{target}"),
-        source: source.into(),
-        target: target.into(),
-        kind: None,
-        stats: None,
-    };
-    let nodes = ["h", "a1", "a2", "a3", "b1", "c1", "z"].map(node).to_vec();
-    let edges = vec![edge("h", "a1"), edge("a2", "h"), edge("h", "a3"), edge("a1", "b1"), edge("b1", "c1")];
-    vec![text_frame(encode_message(&message(Payload::Snapshot { nodes, edges, partial: false })))]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,12 +12,10 @@
 #[allow(dead_code)]
 mod support;
 
-use feed::{Frame, SimSettings};
-use shared::encode::encode_message;
-use shared::protocol::{MeshEdge, MeshNode, Message, Payload, Status};
+use feed::SimSettings;
 use shared::sim::Mix;
 use support::{
-    check, eval, free_port, replay_feed, screenshot, simulated_feed, text_frame, text_of, wait_for, Browser,
+    check, eval, free_port, replay_feed, screenshot, simulated_feed, star_stream, text_of, wait_for, Browser,
 };
 
 const NODE_COUNT: &str = "[data-testid=node-count]";
@@ -94,31 +92,6 @@ async fn search_selects_a_node_and_centres_it_in_a_large_mesh() {
     })
     .await;
     feed.stop().await;
-}
-
-/// A gateway h with spokes a1..a3; a1–b1–c1 further out; z alone. Laid
-/// out as two regions side by side: h alone; then a1 a2 a3 b1 in a row,
-/// c1 z below (slots in id order).
-fn star_stream() -> Vec<Frame> {
-    let node = |id: &str| MeshNode {
-        id: id.into(),
-        kind: if id == "h" { "gateway" } else { "service" }.into(),
-        label: format!("{id} node"),
-        status: Status::Ok,
-        meta: vec![],
-    };
-    let edge = |source: &str, target: &str| MeshEdge {
-        id: format!("{source}-{target}"),
-        source: source.into(),
-        target: target.into(),
-        kind: None,
-        stats: None,
-    };
-    let nodes = ["h", "a1", "a2", "a3", "b1", "c1", "z"].map(node).to_vec();
-    let edges = vec![edge("h", "a1"), edge("a2", "h"), edge("h", "a3"), edge("a1", "b1"), edge("b1", "c1")];
-    let snapshot =
-        Message { ts_millis: None, seq: None, pos: None, payload: Payload::Snapshot { nodes, edges, partial: false } };
-    vec![text_frame(encode_message(&snapshot))]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,7 +12,7 @@ use fantoccini::{Client, ClientBuilder};
 use feed::{Feed, FeedConfig, Frame, SimSettings, Source};
 use serde_json::{json, Value};
 use shared::encode::{encode_batch, encode_message};
-use shared::protocol::{Message, Payload};
+use shared::protocol::{MeshEdge, MeshNode, Message, Payload, Status};
 use shared::sim::{Mix, SimConfig, Simulator};
 
 pub type TestResult = Result<(), String>;
@@ -273,4 +273,29 @@ pub fn drawn_pixels(selector: &str) -> String {
            let n = 0; for (let i = 0; i < d.length; i += 4) {{ if (d[i] !== d[0] || d[i+1] !== d[1] || d[i+2] !== d[2]) n++; }}
            return n; }})()"
     )
+}
+
+/// A gateway h with spokes a1..a3; a1–b1–c1 further out; z alone. Laid
+/// out as two regions side by side: h alone; then a1 a2 a3 b1 in a row,
+/// c1 z below (slots in id order).
+pub fn star_stream() -> Vec<Frame> {
+    let node = |id: &str| MeshNode {
+        id: id.into(),
+        kind: if id == "h" { "gateway" } else { "service" }.into(),
+        label: format!("{id} node"),
+        status: Status::Ok,
+        meta: vec![],
+    };
+    let edge = |source: &str, target: &str| MeshEdge {
+        id: format!("{source}-{target}"),
+        source: source.into(),
+        target: target.into(),
+        kind: None,
+        stats: None,
+    };
+    let nodes = ["h", "a1", "a2", "a3", "b1", "c1", "z"].map(node).to_vec();
+    let edges = vec![edge("h", "a1"), edge("a2", "h"), edge("h", "a3"), edge("a1", "b1"), edge("b1", "c1")];
+    let snapshot =
+        Message { ts_millis: None, seq: None, pos: None, payload: Payload::Snapshot { nodes, edges, partial: false } };
+    vec![text_frame(encode_message(&snapshot))]
 }
