@@ -69,6 +69,27 @@ fn count_csp_violations() -> Rc<std::cell::Cell<u64>> {
     count
 }
 
+/// While the lens has re-checks waiting, one bounded step per animation
+/// frame (a single chain at a time: `settling`). A hidden page has no
+/// frames; each diff still takes a step.
+fn settle_in_frames(state: &AppState, settling: &Rc<std::cell::Cell<bool>>) {
+    if settling.get() || state.lens.borrow().unsettled() == 0 {
+        return;
+    }
+    let Some(window) = web_sys::window() else { return };
+    settling.set(true);
+    let (state, chain, scope) = (state.clone(), settling.clone(), use_current_scope());
+    let step = Closure::once_into_js(move || {
+        chain.set(false);
+        scope.run_in(|| {
+            if state.settle_lens() > 0 {
+                settle_in_frames(&state, &chain);
+            }
+        });
+    });
+    let _ = window.request_animation_frame(step.unchecked_ref());
+}
+
 fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
     let bridge_slot: Rc<RefCell<Option<gloo_worker::WorkerBridge<MeshWorker>>>> = Rc::new(RefCell::new(None));
     let sender = bridge_slot.clone();
@@ -83,6 +104,7 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
         provide_context(state.clone());
         let receiver = state.clone();
         let heard = watchdog.clone();
+        let settling = Rc::new(std::cell::Cell::new(false));
         // Worker callbacks come from outside the reactive root: run them in it.
         let scope = use_current_scope();
         let bridge = MeshWorker::spawner()
@@ -91,7 +113,10 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
                 scope.run_in(|| {
                     receiver.report_worker(heard.borrow().health().clone());
                     match event {
-                        WorkerEvent::Diff(diff) => receiver.apply_diff(*diff, now_millis),
+                        WorkerEvent::Diff(diff) => {
+                            receiver.apply_diff(*diff, now_millis);
+                            settle_in_frames(&receiver, &settling);
+                        }
                         WorkerEvent::Status(status) => receiver.set_status(status),
                         WorkerEvent::SendRefused(why) => receiver.show_notice(why),
                     }
@@ -103,6 +128,11 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
         bridge.send(Command::Configure(settings.link.clone()));
         bridge.send(Command::WatchLog(None));
         *bridge_slot.borrow_mut() = Some(bridge);
+        // A deep link's focused node (`?focus=`) is also the selected one,
+        // as after "Focus" on the page: details, log and keyboard start there.
+        if let Some(focus) = &settings.focus {
+            state.select_node(Some(focus.node_id.clone()));
+        }
         watch_visibility(state.clone(), watchdog.clone());
         watch_worker(state.clone(), watchdog.clone());
         apply_theme(*state.theme);

@@ -153,7 +153,10 @@ impl Layout {
     /// Starts over with `nodes` (id, group), each region sized for its
     /// nodes, packed for a panel of `aspect` (width ÷ height).
     pub fn rebuild<'a>(&mut self, nodes: impl Iterator<Item = (&'a str, &'a str)>, aspect: f64) {
-        let nodes: Vec<(&str, &str)> = nodes.collect();
+        // Placed in natural id order, so neighbours in name are neighbours
+        // on screen, whatever order the nodes come in.
+        let mut nodes: Vec<(&str, &str)> = nodes.collect();
+        nodes.sort_unstable_by(|a, b| crate::natural::natural_cmp(a.0, b.0));
         let mut counts: BTreeMap<GroupKey, usize> = BTreeMap::new();
         for (_, group) in &nodes {
             *counts.entry(GroupKey((*group).to_owned())).or_default() += 1;

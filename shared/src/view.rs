@@ -10,10 +10,19 @@ use crate::diff::{Counters, Diff, Event};
 use crate::limits::{MAX_EVENTS, MAX_LOG_LINES_PER_NODE, MAX_POINTS_PER_SERIES};
 use crate::protocol::{ChartPoint, MeshEdge, MeshNode};
 
+/// Nodes or edges by id. Hashed, not ordered: a diff looks up every node
+/// and edge it carries, and at 30,000 edges an ordered map's search compares
+/// a dozen heap-held ids, each a cache miss (measured: the view's share of
+/// a steady 10k diff fell from ~2.5 ms to ~1.6 ms natively, `cargo bench -p
+/// app --bench lens`). The seed is fixed so
+/// that iteration is the same on every run (drawing order, samples);
+/// anything shown in an order sorts.
+pub type IdMap<V> = std::collections::HashMap<String, V, foldhash::fast::FixedState>;
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct View {
-    pub nodes: BTreeMap<String, MeshNode>,
-    pub edges: BTreeMap<String, MeshEdge>,
+    pub nodes: IdMap<MeshNode>,
+    pub edges: IdMap<MeshEdge>,
     /// Oldest first (shown newest first).
     pub events: VecDeque<Event>,
     pub logs: BTreeMap<String, LogView>,
@@ -41,14 +50,21 @@ impl View {
         for node_id in diff.node_removals {
             self.nodes.remove(&node_id);
         }
+        // In place where the id is known (most upserts): no key copied.
         for node in diff.node_upserts {
-            self.nodes.insert(node.id.clone(), node);
+            match self.nodes.get_mut(&node.id) {
+                Some(held) => *held = node,
+                None => drop(self.nodes.insert(node.id.clone(), node)),
+            }
         }
         for edge_id in diff.edge_removals {
             self.edges.remove(&edge_id);
         }
         for edge in diff.edge_upserts {
-            self.edges.insert(edge.id.clone(), edge);
+            match self.edges.get_mut(&edge.id) {
+                Some(held) => *held = edge,
+                None => drop(self.edges.insert(edge.id.clone(), edge)),
+            }
         }
         diff.events.apply_to(&mut self.events, MAX_EVENTS);
         for node_id in diff.log_removals {

@@ -112,6 +112,9 @@ async fn focus_hides_the_nodes_beyond_its_hops_and_esc_leaves_it() {
         client.goto(&url).await.map_err(|e| e.to_string())?;
         wait_for(&client, "h and its spokes", &format!("{} === '4 of 7'", text_of(NODE_COUNT))).await?;
         check(rows(&client).await? == serde_json::json!(["a1", "a2", "a3", "h"]), "one hop around h")?;
+        // The deep link's focus is also the selection (details, log, keys).
+        let pressed = "document.querySelector('.panel-nodes [data-node-id=h]').getAttribute('aria-pressed')";
+        wait_for(&client, "h selected", &format!("{pressed} === 'true'")).await?;
         let crumb = eval(&client, &text_of("[data-testid=focus-bar]")).await?;
         check(crumb.as_str().is_some_and(|c| c.contains("h node (h)")), format!("breadcrumb: {crumb}"))?;
         check(eval(&client, &text_of("[data-testid=edge-count]")).await? == "3 of 5", "h's three edges")?;

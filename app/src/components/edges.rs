@@ -9,6 +9,7 @@ use sycamore::prelude::*;
 
 use crate::components::nodes::count_text;
 use crate::components::scroll_frame::{indexed_list_model, ListModel, ScrollFrame};
+use crate::components::slots::{field, slots};
 use crate::format::{compact, latency_millis, percent};
 use crate::lens::Lens;
 use crate::state::AppState;
@@ -16,7 +17,7 @@ use crate::state::AppState;
 /// An error rate at or above this is shown as bad.
 pub const BAD_ERROR_RATE: f64 = 0.05;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdgeRow {
     pub id: String,
     pub route: String,
@@ -47,6 +48,19 @@ pub fn edge_rows(view: &MeshView, lens: &Lens, window: Range<usize>) -> Vec<Edge
     lens.edges().window(window).into_iter().filter_map(|id| view.edges.get(id)).map(|e| edge_row(view, e)).collect()
 }
 
+/// One slot of the table.
+fn edge_row_view(row: ReadSignal<EdgeRow>) -> View {
+    let error_class = move || if row.with(|r| r.errors_bad) { "status-text st-error" } else { "" };
+    view! {
+        div(class="row edges-grid", title=field(row, |r| r.id.clone())) {
+            span(class="msg") { (field(row, |r| r.route.clone())) }
+            span { (field(row, |r| r.throughput.clone())) }
+            span { (field(row, |r| r.latency.clone())) }
+            span(class=error_class) { (field(row, |r| r.errors.clone())) }
+        }
+    }
+}
+
 #[component]
 pub fn EdgesPanel() -> View {
     let state = use_context::<AppState>();
@@ -67,21 +81,7 @@ pub fn EdgesPanel() -> View {
                 span { "Edge" } span { "Throughput" } span { "Latency" } span { "Errors" }
             }
             ScrollFrame(total_rows=total, window=window, label="Edges") {
-                Indexed(
-                    list=rows,
-                    view=|row: EdgeRow| {
-                        let EdgeRow { id, route, throughput, latency, errors, errors_bad } = row;
-                        let error_class = if errors_bad { "status-text st-error" } else { "" };
-                        view! {
-                            div(class="row edges-grid", title=id) {
-                                span(class="msg") { (route) }
-                                span { (throughput) }
-                                span { (latency) }
-                                span(class=error_class) { (errors) }
-                            }
-                        }
-                    },
-                )
+                (slots(rows, edge_row_view))
             }
         }
     }

@@ -10,6 +10,7 @@ use shared::{Event, Severity, View as MeshView};
 use sycamore::prelude::*;
 
 use crate::components::scroll_frame::{list_model, window_items, ListModel, ScrollFrame};
+use crate::components::slots::{field, slots};
 use crate::format::clock;
 use crate::lens::Lens;
 use crate::state::AppState;
@@ -34,7 +35,7 @@ pub fn query_events(view: &MeshView, min_severity: Severity, lens: &Lens) -> Opt
     Some(shown.map(|(at, _)| at).collect())
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventRow {
     pub time: String,
     pub severity: &'static str,
@@ -54,24 +55,24 @@ pub fn event_rows(view: &MeshView, order: Option<&[usize]>, window: Range<usize>
     window_items(view.events.iter().rev(), order, |at| view.events.get(*at), window).into_iter().map(row).collect()
 }
 
-/// One event; with a node, a click (or Enter) selects it (one listener on
-/// the list serves every row: rows come and go with every diff).
-fn event_row_view(row: EventRow) -> View {
-    let EventRow { time, severity, message, node_id, local } = row;
-    let class = if local { "row events-grid local-event" } else { "row events-grid" };
-    let severity_class = format!("sev sev-{severity}");
-    let Some(node_id) = node_id else {
-        let title = message.clone();
-        return view! {
-            div(class=class, title=title) {
-                span(class="ts") { (time) } span(class=severity_class) { (severity) } span(class="msg") { (message) }
-            }
-        };
+/// One slot of the list; with a node, a click (or Enter) selects it (one
+/// listener on the list serves every row).
+fn event_row_view(row: ReadSignal<EventRow>) -> View {
+    let class = move || if row.with(|r| r.local) { "row events-grid local-event" } else { "row events-grid" };
+    let severity_class = move || row.with(|r| format!("sev sev-{}", r.severity));
+    let title = move || {
+        row.with(|r| match &r.node_id {
+            Some(node_id) => format!("{} (node {node_id}; select it)", r.message),
+            None => r.message.clone(),
+        })
     };
-    let title = format!("{message} (node {node_id}; select it)");
+    let with_node = move |value: &'static str| move || row.with(|r| r.node_id.as_ref().map(|_| value));
+    let node_attr = move || row.with(|r| r.node_id.clone());
     view! {
-        div(class=class, title=title, role="button", tabindex="0", data-event-node=node_id) {
-            span(class="ts") { (time) } span(class=severity_class) { (severity) } span(class="msg") { (message) }
+        div(class=class, title=title, role=with_node("button"), tabindex=with_node("0"), data-event-node=node_attr) {
+            span(class="ts") { (field(row, |r| r.time.clone())) }
+            span(class=severity_class) { (field(row, |r| r.severity.to_owned())) }
+            span(class="msg") { (field(row, |r| r.message.clone())) }
         }
     }
 }
@@ -129,7 +130,7 @@ pub fn EventsPanel() -> View {
             }
             div(class="events-list", on:click=handle_click, on:keydown=handle_key) {
                 ScrollFrame(total_rows=total, window=window, label="Events", rows_added_on_top=*state.events_added) {
-                    Indexed(list=rows, view=event_row_view)
+                    (slots(rows, event_row_view))
                 }
             }
         }

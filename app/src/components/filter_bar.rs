@@ -62,7 +62,7 @@ pub fn FilterBar() -> View {
             label(r#for="find-filter", class="find-label") { "Filter" }
             div(class="filter-field") {
                 input(id="find-filter", class="filter-input", r#type="search", bind:value=text,
-                    placeholder="kind:api status:error,degraded region:us-east-1 errors>5% -label~canary",
+                    placeholder="e.g. kind:api status:error,degraded region:us-east-1 errors>5% -label~canary",
                     aria-label="Filter nodes", aria-invalid=invalid, aria-describedby="find-filter-error find-filter-count",
                     autocomplete="off", data-testid="filter")
                 p(id="find-filter-error", class="filter-error", aria-live="polite", data-testid="filter-error") {

@@ -9,6 +9,7 @@ use shared::view::LogView;
 use sycamore::prelude::*;
 
 use crate::components::scroll_frame::ScrollFrame;
+use crate::components::slots::{field, slots};
 use crate::state::AppState;
 
 /// The lines of a window; the unfinished last line counts as a row.
@@ -84,7 +85,7 @@ pub fn LogsPanel() -> View {
             })
             div(class="logs", data-testid="logs") {
                 ScrollFrame(total_rows=total, window=window, label="Log lines", follow=follow) {
-                    Indexed(list=rows, view=|line: String| view! { div(class="row") { (line) } })
+                    (slots(rows, |line: ReadSignal<String>| view! { div(class="row") { (field(line, String::clone)) } }))
                 }
             }
         }

@@ -13,4 +13,5 @@ pub mod logs;
 pub mod nodes;
 pub mod scroll_frame;
 pub mod search;
+pub mod slots;
 pub mod topology;

@@ -9,11 +9,12 @@ use shared::{MeshNode, View as MeshView};
 use sycamore::prelude::*;
 
 use crate::components::scroll_frame::{indexed_list_model, ListModel, ScrollFrame};
+use crate::components::slots::{field, slots};
 use crate::format::status_class;
 use crate::lens::{Lens, NodeSort};
 use crate::state::AppState;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeRow {
     pub id: String,
     pub label: String,
@@ -45,32 +46,31 @@ pub fn count_text(shown: usize, all: usize, narrowed: bool) -> String {
     }
 }
 
-/// One row of the table: selects its node on click, Enter or Space.
-fn node_row_view(app: AppState, row: NodeRow) -> View {
-    let NodeRow { id, label, kind, status, status_class, selected } = row;
-    let class = if selected { "row nodes-grid selected" } else { "row nodes-grid" };
-    let dot_class = format!("dot {status_class}");
-    let status_class = format!("status-text {status_class}");
-    let (id_attr, id_text) = (id.clone(), id.clone());
+/// One slot of the table: selects its row's node on click, Enter or Space.
+fn node_row_view(app: AppState, row: ReadSignal<NodeRow>) -> View {
+    let class = move || if row.with(|r| r.selected) { "row nodes-grid selected" } else { "row nodes-grid" };
+    let dot_class = move || row.with(|r| format!("dot {}", r.status_class));
+    let status_class = move || row.with(|r| format!("status-text {}", r.status_class));
+    let id_attr = move || row.with(|r| r.id.clone());
+    let pressed = move || row.with(|r| r.selected.to_string());
     let key_app = app.clone();
-    let key_id = id.clone();
-    let handle_select = move |_| app.select_node(Some(id.clone()));
+    let handle_select = move |_| app.select_node(Some(row.with_untracked(|r| r.id.clone())));
     let handle_key = move |event: web_sys::KeyboardEvent| {
         if event.key() == "Enter" || event.key() == " " {
             event.prevent_default();
-            key_app.select_node(Some(key_id.clone()));
+            key_app.select_node(Some(row.with_untracked(|r| r.id.clone())));
         }
     };
     view! {
         div(class=class, role="button", tabindex="0", data-node-id=id_attr, on:click=handle_select,
-            on:keydown=handle_key, aria-pressed=selected.to_string()) {
+            on:keydown=handle_key, aria-pressed=pressed) {
             span(class="cell-main") {
                 i(class=dot_class)
-                span(class="label") { (label) }
-                span(class="muted id") { (id_text) }
+                span(class="label") { (field(row, |r| r.label.clone())) }
+                span(class="muted id") { (field(row, |r| r.id.clone())) }
             }
-            span(class="muted") { (kind) }
-            span(class=status_class) { (status) }
+            span(class="muted") { (field(row, |r| r.kind.clone())) }
+            span(class=status_class) { (field(row, |r| r.status.clone())) }
         }
     }
 }
@@ -113,10 +113,7 @@ pub fn NodesPanel() -> View {
             }
             div(class="table-head nodes-grid", aria-hidden="true") { span { "Node" } span { "Kind" } span { "Status" } }
             ScrollFrame(total_rows=total, window=window, label="Nodes") {
-                Indexed(
-                    list=rows,
-                    view=move |row: NodeRow| node_row_view(app.clone(), row),
-                )
+                ({ let app = app.clone(); slots(rows, move |row| node_row_view(app.clone(), row)) })
             }
         }
     }

@@ -5,6 +5,7 @@
 //! matching terms changed), never a rescan of the graph; changing the
 //! filter, the focus, the sort or the grouping costs one pass.
 
+mod backlog;
 mod choices;
 mod graph;
 mod groups;
@@ -17,6 +18,7 @@ use shared::{Diff, MeshNode, View as MeshView};
 
 use crate::filter::Query;
 
+pub use backlog::MAX_EDGE_CHECKS_PER_STEP;
 pub use graph::{EdgeFacts, GraphIndex, Numbers, Upserted};
 pub use groups::{status_slot, GroupBy, GroupStats, Groups, LinkStats, NO_VALUE, STATUS_SLOTS};
 pub use neighbourhood::{neighbourhood, Focus, MAX_HOPS};
@@ -42,6 +44,8 @@ pub struct Lens {
     nodes: Order,
     edges: Order,
     groups: Groups,
+    /// Edges around changed nodes, re-checked in steps (`settle`).
+    backlog: backlog::Backlog,
 }
 
 impl Lens {
@@ -55,6 +59,7 @@ impl Lens {
     /// Everything but the graph index, after the filter, focus, sort or
     /// grouping changed.
     fn refresh(&mut self, view: &MeshView) {
+        self.backlog.clear();
         self.around = self.focus.as_ref().map(|focus| neighbourhood(&self.graph, &focus.node_id, focus.hops));
         self.masks = if self.query.is_empty() {
             FastMap::default()
@@ -76,7 +81,8 @@ impl Lens {
     /// edges are read from the diff itself (at hand), everything else from
     /// the lens's own index, and `view` only for nodes the diff leaves as
     /// they are. A graph reset is not followed here: `rebuild` once the
-    /// view has it. True when the shown rows or their order changed.
+    /// view has it. True when the shown rows or their order changed. The
+    /// edges around changed nodes are left for `settle`.
     pub fn follow(&mut self, diff: &Diff, view: &MeshView) -> bool {
         if diff.view_reset || diff.graph_reset {
             return false;
@@ -112,8 +118,8 @@ impl Lens {
         for node in &diff.node_upserts {
             changed |= self.check_node(&node.id, Some(node));
         }
-        for edge_id in &check.more_edges {
-            changed |= self.check_edge(edge_id, true);
+        for edge_id in check.more_edges {
+            self.backlog.push(edge_id);
         }
         changed
     }

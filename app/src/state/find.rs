@@ -8,7 +8,7 @@ use sycamore::prelude::*;
 
 use super::{AppState, LensCell};
 use crate::filter::{parse, ParseError};
-use crate::lens::{Focus, GroupBy, NodeSort};
+use crate::lens::{Focus, GroupBy, NodeSort, MAX_EDGE_CHECKS_PER_STEP};
 use crate::settings::Settings;
 
 /// The lens the page opens with (the URL's `q`, `focus` and `hops`);
@@ -105,6 +105,21 @@ impl AppState {
     pub fn reveal_node(&self, node_id: String) {
         self.select_node(Some(node_id));
         self.reveal_request.writer().update(|n| *n += 1);
+    }
+
+    /// One bounded step of the lens's waiting re-checks (`Lens::settle`),
+    /// waking the views if it did any; returns how many still wait.
+    pub fn settle_lens(&self) -> usize {
+        let (checked, unsettled) = {
+            let mut lens = self.lens.borrow_mut();
+            let before = lens.unsettled();
+            lens.settle(MAX_EDGE_CHECKS_PER_STEP);
+            (before > lens.unsettled(), lens.unsettled())
+        };
+        if checked {
+            batch(|| self.lens_changed());
+        }
+        unsettled
     }
 
     fn lens_changed(&self) {

@@ -186,8 +186,8 @@ impl Model {
             })
             .collect();
         View {
-            nodes: self.nodes.clone(),
-            edges: self.edges.clone(),
+            nodes: self.nodes.iter().map(|(id, node)| (id.clone(), node.clone())).collect(),
+            edges: self.edges.iter().map(|(id, edge)| (id.clone(), edge.clone())).collect(),
             events: self.events.iter().skip(newest(self.events.len(), MAX_EVENTS)).cloned().collect(),
             logs,
             series: self

@@ -10,6 +10,7 @@
 #[allow(dead_code)]
 mod support;
 
+mod profile;
 mod results;
 mod site;
 
@@ -279,9 +280,18 @@ async fn steady_state(query: &str) -> Result<Value, String> {
         let url = if query.is_empty() { format!("http://127.0.0.1:{port}/") } else { format!("http://127.0.0.1:{port}/?q={query}") };
         client.goto(&url).await.map_err(|e| e.to_string())?;
         tokio::time::sleep(Duration::from_secs(62)).await;
+        let profile = profile_path(query);
+        if profile.is_some() {
+            cdp(&client, "Profiler.enable", json!({})).await?;
+            cdp(&client, "Profiler.start", json!({})).await?;
+        }
         let (start, tasks_at_start) = (Instant::now(), task_seconds(&client).await?);
         tokio::time::sleep(Duration::from_secs(20)).await;
         let busy = (task_seconds(&client).await? - tasks_at_start) / start.elapsed().as_secs_f64();
+        if let Some(path) = profile {
+            let taken = cdp(&client, "Profiler.stop", json!({})).await?;
+            profile::write(&path, taken.get("profile").unwrap_or(&Value::Null));
+        }
         let probe = "['messages/s','diff-apply-p50','diff-apply-p99'].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
         let value = eval(&client, probe).await?;
         let at = |i: usize| value.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
@@ -334,6 +344,14 @@ async fn page_rate(
     result.unwrap_or_else(|why| {
         eprintln!("{page}: {why}");
         (0.0, 0.0)
+    })
+}
+
+/// With `--profile`, where the steady row's main-thread CPU profile goes.
+fn profile_path(query: &str) -> Option<PathBuf> {
+    std::env::args().any(|a| a == "--profile").then(|| {
+        let name = if query.is_empty() { "steady" } else { "steady-filtered" };
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../target/bench/{name}.cpuprofile"))
     })
 }
 

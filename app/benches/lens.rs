@@ -1,0 +1,91 @@
+//! Native benchmark of what the page does per diff besides rendering: the
+//! lens following a diff (and settling the re-checks it left) and the view
+//! applying it, on the browser bench's steady load (10k nodes / 30k edges,
+//! 6,700 msg/s, a diff every 250 ms), with no filter and with filters like
+//! the browser bench's. Prints per-diff percentiles, the lens's and the
+//! view's shares, and the cost per graph change.
+//! Run with `cargo bench -p app --bench lens`.
+//! (A benchmark, not a test: figures vary with the machine's load. The page
+//! runs the size-tuned wasm build, slower than this.)
+// Native only: std::time::Instant is fine here (it is banned for wasm code).
+#![allow(clippy::disallowed_methods)]
+
+use std::time::Instant;
+
+use app::filter::parse;
+use app::lens::Lens;
+use app::state::apply_to_view;
+use shared::sim::{Mix, SimConfig, Simulator};
+use shared::{Reducer, View};
+
+/// Messages per diff: 6,700 msg/s over 250 ms.
+const MESSAGES_PER_DIFF: usize = 1_675;
+/// Diffs measured per case (after as many to warm up).
+const DIFFS: usize = 200;
+const START_MILLIS: i64 = 1_795_719_600_000;
+
+fn main() {
+    println!(
+        "{:<36} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>10}",
+        "filter", "p50 ms", "p99 ms", "max ms", "lens p50", "view p50", "changes", "ns/change"
+    );
+    for query in ["", "status:error", "status:error,degraded errors>1%", "kind:api latency>200ms"] {
+        run(query);
+    }
+}
+
+/// Per-diff milliseconds: (whole, lens, view).
+struct Sample(f64, f64, f64);
+
+fn run(query: &str) {
+    let mut sim = Simulator::new(SimConfig { n_nodes: 10_000, seed: 7, mix: Mix::Mixed });
+    let mut reducer = Reducer::new();
+    reducer.apply(sim.snapshot(START_MILLIS), START_MILLIS);
+    let (mut view, mut lens) = (View::default(), Lens::default());
+    lens.set_query(parse(query).expect("a valid filter"), &view);
+    let mut clock = START_MILLIS;
+    let mut samples = Vec::with_capacity(DIFFS);
+    let mut changes = 0usize;
+    for round in 0..DIFFS * 2 {
+        for _ in 0..MESSAGES_PER_DIFF {
+            clock += 1;
+            reducer.apply(sim.next_message(clock), clock);
+        }
+        let diff = reducer.take_diff();
+        let graph_changes =
+            diff.node_upserts.len() + diff.node_removals.len() + diff.edge_upserts.len() + diff.edge_removals.len();
+        let rebuilt = diff.view_reset || diff.graph_reset;
+        // What `apply_with_lens` does, timed in its two parts.
+        let start = Instant::now();
+        lens.follow(&diff, &view);
+        lens.settle(usize::MAX);
+        let followed = Instant::now();
+        apply_to_view(&mut view, diff, None);
+        if rebuilt {
+            lens.rebuild(&view);
+        }
+        let end = Instant::now();
+        let millis = |from: Instant, to: Instant| (to - from).as_secs_f64() * 1e3;
+        if round >= DIFFS {
+            samples.push(Sample(millis(start, end), millis(start, followed), millis(followed, end)));
+            changes += graph_changes;
+        }
+    }
+    let percentile = |part: fn(&Sample) -> f64, q: f64| {
+        let mut values: Vec<f64> = samples.iter().map(part).collect();
+        values.sort_by(f64::total_cmp);
+        values.get((values.len().saturating_sub(1) as f64 * q).round() as usize).copied().unwrap_or(f64::NAN)
+    };
+    let total_millis: f64 = samples.iter().map(|s| s.0).sum();
+    println!(
+        "{:<36} {:>8.2} {:>8.2} {:>8.2} {:>9.2} {:>9.2} {:>8} {:>10.0}",
+        if query.is_empty() { "(none)" } else { query },
+        percentile(|s| s.0, 0.5),
+        percentile(|s| s.0, 0.99),
+        percentile(|s| s.0, 1.0),
+        percentile(|s| s.1, 0.5),
+        percentile(|s| s.2, 0.5),
+        changes / DIFFS,
+        total_millis * 1e6 / changes.max(1) as f64
+    );
+}
