@@ -49,11 +49,28 @@ async fn load_deploy_config() -> Result<DeployConfig, String> {
     if !response.ok() {
         return Err(format!("config.json: HTTP {}", response.status()));
     }
-    let text = match response.text() {
-        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),
-        Err(_) => None,
-    };
-    DeployConfig::parse(&text.ok_or("config.json could not be read")?)
+    // The browser parses the JSON; serde-wasm-bindgen reads the object as
+    // `DeployConfig` (unknown fields and wrong types are errors).
+    let promise = response.json().map_err(|_| "config.json could not be read".to_owned())?;
+    let value = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|error| {
+        let why =
+            error.dyn_ref::<js_sys::Error>().map_or_else(|| "unreadable".to_owned(), |e| String::from(e.message()));
+        format!("config.json is not JSON: {why}")
+    })?;
+    // serde-wasm-bindgen reads only the fields it knows: the others are
+    // named here (as `deny_unknown_fields` would).
+    if value.is_object() && !js_sys::Array::is_array(&value) {
+        let object: &js_sys::Object = value.unchecked_ref();
+        let keys: Vec<String> = js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()).collect();
+        if let Some(why) = settings::unknown_fields(keys.iter().map(String::as_str)) {
+            return Err(why);
+        }
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|error| {
+        // The error is a JS `Error`; its text without the "Error: " prefix.
+        let text = error.to_string();
+        format!("config.json: {}", text.strip_prefix("Error: ").unwrap_or(&text))
+    })
 }
 
 /// Counts Content-Security-Policy violations from the very start, so a

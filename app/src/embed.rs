@@ -1,6 +1,6 @@
 //! The versioned `postMessage` API between the dashboard (in an iframe) and
-//! the portal that embeds it. Pure: outgoing messages are written as JSON
-//! text, incoming ones are read field by field (only the fields a command
+//! the portal that embeds it. Pure: outgoing messages are typed values the
+//! glue turns into plain objects, incoming ones are read field by field (only the fields a command
 //! needs, each a bounded string), never serialized whole; `embed_glue`
 //! (browser only) moves them across `window.postMessage`, only with the one
 //! allowed parent origin.
@@ -13,7 +13,7 @@
 //! filter of every view), `setFocus {nodeId, hops}`, `setToken {token}`;
 //! each must carry `target: "meshview"` and `version`.
 
-use serde_json::json;
+use serde::Serialize;
 use shared::bridge::{LinkPhase, LinkStatus};
 
 use crate::lens::MAX_HOPS;
@@ -119,25 +119,51 @@ fn hops(field: Field) -> Result<Option<u8>, String> {
     }
 }
 
-fn envelope(kind: &str, mut fields: serde_json::Value) -> String {
-    if let Some(map) = fields.as_object_mut() {
-        map.insert("source".into(), json!("meshview"));
-        map.insert("version".into(), json!(EMBED_API_VERSION));
-        map.insert("type".into(), json!(kind));
+/// A message to the portal: the envelope every message carries
+/// (`source: "meshview"`, `version`) around what it says. The glue hands it
+/// to `postMessage` as a plain object (serde-wasm-bindgen), never as text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outgoing {
+    source: &'static str,
+    version: u32,
+    #[serde(flatten)]
+    pub said: Said,
+}
+
+/// What a message to the portal says; its `type` is the variant's name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Said {
+    Ready,
+    Resize {
+        height: u32,
+    },
+    Select {
+        #[serde(rename = "nodeId")]
+        node_id: Option<String>,
+    },
+    Connection {
+        state: &'static str,
+        text: String,
+    },
+}
+
+impl Said {
+    pub fn outgoing(self) -> Outgoing {
+        Outgoing { source: "meshview", version: EMBED_API_VERSION, said: self }
     }
-    fields.to_string()
 }
 
-pub fn ready_message() -> String {
-    envelope("ready", json!({}))
+pub fn ready_message() -> Outgoing {
+    Said::Ready.outgoing()
 }
 
-pub fn resize_message(height_px: u32) -> String {
-    envelope("resize", json!({ "height": height_px }))
+pub fn resize_message(height_px: u32) -> Outgoing {
+    Said::Resize { height: height_px }.outgoing()
 }
 
-pub fn select_message(node_id: Option<&str>) -> String {
-    envelope("select", json!({ "nodeId": node_id }))
+pub fn select_message(node_id: Option<&str>) -> Outgoing {
+    Said::Select { node_id: node_id.map(str::to_owned) }.outgoing()
 }
 
 /// The connection state in one word, for portals. A stopped worker
@@ -159,8 +185,8 @@ pub fn connection_state(status: &LinkStatus, worker_running: bool) -> &'static s
     }
 }
 
-pub fn connection_message(state: &str, text: &str) -> String {
-    envelope("connection", json!({ "state": state, "text": text }))
+pub fn connection_message(state: &'static str, text: &str) -> Outgoing {
+    Said::Connection { state, text: text.to_owned() }.outgoing()
 }
 
 #[cfg(test)]
@@ -252,9 +278,26 @@ mod tests {
 
     #[test]
     fn messages_out() {
-        assert_eq!(ready_message(), r#"{"source":"meshview","type":"ready","version":1}"#);
-        assert_eq!(resize_message(812), r#"{"height":812,"source":"meshview","type":"resize","version":1}"#);
-        assert_eq!(select_message(None), r#"{"nodeId":null,"source":"meshview","type":"select","version":1}"#);
+        // As the portal receives them (plain objects; JSON here to compare).
+        let out = |message: Outgoing| serde_json::to_value(message).unwrap();
+        let expect = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+        assert_eq!(out(ready_message()), expect(r#"{"source":"meshview","type":"ready","version":1}"#));
+        assert_eq!(
+            out(resize_message(812)),
+            expect(r#"{"height":812,"source":"meshview","type":"resize","version":1}"#)
+        );
+        assert_eq!(
+            out(select_message(None)),
+            expect(r#"{"nodeId":null,"source":"meshview","type":"select","version":1}"#)
+        );
+        assert_eq!(
+            out(select_message(Some("n1"))),
+            expect(r#"{"nodeId":"n1","source":"meshview","type":"select","version":1}"#)
+        );
+        assert_eq!(
+            out(connection_message("live", "Live")),
+            expect(r#"{"state":"live","text":"Live","source":"meshview","type":"connection","version":1}"#)
+        );
         let live = LinkStatus { phase: LinkPhase::Open, ..LinkStatus::default() };
         assert_eq!(connection_state(&live, true), "live");
         assert_eq!(connection_state(&live, false), "stopped");

@@ -19,9 +19,11 @@ pub fn install(state: AppState) {
     let Some(window) = web_sys::window() else { return };
     let post = {
         let origin = parent_origin.clone();
-        move |text: String| {
+        move |message: embed::Outgoing| {
             let Ok(Some(parent)) = web_sys::window().map_or(Ok(None), |w| w.parent()) else { return };
-            if let Ok(message) = js_sys::JSON::parse(&text) {
+            // Plain objects and `null` for an absent value, as JSON would have.
+            let plain = serde_wasm_bindgen::Serializer::json_compatible();
+            if let Ok(message) = serde::Serialize::serialize(&message, &plain) {
                 let _ = parent.post_message(&message, &origin);
             }
         }
@@ -86,7 +88,7 @@ fn field(data: &JsValue, name: &str) -> Field {
 }
 
 /// Posts `connection {state, text}` when the state word changes.
-fn watch_connection(state: &AppState, post: impl Fn(String) + 'static) {
+fn watch_connection(state: &AppState, post: impl Fn(embed::Outgoing) + 'static) {
     let (status, worker) = (state.status, state.worker);
     let last_connection = create_signal(String::new());
     create_effect(move || {
@@ -121,7 +123,7 @@ fn apply(state: &AppState, command: EmbedCommand) {
 }
 
 /// Posts `resize {height}` whenever the document's height changes.
-fn watch_height(post: impl Fn(String) + 'static) {
+fn watch_height(post: impl Fn(embed::Outgoing) + 'static) {
     let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
     let last_height = std::cell::Cell::new(0);
     let measured = root.clone();

@@ -5,6 +5,7 @@
 //! `shared::limits`. Pure: the browser glue only reads `location` and
 //! fetches the file, so every rule is tested natively.
 
+mod fields;
 mod find_params;
 mod overrides;
 
@@ -15,6 +16,7 @@ use shared::limits::{DEFAULT_FLUSH_INTERVAL_MILLIS, DEFAULT_IDLE_LIMIT_MILLIS};
 use crate::address::{Address, Authority, Origin, Scheme};
 use crate::lens::Focus;
 
+pub use fields::{config_fields, unknown_fields};
 pub use find_params::with_find_params;
 pub use overrides::{Deployment, Overrides, ParentPolicy};
 
@@ -36,13 +38,6 @@ pub struct DeployConfig {
     /// Origins a `parentOrigin` URL parameter may name; empty or absent:
     /// no embedding; `["*"]`: any.
     pub allowed_parent_origins: Vec<String>,
-}
-
-impl DeployConfig {
-    /// Reads `config.json`'s text; an error names the problem for the page.
-    pub fn parse(text: &str) -> Result<DeployConfig, String> {
-        serde_json::from_str(text).map_err(|error| format!("config.json: {error}"))
-    }
 }
 
 /// Panels that can be hidden with `hide=`.

@@ -204,14 +204,39 @@ fn config_json_values_are_checked_like_the_urls() {
     );
 }
 
+/// `config.json` through the same serde derive the page uses (there with
+/// serde-wasm-bindgen on the browser's parse; JSON text here).
+fn parse_config(text: &str) -> Result<DeployConfig, String> {
+    serde_json::from_str(text).map_err(|error| error.to_string())
+}
+
 #[test]
 fn config_json_is_read_strictly() {
-    assert_eq!(DeployConfig::parse("{}"), Ok(DeployConfig::default()));
-    let config = DeployConfig::parse(r#"{"project":"p","allowedWsOrigins":["wss://a.example"]}"#).unwrap();
+    assert_eq!(parse_config("{}"), Ok(DeployConfig::default()));
+    let config = parse_config(r#"{"project":"p","allowedWsOrigins":["wss://a.example"]}"#).unwrap();
     assert_eq!(config.allowed_ws_origins, ["wss://a.example"]);
-    assert!(DeployConfig::parse(r#"{"projekt":"typo"}"#).unwrap_err().contains("unknown field"));
-    assert!(DeployConfig::parse(r#"{"idle":-1}"#).is_err());
-    assert!(DeployConfig::parse("not json").is_err());
+    assert!(parse_config(r#"{"projekt":"typo"}"#).unwrap_err().contains("unknown field"));
+    assert!(parse_config(r#"{"idle":-1}"#).is_err());
+    assert!(parse_config("null").is_err() && parse_config(r#""p""#).is_err());
+}
+
+/// The page names unknown fields itself (serde-wasm-bindgen never sees
+/// them): the names it knows are exactly the ones the derive reads.
+#[test]
+fn config_fields_are_the_ones_the_derive_reads() {
+    let fields = app::settings::config_fields();
+    for name in ["ws", "project", "theme", "flush", "idle", "hide", "demo", "kiosk", "allowedWsOrigins"] {
+        assert!(fields.contains(&name), "{name} in {fields:?}");
+    }
+    // Every listed name is one serde_json accepts (no "unknown field").
+    for name in fields {
+        let error = parse_config(&format!(r#"{{"{name}": {{}}}}"#)).unwrap_err();
+        assert!(!error.contains("unknown field"), "{name}: {error}");
+    }
+    assert!(parse_config(r#"{"projekt": {}}"#).unwrap_err().contains("unknown field"));
+    assert_eq!(app::settings::unknown_fields(["project", "idle"].into_iter()), None);
+    let why = app::settings::unknown_fields(["project", "projekt", "x"].into_iter()).expect("two unknown");
+    assert!(why.starts_with("config.json: unknown field `projekt`, `x` (known: ws, project,"), "{why}");
 }
 
 /// (filter, focus, warnings) from the URL's find parameters.

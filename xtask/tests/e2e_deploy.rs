@@ -138,3 +138,37 @@ async fn portal_embeds_and_drives_the_dashboard() {
     site.stop().await;
     feed.stop().await;
 }
+
+/// A broken or mistyped `config.json` fails closed: the page says why,
+/// still shows its own stream, and allows no embedding.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_config_json_is_named_and_the_page_fails_closed() {
+    let cases = [
+        (r#"{"project": "p""#, "config.json is not JSON"),
+        (r#"{"projekt": "p"}"#, "unknown field `projekt`"),
+        (r#"{"idle": "soon"}"#, "config.json: invalid type"),
+    ];
+    for (config, said) in cases {
+        let (_, frames) = stream(12, 200);
+        let dist = support::dist_copy_with(&[("config.json", config.to_owned())]);
+        let feed = support::serve_with_csp(
+            0,
+            feed::Source::Replay { frames: std::sync::Arc::new(frames), frames_per_sec: 0.0 },
+            dist,
+            "/",
+            None,
+        )
+        .await;
+        let page = format!("http://{}/", feed.addr);
+        Browser::run(1280, 800, |client| async move {
+            client.goto(&page).await.map_err(|e| e.to_string())?;
+            wait_for(&client, "its own stream", &format!("{} === '12'", text_of("[data-testid=node-count]"))).await?;
+            let notice =
+                eval(&client, "[...document.querySelectorAll('.notice')].map(n => n.textContent).join(' | ')").await?;
+            check(notice.as_str().is_some_and(|text| text.contains(said)), format!("{config}: notice {notice}"))?;
+            Ok(())
+        })
+        .await;
+        feed.stop().await;
+    }
+}
