@@ -87,10 +87,15 @@ fn count_csp_violations() -> Rc<std::cell::Cell<u64>> {
 }
 
 /// While the lens has re-checks waiting, one bounded step per animation
-/// frame (a single chain at a time: `settling`). A hidden page has no
-/// frames; each diff still takes a step.
+/// frame (a single chain at a time: `settling`), each its own task, apart
+/// from the diff's. A hidden page has no frames: each diff then takes one
+/// step right after it.
 fn settle_in_frames(state: &AppState, settling: &Rc<std::cell::Cell<bool>>) {
     if settling.get() || state.lens.borrow().unsettled() == 0 {
+        return;
+    }
+    if !page_visible() {
+        state.settle_lens(now_millis);
         return;
     }
     let Some(window) = web_sys::window() else { return };
@@ -99,7 +104,7 @@ fn settle_in_frames(state: &AppState, settling: &Rc<std::cell::Cell<bool>>) {
     let step = Closure::once_into_js(move || {
         chain.set(false);
         scope.run_in(|| {
-            if state.settle_lens() > 0 {
+            if state.settle_lens(now_millis) > 0 {
                 settle_in_frames(&state, &chain);
             }
         });

@@ -17,7 +17,7 @@ use shared::Diff;
 use sycamore::prelude::*;
 
 use crate::filter::ParseError;
-use crate::lens::{Focus, GroupBy, MAX_EDGE_CHECKS_PER_STEP};
+use crate::lens::{Focus, GroupBy};
 use crate::settings::{Settings, Theme};
 use crate::watchdog::WorkerHealth;
 
@@ -132,11 +132,10 @@ impl AppState {
     pub fn apply_diff(&self, diff: Diff, clock_millis: impl Fn() -> f64) {
         let start = clock_millis();
         let selected = self.selected_node.get_clone_untracked();
-        let mut applied =
+        // The re-checks the diff leaves wait for the next frames
+        // (`settle_lens`), one bounded step each.
+        let applied =
             apply_with_lens(&mut self.view.borrow_mut(), &mut self.lens.borrow_mut(), diff, selected.as_deref());
-        // A first bounded step of the re-checks the diff left; the rest
-        // go in the next frames (`settle_lens`).
-        applied.shown_changed |= self.lens.borrow_mut().settle(MAX_EDGE_CHECKS_PER_STEP);
         let data_millis = clock_millis() - start;
         let (selection_gone, nodes_touched) = (applied.selection_gone, applied.touched.nodes);
         let pending_graph_changes = applied.pending_graph_changes;

@@ -232,6 +232,9 @@ async fn injected_markup_shows_as_text_and_runs_nothing() {
         wait_for(&client, "the node row", "document.querySelector('[data-node-id=x1]')").await?;
         eval(&client, "document.querySelector('[data-node-id=x1]').click()").await?;
         wait_for(&client, "the log line", "document.querySelectorAll('[data-testid=logs] .row').length === 1").await?;
+        // The details panel counts the lines that came after the selection.
+        wait_for(&client, "the details' log count", &format!("{} === '1'", text_of("[data-testid=log-line-count]")))
+            .await?;
         let shown = eval(&client, "document.querySelector('[data-node-id=x1] .label').textContent").await?;
         check(shown == label, format!("label shown as {shown}"))?;
         let log = eval(&client, "document.querySelector('[data-testid=logs] .row').textContent").await?;

@@ -21,7 +21,6 @@ pub struct NodeDetails {
     pub meta: Vec<(String, String)>,
     pub edges: Vec<EdgeRow>,
     pub n_edges: usize,
-    pub n_log_lines: usize,
     pub series: Vec<String>,
     /// The node is gone (deleted) but its id is still selected.
     pub missing: bool,
@@ -42,7 +41,6 @@ pub fn node_details(view: &MeshView, node_id: &str) -> NodeDetails {
         meta: node.map(|n| n.meta.iter().map(|m| (m.key.clone(), m.display_value())).collect()).unwrap_or_default(),
         n_edges: incident.len(),
         edges: incident.into_iter().take(MAX_DETAIL_EDGES).map(|edge| edge_row(view, edge)).collect(),
-        n_log_lines: view.logs.get(node_id).map_or(0, |log| log.lines.len()),
         series: view.series.keys().filter(|name| name.rsplit(':').next() == Some(node_id)).cloned().collect(),
         missing: node.is_none(),
     }
@@ -57,13 +55,23 @@ pub fn DetailsPanel() -> View {
     // a diff touched the selected node or its edges.
     let details = create_signal(None::<NodeDetails>);
     let mut shown_for: Option<String> = None;
+    let series_names = state.series_names;
     create_effect(move || {
         let current = selected.get_clone();
+        // A new series may be the node's chart (series come rarely).
+        series_names.track();
         let relevant = state.graph_change.with(|change| current.is_some() && change.selected_touched);
         if relevant || current != shown_for {
             details.set(current.as_ref().map(|id| node_details(&view_cell.borrow(), id)));
             shown_for = current;
         }
+    });
+    // The log's length follows the selected node's log (each diff that
+    // brings it lines), without the edge scan above.
+    let (logs_touched, logs_view) = (state.logs_touched, state.view.clone());
+    let log_lines = create_memo(move || {
+        logs_touched.track();
+        selected.with(|id| id.as_ref().map_or(0, |id| logs_view.borrow().logs.get(id).map_or(0, |log| log.lines.len())))
     });
     let (close_state, focus_state) = (state.clone(), state.clone());
     let handle_close = move |_| close_state.select_node(None);
@@ -94,16 +102,15 @@ pub fn DetailsPanel() -> View {
             div(class="details", data-testid="details", id="node-details", tabindex="-1") {
                 (match details.get_clone() {
                     None => view! { p(class="empty") { "Select a node in the topology or the nodes table." } },
-                    Some(details) => details_view(details),
+                    Some(details) => details_view(details, log_lines),
                 })
             }
         }
     }
 }
 
-fn details_view(details: NodeDetails) -> View {
-    let NodeDetails { id, label, kind, status, status_class, meta, edges, n_edges, n_log_lines, series, missing } =
-        details;
+fn details_view(details: NodeDetails, log_lines: ReadSignal<usize>) -> View {
+    let NodeDetails { id, label, kind, status, status_class, meta, edges, n_edges, series, missing } = details;
     let dot_class = format!("dot {status_class}");
     let status_class = format!("status-text {status_class}");
     let status_text = if missing { "deleted".to_owned() } else { status };
@@ -127,7 +134,7 @@ fn details_view(details: NodeDetails) -> View {
             dt { "Id" } dd(class="id") { (id) }
             dt { "Kind" } dd { (kind) }
             dt { "Status" } dd(class=status_class) { (status_text) }
-            dt { "Log lines" } dd { (n_log_lines) }
+            dt { "Log lines" } dd(data-testid="log-line-count") { (move || log_lines.get().to_string()) }
             dt { "Charts" } dd { (series_text) }
             (meta_rows)
         }

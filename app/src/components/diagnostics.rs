@@ -48,6 +48,12 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
         exact("Diff apply p50", apply.p50_millis, format!("{:.2} ms", apply.p50_millis), false),
         exact("Diff apply p99", apply.p99_millis, format!("{:.2} ms", apply.p99_millis), apply.p99_millis > 8.0),
         exact("Diff data p50", apply.data_p50_millis, format!("{:.2} ms", apply.data_p50_millis), false),
+        exact(
+            "Re-check step p99",
+            apply.recheck_p99_millis,
+            format!("{:.2} ms", apply.recheck_p99_millis),
+            apply.recheck_p99_millis > 8.0,
+        ),
         exact("Topology draw", page.topology_draw_millis, format!("{:.1} ms", page.topology_draw_millis), false),
         exact("Diffs applied", apply.diffs as f64, compact(apply.diffs as f64), false),
         exact("Messages", counters.messages() as f64, compact(counters.messages() as f64), false),
@@ -67,6 +73,7 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
     out.extend(stream_figures(counters));
     out.extend([
         count("Pending graph changes", apply.pending_graph_changes, false),
+        count("Re-checks waiting", apply.rechecks_waiting, false),
         count("Reconnects", status.reconnects, false),
         count("Quiet periods", status.quiet_periods, false),
         count("Queued to send", u64::from(status.queued_outgoing), status.queued_outgoing > 0),

@@ -88,6 +88,10 @@ pub struct ApplyStats {
     /// Graph changes the worker still holds for the next diffs (it sends
     /// at most a budget per diff).
     pub pending_graph_changes: u64,
+    /// The lens's re-check steps (one per frame while edges wait; see
+    /// `Lens::settle`): p99 of their durations, and edges still waiting.
+    pub recheck_p99_millis: f64,
+    pub rechecks_waiting: u64,
 }
 
 /// What applying one diff to the view changed, ready to publish.
@@ -175,6 +179,7 @@ impl Samples {
 pub struct ApplySamples {
     total: Samples,
     data: Samples,
+    recheck: Samples,
 }
 
 impl ApplySamples {
@@ -187,5 +192,11 @@ impl ApplySamples {
         stats.p99_millis = p99_millis;
         stats.data_p50_millis = data_p50_millis;
         stats.pending_graph_changes = pending_graph_changes;
+    }
+
+    /// Records one re-check step of the lens into `stats`.
+    pub fn record_recheck(&mut self, stats: &mut ApplyStats, millis: f64, waiting: usize) {
+        stats.recheck_p99_millis = self.recheck.record(millis).1;
+        stats.rechecks_waiting = waiting as u64;
     }
 }

@@ -109,7 +109,9 @@ impl AppState {
 
     /// One bounded step of the lens's waiting re-checks (`Lens::settle`),
     /// waking the views if it did any; returns how many still wait.
-    pub fn settle_lens(&self) -> usize {
+    /// `clock_millis` times the step for Diagnostics.
+    pub fn settle_lens(&self, clock_millis: impl Fn() -> f64) -> usize {
+        let start = clock_millis();
         let (checked, unsettled) = {
             let mut lens = self.lens.borrow_mut();
             let before = lens.unsettled();
@@ -119,6 +121,10 @@ impl AppState {
         if checked {
             batch(|| self.lens_changed());
         }
+        let millis = clock_millis() - start;
+        self.apply_stats
+            .writer()
+            .update(|stats| self.apply_samples.borrow_mut().record_recheck(stats, millis, unsettled));
         unsettled
     }
 
