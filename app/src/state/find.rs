@@ -108,17 +108,18 @@ impl AppState {
     }
 
     /// One bounded step of the lens's waiting re-checks (`Lens::settle`),
-    /// waking the views if it did any; returns how many still wait.
+    /// waking the views if rows changed; returns how many still wait.
     /// `clock_millis` times the step for Diagnostics.
     pub fn settle_lens(&self, clock_millis: impl Fn() -> f64) -> usize {
         let start = clock_millis();
-        let (checked, unsettled) = {
+        let (changed, unsettled) = {
             let mut lens = self.lens.borrow_mut();
-            let before = lens.unsettled();
-            lens.settle(MAX_EDGE_CHECKS_PER_STEP);
-            (before > lens.unsettled(), lens.unsettled())
+            let changed = lens.settle(MAX_EDGE_CHECKS_PER_STEP);
+            (changed, lens.unsettled())
         };
-        if checked {
+        // Only a step that showed, hid or moved rows wakes the views (the
+        // topology's group counts follow at its next draw).
+        if changed {
             batch(|| self.lens_changed());
         }
         let millis = clock_millis() - start;
