@@ -16,6 +16,8 @@ use crate::scene::{DrawList, Ink, Size, Tone};
 const BOX_TEXT_FROM: (f64, f64) = (70.0, 44.0);
 /// A region's title needs this much room above its dots (px).
 const TITLE_FROM_HEADER_PX: f64 = 15.0;
+/// Room above a region for its name written outside it.
+const OUTSIDE_TITLE_PX: f64 = 16.0;
 const MARK_PX: f64 = 4.0;
 
 struct Painter<'a> {
@@ -140,6 +142,11 @@ fn frames(painter: &Painter, frames: &[RegionFrame]) {
             let baseline = r.y + (frame.header_px * 0.45 + 5.0).min(18.0);
             painter.text(&frame.title, r.x + 8.0, baseline, "600 12px system-ui, sans-serif", Ink::Label);
             painter.ctx.restore();
+        } else if r.y >= OUTSIDE_TITLE_PX {
+            // Too small to hold its name (a group of a few nodes beside
+            // groups of thousands, the gateways at 10k): the name goes
+            // just above it, so no group is anonymous.
+            painter.text(&frame.title, r.x, r.y - 5.0, "600 11px system-ui, sans-serif", Ink::Label);
         }
     }
 }
