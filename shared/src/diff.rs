@@ -44,6 +44,8 @@ pub struct Diff {
     pub log_removals: Vec<String>,
     /// Per-series chart changes.
     pub series: Vec<SeriesDelta>,
+    /// Series removed (the shown moment changed to one without them).
+    pub series_removals: Vec<String>,
     /// Graph changes still queued in the worker for the next diffs.
     pub pending_graph_changes: u64,
     /// Totals since the worker started.
@@ -149,5 +151,6 @@ impl Diff {
             && self.logs.is_empty()
             && self.log_removals.is_empty()
             && self.series.is_empty()
+            && self.series_removals.is_empty()
     }
 }

@@ -8,6 +8,7 @@ pub mod bridge;
 pub mod decode;
 pub mod diff;
 pub mod encode;
+pub mod history;
 pub mod ingest;
 pub mod limits;
 pub mod protocol;

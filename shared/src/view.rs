@@ -75,6 +75,9 @@ impl View {
             delta.lines.apply_to(&mut log.lines, MAX_LOG_LINES_PER_NODE);
             log.partial = delta.partial;
         }
+        for name in diff.series_removals {
+            self.series.remove(&name);
+        }
         for delta in diff.series {
             let points = self.series.entry(delta.series).or_default();
             delta.points.apply_to(points, MAX_POINTS_PER_SERIES);

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use super::hash::FastSet;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct DirtyQueue {
     order: VecDeque<String>,
     members: FastSet<String>,

@@ -17,7 +17,7 @@ pub enum Applied {
     Orphan,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Graph {
     nodes: FastMap<String, MeshNode>,
     edges: FastMap<String, MeshEdge>,
@@ -120,6 +120,61 @@ impl Graph {
         for edge in edges {
             self.upsert_edge(edge);
         }
+    }
+
+    /// Turns this graph into `target`'s by deletes and upserts of what
+    /// differs, so the dirty queues then carry just the difference to a
+    /// receiver that holds what this graph handed out. O(graph).
+    pub fn retarget(&mut self, target: &Graph) {
+        let gone_nodes: Vec<String> = self.nodes.keys().filter(|id| !target.nodes.contains_key(*id)).cloned().collect();
+        for node_id in gone_nodes {
+            // Edges are matched on their own below: no cascade here.
+            self.nodes.remove(&node_id);
+            self.mark_node(&node_id);
+        }
+        let gone_edges: Vec<String> = self.edges.keys().filter(|id| !target.edges.contains_key(*id)).cloned().collect();
+        for edge_id in gone_edges {
+            self.delete_edge(&edge_id);
+        }
+        for (node_id, node) in &target.nodes {
+            if self.nodes.get(node_id) != Some(node) {
+                self.upsert_node(node.clone());
+            }
+        }
+        for (edge_id, edge) in &target.edges {
+            if self.edges.get(edge_id) != Some(edge) {
+                self.upsert_edge(edge.clone());
+            }
+        }
+    }
+
+    /// Approximate heap bytes of the nodes and edges (ids, texts, maps).
+    pub fn approx_bytes(&self) -> usize {
+        const ENTRY_BYTES: usize = 96;
+        let nodes: usize = self
+            .nodes
+            .values()
+            .map(|node| {
+                2 * node.id.len()
+                    + node.kind.len()
+                    + node.label.len()
+                    + node.meta.iter().map(|entry| entry.key.len() + entry.json.len() + 48).sum::<usize>()
+                    + ENTRY_BYTES
+            })
+            .sum();
+        let edges: usize = self
+            .edges
+            .values()
+            .map(|edge| {
+                // The id twice (map key, incidence sets) and the endpoints.
+                3 * edge.id.len()
+                    + 2 * (edge.source.len() + edge.target.len())
+                    + edge.kind.as_ref().map_or(0, String::len)
+                    + edge.stats.as_ref().map_or(0, |stats| 64 + 24 * stats.other.len())
+                    + 2 * ENTRY_BYTES
+            })
+            .sum();
+        nodes + edges
     }
 
     /// At most `budget` changes, nodes before edges, oldest first; the rest

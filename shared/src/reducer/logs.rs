@@ -45,14 +45,14 @@ impl LogWatch {
 
 /// Lines `first_serial..first_serial + count` of one incarnation of a log
 /// (an incarnation ends when the node's log is removed).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Marker {
     incarnation: u64,
     first_serial: u64,
     count: u64,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct LogStore {
     logs: FastMap<String, (u64, NodeLog)>,
     /// Node id of each live log incarnation.
@@ -150,6 +150,35 @@ impl LogStore {
             }
             self.mark(&node_id);
         }
+    }
+
+    /// Takes `target`'s logs, keeping this store's watch: the watched logs
+    /// are sent whole in the next diff, and those the receiver may hold
+    /// that `target` has not are removed from it.
+    pub fn retarget(&mut self, target: &LogStore) {
+        let watch = self.watch.clone();
+        let mut removals = std::mem::take(&mut self.unwatched);
+        let held = self.logs.keys().chain(self.dirty.iter());
+        removals.extend(held.filter(|id| watch.covers(id) && !target.logs.contains_key(*id)).cloned());
+        removals.sort_unstable();
+        removals.dedup();
+        *self = target.clone();
+        self.watch = watch;
+        self.unwatched = removals;
+        self.dirty.clear();
+        let watched: Vec<String> = self.logs.keys().filter(|id| self.watch.covers(id)).cloned().collect();
+        for node_id in watched {
+            if let Some((_, log)) = self.logs.get_mut(&node_id) {
+                log.resend_all();
+            }
+            self.mark(&node_id);
+        }
+    }
+
+    /// Bytes of every log, lines and ids (what `MAX_LOG_BYTES_TOTAL` and
+    /// `MAX_LOG_OWNER_ID_BYTES_TOTAL` bound), plus bookkeeping.
+    pub fn approx_bytes(&self) -> usize {
+        self.total_bytes + 2 * self.owner_id_bytes + 32 * self.total_lines + 24 * self.markers.len()
     }
 
     pub fn current_watch(&self) -> &LogWatch {

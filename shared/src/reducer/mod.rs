@@ -29,13 +29,16 @@ const MAX_ERROR_DETAIL_CHARS: usize = 200;
 
 /// The client's whole state of one project view, and what changed since the
 /// last diff.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Reducer {
     graph: Graph,
     events: TrackedRing<Event>,
     logs: LogStore,
     series: FastMap<String, TrackedRing<ChartPoint>>,
     dirty_series: FastSet<String>,
+    /// Series the receiver holds that this state no longer has (after a
+    /// `retarget`): removed in the next diff.
+    removed_series: FastSet<String>,
     counters: Counters,
     last_seq: Option<u64>,
     /// The position of the last message applied that carried one.
@@ -56,6 +59,7 @@ impl Default for Reducer {
             logs: LogStore::default(),
             series: FastMap::default(),
             dirty_series: FastSet::default(),
+            removed_series: FastSet::default(),
             counters: Counters::default(),
             last_seq: None,
             last_pos: None,
@@ -202,6 +206,49 @@ impl Reducer {
         self.events.clear();
     }
 
+    /// Takes `target`'s whole state (another reducer of the same stream,
+    /// e.g. the state of an earlier moment) while keeping track of what
+    /// this one has handed out: the next diffs bring a receiver that holds
+    /// this reducer's diffs to `target`'s state. The graph costs its
+    /// difference in the diffs; events, logs and series are sent whole.
+    pub fn retarget(&mut self, target: &Reducer) {
+        self.graph.retarget(&target.graph);
+        self.events = target.events.clone();
+        self.events.resend_all();
+        self.logs.retarget(&target.logs);
+        for name in self.series.keys() {
+            if !target.series.contains_key(name) {
+                self.removed_series.insert(name.clone());
+            }
+        }
+        self.series = target.series.clone();
+        self.dirty_series.clear();
+        for (name, ring) in &mut self.series {
+            ring.resend_all();
+            self.removed_series.remove(name);
+            self.dirty_series.insert(name.clone());
+        }
+        self.counters = target.counters.clone();
+        self.last_seq = target.last_seq;
+        self.last_pos = target.last_pos.clone();
+        self.graph_stale = target.graph_stale;
+        self.snapshot_open = target.snapshot_open;
+    }
+
+    /// Approximate heap bytes of the whole state (for history budgets).
+    /// O(state).
+    pub fn approx_bytes(&self) -> usize {
+        const EVENT_BYTES: usize = 96;
+        const POINT_BYTES: usize = std::mem::size_of::<ChartPoint>();
+        let events: usize = self
+            .events
+            .iter()
+            .map(|event| event.message.len() + event.node_id.as_ref().map_or(0, String::len) + EVENT_BYTES)
+            .sum();
+        let series: usize = self.series.iter().map(|(name, ring)| 2 * name.len() + 64 + ring.len() * POINT_BYTES).sum();
+        self.graph.approx_bytes() + self.logs.approx_bytes() + events + series
+    }
+
     /// What changed since the last diff: each id once, at most
     /// `MAX_GRAPH_CHANGES_PER_DIFF` graph changes (the rest, oldest first,
     /// in the next diffs), each ring bounded by its capacity. The receiver's
@@ -217,6 +264,8 @@ impl Reducer {
                 series.push(crate::diff::SeriesDelta { points: ring.take_delta(), series: name });
             }
         }
+        let mut series_removals: Vec<String> = self.removed_series.drain().collect();
+        series_removals.sort_unstable();
         Diff {
             view_reset: std::mem::take(&mut self.view_reset_pending),
             graph_reset: graph.reset,
@@ -228,6 +277,7 @@ impl Reducer {
             logs,
             log_removals,
             series,
+            series_removals,
             pending_graph_changes: graph.pending as u64,
             counters: self.counters.clone(),
         }
@@ -240,6 +290,17 @@ impl Reducer {
             || self.events.has_news()
             || self.logs.has_changes()
             || !self.dirty_series.is_empty()
+            || !self.removed_series.is_empty()
+    }
+
+    /// Events pushed since the list was created or last cleared.
+    pub fn events_pushed(&self) -> u64 {
+        self.events.pushed_total()
+    }
+
+    /// The newest `count` events kept, oldest of them first.
+    pub fn newest_events(&self, count: usize) -> impl Iterator<Item = &Event> {
+        self.events.iter().skip(self.events.len().saturating_sub(count))
     }
 
     pub fn counters(&self) -> &Counters {

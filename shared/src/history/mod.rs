@@ -1,0 +1,240 @@
+//! A bounded history of one project's stream, kept beside the live reducer:
+//! checkpoints (whole copies of the reduced state) and the inputs between
+//! them, so the state at any moment of the window is one checkpoint plus a
+//! bounded replay. Pure, like the reducer: time is an argument.
+//!
+//! Bounds: the whole history (checkpoints and inputs) stays within the
+//! budget's bytes, and moments older than its age are let go. A checkpoint
+//! is cut when the inputs since the last one reach `MAX_REPLAY_BYTES` or
+//! `MAX_REPLAY_INPUTS` (so replaying them stays bounded, whatever the
+//! rate), or when a quarter of the age budget has passed (so a quiet stream
+//! can still let old moments go).
+
+mod input;
+mod marks;
+
+use std::collections::VecDeque;
+
+pub use input::Input;
+pub use marks::{Mark, MarkKind};
+use marks::Marks;
+use serde::{Deserialize, Serialize};
+
+use crate::limits::{DEFAULT_HISTORY_MAX_AGE_MILLIS, DEFAULT_HISTORY_MAX_BYTES};
+use crate::reducer::Reducer;
+
+/// Input bytes between checkpoints: what a reconstruction replays at most.
+pub const MAX_REPLAY_BYTES: usize = 2 * 1024 * 1024;
+/// Inputs between checkpoints (small frames cost their count more than
+/// their bytes).
+pub const MAX_REPLAY_INPUTS: usize = 20_000;
+
+/// How much history to keep: whichever bound is reached first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryBudget {
+    pub max_age_millis: u64,
+    /// 0 turns the history off.
+    pub max_bytes: u64,
+}
+
+impl Default for HistoryBudget {
+    fn default() -> Self {
+        HistoryBudget { max_age_millis: DEFAULT_HISTORY_MAX_AGE_MILLIS, max_bytes: DEFAULT_HISTORY_MAX_BYTES }
+    }
+}
+
+/// What the history holds, for the timeline and Diagnostics.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistoryStatus {
+    /// The earliest moment that can be shown, and the latest input.
+    pub start_millis: Option<i64>,
+    pub end_millis: Option<i64>,
+    pub bytes: u64,
+    pub budget: Option<HistoryBudget>,
+    pub checkpoints: u32,
+    /// Checkpoints let go (for age or bytes) since the history began.
+    pub checkpoints_dropped: u64,
+    /// The live state alone was over the byte budget: nothing could be kept.
+    pub state_over_budget: bool,
+    /// Moments that matter, oldest first.
+    pub marks: Vec<Mark>,
+}
+
+/// A stamped input.
+#[derive(Debug, Clone)]
+struct Stamped {
+    at_millis: i64,
+    input: Input,
+}
+
+/// A checkpoint and the inputs after it, up to the next checkpoint.
+#[derive(Debug)]
+struct Segment {
+    at_millis: i64,
+    state: Reducer,
+    state_bytes: usize,
+    inputs: Vec<Stamped>,
+    input_bytes: usize,
+}
+
+impl Segment {
+    fn bytes(&self) -> usize {
+        self.state_bytes + self.input_bytes
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct History {
+    budget: HistoryBudget,
+    segments: VecDeque<Segment>,
+    bytes: usize,
+    checkpoints_dropped: u64,
+    state_over_budget: bool,
+    marks: Marks,
+}
+
+impl History {
+    pub fn new(budget: HistoryBudget) -> Self {
+        History { budget, ..History::default() }
+    }
+
+    /// Forgets everything (another project or source).
+    pub fn clear(&mut self) {
+        *self = History::new(self.budget);
+    }
+
+    pub fn budget(&self) -> HistoryBudget {
+        self.budget
+    }
+
+    /// A new budget applies at once (a smaller one lets the oldest go).
+    pub fn set_budget(&mut self, budget: HistoryBudget, now_millis: i64) {
+        self.budget = budget;
+        self.evict(now_millis);
+    }
+
+    /// Applies `input` to `live` and records it. `live` must be the
+    /// reducer every recorded input was applied to, in order.
+    pub fn record(&mut self, live: &mut Reducer, at_millis: i64, input: Input) {
+        let events_before = live.events_pushed();
+        let gaps_before = live.counters().seq_gaps;
+        let input_bytes = input.approx_bytes();
+        if self.budget.max_bytes > 0 && self.checkpoint_due(at_millis, input_bytes) {
+            self.cut(live, at_millis);
+        }
+        live.feed(&input, at_millis);
+        self.marks.note_input(live, at_millis, events_before, gaps_before);
+        if let Some(segment) = self.segments.back_mut() {
+            segment.inputs.push(Stamped { at_millis, input });
+            segment.input_bytes += input_bytes;
+            self.bytes += input_bytes;
+        }
+        self.evict(at_millis);
+    }
+
+    /// Marks a moment that no input shows (e.g. the link dropped).
+    pub fn mark(&mut self, at_millis: i64, kind: MarkKind) {
+        self.marks.push(at_millis, kind);
+    }
+
+    /// The earliest and the latest moment that can be shown.
+    pub fn span(&self) -> Option<(i64, i64)> {
+        let first = self.segments.front()?;
+        let last = self.segments.back()?;
+        let end = last.inputs.last().map_or(last.at_millis, |stamped| stamped.at_millis);
+        Some((first.at_millis, end))
+    }
+
+    /// The state as it was just after the last input at or before
+    /// `at_millis` (clamped to the window): one checkpoint copied plus at
+    /// most `MAX_REPLAY_BYTES` of inputs replayed. `None` with no history.
+    pub fn state_at(&self, at_millis: i64) -> Option<Reducer> {
+        let (start, _) = self.span()?;
+        let at_millis = at_millis.max(start);
+        let index = self.segments.partition_point(|segment| segment.at_millis <= at_millis).checked_sub(1)?;
+        let segment = self.segments.get(index)?;
+        let mut state = segment.state.clone();
+        for stamped in segment.inputs.iter().take_while(|stamped| stamped.at_millis <= at_millis) {
+            state.feed(&stamped.input, stamped.at_millis);
+        }
+        Some(state)
+    }
+
+    pub fn status(&self) -> HistoryStatus {
+        let span = self.span();
+        HistoryStatus {
+            start_millis: span.map(|(start, _)| start),
+            end_millis: span.map(|(_, end)| end),
+            bytes: self.bytes as u64,
+            budget: Some(self.budget),
+            checkpoints: self.segments.len() as u32,
+            checkpoints_dropped: self.checkpoints_dropped,
+            state_over_budget: self.state_over_budget,
+            marks: self.marks.since(span.map_or(i64::MAX, |(start, _)| start)),
+        }
+    }
+
+    /// Bytes held, checkpoints and inputs together.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    fn checkpoint_due(&self, at_millis: i64, input_bytes: usize) -> bool {
+        let Some(segment) = self.segments.back() else {
+            return true;
+        };
+        let max_segment_age_millis = (self.budget.max_age_millis / 4).max(1) as i64;
+        (self.bytes + input_bytes) as u64 > self.budget.max_bytes
+            || segment.input_bytes >= MAX_REPLAY_BYTES
+            || segment.inputs.len() >= MAX_REPLAY_INPUTS
+            || at_millis - segment.at_millis >= max_segment_age_millis
+    }
+
+    fn cut(&mut self, live: &Reducer, at_millis: i64) {
+        let state_bytes = live.approx_bytes();
+        self.state_over_budget = state_bytes as u64 > self.budget.max_bytes;
+        if self.state_over_budget {
+            // Nothing can be kept; what is kept is unusable without a
+            // checkpoint after it, so let it all go.
+            self.checkpoints_dropped += self.segments.len() as u64;
+            self.segments.clear();
+            self.bytes = 0;
+            return;
+        }
+        self.segments.push_back(Segment {
+            at_millis,
+            state: live.clone(),
+            state_bytes,
+            inputs: Vec::new(),
+            input_bytes: 0,
+        });
+        self.bytes += state_bytes;
+    }
+
+    /// Lets the oldest segments go while over the byte budget, or while the
+    /// next one starts early enough to show the oldest moment of the age
+    /// budget by itself.
+    fn evict(&mut self, now_millis: i64) {
+        let oldest_wanted = now_millis.saturating_sub(self.budget.max_age_millis as i64);
+        while let Some(next) = self.segments.get(1) {
+            let over_bytes = self.bytes as u64 > self.budget.max_bytes;
+            if !over_bytes && next.at_millis > oldest_wanted {
+                break;
+            }
+            self.drop_oldest();
+        }
+        // Still over: one checkpoint and one input do not fit (or the
+        // history is off). Keep nothing rather than break the bound.
+        while !self.segments.is_empty() && (self.bytes as u64 > self.budget.max_bytes || self.budget.max_bytes == 0) {
+            self.drop_oldest();
+        }
+        self.marks.forget_before(self.span().map_or(i64::MAX, |(start, _)| start));
+    }
+
+    fn drop_oldest(&mut self) {
+        if let Some(segment) = self.segments.pop_front() {
+            self.bytes -= segment.bytes();
+            self.checkpoints_dropped += 1;
+        }
+    }
+}

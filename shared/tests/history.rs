@@ -1,0 +1,237 @@
+//! The time-travel history: the state it rebuilds at any moment equals a
+//! reducer fed the same inputs up to that moment; it stays within its byte
+//! budget; and a reducer retargeted to another moment brings a receiver
+//! there through ordinary diffs.
+
+use proptest::prelude::*;
+use shared::encode::{encode_batch, encode_message};
+use shared::history::{History, HistoryBudget, Input, MarkKind};
+use shared::sim::{SimConfig, Simulator};
+use shared::{Event, LogWatch, Reducer, Severity, View};
+
+const START_MILLIS: i64 = 1_700_000_000_000;
+
+/// A reducer that carries every log in its diffs, so views compare whole.
+fn watching_all() -> Reducer {
+    let mut reducer = Reducer::new();
+    reducer.watch_log(LogWatch::All);
+    reducer
+}
+
+/// A stream of stamped inputs of every kind, from the simulator and
+/// `choices` (one per input: what kind, and how far in time after the last).
+fn stream(seed: u64, choices: &[(u8, u16)]) -> Vec<(i64, Input)> {
+    let mut sim = Simulator::new(SimConfig { n_nodes: 30, seed, ..SimConfig::default() });
+    let mut at_millis = START_MILLIS;
+    let mut inputs = vec![(at_millis, Input::Frame(encode_message(&sim.snapshot(at_millis))))];
+    for &(kind, step_millis) in choices {
+        at_millis += i64::from(step_millis % 700);
+        let input = match kind % 16 {
+            0 => Input::ConnectionOpened,
+            1 => Input::ClearNode(format!("svc-{}", kind % 7)),
+            2 => Input::ClearEvents,
+            3 => Input::LocalEvent(Event {
+                ts_millis: at_millis,
+                severity: Severity::Warn,
+                message: "connection lost".into(),
+                node_id: None,
+                local: true,
+            }),
+            4 => Input::Frame(r#"[{"type":"node-upsert"}, 7"#.into()),
+            5 => Input::Frame(encode_message(&sim.snapshot(at_millis))),
+            6 => Input::Messages((0..3).map(|_| sim.next_message(at_millis)).collect()),
+            7 => Input::ClearEdge("e-0".into()),
+            _ => {
+                let batch: Vec<_> = (0..1 + kind % 5).map(|_| sim.next_message(at_millis)).collect();
+                Input::Frame(encode_batch(&batch))
+            }
+        };
+        inputs.push((at_millis, input));
+    }
+    inputs
+}
+
+fn record_all(inputs: &[(i64, Input)], budget: HistoryBudget) -> (History, Reducer) {
+    let mut history = History::new(budget);
+    let mut live = watching_all();
+    for (at_millis, input) in inputs {
+        history.record(&mut live, *at_millis, input.clone());
+        assert!(history.bytes() as u64 <= budget.max_bytes, "{} bytes over a budget of {}", history.bytes(), budget.max_bytes);
+    }
+    (history, live)
+}
+
+fn fed_up_to(inputs: &[(i64, Input)], at_millis: i64) -> Reducer {
+    let mut reducer = watching_all();
+    for (stamp, input) in inputs.iter().take_while(|(stamp, _)| *stamp <= at_millis) {
+        reducer.feed(input, *stamp);
+    }
+    reducer
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whatever the stream, budget and moment: the rebuilt state equals a
+    /// reducer fed the stream up to that moment (clamped to the window).
+    #[test]
+    fn the_state_at_a_moment_is_the_stream_up_to_it(
+        seed in 0u64..1_000,
+        choices in proptest::collection::vec((any::<u8>(), any::<u16>()), 1..400),
+        max_bytes in prop_oneof![Just(64u64 << 20), 200_000u64..2_000_000],
+        max_age_millis in prop_oneof![Just(15 * 60_000u64), 5_000u64..60_000],
+        moments in proptest::collection::vec(0.0f64..1.2, 1..6),
+    ) {
+        let inputs = stream(seed, &choices);
+        let budget = HistoryBudget { max_age_millis, max_bytes };
+        let (history, live) = record_all(&inputs, budget);
+        let Some((start, end)) = history.span() else {
+            // Nothing kept is allowed only when one checkpoint cannot fit.
+            prop_assert!(live.approx_bytes() as u64 + 4096 > max_bytes || history.status().state_over_budget);
+            return Ok(());
+        };
+        prop_assert_eq!(end, inputs.last().map(|(at, _)| *at).unwrap_or_default());
+        prop_assert!(start >= end - max_age_millis as i64 - max_age_millis as i64 / 4 - 700);
+        for fraction in moments {
+            let at_millis = start + ((end - start) as f64 * fraction) as i64;
+            let rebuilt = history.state_at(at_millis).expect("a moment in the window");
+            let expected = fed_up_to(&inputs, at_millis.max(start));
+            prop_assert_eq!(rebuilt.to_view(), expected.to_view(), "at {} of {}..{}", at_millis, start, end);
+        }
+        // The latest moment is the live state.
+        prop_assert_eq!(history.state_at(end).map(|state| state.to_view()), Some(live.to_view()));
+    }
+
+    /// A receiver following one reducer's diffs, after `retarget`, ends up
+    /// holding the other state, and the graph crosses as a difference.
+    #[test]
+    fn a_retargeted_reducer_brings_its_receiver_to_the_target(
+        seed in 0u64..1_000,
+        choices in proptest::collection::vec((any::<u8>(), any::<u16>()), 1..200),
+        split in 0.0f64..1.0,
+        diff_taken_at in 0.0f64..1.0,
+    ) {
+        let inputs = stream(seed, &choices);
+        let cut = ((inputs.len() as f64) * split) as usize;
+        let diffs_until = ((inputs.len() as f64) * diff_taken_at) as usize;
+        let mut shown = watching_all();
+        let mut receiver = View::default();
+        for (index, (at_millis, input)) in inputs.iter().enumerate() {
+            shown.feed(input, *at_millis);
+            // Diffs stop part way: the rest is still pending in `shown`.
+            if index < diffs_until {
+                receiver.apply_diff(shown.take_diff());
+            }
+        }
+        let target = fed_up_to(&inputs[..cut], i64::MAX);
+        shown.retarget(&target);
+        let mut rounds = 0;
+        while shown.has_changes() {
+            receiver.apply_diff(shown.take_diff());
+            rounds += 1;
+            prop_assert!(rounds < 100);
+        }
+        receiver.apply_diff(shown.take_diff());
+        prop_assert_eq!(&receiver, &target.to_view());
+        prop_assert_eq!(shown.to_view(), target.to_view());
+    }
+}
+
+#[test]
+fn a_retarget_to_a_near_moment_sends_only_what_changed() {
+    let mut sim = Simulator::new(SimConfig { n_nodes: 500, seed: 3, ..SimConfig::default() });
+    let mut shown = watching_all();
+    shown.apply(sim.snapshot(START_MILLIS), START_MILLIS);
+    let _ = shown.take_diff();
+    let mut target = shown.clone();
+    let _ = target.take_diff();
+    let upsert = shared::protocol::Message {
+        payload: shared::protocol::Payload::NodeDelete { id: target.nodes().next().expect("a node").id.clone() },
+        ..sim.next_message(START_MILLIS)
+    };
+    target.apply(upsert, START_MILLIS);
+    shown.retarget(&target);
+    let diff = shown.take_diff();
+    assert_eq!(diff.node_upserts.len() + diff.node_removals.len(), 1, "{diff:?}");
+    assert!(diff.edge_upserts.is_empty(), "edges unchanged but sent: {}", diff.edge_upserts.len());
+    assert!(!diff.graph_reset);
+}
+
+#[test]
+fn history_stays_within_its_byte_budget_over_a_million_messages() {
+    let budget = HistoryBudget::default();
+    let mut sim = Simulator::new(SimConfig { n_nodes: 1_000, seed: 9, ..SimConfig::default() });
+    let mut history = History::new(budget);
+    let mut live = Reducer::new();
+    history.record(&mut live, START_MILLIS, Input::Frame(encode_message(&sim.snapshot(START_MILLIS))));
+    let mut most_bytes = 0;
+    const FRAMES: usize = 10_000;
+    const MESSAGES_PER_FRAME: usize = 100;
+    for frame in 0..FRAMES {
+        let at_millis = START_MILLIS + frame as i64 * 10;
+        let batch: Vec<_> = (0..MESSAGES_PER_FRAME).map(|_| sim.next_message(at_millis)).collect();
+        history.record(&mut live, at_millis, Input::Frame(encode_batch(&batch)));
+        most_bytes = most_bytes.max(history.bytes());
+    }
+    assert_eq!(live.counters().messages(), (FRAMES * MESSAGES_PER_FRAME + 1) as u64);
+    assert!(most_bytes as u64 <= budget.max_bytes, "held {most_bytes} bytes");
+    // And it is not empty: the budget holds several checkpoints.
+    let status = history.status();
+    eprintln!("state {} bytes; {status:?}", live.approx_bytes());
+    assert!(status.checkpoints >= 2, "{status:?}");
+    assert!(status.checkpoints_dropped > 0);
+    let (start, end) = history.span().expect("a window");
+    assert!(end - start > 1_000, "window {start}..{end}");
+}
+
+#[test]
+fn old_moments_are_let_go_after_the_age_budget() {
+    let budget = HistoryBudget { max_age_millis: 60_000, max_bytes: 64 << 20 };
+    let mut sim = Simulator::new(SimConfig::default());
+    let mut history = History::new(budget);
+    let mut live = Reducer::new();
+    for second in 0..600 {
+        let at_millis = START_MILLIS + second * 1_000;
+        history.record(&mut live, at_millis, Input::Frame(encode_message(&sim.next_message(at_millis))));
+    }
+    let (start, end) = history.span().expect("a window");
+    assert_eq!(end, START_MILLIS + 599_000);
+    // The window covers the age budget, and at most a quarter more.
+    assert!(end - start >= 60_000, "window of {} ms", end - start);
+    assert!(end - start <= 75_000, "window of {} ms", end - start);
+}
+
+#[test]
+fn marks_show_disconnections_gaps_and_error_bursts() {
+    let mut history = History::new(HistoryBudget::default());
+    let mut live = Reducer::new();
+    let frame = |seq: u64, severity: &str| {
+        format!(r#"{{"seq":{seq},"ts":"2026-01-01T00:00:00Z","data":{{"type":"event","severity":"{severity}","message":"m"}}}}"#)
+    };
+    history.record(&mut live, START_MILLIS, Input::Frame(frame(1, "info")));
+    history.record(&mut live, START_MILLIS + 10, Input::Frame(frame(5, "info")));
+    history.mark(START_MILLIS + 20, MarkKind::Disconnected);
+    // Four errors in a second are not a burst; five are.
+    for i in 0..4 {
+        history.record(&mut live, START_MILLIS + 5_000 + i, Input::Frame(frame(6 + i as u64, "error")));
+    }
+    let kinds = |history: &History| history.status().marks.iter().map(|mark| (mark.kind, mark.count)).collect::<Vec<_>>();
+    assert_eq!(kinds(&history), vec![(MarkKind::Gap, 1), (MarkKind::Disconnected, 1)]);
+    history.record(&mut live, START_MILLIS + 5_500, Input::Frame(frame(10, "error")));
+    history.record(&mut live, START_MILLIS + 5_600, Input::Frame(frame(11, "error")));
+    assert_eq!(
+        kinds(&history),
+        vec![(MarkKind::Gap, 1), (MarkKind::Disconnected, 1), (MarkKind::ErrorBurst, 6)]
+    );
+}
+
+#[test]
+fn a_history_with_no_bytes_keeps_nothing() {
+    let mut history = History::new(HistoryBudget { max_age_millis: 60_000, max_bytes: 0 });
+    let mut live = Reducer::new();
+    history.record(&mut live, START_MILLIS, Input::Messages(vec![Simulator::new(SimConfig::default()).snapshot(START_MILLIS)]));
+    assert_eq!(live.nodes().len(), SimConfig::default().n_nodes, "the live state still moves on");
+    assert_eq!(history.span(), None);
+    assert_eq!(history.bytes(), 0);
+    assert!(history.state_at(START_MILLIS).is_none());
+}
