@@ -59,12 +59,14 @@ async fn load_deploy_config() -> Result<DeployConfig, String> {
     })?;
     // serde-wasm-bindgen reads only the fields it knows: the others are
     // named here (as `deny_unknown_fields` would).
-    if value.is_object() && !js_sys::Array::is_array(&value) {
-        let object: &js_sys::Object = value.unchecked_ref();
-        let keys: Vec<String> = js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()).collect();
-        if let Some(why) = settings::unknown_fields(keys.iter().map(String::as_str)) {
-            return Err(why);
-        }
+    // (serde reads a struct from an array too: only an object is a config.)
+    if !value.is_object() || js_sys::Array::is_array(&value) {
+        return Err("config.json: not a JSON object".to_owned());
+    }
+    let object: &js_sys::Object = value.unchecked_ref();
+    let keys: Vec<String> = js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()).collect();
+    if let Some(why) = settings::unknown_fields(keys.iter().map(String::as_str)) {
+        return Err(why);
     }
     serde_wasm_bindgen::from_value(value).map_err(|error| {
         // The error is a JS `Error`; its text without the "Error: " prefix.

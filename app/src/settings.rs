@@ -11,7 +11,10 @@ mod overrides;
 
 use serde::Deserialize;
 use shared::bridge::LinkConfig;
-use shared::limits::{DEFAULT_FLUSH_INTERVAL_MILLIS, DEFAULT_IDLE_LIMIT_MILLIS};
+use shared::history::HistoryBudget;
+use shared::limits::{
+    DEFAULT_FLUSH_INTERVAL_MILLIS, DEFAULT_HISTORY_MAX_AGE_MILLIS, DEFAULT_HISTORY_MAX_BYTES, DEFAULT_IDLE_LIMIT_MILLIS,
+};
 
 use crate::address::{Address, Authority, Origin, Scheme};
 use crate::lens::Focus;
@@ -30,6 +33,10 @@ pub struct DeployConfig {
     pub theme: Option<String>,
     pub flush: Option<u32>,
     pub idle: Option<u32>,
+    /// Time travel: how far back (minutes) and how much memory (MiB).
+    pub history_minutes: Option<u32>,
+    #[serde(rename = "historyMiB")]
+    pub history_mib: Option<u32>,
     pub hide: Vec<String>,
     pub demo: Option<bool>,
     pub kiosk: Option<bool>,
@@ -139,6 +146,7 @@ pub fn merge(deployment: &Deployment, url: &Overrides, page: &Page) -> Settings 
         idle_limit_millis: url.idle_limit_millis.or(defaults.idle_limit_millis).unwrap_or(DEFAULT_IDLE_LIMIT_MILLIS),
         demo: url.demo.or(defaults.demo).unwrap_or(false),
         token: None,
+        history: history_budget(defaults, url, &mut warnings),
     };
     // Hiding only narrows: the union of both, in panel order.
     let hidden_panels = PANELS
@@ -164,6 +172,36 @@ pub fn merge(deployment: &Deployment, url: &Overrides, page: &Page) -> Settings 
         focus: url.focus.as_ref().map(|node_id| Focus::new(node_id.clone(), url.hops.unwrap_or(1))),
         warnings,
     }
+}
+
+/// The history budget: the deployment's (or the default), which the URL
+/// may lower but not raise (memory is the deployer's to give).
+fn history_budget(defaults: &Overrides, url: &Overrides, warnings: &mut Vec<String>) -> HistoryBudget {
+    let allowed = HistoryBudget {
+        max_age_millis: defaults
+            .history_minutes
+            .map_or(DEFAULT_HISTORY_MAX_AGE_MILLIS, |minutes| u64::from(minutes) * 60_000),
+        max_bytes: defaults.history_mib.map_or(DEFAULT_HISTORY_MAX_BYTES, |mib| u64::from(mib) << 20),
+    };
+    let mut budget = allowed;
+    if let Some(minutes) = url.history_minutes {
+        let asked = u64::from(minutes) * 60_000;
+        if asked > allowed.max_age_millis {
+            warnings.push(format!(
+                "historyMinutes={minutes}: this deployment keeps at most {} minutes",
+                allowed.max_age_millis / 60_000
+            ));
+        }
+        budget.max_age_millis = asked.min(allowed.max_age_millis);
+    }
+    if let Some(mib) = url.history_mib {
+        let asked = u64::from(mib) << 20;
+        if asked > allowed.max_bytes {
+            warnings.push(format!("historyMiB={mib}: this deployment allows at most {} MiB", allowed.max_bytes >> 20));
+        }
+        budget.max_bytes = asked.min(allowed.max_bytes);
+    }
+    budget
 }
 
 /// The URL's socket if the deployment allows it, else the deployment's,

@@ -225,7 +225,7 @@ fn config_json_is_read_strictly() {
 #[test]
 fn config_fields_are_the_ones_the_derive_reads() {
     let fields = app::settings::config_fields();
-    for name in ["ws", "project", "theme", "flush", "idle", "hide", "demo", "kiosk", "allowedWsOrigins"] {
+    for name in ["ws", "project", "theme", "flush", "idle", "hide", "demo", "kiosk", "allowedWsOrigins", "historyMinutes", "historyMiB"] {
         assert!(fields.contains(&name), "{name} in {fields:?}");
     }
     // Every listed name is one serde_json accepts (no "unknown field").
@@ -268,4 +268,38 @@ fn the_filter_and_the_focus_come_from_the_url() {
     check(&[("q", ""), ("focus", "")], r#"q="" focus=None warnings=["q is empty", "focus is empty"]"#);
     let long = "n".repeat(1025);
     check(&[("focus", long.as_str())], r#"q="" focus=None warnings=["focus is longer than 1024 bytes"]"#);
+}
+
+#[test]
+fn the_history_budget_is_the_deployments_and_the_url_may_only_lower_it() {
+    // (config.json, URL pairs, (minutes, MiB), warnings)
+    let cases: &[(&str, &[(&str, &str)], (u64, u64), &[&str])] = &[
+        ("{}", &[], (15, 64), &[]),
+        (r#"{"historyMinutes": 5, "historyMiB": 16}"#, &[], (5, 16), &[]),
+        ("{}", &[("historyMinutes", "3"), ("historyMiB", "8")], (3, 8), &[]),
+        ("{}", &[("historyMiB", "0")], (15, 0), &[]),
+        (
+            r#"{"historyMinutes": 10, "historyMiB": 16}"#,
+            &[("historyMinutes", "60"), ("historyMiB", "100")],
+            (10, 16),
+            &[
+                "historyMinutes=60: this deployment keeps at most 10 minutes",
+                "historyMiB=100: this deployment allows at most 16 MiB",
+            ],
+        ),
+        ("{}", &[("historyMinutes", "0")], (15, 64), &["historyMinutes=0 is not a number of minutes in 1..=360"]),
+        ("{}", &[("historyMiB", "lots")], (15, 64), &["historyMiB=lots is not a whole number"]),
+        (r#"{"historyMiB": 5000}"#, &[], (15, 64), &["config.json: historyMiB=5000 is not a number of MiB in 0..=1024"]),
+    ];
+    for (config, query, (minutes, mib), warnings) in cases {
+        let config = parse_config(config).expect("a config");
+        let settings = resolve(&Deployment::from_config(&config), &pairs(query), &Page::new("http:", "h"));
+        let budget = settings.link.history;
+        assert_eq!(
+            (budget.max_age_millis, budget.max_bytes),
+            (minutes * 60_000, mib << 20),
+            "{config:?} {query:?}"
+        );
+        assert_eq!(settings.warnings, *warnings, "{config:?} {query:?}");
+    }
 }

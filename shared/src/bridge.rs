@@ -9,6 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::diff::Diff;
+use crate::history::{HistoryBudget, HistoryStatus};
 
 /// UI -> worker.
 ///
@@ -46,6 +47,9 @@ pub enum Command {
     ClearEdge(String),
     /// Empty the event list.
     ClearEvents,
+    /// Show the state at this moment (epoch ms, clamped to the history),
+    /// or the live state again (`None`). The live state goes on meanwhile.
+    Rewind(Option<i64>),
 }
 
 /// Where and how the worker connects.
@@ -64,6 +68,8 @@ pub struct LinkConfig {
     pub flush_interval_millis: u32,
     /// An open link silent this long is shown as quiet.
     pub idle_limit_millis: u32,
+    /// How much of the past to keep for time travel.
+    pub history: HistoryBudget,
 }
 
 impl Default for LinkConfig {
@@ -75,6 +81,7 @@ impl Default for LinkConfig {
             demo: false,
             flush_interval_millis: crate::limits::DEFAULT_FLUSH_INTERVAL_MILLIS,
             idle_limit_millis: crate::limits::DEFAULT_IDLE_LIMIT_MILLIS,
+            history: HistoryBudget::default(),
         }
     }
 }
@@ -90,7 +97,7 @@ impl fmt::Debug for Redacted<'_> {
 
 impl fmt::Debug for LinkConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let LinkConfig { ws_url, project, token, demo, flush_interval_millis, idle_limit_millis } = self;
+        let LinkConfig { ws_url, project, token, demo, flush_interval_millis, idle_limit_millis, history } = self;
         f.debug_struct("LinkConfig")
             .field("ws_url", ws_url)
             .field("project", project)
@@ -98,6 +105,7 @@ impl fmt::Debug for LinkConfig {
             .field("demo", demo)
             .field("flush_interval_millis", flush_interval_millis)
             .field("idle_limit_millis", idle_limit_millis)
+            .field("history", history)
             .finish()
     }
 }
@@ -117,6 +125,7 @@ impl fmt::Debug for Command {
             Command::ClearNode(node_id) => f.debug_tuple("ClearNode").field(node_id).finish(),
             Command::ClearEdge(edge_id) => f.debug_tuple("ClearEdge").field(edge_id).finish(),
             Command::ClearEvents => f.write_str("ClearEvents"),
+            Command::Rewind(at_millis) => f.debug_tuple("Rewind").field(at_millis).finish(),
         }
     }
 }
@@ -182,6 +191,10 @@ pub struct LinkStatus {
     pub queued_outgoing: u32,
     /// The worker's WebAssembly memory (it only grows; flat = bounded).
     pub worker_memory_bytes: u64,
+    /// The time-travel history: its window, size, budget and marks.
+    pub history: HistoryStatus,
+    /// The moment the page is shown, while not live.
+    pub rewound_to_millis: Option<i64>,
 }
 
 impl Default for LinkStatus {
@@ -206,6 +219,8 @@ impl Default for LinkStatus {
             reconnects: 0,
             queued_outgoing: 0,
             worker_memory_bytes: 0,
+            history: HistoryStatus::default(),
+            rewound_to_millis: None,
         }
     }
 }

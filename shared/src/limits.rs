@@ -55,10 +55,12 @@ pub const MAX_EXTRA_EDGE_STATS: usize = 32;
 /// How far back the time-travel history reaches by default (15 minutes),
 /// and its bounds in `config.json` and the URL.
 pub const DEFAULT_HISTORY_MAX_AGE_MILLIS: u64 = 15 * 60 * 1000;
-pub const MAX_HISTORY_MAX_AGE_MILLIS: u64 = 6 * 60 * 60 * 1000;
+/// `historyMinutes` in `config.json` and the URL.
+pub const HISTORY_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 1..=360;
 /// Bytes the history may hold by default (checkpoints and inputs), and the
 /// most a deployment may allow.
 pub const DEFAULT_HISTORY_MAX_BYTES: u64 = 64 * 1024 * 1024;
-pub const MAX_HISTORY_MAX_BYTES: u64 = 1024 * 1024 * 1024;
+/// `historyMiB` in `config.json` and the URL (0 turns time travel off).
+pub const HISTORY_MIB_RANGE: std::ops::RangeInclusive<u32> = 0..=1024;
 /// Marks on the timeline (disconnections, gaps, error bursts).
 pub const MAX_HISTORY_MARKS: usize = 512;

@@ -56,7 +56,12 @@ fn record_all(inputs: &[(i64, Input)], budget: HistoryBudget) -> (History, Reduc
     let mut live = watching_all();
     for (at_millis, input) in inputs {
         history.record(&mut live, *at_millis, input.clone());
-        assert!(history.bytes() as u64 <= budget.max_bytes, "{} bytes over a budget of {}", history.bytes(), budget.max_bytes);
+        assert!(
+            history.bytes() as u64 <= budget.max_bytes,
+            "{} bytes over a budget of {}",
+            history.bytes(),
+            budget.max_bytes
+        );
     }
     (history, live)
 }
@@ -206,7 +211,9 @@ fn marks_show_disconnections_gaps_and_error_bursts() {
     let mut history = History::new(HistoryBudget::default());
     let mut live = Reducer::new();
     let frame = |seq: u64, severity: &str| {
-        format!(r#"{{"seq":{seq},"ts":"2026-01-01T00:00:00Z","data":{{"type":"event","severity":"{severity}","message":"m"}}}}"#)
+        format!(
+            r#"{{"seq":{seq},"ts":"2026-01-01T00:00:00Z","data":{{"type":"event","severity":"{severity}","message":"m"}}}}"#
+        )
     };
     history.record(&mut live, START_MILLIS, Input::Frame(frame(1, "info")));
     history.record(&mut live, START_MILLIS + 10, Input::Frame(frame(5, "info")));
@@ -215,21 +222,23 @@ fn marks_show_disconnections_gaps_and_error_bursts() {
     for i in 0..4 {
         history.record(&mut live, START_MILLIS + 5_000 + i, Input::Frame(frame(6 + i as u64, "error")));
     }
-    let kinds = |history: &History| history.status().marks.iter().map(|mark| (mark.kind, mark.count)).collect::<Vec<_>>();
+    let kinds =
+        |history: &History| history.status().marks.iter().map(|mark| (mark.kind, mark.count)).collect::<Vec<_>>();
     assert_eq!(kinds(&history), vec![(MarkKind::Gap, 1), (MarkKind::Disconnected, 1)]);
     history.record(&mut live, START_MILLIS + 5_500, Input::Frame(frame(10, "error")));
     history.record(&mut live, START_MILLIS + 5_600, Input::Frame(frame(11, "error")));
-    assert_eq!(
-        kinds(&history),
-        vec![(MarkKind::Gap, 1), (MarkKind::Disconnected, 1), (MarkKind::ErrorBurst, 6)]
-    );
+    assert_eq!(kinds(&history), vec![(MarkKind::Gap, 1), (MarkKind::Disconnected, 1), (MarkKind::ErrorBurst, 6)]);
 }
 
 #[test]
 fn a_history_with_no_bytes_keeps_nothing() {
     let mut history = History::new(HistoryBudget { max_age_millis: 60_000, max_bytes: 0 });
     let mut live = Reducer::new();
-    history.record(&mut live, START_MILLIS, Input::Messages(vec![Simulator::new(SimConfig::default()).snapshot(START_MILLIS)]));
+    history.record(
+        &mut live,
+        START_MILLIS,
+        Input::Messages(vec![Simulator::new(SimConfig::default()).snapshot(START_MILLIS)]),
+    );
     assert_eq!(live.nodes().len(), SimConfig::default().n_nodes, "the live state still moves on");
     assert_eq!(history.span(), None);
     assert_eq!(history.bytes(), 0);

@@ -93,12 +93,11 @@ impl Worker for MeshWorker {
             Command::Wake => link.wake(WakeReason::PageShown),
             Command::Send(frame) => link.send(frame),
             Command::SetToken(token) => link.set_token(token),
-            Command::WatchLog(node_id) => {
-                link.reducer_mut().watch_log(node_id.map_or(shared::LogWatch::Nothing, shared::LogWatch::Node));
-            }
-            Command::ClearNode(node_id) => link.reducer_mut().clear_node(&node_id),
-            Command::ClearEdge(edge_id) => link.reducer_mut().clear_edge(&edge_id),
-            Command::ClearEvents => link.reducer_mut().clear_events(),
+            Command::WatchLog(node_id) => link.watch_log(node_id),
+            Command::ClearNode(node_id) => link.clear_node(node_id),
+            Command::ClearEdge(edge_id) => link.clear_edge(edge_id),
+            Command::ClearEvents => link.clear_events(),
+            Command::Rewind(at_millis) => link.rewind(at_millis),
         }
         drop(link);
         if configure {

@@ -8,7 +8,6 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use shared::bridge::WorkerEvent;
-use shared::Reducer;
 
 use crate::link_core::{Action, LinkCore};
 use crate::policy::WakeReason;
@@ -43,8 +42,25 @@ impl Link {
         })
     }
 
-    pub fn reducer_mut(&mut self) -> &mut Reducer {
-        self.core.reducer_mut()
+    pub fn watch_log(&mut self, node_id: Option<String>) {
+        self.core.watch_log(node_id);
+    }
+
+    pub fn clear_node(&mut self, node_id: String) {
+        self.core.clear_node(node_id, now_millis());
+    }
+
+    pub fn clear_edge(&mut self, edge_id: String) {
+        self.core.clear_edge(edge_id, now_millis());
+    }
+
+    pub fn clear_events(&mut self) {
+        self.core.clear_events(now_millis());
+    }
+
+    /// Show an earlier moment (`Some`) or the live state.
+    pub fn rewind(&mut self, at_millis: Option<i64>) {
+        self.core.rewind(at_millis);
     }
 
     pub fn tick_interval_millis(&self) -> u32 {
@@ -182,7 +198,7 @@ impl SocketSink for Sink {
         });
         (self.notify)();
     }
-    fn text(&self, frame: &str) {
+    fn text(&self, frame: String) {
         self.with_link(|link| {
             let start = perf_now();
             link.core.frame(frame, now_millis());

@@ -17,6 +17,7 @@
 use std::fmt;
 
 use shared::bridge::{socket_url, LinkConfig, LinkPhase};
+use shared::history::{History, Input, MarkKind};
 use shared::limits::{
     DEFAULT_FLUSH_INTERVAL_MILLIS, DEFAULT_IDLE_LIMIT_MILLIS, FLUSH_INTERVAL_MILLIS_RANGE, IDLE_LIMIT_MILLIS_RANGE,
 };
@@ -84,9 +85,22 @@ struct Demo {
     last_step_millis: f64,
 }
 
+/// The state the page is shown while it looks at an earlier moment.
+struct Rewound {
+    shown: Reducer,
+    at_millis: i64,
+}
+
 /// The state behind the link, minus anything the browser owns.
 pub struct LinkCore {
     reducer: Reducer,
+    /// The live state's recent past (time travel).
+    history: History,
+    /// While the page shows an earlier moment: that state, and the moment.
+    /// Diffs then come from it; the live reducer goes on meanwhile.
+    rewound: Option<Rewound>,
+    /// A moment the page asked for (`Some(None)`: live), done on the tick.
+    rewind_request: Option<Option<i64>>,
     policy: LinkPolicy,
     outbox: Outbox,
     meter: RateMeter,
@@ -122,6 +136,9 @@ impl LinkCore {
     pub fn new(local_clock: fn(f64) -> String) -> Self {
         LinkCore {
             reducer: Reducer::new(),
+            history: History::default(),
+            rewound: None,
+            rewind_request: None,
             policy: LinkPolicy::new(PolicyConfig::default()),
             outbox: Outbox::default(),
             meter: RateMeter::new(RATE_WINDOW_MILLIS),
@@ -184,6 +201,9 @@ impl LinkCore {
         let new_source = source_name(&config);
         if let Some(old_source) = old_source.filter(|old| *old != new_source) {
             self.reducer.reset();
+            self.history.clear();
+            self.rewound = None;
+            self.rewind_request = None;
             self.lost_at_millis = None;
             self.first_frame_due = None;
             self.opened_before = false;
@@ -191,6 +211,7 @@ impl LinkCore {
         } else if config.demo {
             self.drop_outbox("demo mode has no server", &mut actions);
         }
+        self.history.set_budget(config.history, now_millis as i64);
         if let Some(token) = config.token.take() {
             self.token = Some(token);
         }
@@ -198,7 +219,7 @@ impl LinkCore {
         self.status_due = true;
         if config.demo {
             let sim = Simulator::new(SimConfig { n_nodes: DEMO_NODES, ..SimConfig::default() });
-            self.reducer.apply(sim.snapshot(now_millis as i64), now_millis as i64);
+            self.record(now_millis, Input::Messages(vec![sim.snapshot(now_millis as i64)]));
             self.demo = Some(Demo { sim, last_step_millis: now_millis });
             self.policy.demo();
             self.config = Some(config);
@@ -227,7 +248,7 @@ impl LinkCore {
     /// The socket opened: the auth frame, then what waited, go out.
     pub fn opened(&mut self, now_millis: f64) -> Vec<Action> {
         self.policy.opened(now_millis);
-        self.reducer.connection_opened();
+        self.record(now_millis, Input::ConnectionOpened);
         self.last_frame_millis = now_millis;
         self.quiet = false;
         if self.opened_before {
@@ -271,41 +292,42 @@ impl LinkCore {
     fn lost(&mut self, lost: Lost, now_millis: f64, unit_random: f64) {
         if self.policy.phase() == LinkPhase::Open && self.lost_at_millis.is_none() {
             self.lost_at_millis = Some(now_millis);
+            self.history.mark(now_millis as i64, MarkKind::Disconnected);
         }
         let why = if self.online { lost.why } else { format!("{}; browser offline", lost.why) };
         self.policy.closed(now_millis, lost.close_code, &why, unit_random);
         self.status_due = true;
     }
 
-    /// A text frame arrived (the hot path: no allocation here).
-    pub fn frame(&mut self, text: &str, now_millis: f64) {
+    /// A text frame arrived (the hot path: the text is kept, not copied).
+    pub fn frame(&mut self, text: String, now_millis: f64) {
         let resumes_before = self.reducer.counters().resumes;
-        self.reducer.apply_frame(text, now_millis as i64);
+        self.record(now_millis, Input::Frame(text));
         self.last_frame_millis = now_millis;
         self.quiet = false;
         if let Some(opened_at) = self.first_frame_due.take() {
             let resumed = self.reducer.counters().resumes > resumes_before;
-            self.settle_gap(resumed, opened_at);
+            self.settle_gap(resumed, opened_at, now_millis);
         }
     }
 
     /// A binary frame arrived; the protocol has none, so it is counted.
     pub fn binary_frame(&mut self, len_bytes: usize, now_millis: f64) {
-        self.reducer.apply_binary_frame(len_bytes);
+        self.record(now_millis, Input::BinaryFrame(len_bytes));
         self.heard(now_millis);
     }
 
     /// A text frame of `len_utf16` UTF-16 units, over the frame limit, that
     /// the glue never copied into wasm memory: counted as oversize.
     pub fn oversize_frame(&mut self, len_utf16: usize, now_millis: f64) {
-        self.reducer.count_oversize_frame(len_utf16);
+        self.record(now_millis, Input::OversizeFrame(len_utf16));
         self.heard(now_millis);
     }
 
     fn heard(&mut self, now_millis: f64) {
         self.last_frame_millis = now_millis;
         if let Some(opened_at) = self.first_frame_due.take() {
-            self.settle_gap(false, opened_at);
+            self.settle_gap(false, opened_at, now_millis);
         }
     }
 
@@ -314,9 +336,22 @@ impl LinkCore {
         self.reduce_millis_total += millis;
     }
 
-    /// A diff, unless nothing changed or the page holds diffs.
+    /// Applies `input` to the live state and keeps it in the history.
+    fn record(&mut self, now_millis: f64, input: Input) {
+        self.history.record(&mut self.reducer, now_millis as i64, input);
+    }
+
+    /// A diff, unless nothing changed or the page holds diffs. While the
+    /// page looks at an earlier moment, diffs come from that state (Pause
+    /// holds only the live ones).
     fn take_diff_now(&mut self) -> Option<Diff> {
-        (!self.paused && self.visible && self.reducer.has_changes()).then(|| self.reducer.take_diff())
+        if !self.visible {
+            return None;
+        }
+        match self.rewound.as_mut() {
+            Some(rewound) => rewound.shown.has_changes().then(|| rewound.shown.take_diff()),
+            None => (!self.paused && self.reducer.has_changes()).then(|| self.reducer.take_diff()),
+        }
     }
 }
 
@@ -387,5 +422,6 @@ fn config_url(config: &LinkConfig) -> String {
 mod clock;
 mod commands;
 mod resume;
+mod rewind;
 #[cfg(test)]
 mod tests;

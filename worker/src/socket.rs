@@ -13,7 +13,7 @@ use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 /// Where a socket reports. `text` is the hot path: called once per frame.
 pub trait SocketSink {
     fn opened(&self);
-    fn text(&self, frame: &str);
+    fn text(&self, frame: String);
     /// A text frame of `len_utf16` UTF-16 units, over `MAX_FRAME_BYTES`
     /// (so over it in UTF-8 bytes too), left uncopied in JS.
     fn oversize(&self, len_utf16: usize);
@@ -80,7 +80,7 @@ pub fn deliver_message(data: &JsValue, sink: &dyn SocketSink) {
         if len_utf16 > MAX_FRAME_BYTES {
             sink.oversize(len_utf16);
         } else if let Some(text) = data.as_string() {
-            sink.text(&text);
+            sink.text(text);
         }
     } else if let Some(buffer) = data.dyn_ref::<js_sys::ArrayBuffer>() {
         sink.binary(buffer.byte_length() as usize);

@@ -30,7 +30,7 @@ impl SocketSink for Recorder {
     fn opened(&self) {
         *self.opened.borrow_mut() = true;
     }
-    fn text(&self, frame: &str) {
+    fn text(&self, frame: String) {
         self.frames.borrow_mut().push(frame.to_owned());
     }
     fn oversize(&self, _len_utf16: usize) {}
@@ -48,7 +48,7 @@ struct CoreSink {
 
 impl SocketSink for CoreSink {
     fn opened(&self) {}
-    fn text(&self, frame: &str) {
+    fn text(&self, frame: String) {
         self.texts.borrow_mut().push(frame.len());
         self.core.borrow_mut().frame(frame, 0.0);
     }

@@ -147,6 +147,7 @@ async fn a_bad_config_json_is_named_and_the_page_fails_closed() {
         (r#"{"project": "p""#, "config.json is not JSON"),
         (r#"{"projekt": "p"}"#, "unknown field `projekt`"),
         (r#"{"idle": "soon"}"#, "config.json: invalid type"),
+        ("[]", "config.json: not a JSON object"),
     ];
     for (config, said) in cases {
         let (_, frames) = stream(12, 200);

@@ -3,7 +3,9 @@
 //! `Deployment`). Both use the same field rules; every rejected value is
 //! named in a warning and left out.
 
-use shared::limits::{FLUSH_INTERVAL_MILLIS_RANGE, IDLE_LIMIT_MILLIS_RANGE, MAX_ID_BYTES};
+use shared::limits::{
+    FLUSH_INTERVAL_MILLIS_RANGE, HISTORY_MIB_RANGE, HISTORY_MINUTES_RANGE, IDLE_LIMIT_MILLIS_RANGE, MAX_ID_BYTES,
+};
 
 use super::{DeployConfig, Theme, PANELS};
 use crate::address::{Address, Origin};
@@ -18,6 +20,9 @@ pub struct Overrides {
     pub theme: Option<Theme>,
     pub flush_interval_millis: Option<u32>,
     pub idle_limit_millis: Option<u32>,
+    /// The history's age (minutes) and bytes (MiB) budget.
+    pub history_minutes: Option<u32>,
+    pub history_mib: Option<u32>,
     pub hidden_panels: Vec<&'static str>,
     pub demo: Option<bool>,
     pub kiosk: Option<bool>,
@@ -86,6 +91,15 @@ impl Deployment {
                 in_range("idle", millis, &IDLE_LIMIT_MILLIS_RANGE)
                     .map(|millis| defaults.idle_limit_millis = Some(millis)),
             );
+        }
+        if let Some(minutes) = config.history_minutes {
+            note(
+                count_in("historyMinutes", minutes, &HISTORY_MINUTES_RANGE, "minutes")
+                    .map(|n| defaults.history_minutes = Some(n)),
+            );
+        }
+        if let Some(mib) = config.history_mib {
+            note(count_in("historyMiB", mib, &HISTORY_MIB_RANGE, "MiB").map(|n| defaults.history_mib = Some(n)));
         }
         for name in &config.hide {
             note(panel(name).map(|panel| defaults.hidden_panels.push(panel)));
@@ -163,6 +177,13 @@ impl Overrides {
             "theme" => self.theme = Some(parse_theme(value)?),
             "flush" => self.flush_interval_millis = Some(millis_in(key, value, &FLUSH_INTERVAL_MILLIS_RANGE)?),
             "idle" => self.idle_limit_millis = Some(millis_in(key, value, &IDLE_LIMIT_MILLIS_RANGE)?),
+            "historyMinutes" => {
+                self.history_minutes =
+                    Some(count_in(key, parse_count(key, value)?, &HISTORY_MINUTES_RANGE, "minutes")?);
+            }
+            "historyMiB" => {
+                self.history_mib = Some(count_in(key, parse_count(key, value)?, &HISTORY_MIB_RANGE, "MiB")?)
+            }
             "hide" => {
                 for name in value.split(',').map(str::trim).filter(|name| !name.is_empty()) {
                     self.hidden_panels.push(panel(name)?);
@@ -188,6 +209,8 @@ fn is_known(key: &str) -> bool {
             | "theme"
             | "flush"
             | "idle"
+            | "historyMinutes"
+            | "historyMiB"
             | "hide"
             | "demo"
             | "kiosk"
@@ -243,6 +266,18 @@ fn millis_in(key: &str, text: &str, range: &MillisRange) -> Result<u32, String> 
 /// A config's number of milliseconds within its bound.
 fn in_range(key: &str, millis: u32, range: &MillisRange) -> Result<u32, String> {
     range.contains(&millis).then_some(millis).ok_or_else(|| range_error(key, &millis.to_string(), range))
+}
+
+/// A whole number of `unit` within its bound.
+fn count_in(key: &str, count: u32, range: &std::ops::RangeInclusive<u32>, unit: &str) -> Result<u32, String> {
+    range
+        .contains(&count)
+        .then_some(count)
+        .ok_or_else(|| format!("{key}={count} is not a number of {unit} in {}..={}", range.start(), range.end()))
+}
+
+fn parse_count(key: &str, text: &str) -> Result<u32, String> {
+    text.parse::<u32>().map_err(|_| format!("{key}={text} is not a whole number"))
 }
 
 fn range_error(key: &str, text: &str, range: &MillisRange) -> String {

@@ -16,8 +16,8 @@ mod marks;
 use std::collections::VecDeque;
 
 pub use input::Input;
-pub use marks::{Mark, MarkKind};
 use marks::Marks;
+pub use marks::{Mark, MarkKind};
 use serde::{Deserialize, Serialize};
 
 use crate::limits::{DEFAULT_HISTORY_MAX_AGE_MILLIS, DEFAULT_HISTORY_MAX_BYTES};

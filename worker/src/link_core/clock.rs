@@ -3,6 +3,7 @@
 //! demo feed, and the status it reports.
 
 use shared::bridge::{LinkPhase, LinkStatus};
+use shared::history::Input;
 use shared::MessageKind;
 
 use super::{
@@ -45,7 +46,8 @@ impl LinkCore {
         let totals =
             Totals { messages: counters.messages(), bytes: counters.bytes, reduce_millis: self.reduce_millis_total };
         let window_closed = self.meter.sample(now_millis, totals);
-        if self.diff_due(now_millis) {
+        let moved = self.settle_rewind();
+        if moved || self.diff_due(now_millis) {
             if let Some(diff) = self.take_diff_now() {
                 self.last_diff_millis = now_millis;
                 actions.push(Action::PostDiff(Box::new(diff)));
@@ -75,9 +77,9 @@ impl LinkCore {
         let elapsed_millis = (now_millis - demo.last_step_millis).clamp(0.0, DEMO_MAX_STEP_MILLIS);
         demo.last_step_millis = now_millis;
         let count = (elapsed_millis * DEMO_MESSAGES_PER_SEC / 1000.0).round() as usize;
-        for _ in 0..count {
-            let message = demo.sim.next_message(now_millis as i64);
-            self.reducer.apply(message, now_millis as i64);
+        let messages: Vec<_> = (0..count).map(|_| demo.sim.next_message(now_millis as i64)).collect();
+        if !messages.is_empty() {
+            self.record(now_millis, Input::Messages(messages));
         }
         self.last_frame_millis = now_millis;
     }
@@ -107,6 +109,8 @@ impl LinkCore {
             },
             n_nodes: self.reducer.nodes().len() as u64,
             n_edges: self.reducer.edges().len() as u64,
+            history: self.history_status(),
+            rewound_to_millis: self.rewound_to(),
             quiet_periods: self.quiet_periods,
             reconnects: self.reconnects,
             queued_outgoing: self.outbox.len() as u32,

@@ -5,6 +5,7 @@
 //! "connection lost" event and no stale graph while it is on its way.
 
 use shared::bridge::percent_encode;
+use shared::history::Input;
 use shared::{Event, Severity};
 
 use super::{config_url, LinkCore};
@@ -34,7 +35,7 @@ impl LinkCore {
     /// The first frame of a connection (or its long silence) tells whether
     /// the link lost anything; only a loss that was not resumed leaves an
     /// event, spanning from the loss to the reopen.
-    pub(super) fn settle_gap(&mut self, resumed: bool, opened_at_millis: f64) {
+    pub(super) fn settle_gap(&mut self, resumed: bool, opened_at_millis: f64, now_millis: f64) {
         let Some(lost_at) = self.lost_at_millis.take() else {
             return;
         };
@@ -42,20 +43,21 @@ impl LinkCore {
             return;
         }
         let clock = self.local_clock;
-        self.reducer.push_local_event(Event {
+        let event = Event {
             ts_millis: opened_at_millis as i64,
             severity: Severity::Warn,
             message: format!("connection lost {} – {}", clock(lost_at), clock(opened_at_millis)),
             node_id: None,
             local: true,
-        });
+        };
+        self.record(now_millis, Input::LocalEvent(event));
         self.status_due = true;
     }
 
     pub(super) fn settle_gap_if_silent(&mut self, now_millis: f64) {
         if let Some(opened_at) = self.first_frame_due.filter(|at| now_millis - at >= FIRST_FRAME_WAIT_MILLIS) {
             self.first_frame_due = None;
-            self.settle_gap(false, opened_at);
+            self.settle_gap(false, opened_at, now_millis);
         }
     }
 

@@ -81,7 +81,7 @@ impl Harness {
             OpenedRefusingAfter(n_accepted) => self.open(Some(n_accepted)),
             Closed(code, reason) => self.core.closed(code, reason, now, random),
             Frame(text) => {
-                self.core.frame(text, now);
+                self.core.frame(text.to_owned(), now);
                 Vec::new()
             }
             Send(frame) => self.core.send(frame.to_owned(), self.socket_open),
@@ -198,5 +198,6 @@ fn auth(token: &str) -> String {
 
 mod posts;
 mod resume;
+mod rewind;
 mod sends;
 mod tokens;

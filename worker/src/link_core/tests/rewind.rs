@@ -1,0 +1,92 @@
+//! Time travel through the link: the page, fed only the posted diffs, is
+//! shown the state of an earlier moment, then the live state again, while
+//! the live state went on in between.
+
+use shared::View;
+
+use super::{clock_text, config, LinkCore, START_MILLIS};
+use crate::link_core::Action;
+
+fn node(id: &str, status: &str) -> String {
+    format!(
+        r#"{{"data":{{"type":"node-upsert","node":{{"id":"{id}","kind":"svc","label":"{id}","status":"{status}"}}}}}}"#
+    )
+}
+
+/// Ticks until the link has posted everything, applying each diff.
+fn drain(core: &mut LinkCore, page: &mut View, now_millis: &mut f64) {
+    for _ in 0..20 {
+        *now_millis += 250.0;
+        for action in core.tick(*now_millis, 0.5) {
+            if let Action::PostDiff(diff) = action {
+                page.apply_diff(*diff);
+            }
+        }
+    }
+}
+
+fn statuses(view: &View) -> Vec<String> {
+    let mut shown: Vec<String> =
+        view.nodes.values().map(|node| format!("{}={}", node.id, node.status.as_wire())).collect();
+    shown.sort();
+    shown
+}
+
+#[test]
+fn the_page_is_shown_an_earlier_moment_and_then_live_again() {
+    let mut core = LinkCore::new(clock_text);
+    let mut page = View::default();
+    let mut now = START_MILLIS;
+    let _ = core.configure(config("a"), now);
+    let _ = core.opened(now);
+    core.frame(node("a", "ok"), now);
+    drain(&mut core, &mut page, &mut now);
+    let before_b = now;
+    now += 1_000.0;
+    core.frame(node("b", "ok"), now);
+    now += 1_000.0;
+    core.frame(node("a", "error"), now);
+    drain(&mut core, &mut page, &mut now);
+    assert_eq!(statuses(&page), ["a=error", "b=ok"]);
+
+    core.rewind(Some(before_b as i64));
+    drain(&mut core, &mut page, &mut now);
+    assert_eq!(statuses(&page), ["a=ok"], "the moment before b came");
+    assert_eq!(core.rewound_to(), Some(before_b as i64));
+    let status = core.status(now);
+    assert_eq!(status.rewound_to_millis, Some(before_b as i64));
+    assert_eq!(status.n_nodes, 2, "the live state is still counted");
+
+    // The stream goes on meanwhile; the page stays at its moment.
+    core.frame(node("c", "degraded"), now);
+    drain(&mut core, &mut page, &mut now);
+    assert_eq!(statuses(&page), ["a=ok"]);
+
+    core.rewind(None);
+    drain(&mut core, &mut page, &mut now);
+    assert_eq!(statuses(&page), ["a=error", "b=ok", "c=degraded"]);
+    assert_eq!(core.rewound_to(), None);
+    // And live diffs flow again.
+    core.frame(node("b", "error"), now);
+    drain(&mut core, &mut page, &mut now);
+    assert_eq!(statuses(&page), ["a=error", "b=error", "c=degraded"]);
+}
+
+#[test]
+fn the_history_window_is_in_the_status_and_a_moment_before_it_is_clamped() {
+    let mut core = LinkCore::new(clock_text);
+    let mut page = View::default();
+    let mut now = START_MILLIS;
+    let _ = core.configure(config("a"), now);
+    let _ = core.opened(now);
+    core.frame(node("a", "ok"), now);
+    now += 500.0;
+    core.frame(node("b", "ok"), now);
+    let history = core.status(now).history;
+    assert_eq!((history.start_millis, history.end_millis), (Some(START_MILLIS as i64), Some(now as i64)));
+    assert!(history.bytes > 0);
+    core.rewind(Some(0));
+    drain(&mut core, &mut page, &mut now);
+    assert_eq!(core.rewound_to(), Some(START_MILLIS as i64));
+    assert_eq!(statuses(&page), ["a=ok"]);
+}
