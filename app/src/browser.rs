@@ -141,7 +141,7 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
                             receiver.apply_diff(*diff, now_millis);
                             settle_in_frames(&receiver, &settling);
                         }
-                        WorkerEvent::Status(status) => receiver.set_status(status),
+                        WorkerEvent::Status(status) => receiver.set_status(*status),
                         WorkerEvent::SendRefused(why) => receiver.show_notice(why),
                     }
                 })

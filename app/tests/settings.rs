@@ -225,7 +225,19 @@ fn config_json_is_read_strictly() {
 #[test]
 fn config_fields_are_the_ones_the_derive_reads() {
     let fields = app::settings::config_fields();
-    for name in ["ws", "project", "theme", "flush", "idle", "hide", "demo", "kiosk", "allowedWsOrigins", "historyMinutes", "historyMiB"] {
+    for name in [
+        "ws",
+        "project",
+        "theme",
+        "flush",
+        "idle",
+        "hide",
+        "demo",
+        "kiosk",
+        "allowedWsOrigins",
+        "historyMinutes",
+        "historyMiB",
+    ] {
         assert!(fields.contains(&name), "{name} in {fields:?}");
     }
     // Every listed name is one serde_json accepts (no "unknown field").
@@ -272,8 +284,9 @@ fn the_filter_and_the_focus_come_from_the_url() {
 
 #[test]
 fn the_history_budget_is_the_deployments_and_the_url_may_only_lower_it() {
-    // (config.json, URL pairs, (minutes, MiB), warnings)
-    let cases: &[(&str, &[(&str, &str)], (u64, u64), &[&str])] = &[
+    /// config.json, URL pairs, (minutes, MiB), warnings.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], (u64, u64), &'a [&'a str]);
+    let cases: &[Case] = &[
         ("{}", &[], (15, 64), &[]),
         (r#"{"historyMinutes": 5, "historyMiB": 16}"#, &[], (5, 16), &[]),
         ("{}", &[("historyMinutes", "3"), ("historyMiB", "8")], (3, 8), &[]),
@@ -289,17 +302,18 @@ fn the_history_budget_is_the_deployments_and_the_url_may_only_lower_it() {
         ),
         ("{}", &[("historyMinutes", "0")], (15, 64), &["historyMinutes=0 is not a number of minutes in 1..=360"]),
         ("{}", &[("historyMiB", "lots")], (15, 64), &["historyMiB=lots is not a whole number"]),
-        (r#"{"historyMiB": 5000}"#, &[], (15, 64), &["config.json: historyMiB=5000 is not a number of MiB in 0..=1024"]),
+        (
+            r#"{"historyMiB": 5000}"#,
+            &[],
+            (15, 64),
+            &["config.json: historyMiB=5000 is not a number of MiB in 0..=1024"],
+        ),
     ];
     for (config, query, (minutes, mib), warnings) in cases {
         let config = parse_config(config).expect("a config");
         let settings = resolve(&Deployment::from_config(&config), &pairs(query), &Page::new("http:", "h"));
         let budget = settings.link.history;
-        assert_eq!(
-            (budget.max_age_millis, budget.max_bytes),
-            (minutes * 60_000, mib << 20),
-            "{config:?} {query:?}"
-        );
+        assert_eq!((budget.max_age_millis, budget.max_bytes), (minutes * 60_000, mib << 20), "{config:?} {query:?}");
         assert_eq!(settings.warnings, *warnings, "{config:?} {query:?}");
     }
 }

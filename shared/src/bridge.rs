@@ -136,7 +136,7 @@ pub enum WorkerEvent {
     /// The changes since the last diff.
     Diff(Box<Diff>),
     /// Connection state and diagnostics, at least once a second.
-    Status(LinkStatus),
+    Status(Box<LinkStatus>),
     /// A `Send` command could not be queued; the text says why.
     SendRefused(String),
 }

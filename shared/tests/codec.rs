@@ -48,11 +48,11 @@ fn worker_events_round_trip() {
     assert!(!diff.node_upserts.is_empty() && !diff.events.items.is_empty() && !diff.logs.is_empty());
     let event = WorkerEvent::Diff(Box::new(diff.clone()));
     round_trip(&event);
-    round_trip(&WorkerEvent::Status(LinkStatus {
+    round_trip(&WorkerEvent::Status(Box::new(LinkStatus {
         phase: LinkPhase::Waiting,
         retry_in_millis: Some(900),
         ..LinkStatus::default()
-    }));
+    })));
     round_trip(&WorkerEvent::SendRefused("queue full".into()));
 
     // What crosses the boundary means the same on the other side.

@@ -147,7 +147,7 @@ impl Link {
                 Action::PostStatus => {
                     let mut status = self.core.status(now_millis());
                     status.worker_memory_bytes = wasm_memory_bytes();
-                    self.posts.push(WorkerEvent::Status(status));
+                    self.posts.push(WorkerEvent::Status(Box::new(status)));
                 }
                 Action::Refused(why) => self.posts.push(WorkerEvent::SendRefused(why)),
             }
