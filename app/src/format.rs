@@ -74,6 +74,14 @@ pub fn status_class(status: &Status) -> &'static str {
 
 /// What the connection badge says: a CSS class and the text.
 pub fn badge(status: &LinkStatus) -> (&'static str, String) {
+    if let Some(at_millis) = status.rewound_to_millis {
+        let (_, link) = link_badge(&LinkStatus { rewound_to_millis: None, ..status.clone() });
+        return ("badge-rewound", format!("Rewound to {} · link: {link}", clock(at_millis)));
+    }
+    link_badge(status)
+}
+
+fn link_badge(status: &LinkStatus) -> (&'static str, String) {
     let seconds = |millis: Option<u32>| millis.map_or(0, |m| m.div_ceil(1000));
     if status.paused {
         let news = match status.events_while_paused {

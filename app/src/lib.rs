@@ -39,6 +39,7 @@ use components::header::Header;
 use components::logs::LogsPanel;
 use components::nodes::NodesPanel;
 use components::search::SearchBox;
+use components::timeline::Timeline;
 use components::topology::TopologyPanel;
 use state::AppState;
 
@@ -60,6 +61,7 @@ pub fn App() -> View {
         panel("diagnostics", || view! { DiagnosticsPanel() }),
     ]);
     let class = if settings.kiosk { "app kiosk" } else { "app" };
+    let kiosk = settings.kiosk;
     let warnings = settings.warnings.join(" · ");
     let notice = state.notice;
     view! {
@@ -82,6 +84,7 @@ pub fn App() -> View {
                     }
                 }
             })
+            (if kiosk { view! {} } else { view! { Timeline() } })
             FindBar()
             main(class="grid") { (panels) }
             Announcer()

@@ -268,6 +268,11 @@ impl AppState {
         self.send(Command::RetryNow);
     }
 
+    /// Show the dashboard as it was at `at_millis`, or live again (`None`).
+    pub fn rewind(&self, at_millis: Option<i64>) {
+        self.send(Command::Rewind(at_millis));
+    }
+
     pub fn clear_events(&self) {
         self.send(Command::ClearEvents);
     }

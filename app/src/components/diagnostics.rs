@@ -6,6 +6,7 @@ use shared::bridge::LinkStatus;
 use shared::{Counters, DecodeErrorKind};
 use sycamore::prelude::*;
 
+use crate::components::timeline::span_text;
 use crate::format::{bytes, compact};
 use crate::state::{AppState, ApplyStats};
 
@@ -70,6 +71,7 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
         let errors = counters.errors_of(kind);
         out.push(count(&capitalized(kind.label()), errors, errors > 0));
     }
+    out.extend(history_figures(status));
     out.extend(stream_figures(counters));
     out.extend([
         count("Pending graph changes", apply.pending_graph_changes, false),
@@ -81,6 +83,31 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
         count("CSP violations", page.csp_violations, page.csp_violations > 0),
     ]);
     out
+}
+
+/// The time-travel history: what it keeps against its budget.
+fn history_figures(status: &LinkStatus) -> Vec<Figure> {
+    let history = &status.history;
+    let kept_millis = history.start_millis.zip(history.end_millis).map_or(0, |(start, end)| end - start);
+    let budget = history.budget.unwrap_or_default();
+    vec![
+        exact("History kept", kept_millis as f64, span_text(kept_millis), false),
+        exact("History memory", history.bytes as f64, bytes(history.bytes as f64), false),
+        exact(
+            "History budget",
+            budget.max_bytes as f64,
+            format!("{} or {}", span_text(budget.max_age_millis as i64), bytes(budget.max_bytes as f64)),
+            false,
+        ),
+        count("History checkpoints", u64::from(history.checkpoints), false),
+        count("Checkpoints let go", history.checkpoints_dropped, false),
+        exact(
+            "History over budget",
+            f64::from(u8::from(history.state_over_budget)),
+            if history.state_over_budget { "state too large" } else { "no" }.to_owned(),
+            history.state_over_budget,
+        ),
+    ]
 }
 
 /// Every counter of the stream and the reducer besides messages, frames

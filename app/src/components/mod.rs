@@ -14,4 +14,5 @@ pub mod nodes;
 pub mod scroll_frame;
 pub mod search;
 pub mod slots;
+pub mod timeline;
 pub mod topology;

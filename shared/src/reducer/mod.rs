@@ -7,6 +7,7 @@ mod graph;
 mod hash;
 mod logs;
 mod node_log;
+mod retarget;
 
 use hash::{FastMap, FastSet};
 
@@ -204,49 +205,6 @@ impl Reducer {
 
     pub fn clear_events(&mut self) {
         self.events.clear();
-    }
-
-    /// Takes `target`'s whole state (another reducer of the same stream,
-    /// e.g. the state of an earlier moment) while keeping track of what
-    /// this one has handed out: the next diffs bring a receiver that holds
-    /// this reducer's diffs to `target`'s state. The graph costs its
-    /// difference in the diffs; events, logs and series are sent whole.
-    pub fn retarget(&mut self, target: &Reducer) {
-        self.graph.retarget(&target.graph);
-        self.events = target.events.clone();
-        self.events.resend_all();
-        self.logs.retarget(&target.logs);
-        for name in self.series.keys() {
-            if !target.series.contains_key(name) {
-                self.removed_series.insert(name.clone());
-            }
-        }
-        self.series = target.series.clone();
-        self.dirty_series.clear();
-        for (name, ring) in &mut self.series {
-            ring.resend_all();
-            self.removed_series.remove(name);
-            self.dirty_series.insert(name.clone());
-        }
-        self.counters = target.counters.clone();
-        self.last_seq = target.last_seq;
-        self.last_pos = target.last_pos.clone();
-        self.graph_stale = target.graph_stale;
-        self.snapshot_open = target.snapshot_open;
-    }
-
-    /// Approximate heap bytes of the whole state (for history budgets).
-    /// O(state).
-    pub fn approx_bytes(&self) -> usize {
-        const EVENT_BYTES: usize = 96;
-        const POINT_BYTES: usize = std::mem::size_of::<ChartPoint>();
-        let events: usize = self
-            .events
-            .iter()
-            .map(|event| event.message.len() + event.node_id.as_ref().map_or(0, String::len) + EVENT_BYTES)
-            .sum();
-        let series: usize = self.series.iter().map(|(name, ring)| 2 * name.len() + 64 + ring.len() * POINT_BYTES).sum();
-        self.graph.approx_bytes() + self.logs.approx_bytes() + events + series
     }
 
     /// What changed since the last diff: each id once, at most
