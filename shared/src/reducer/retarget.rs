@@ -34,6 +34,13 @@ impl Reducer {
         self.snapshot_open = target.snapshot_open;
     }
 
+    /// Approximate bytes of the graph, the logs, and the rest (events,
+    /// series), for benchmarks.
+    pub fn approx_bytes_by_part(&self) -> [usize; 3] {
+        let (graph, logs) = (self.graph.approx_bytes(), self.logs.approx_bytes());
+        [graph, logs, self.approx_bytes() - graph - logs]
+    }
+
     /// Approximate heap bytes of the whole state (for history budgets).
     /// O(state).
     pub fn approx_bytes(&self) -> usize {

@@ -1,0 +1,105 @@
+//! Native benchmark of the time-travel history on the steady loads the
+//! browser bench uses: a simulated mesh at a fixed message rate in frames
+//! of 100, recorded with the default budget (15 min / 64 MiB) for a
+//! stretch of stream time. Prints what a checkpoint costs (bytes, time),
+//! how much of the stream the budget holds, and how long rebuilding the
+//! state at a moment takes (the issue's bound: 100 ms at 10k nodes).
+//! Run with `cargo bench -p shared --bench history`.
+//! (A benchmark, not a test: figures vary with the machine's load.)
+// Native only: std::time::Instant is fine here (it is banned for wasm code).
+#![allow(clippy::disallowed_methods)]
+
+use std::time::Instant;
+
+use shared::encode::{encode_batch, encode_message};
+use shared::history::{History, HistoryBudget, Input};
+use shared::sim::{Mix, SimConfig, Simulator};
+use shared::Reducer;
+
+const START_MILLIS: i64 = 1_795_719_600_000;
+const MESSAGES_PER_FRAME: usize = 100;
+
+struct Case {
+    name: &'static str,
+    n_nodes: usize,
+    messages_per_sec: f64,
+    stream_secs: u64,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(index).copied().unwrap_or(f64::NAN)
+}
+
+fn run(case: &Case) {
+    let mut sim = Simulator::new(SimConfig { n_nodes: case.n_nodes, seed: 7, mix: Mix::Mixed });
+    let mut history = History::new(HistoryBudget::default());
+    let mut live = Reducer::new();
+    history.record(&mut live, START_MILLIS, Input::Frame(encode_message(&sim.snapshot(START_MILLIS))));
+    let frame_every_millis = 1000.0 * MESSAGES_PER_FRAME as f64 / case.messages_per_sec;
+    let frames = (case.stream_secs as f64 * 1000.0 / frame_every_millis) as usize;
+    let (mut record_secs, mut stream_bytes) = (0.0, 0usize);
+    for frame in 1..=frames {
+        let at_millis = START_MILLIS + (frame as f64 * frame_every_millis) as i64;
+        let batch: Vec<_> = (0..MESSAGES_PER_FRAME).map(|_| sim.next_message(at_millis)).collect();
+        let text = encode_batch(&batch);
+        stream_bytes += text.len();
+        let started = Instant::now();
+        history.record(&mut live, at_millis, Input::Frame(text));
+        record_secs += started.elapsed().as_secs_f64();
+    }
+    let started = Instant::now();
+    let state_bytes = live.approx_bytes();
+    let copy = live.clone();
+    let checkpoint_millis = started.elapsed().as_secs_f64() * 1000.0;
+    drop(copy);
+    let [graph_bytes, log_bytes, other_bytes] = live.approx_bytes_by_part();
+    println!(
+        "  state: graph {:.1} MB, logs {:.1} MB, events and series {:.1} MB",
+        graph_bytes as f64 / 1e6,
+        log_bytes as f64 / 1e6,
+        other_bytes as f64 / 1e6
+    );
+    let status = history.status();
+    let (start, end) = history.span().expect("a window");
+    let mut rebuild_millis: Vec<f64> = (0..40)
+        .map(|i| {
+            let at = start + (end - start) * i / 40;
+            let started = Instant::now();
+            let state = history.state_at(at).expect("a state");
+            let millis = started.elapsed().as_secs_f64() * 1000.0;
+            drop(state);
+            millis
+        })
+        .collect();
+    rebuild_millis.sort_by(f64::total_cmp);
+    let stream_mb_per_min = stream_bytes as f64 / case.stream_secs as f64 * 60.0 / 1e6;
+    println!(
+        "{}: {} msg/s, {:.1} MB/min of frames; state {:.1} MB, a checkpoint copies in {:.1} ms; \
+         history {:.1} MiB in {} checkpoints holds {:.0} s of stream; record {:.2} µs/frame; \
+         rebuild p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        case.name,
+        case.messages_per_sec,
+        stream_mb_per_min,
+        state_bytes as f64 / 1e6,
+        checkpoint_millis,
+        status.bytes as f64 / (1 << 20) as f64,
+        status.checkpoints,
+        (end - start) as f64 / 1000.0,
+        record_secs * 1e6 / frames as f64,
+        percentile(&rebuild_millis, 0.5),
+        percentile(&rebuild_millis, 0.99),
+        rebuild_millis.last().copied().unwrap_or(f64::NAN),
+    );
+}
+
+fn main() {
+    let filter = std::env::args().nth(1).filter(|arg| !arg.starts_with('-'));
+    let cases = [
+        Case { name: "steady 1k nodes", n_nodes: 1_000, messages_per_sec: 670.0, stream_secs: 600 },
+        Case { name: "steady 10k nodes", n_nodes: 10_000, messages_per_sec: 6_700.0, stream_secs: 300 },
+    ];
+    for case in cases.iter().filter(|case| filter.as_deref().is_none_or(|f| case.name.contains(f))) {
+        run(case);
+    }
+}
