@@ -14,6 +14,7 @@ pub mod limits;
 pub mod protocol;
 pub mod reducer;
 pub mod ring;
+pub mod session;
 pub mod sim;
 pub mod time;
 pub mod view;

@@ -64,3 +64,9 @@ pub const DEFAULT_HISTORY_MAX_BYTES: u64 = 64 * 1024 * 1024;
 pub const HISTORY_MIB_RANGE: std::ops::RangeInclusive<u32> = 0..=1024;
 /// Marks on the timeline (disconnections, gaps, error bursts).
 pub const MAX_HISTORY_MARKS: usize = 512;
+
+/// A session file (compressed) may be at most this large, its body at most
+/// this large once decompressed, and its metadata this large.
+pub const MAX_SESSION_FILE_BYTES: usize = 256 * 1024 * 1024;
+pub const MAX_SESSION_BODY_BYTES: usize = 1024 * 1024 * 1024;
+pub const MAX_SESSION_META_BYTES: usize = 64 * 1024;

@@ -44,7 +44,7 @@ impl<T> RingDelta<T> {
 }
 
 /// A ring of at most `capacity` items that tracks what it has handed out.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TrackedRing<T> {
     items: VecDeque<T>,
     capacity: usize,
@@ -77,6 +77,21 @@ impl<T: Clone> TrackedRing<T> {
         self.pushed_total = 0;
         self.handed_out_total = 0;
         self.reset_pending = true;
+    }
+
+    /// Whether the counters agree with the items and the capacity is
+    /// `capacity` (a ring read from a file).
+    pub fn check(&self, capacity: usize) -> Result<(), String> {
+        if self.capacity != capacity {
+            return Err(format!("capacity {} (expected {capacity})", self.capacity));
+        }
+        if self.items.len() > capacity {
+            return Err(format!("{} items over its capacity {capacity}", self.items.len()));
+        }
+        if self.pushed_total < self.items.len() as u64 || self.handed_out_total > self.pushed_total {
+            return Err("counters disagree with its items".to_owned());
+        }
+        Ok(())
     }
 
     /// Items pushed since creation or the last clear (a serial for the next).

@@ -2,6 +2,8 @@
 //! replays them onto a checkpoint, so "the state at T" is the same function
 //! of the same inputs as the live state was.
 
+use serde::{Deserialize, Serialize};
+
 use crate::diff::Event;
 use crate::encode::encode_batch;
 use crate::protocol::Message;
@@ -11,7 +13,7 @@ use crate::reducer::Reducer;
 const INPUT_OVERHEAD_BYTES: usize = 48;
 
 /// One thing that changes a reducer, in the order it happened.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Input {
     /// A text frame from the server.
     Frame(String),

@@ -81,6 +81,12 @@ impl Marks {
         }
     }
 
+    /// Marks read from a recording replace those the replay found (they
+    /// include what no input shows, such as disconnections).
+    pub(super) fn restore(&mut self, marks: Vec<Mark>) {
+        self.marks = marks.into_iter().rev().take(MAX_HISTORY_MARKS).rev().collect();
+    }
+
     pub(super) fn forget_before(&mut self, start_millis: i64) {
         while self.marks.front().is_some_and(|mark| mark.at_millis < start_millis) {
             self.marks.pop_front();

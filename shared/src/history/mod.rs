@@ -60,6 +60,14 @@ pub struct HistoryStatus {
     pub marks: Vec<Mark>,
 }
 
+/// The history's window as one checkpoint and the inputs after it.
+#[derive(Debug)]
+pub struct Recording<'a> {
+    pub start_millis: i64,
+    pub base: &'a Reducer,
+    pub inputs: Vec<(i64, &'a Input)>,
+}
+
 /// A stamped input.
 #[derive(Debug, Clone)]
 struct Stamped {
@@ -158,6 +166,39 @@ impl History {
             state.feed(&stamped.input, stamped.at_millis);
         }
         Some(state)
+    }
+
+    /// The window as a recording: the oldest checkpoint, its moment, and
+    /// every input after it, in order (what a session file holds).
+    pub fn recording(&self) -> Option<Recording<'_>> {
+        let first = self.segments.front()?;
+        let inputs = self
+            .segments
+            .iter()
+            .flat_map(|segment| segment.inputs.iter())
+            .map(|stamped| (stamped.at_millis, &stamped.input))
+            .collect();
+        Some(Recording { start_millis: first.at_millis, base: &first.state, inputs })
+    }
+
+    /// A history rebuilt from a recording: `base` at `start_millis`, then
+    /// `inputs` recorded onto it in order. Returns it and the state after
+    /// the last input.
+    pub fn replayed(
+        budget: HistoryBudget,
+        start_millis: i64,
+        base: Reducer,
+        inputs: Vec<(i64, Input)>,
+        marks: Vec<Mark>,
+    ) -> (History, Reducer) {
+        let mut history = History::new(budget);
+        let mut live = base;
+        history.cut(&live, start_millis);
+        for (at_millis, input) in inputs {
+            history.record(&mut live, at_millis.max(start_millis), input);
+        }
+        history.marks.restore(marks);
+        (history, live)
     }
 
     pub fn status(&self) -> HistoryStatus {

@@ -2,11 +2,13 @@
 //! that may only carry part of them (a budget) serves the oldest first and
 //! no id can starve under constant churn.
 
+use serde::{Deserialize, Serialize};
+
 use std::collections::VecDeque;
 
 use super::hash::FastSet;
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct DirtyQueue {
     order: VecDeque<String>,
     members: FastSet<String>,

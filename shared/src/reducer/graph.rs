@@ -3,6 +3,8 @@
 //! diff carries each changed id once and at most a budget of them (the
 //! rest, oldest first, in the next diffs).
 
+use serde::{Deserialize, Serialize};
+
 use super::hash::{FastMap, FastSet};
 
 use super::dirty::DirtyQueue;
@@ -17,7 +19,7 @@ pub enum Applied {
     Orphan,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Graph {
     nodes: FastMap<String, MeshNode>,
     edges: FastMap<String, MeshEdge>,
@@ -221,6 +223,18 @@ impl Graph {
 
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty() && self.edges.is_empty()
+    }
+
+    /// Drops what only a receiver needs (queued changes, a pending reset).
+    pub fn forget_receiver(&mut self) {
+        self.dirty_nodes.clear();
+        self.dirty_edges.clear();
+        self.reset = false;
+    }
+
+    /// The same edge index as `other` (for checking a loaded state).
+    pub fn same_incidence(&self, other: &Graph) -> bool {
+        self.incident == other.incident
     }
 
     fn unlink(&mut self, endpoint: &str, edge_id: &str) {

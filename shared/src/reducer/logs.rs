@@ -9,20 +9,22 @@
 //! out once the queue grew by half the line bound since the last sweep, so
 //! the queue stays under 1.5 × the bound at O(1) amortized cost.
 
+use serde::{Deserialize, Serialize};
+
 use std::collections::VecDeque;
 
 use super::hash::{FastMap, FastSet};
 use super::node_log::NodeLog;
 use crate::diff::{Counters, LogDelta};
 use crate::limits::{
-    MAX_LOG_BYTES_TOTAL, MAX_LOG_LINES_PER_NODE, MAX_LOG_LINES_TOTAL, MAX_LOG_LINE_BYTES, MAX_LOG_OWNER_ID_BYTES_TOTAL,
-    MAX_LOG_PARTIAL_BYTES_TOTAL, MAX_LOG_STREAMS,
+    MAX_LOG_BYTES_TOTAL, MAX_LOG_LINES_TOTAL, MAX_LOG_OWNER_ID_BYTES_TOTAL, MAX_LOG_PARTIAL_BYTES_TOTAL,
+    MAX_LOG_STREAMS,
 };
 use crate::view::LogView;
 
 /// Which nodes' logs diffs carry. A dashboard shows one node's log at a
 /// time, so it watches that one and the rest never cross to the page.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LogWatch {
     /// Every log (tests and tools that mirror the whole state).
     #[default]
@@ -45,14 +47,14 @@ impl LogWatch {
 
 /// Lines `first_serial..first_serial + count` of one incarnation of a log
 /// (an incarnation ends when the node's log is removed).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Marker {
     incarnation: u64,
     first_serial: u64,
     count: u64,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct LogStore {
     logs: FastMap<String, (u64, NodeLog)>,
     /// Node id of each live log incarnation.
@@ -213,22 +215,48 @@ impl LogStore {
     }
 
     pub fn assert_within_bounds(&self) {
-        assert!(self.logs.len() <= MAX_LOG_STREAMS);
-        assert!(self.total_lines <= MAX_LOG_LINES_TOTAL);
-        assert!(self.total_bytes <= MAX_LOG_BYTES_TOTAL);
-        assert!(self.partial_bytes <= MAX_LOG_PARTIAL_BYTES_TOTAL);
-        assert!(self.owner_id_bytes <= MAX_LOG_OWNER_ID_BYTES_TOTAL);
-        assert_eq!(self.owner_id_bytes, self.logs.keys().map(String::len).sum::<usize>());
-        assert_eq!(self.partial_bytes, self.logs.values().map(|(_, log)| log.partial().len()).sum::<usize>());
-        assert_eq!(self.total_bytes, self.logs.values().map(|(_, log)| log.bytes()).sum::<usize>());
-        assert!(self.markers.len() <= MAX_LOG_LINES_TOTAL + MAX_LOG_LINES_TOTAL / 2 + 1);
-        assert_eq!(self.names.len(), self.logs.len());
-        assert_eq!(self.total_lines, self.logs.values().map(|(_, log)| log.lines().count()).sum::<usize>());
-        assert!(self.logs.values().all(|(_, log)| {
-            log.lines().count() <= MAX_LOG_LINES_PER_NODE
-                && log.lines().all(|line| line.len() <= MAX_LOG_LINE_BYTES)
-                && log.partial().len() <= MAX_LOG_LINE_BYTES
-        }));
+        if let Err(why) = self.check_totals() {
+            panic!("log store out of bounds: {why}");
+        }
+    }
+
+    /// Every bound, and every total against the logs themselves.
+    pub fn check_totals(&self) -> Result<(), String> {
+        let ensure = |ok: bool, what: &str| if ok { Ok(()) } else { Err(format!("logs: {what}")) };
+        ensure(self.logs.len() <= MAX_LOG_STREAMS, "too many logs")?;
+        ensure(self.total_lines <= MAX_LOG_LINES_TOTAL, "too many lines")?;
+        ensure(self.total_bytes <= MAX_LOG_BYTES_TOTAL, "too many bytes")?;
+        ensure(self.partial_bytes <= MAX_LOG_PARTIAL_BYTES_TOTAL, "too many unfinished bytes")?;
+        ensure(self.owner_id_bytes <= MAX_LOG_OWNER_ID_BYTES_TOTAL, "too many id bytes")?;
+        ensure(self.owner_id_bytes == self.logs.keys().map(String::len).sum::<usize>(), "id bytes disagree")?;
+        ensure(
+            self.partial_bytes == self.logs.values().map(|(_, log)| log.partial().len()).sum::<usize>(),
+            "unfinished bytes disagree",
+        )?;
+        ensure(self.total_bytes == self.logs.values().map(|(_, log)| log.bytes()).sum::<usize>(), "bytes disagree")?;
+        ensure(self.markers.len() <= MAX_LOG_LINES_TOTAL + MAX_LOG_LINES_TOTAL / 2 + 1, "too many markers")?;
+        ensure(self.names.len() == self.logs.len(), "names disagree")?;
+        ensure(
+            self.logs.iter().all(|(id, (incarnation, _))| {
+                self.names.get(incarnation) == Some(id) && *incarnation <= self.next_incarnation
+            }),
+            "names disagree",
+        )?;
+        ensure(
+            self.total_lines == self.logs.values().map(|(_, log)| log.lines().count()).sum::<usize>(),
+            "line count disagrees",
+        )?;
+        for (_, log) in self.logs.values() {
+            log.check()?;
+        }
+        Ok(())
+    }
+
+    /// Drops what only a receiver needs (queued changes, removals, the watch).
+    pub fn forget_receiver(&mut self) {
+        self.dirty.clear();
+        self.unwatched.clear();
+        self.watch = LogWatch::Nothing;
     }
 
     /// Drops the oldest lines overall until the totals (lines and bytes)

@@ -2,12 +2,15 @@
 //! (a snapshot costs its own size) and hands out coalesced, bounded diffs.
 //! Pure: no I/O, no clock (time comes in as an argument), no web APIs.
 
+use serde::{Deserialize, Serialize};
+
 mod dirty;
 mod graph;
 mod hash;
 mod logs;
 mod node_log;
 mod retarget;
+mod validate;
 
 use hash::{FastMap, FastSet};
 
@@ -30,7 +33,9 @@ const MAX_ERROR_DETAIL_CHARS: usize = 200;
 
 /// The client's whole state of one project view, and what changed since the
 /// last diff.
-#[derive(Debug, Clone)]
+/// Serializable whole (a session file holds one): its maps, rings and
+/// bookkeeping, so a loaded state goes on exactly as the saved one would.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Reducer {
     graph: Graph,
     events: TrackedRing<Event>,

@@ -1,6 +1,8 @@
 //! One node's log: a ring of complete lines plus the unfinished tail, fed by
 //! chunks that may hold several lines or end mid-line.
 
+use serde::{Deserialize, Serialize};
+
 use crate::diff::LogDelta;
 use crate::limits::{MAX_LOG_LINES_PER_NODE, MAX_LOG_LINE_BYTES};
 use crate::ring::TrackedRing;
@@ -12,7 +14,7 @@ pub struct AppendOutcome {
     pub lines_cut: u64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NodeLog {
     lines: TrackedRing<String>,
     /// The unfinished last line, at most `MAX_LOG_LINE_BYTES`.
@@ -123,6 +125,18 @@ impl NodeLog {
         let freed = self.lines.drop_oldest_if(serial).map(|line| line.len());
         self.bytes -= freed.unwrap_or(0);
         (freed, handed_out)
+    }
+
+    /// Whether the log is within its bounds and its byte count is right (a
+    /// log read from a file).
+    pub fn check(&self) -> Result<(), String> {
+        self.lines.check(MAX_LOG_LINES_PER_NODE).map_err(|why| format!("a log: {why}"))?;
+        let too_long = self.lines.iter().any(|line| line.len() > MAX_LOG_LINE_BYTES);
+        let bytes = self.lines.iter().map(String::len).sum::<usize>() + self.partial.len();
+        if too_long || self.partial.len() > MAX_LOG_LINE_BYTES || bytes != self.bytes {
+            return Err("a log's lines or bytes are off".to_owned());
+        }
+        Ok(())
     }
 
     /// The next delta carries the whole log (a new watcher).
