@@ -143,6 +143,12 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
                         }
                         WorkerEvent::Status(status) => receiver.set_status(*status),
                         WorkerEvent::SendRefused(why) => receiver.show_notice(why),
+                        WorkerEvent::SessionFile { name, bytes } => {
+                            if let Err(why) = crate::session_glue::download(&name, &bytes, "application/octet-stream") {
+                                receiver.show_notice(format!("not saved: {why}"));
+                            }
+                        }
+                        WorkerEvent::SessionError(why) => receiver.show_notice(why),
                     }
                 })
             })
@@ -163,6 +169,7 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
         mirror_csp_count(state.clone(), csp_violations);
         crate::embed_glue::install(state.clone());
         crate::find_glue::install(state.clone());
+        crate::session_glue::install_drop(state.clone());
         view! { App() }
     });
 }

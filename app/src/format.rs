@@ -74,6 +74,10 @@ pub fn status_class(status: &Status) -> &'static str {
 
 /// What the connection badge says: a CSS class and the text.
 pub fn badge(status: &LinkStatus) -> (&'static str, String) {
+    if let Some(meta) = &status.recording {
+        let span = format!("{}–{}", clock(meta.start_millis), clock(meta.end_millis));
+        return ("badge-recording", format!("Recording · {} · {span}", meta.project));
+    }
     if let Some(at_millis) = status.rewound_to_millis {
         let (_, link) = link_badge(&LinkStatus { rewound_to_millis: None, ..status.clone() });
         return ("badge-rewound", format!("Rewound to {} · link: {link}", clock(at_millis)));

@@ -24,6 +24,8 @@ pub mod canvas;
 mod embed_glue;
 #[cfg(target_arch = "wasm32")]
 pub mod find_glue;
+#[cfg(target_arch = "wasm32")]
+pub mod session_glue;
 
 use sycamore::prelude::*;
 

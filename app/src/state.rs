@@ -268,6 +268,22 @@ impl AppState {
         self.send(Command::RetryNow);
     }
 
+    /// Save the history window as a session file (the worker posts it back).
+    pub fn save_session(&self) {
+        self.send(Command::SaveSession);
+    }
+
+    /// Open a session file instead of the link (the worker checks it).
+    pub fn open_session(&self, file: Vec<u8>) {
+        self.send(Command::OpenSession(file));
+    }
+
+    /// Leave a recording: the link as configured, from an empty view.
+    pub fn back_to_live_stream(&self) {
+        let link = self.settings.with_untracked(|settings| settings.link.clone());
+        self.send(Command::Configure(link));
+    }
+
     /// Show the dashboard as it was at `at_millis`, or live again (`None`).
     pub fn rewind(&self, at_millis: Option<i64>) {
         self.send(Command::Rewind(at_millis));

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diff::Diff;
 use crate::history::{HistoryBudget, HistoryStatus};
+use crate::session::SessionMeta;
 
 /// UI -> worker.
 ///
@@ -50,6 +51,11 @@ pub enum Command {
     /// Show the state at this moment (epoch ms, clamped to the history),
     /// or the live state again (`None`). The live state goes on meanwhile.
     Rewind(Option<i64>),
+    /// Save the history window as a session file (posted back as
+    /// `WorkerEvent::SessionFile`).
+    SaveSession,
+    /// Open this session file instead of the link (until `Configure`).
+    OpenSession(Vec<u8>),
 }
 
 /// Where and how the worker connects.
@@ -126,6 +132,8 @@ impl fmt::Debug for Command {
             Command::ClearEdge(edge_id) => f.debug_tuple("ClearEdge").field(edge_id).finish(),
             Command::ClearEvents => f.write_str("ClearEvents"),
             Command::Rewind(at_millis) => f.debug_tuple("Rewind").field(at_millis).finish(),
+            Command::SaveSession => f.write_str("SaveSession"),
+            Command::OpenSession(bytes) => write!(f, "OpenSession(<{} bytes>)", bytes.len()),
         }
     }
 }
@@ -139,6 +147,10 @@ pub enum WorkerEvent {
     Status(Box<LinkStatus>),
     /// A `Send` command could not be queued; the text says why.
     SendRefused(String),
+    /// A saved session file, to download as `name`.
+    SessionFile { name: String, bytes: Vec<u8> },
+    /// A session could not be saved or opened; the text says why.
+    SessionError(String),
 }
 
 /// The phase of the link.
@@ -195,6 +207,8 @@ pub struct LinkStatus {
     pub history: HistoryStatus,
     /// The moment the page is shown, while not live.
     pub rewound_to_millis: Option<i64>,
+    /// A session file is open instead of the link.
+    pub recording: Option<SessionMeta>,
 }
 
 impl Default for LinkStatus {
@@ -221,6 +235,7 @@ impl Default for LinkStatus {
             worker_memory_bytes: 0,
             history: HistoryStatus::default(),
             rewound_to_millis: None,
+            recording: None,
         }
     }
 }

@@ -98,6 +98,8 @@ impl Worker for MeshWorker {
             Command::ClearEdge(edge_id) => link.clear_edge(edge_id),
             Command::ClearEvents => link.clear_events(),
             Command::Rewind(at_millis) => link.rewind(at_millis),
+            Command::SaveSession => link.save_session(),
+            Command::OpenSession(file) => link.open_session(&file),
         }
         drop(link);
         if configure {

@@ -58,6 +58,16 @@ impl Link {
         self.core.clear_events(now_millis());
     }
 
+    pub fn save_session(&mut self) {
+        let actions = self.core.save_session();
+        self.carry_out(actions);
+    }
+
+    pub fn open_session(&mut self, file: &[u8]) {
+        let actions = self.core.open_session(file);
+        self.carry_out(actions);
+    }
+
     /// Show an earlier moment (`Some`) or the live state.
     pub fn rewind(&mut self, at_millis: Option<i64>) {
         self.core.rewind(at_millis);
@@ -150,6 +160,8 @@ impl Link {
                     self.posts.push(WorkerEvent::Status(Box::new(status)));
                 }
                 Action::Refused(why) => self.posts.push(WorkerEvent::SendRefused(why)),
+                Action::PostSessionFile { name, bytes } => self.posts.push(WorkerEvent::SessionFile { name, bytes }),
+                Action::SessionError(why) => self.posts.push(WorkerEvent::SessionError(why)),
             }
         }
     }

@@ -21,6 +21,7 @@ use shared::history::{History, Input, MarkKind};
 use shared::limits::{
     DEFAULT_FLUSH_INTERVAL_MILLIS, DEFAULT_IDLE_LIMIT_MILLIS, FLUSH_INTERVAL_MILLIS_RANGE, IDLE_LIMIT_MILLIS_RANGE,
 };
+use shared::session::SessionMeta;
 use shared::sim::{SimConfig, Simulator};
 use shared::{Diff, Reducer};
 
@@ -61,6 +62,10 @@ pub enum Action {
     PostDiff(Box<Diff>),
     /// Post the status as it is after the actions before this one.
     PostStatus,
+    /// Post a session file to the page (to download as `name`).
+    PostSessionFile { name: String, bytes: Vec<u8> },
+    /// A session could not be saved or opened; the text says why.
+    SessionError(String),
     /// Tell the UI that frames were not (and will not be) sent, and why.
     Refused(String),
 }
@@ -101,6 +106,8 @@ pub struct LinkCore {
     rewound: Option<Rewound>,
     /// A moment the page asked for (`Some(None)`: live), done on the tick.
     rewind_request: Option<Option<i64>>,
+    /// A session file is open: no link; the history is the recording's.
+    recording: Option<SessionMeta>,
     policy: LinkPolicy,
     outbox: Outbox,
     meter: RateMeter,
@@ -139,6 +146,7 @@ impl LinkCore {
             history: History::default(),
             rewound: None,
             rewind_request: None,
+            recording: None,
             policy: LinkPolicy::new(PolicyConfig::default()),
             outbox: Outbox::default(),
             meter: RateMeter::new(RATE_WINDOW_MILLIS),
@@ -199,7 +207,12 @@ impl LinkCore {
         let mut actions = vec![Action::Disconnect];
         let old_source = self.config.as_ref().map(source_name);
         let new_source = source_name(&config);
-        if let Some(old_source) = old_source.filter(|old| *old != new_source) {
+        // A recording open is a source of its own: leaving it starts over.
+        let old_source = match self.recording.take() {
+            Some(meta) => Some(format!("the recording of {}", meta.project)),
+            None => old_source.filter(|old| *old != new_source),
+        };
+        if let Some(old_source) = old_source {
             self.reducer.reset();
             self.history.clear();
             self.rewound = None;
@@ -382,5 +395,6 @@ mod commands;
 mod frames;
 mod resume;
 mod rewind;
+mod session;
 #[cfg(test)]
 mod tests;

@@ -3,8 +3,11 @@
 //! dragging the timeline back shows a moment at which the node count and
 //! the event list agree (as many added nodes as "added" events, the
 //! earliest ones), the badge says the page is rewound, and "Live" brings
-//! back everything, including what arrived meanwhile. Needs a release build
-//! in dist/ (or `MESHVIEW_DIST`), like `e2e.rs`.
+//! back everything, including what arrived meanwhile. "Save session"
+//! downloads the history; a fresh page with no server opens the file and
+//! shows the same mesh as a recording, and a damaged file is refused with a
+//! message. Needs a release build in dist/ (or `MESHVIEW_DIST`), like
+//! `e2e.rs`.
 // Native only: std::time::Instant is fine here (it is banned for wasm code).
 #![allow(clippy::disallowed_methods)]
 
@@ -18,7 +21,7 @@ use serde_json::Value;
 use shared::encode::{encode_batch, encode_message};
 use shared::protocol::{MeshNode, Message, Payload, Severity, Status};
 use shared::sim::{SimConfig, Simulator};
-use support::{check, eval, screenshot, start_feed, text_frame, text_of, wait_for, Browser};
+use support::{cdp, check, eval, screenshot, start_feed, text_frame, text_of, wait_for, Browser};
 
 const ADDED: usize = 8;
 const BASE_NODES: usize = 40;
@@ -107,4 +110,101 @@ async fn scrubbing_back_shows_the_mesh_of_then_and_live_returns() {
         check(shown.is_array(), format!("rewound: {shown}"))
     })
     .await;
+}
+
+async fn click(client: &fantoccini::Client, selector: &str) -> Result<(), String> {
+    let element = client.find(fantoccini::Locator::Css(selector)).await.map_err(|e| format!("no {selector}: {e}"))?;
+    element.click().await.map_err(|e| format!("click {selector}: {e}"))
+}
+
+/// Waits for one finished download in `dir` and returns its path.
+async fn downloaded(dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    for _ in 0..100 {
+        let done: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| e.to_string())?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "meshview"))
+            .collect();
+        if let [path] = done.as_slice() {
+            return Ok(path.clone());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Err(format!("no session file downloaded into {}", dir.display()))
+}
+
+async fn open_file(client: &fantoccini::Client, path: &std::path::Path) -> Result<(), String> {
+    let input = client
+        .find(fantoccini::Locator::Css("[data-testid=open-session]"))
+        .await
+        .map_err(|e| format!("no file picker: {e}"))?;
+    input.send_keys(&path.display().to_string()).await.map_err(|e| format!("pick {}: {e}", path.display()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_session_opens_in_a_page_with_no_server() {
+    let source = Source::Replay { frames: Arc::new(growing_stream()), frames_per_sec: 20.0 };
+    let feed = start_feed(0, source, "/").await;
+    let live_url = format!("http://{}/", feed.addr);
+    // The same build, pointed at a port where nothing listens.
+    let offline_url = format!("http://{}/?ws=ws://127.0.0.1:9/ws&project=elsewhere", feed.addr);
+    let downloads = std::env::temp_dir().join(format!("meshview-downloads-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&downloads);
+    std::fs::create_dir_all(&downloads).expect("a download folder");
+    let all = BASE_NODES + ADDED;
+    let saved = downloads.clone();
+    Browser::run(1440, 900, |client| async move {
+        let folder = saved.display().to_string();
+        cdp(&client, "Browser.setDownloadBehavior", serde_json::json!({ "behavior": "allow", "downloadPath": folder }))
+            .await?;
+        client.goto(&live_url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "every node", &format!("{} === '{all}'", text_of(NODE_COUNT))).await?;
+        wait_for(&client, "a history span", "document.querySelector('[data-testid=save-session]')?.disabled === false")
+            .await?;
+        tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+        click(&client, "[data-testid=save-session]").await?;
+        let file = downloaded(&saved).await?;
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        check(name.starts_with("meshview-default-"), format!("file name {name}"))?;
+
+        // A fresh page, no server: the file is the whole dashboard.
+        client.goto(&offline_url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "the page", "document.querySelector('[data-testid=open-session]') !== null").await?;
+        open_file(&client, &file).await?;
+        wait_for(&client, "the recording's nodes", &format!("{} === '{all}'", text_of(NODE_COUNT))).await?;
+        let added = wait_for(&client, "the recording's events", &format!("{ADDED_EVENTS}.length === {ADDED} && {ADDED_EVENTS}"))
+            .await?;
+        check(added == Value::from((1..=ADDED).collect::<Vec<_>>()), format!("events: {added}"))?;
+        wait_for(
+            &client,
+            "the recording badge",
+            &format!("{}.startsWith('Recording · default · ')", text_of("[data-testid=badge]")),
+        )
+        .await?;
+        // Its timeline scrubs: half way, one moment's nodes and events.
+        eval(&client, &drag_timeline_to(0.6)).await?;
+        let agreed = format!(
+            "(() => {{ const n = Number({}); const added = {ADDED_EVENTS};
+               return n >= {BASE_NODES} && n < {all} && added.length === n - {BASE_NODES} ? n : null; }})()",
+            text_of(NODE_COUNT)
+        );
+        wait_for(&client, "a moment of the recording", &agreed).await?;
+        screenshot(&client, "session-recording-desktop").await?;
+
+        // A damaged file: a message, and the recording stays.
+        let bytes = std::fs::read(&file).map_err(|e| e.to_string())?;
+        let damaged = saved.join("damaged.meshview");
+        std::fs::write(&damaged, &bytes[..bytes.len() / 2]).map_err(|e| e.to_string())?;
+        open_file(&client, &damaged).await?;
+        wait_for(
+            &client,
+            "the refusal",
+            "[...document.querySelectorAll('.notice')].some(n => n.textContent.includes('not opened: the session file is cut short'))",
+        )
+        .await?;
+        let badge = eval(&client, &text_of("[data-testid=badge]")).await?;
+        check(badge.as_str().is_some_and(|b| b.starts_with("Recording")), format!("badge after a damaged file: {badge}"))
+    })
+    .await;
+    let _ = std::fs::remove_dir_all(&downloads);
 }

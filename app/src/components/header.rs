@@ -31,7 +31,10 @@ pub fn Header() -> View {
     let (status, worker) = (state.status, state.worker);
     let badge_parts = create_memo(move || worker.with(|worker| status.with(|status| header_badge(worker, status))));
     let worker_stopped = create_memo(move || worker.with(|worker| matches!(worker, WorkerHealth::Stopped(_))));
-    let project = move || state.settings.with(|s| if s.link.demo { "demo".to_owned() } else { s.link.project.clone() });
+    let project = move || match status.with(|s| s.recording.as_ref().map(|meta| meta.project.clone())) {
+        Some(recorded) => recorded,
+        None => state.settings.with(|s| if s.link.demo { "demo".to_owned() } else { s.link.project.clone() }),
+    };
     let paused = create_memo(move || status.with(|s| s.paused));
     let rate = move || format!("{} msg/s", compact(status.with(|s| s.messages_per_sec)));
     let reason = move || worker.with(|worker| status.with(|status| header_reason(worker, status)));

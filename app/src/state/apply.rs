@@ -30,7 +30,12 @@ impl Touched {
             edges: all || diff.graph_reset || !diff.edge_upserts.is_empty() || !diff.edge_removals.is_empty(),
             events: all || !diff.events.is_empty(),
             logs: diff.logs.iter().map(|log| log.node_id.clone()).chain(diff.log_removals.iter().cloned()).collect(),
-            series: diff.series.iter().map(|series| series.series.clone()).collect(),
+            series: diff
+                .series
+                .iter()
+                .map(|series| series.series.clone())
+                .chain(diff.series_removals.iter().cloned())
+                .collect(),
         }
     }
 }
@@ -129,12 +134,13 @@ pub fn apply_to_view(view: &mut View, diff: Diff, selected: Option<&str>) -> App
     let touched = Touched::of(&diff);
     let graph_change = (touched.nodes || touched.edges).then(|| GraphChange::of(&diff, view, selected));
     let (view_reset, pending_graph_changes) = (diff.view_reset, diff.pending_graph_changes);
+    let series_removed = !diff.series_removals.is_empty();
     let events_added = diff.events.items.len() as u64;
     let series_before = view.series.len();
     view.apply_diff(diff);
     debug_assert!(view.events.len() <= shared::limits::MAX_EVENTS);
-    let series_names =
-        series_set_changed(view_reset, series_before, view.series.len()).then(|| view.series.keys().cloned().collect());
+    let series_names = series_set_changed(view_reset || series_removed, series_before, view.series.len())
+        .then(|| view.series.keys().cloned().collect());
     // A deleted node cannot stay selected (its log went with it).
     let selection_gone =
         touched.nodes && selected.is_some_and(|id| !view.nodes.contains_key(id) && !view.logs.contains_key(id));
@@ -149,8 +155,9 @@ pub fn apply_to_view(view: &mut View, diff: Diff, selected: Option<&str>) -> App
     }
 }
 
-/// Series are only ever added, or all dropped by a view reset: the set of
-/// names changed exactly when the count did or the view was reset.
+/// Series are added one by one, or dropped by a view reset or by a move to
+/// another moment (removals): the set of names changed exactly when the
+/// count did, or the diff reset or removed some.
 fn series_set_changed(view_reset: bool, count_before: usize, count_after: usize) -> bool {
     view_reset || count_before != count_after
 }

@@ -111,6 +111,7 @@ impl LinkCore {
             n_edges: self.reducer.edges().len() as u64,
             history: self.history_status(),
             rewound_to_millis: self.rewound_to(),
+            recording: self.recording().cloned(),
             quiet_periods: self.quiet_periods,
             reconnects: self.reconnects,
             queued_outgoing: self.outbox.len() as u32,

@@ -133,6 +133,10 @@ impl Harness {
                 Action::PostDiff(_) => self.log.push("diff".into()),
                 Action::PostStatus => self.log.push("status".into()),
                 Action::Refused(why) => self.log.push(format!("refused: {why}")),
+                Action::PostSessionFile { name, bytes } => {
+                    self.log.push(format!("session {name} ({} bytes)", bytes.len()))
+                }
+                Action::SessionError(why) => self.log.push(format!("session error: {why}")),
             }
         }
     }

@@ -26,7 +26,7 @@ use serde_json::{json, Value};
 use shared::encode::{encode_batch, encode_message, encode_snapshot_frames};
 use shared::sim::{Mix, SimConfig, Simulator};
 use site::{dist_sizes, prepare_site, REFERENCE_STORE_FILE};
-use support::{eval, Browser};
+use support::{cdp, eval, Browser};
 
 /// The reference store runs this long at most; its rate is over the prefix.
 const REFERENCE_CAP_MILLIS: u64 = 20_000;
@@ -367,27 +367,6 @@ async fn task_seconds(client: &Client) -> Result<f64, String> {
         .and_then(|m| m.get("value"))
         .and_then(Value::as_f64)
         .ok_or_else(|| format!("no TaskDuration in {metrics}"))
-}
-
-/// A Chrome DevTools Protocol command through ChromeDriver.
-async fn cdp(client: &Client, command: &str, params: Value) -> Result<Value, String> {
-    client.issue_cmd(CdpCommand { command: command.into(), params }).await.map_err(|e| format!("{command}: {e}"))
-}
-
-#[derive(Debug)]
-struct CdpCommand {
-    command: String,
-    params: Value,
-}
-
-impl fantoccini::wd::WebDriverCompatibleCommand for CdpCommand {
-    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(json!({ "cmd": self.command, "params": self.params }).to_string()))
-    }
 }
 
 fn chrono_free_date() -> String {

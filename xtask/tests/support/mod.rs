@@ -299,3 +299,24 @@ pub fn star_stream() -> Vec<Frame> {
         Message { ts_millis: None, seq: None, pos: None, payload: Payload::Snapshot { nodes, edges, partial: false } };
     vec![text_frame(encode_message(&snapshot))]
 }
+
+/// A Chrome DevTools Protocol command through ChromeDriver.
+pub async fn cdp(client: &Client, command: &str, params: Value) -> Result<Value, String> {
+    client.issue_cmd(CdpCommand { command: command.into(), params }).await.map_err(|e| format!("{command}: {e}"))
+}
+
+#[derive(Debug)]
+struct CdpCommand {
+    command: String,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for CdpCommand {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.command, "params": self.params }).to_string()))
+    }
+}

@@ -90,3 +90,56 @@ fn the_history_window_is_in_the_status_and_a_moment_before_it_is_clamped() {
     assert_eq!(core.rewound_to(), Some(START_MILLIS as i64));
     assert_eq!(statuses(&page), ["a=ok"]);
 }
+
+/// The session file a link saves, opened in another link with no server,
+/// shows the same mesh, and its timeline scrubs through the recording.
+#[test]
+fn a_saved_session_opens_in_another_link_and_scrubs() {
+    let mut core = LinkCore::new(clock_text);
+    let mut page = View::default();
+    let mut now = START_MILLIS;
+    let _ = core.configure(config("payments"), now);
+    let _ = core.opened(now);
+    core.frame(node("a", "ok"), now);
+    let first = now;
+    now += 1_000.0;
+    core.frame(node("b", "error"), now);
+    drain(&mut core, &mut page, &mut now);
+    let actions = core.save_session();
+    let [Action::PostSessionFile { name, bytes }] = actions.as_slice() else { panic!("{actions:?}") };
+    assert_eq!(name, "meshview-payments-1970-01-01T00-16-41Z.meshview");
+
+    let mut other = LinkCore::new(clock_text);
+    let mut other_page = View::default();
+    let mut other_now = START_MILLIS + 50_000.0;
+    let _ = other.configure(config("elsewhere"), other_now);
+    let actions = other.open_session(bytes);
+    assert!(actions.contains(&Action::Disconnect), "{actions:?}");
+    drain(&mut other, &mut other_page, &mut other_now);
+    assert_eq!(statuses(&other_page), ["a=ok", "b=error"]);
+    let status = other.status(other_now);
+    assert_eq!(status.recording.as_ref().map(|meta| meta.project.as_str()), Some("payments"));
+    assert_eq!(
+        (status.history.start_millis, status.history.end_millis),
+        (Some(first as i64), Some((first + 1_000.0) as i64))
+    );
+    other.rewind(Some(first as i64));
+    drain(&mut other, &mut other_page, &mut other_now);
+    assert_eq!(statuses(&other_page), ["a=ok"]);
+
+    // A damaged file changes nothing.
+    let mut damaged = bytes.clone();
+    damaged.truncate(damaged.len() - 10);
+    let actions = other.open_session(&damaged);
+    let [Action::SessionError(why)] = actions.as_slice() else { panic!("{actions:?}") };
+    assert!(why.starts_with("not opened: the session file is cut short"), "{why}");
+    drain(&mut other, &mut other_page, &mut other_now);
+    assert_eq!(statuses(&other_page), ["a=ok"]);
+    assert!(other.status(other_now).recording.is_some());
+
+    // Configuring the link again leaves the recording.
+    let _ = other.configure(config("elsewhere"), other_now);
+    drain(&mut other, &mut other_page, &mut other_now);
+    assert!(other_page.nodes.is_empty());
+    assert!(other.status(other_now).recording.is_none());
+}
