@@ -270,11 +270,11 @@ mod tests {
         let cases = [
             (
                 format!("{config:?}"),
-                r#"LinkConfig { ws_url: "", project: "p1", token: Some(<redacted>), demo: false, flush_interval_millis: 250, idle_limit_millis: 15000 }"#,
+                r#"LinkConfig { ws_url: "", project: "p1", token: Some(<redacted>), demo: false, flush_interval_millis: 250, idle_limit_millis: 15000, history: HistoryBudget { max_age_millis: 900000, max_bytes: 67108864 } }"#,
             ),
             (
                 format!("{:?}", Command::Configure(config.clone())),
-                r#"Configure(LinkConfig { ws_url: "", project: "p1", token: Some(<redacted>), demo: false, flush_interval_millis: 250, idle_limit_millis: 15000 })"#,
+                r#"Configure(LinkConfig { ws_url: "", project: "p1", token: Some(<redacted>), demo: false, flush_interval_millis: 250, idle_limit_millis: 15000, history: HistoryBudget { max_age_millis: 900000, max_bytes: 67108864 } })"#,
             ),
             (format!("{:?}", Command::SetToken(Some("s3cret".into()))), "SetToken(Some(<redacted>))"),
             (format!("{:?}", Command::SetToken(None)), "SetToken(None)"),
@@ -282,6 +282,7 @@ mod tests {
             (format!("{:?}", Command::Send("{}".into())), r#"Send("{}")"#),
             (format!("{:?}", Command::WatchLog(Some("n1".into()))), r#"WatchLog(Some("n1"))"#),
             (format!("{:?}", Command::RetryNow), "RetryNow"),
+            (format!("{:?}", Command::OpenSession(vec![0; 1000])), "OpenSession(<1000 bytes>)"),
         ];
         for (shown, expected) in cases {
             assert_eq!(shown, expected);

@@ -46,6 +46,9 @@ pub struct Diff {
     pub series: Vec<SeriesDelta>,
     /// Series removed (the shown moment changed to one without them).
     pub series_removals: Vec<String>,
+    /// The receiver is being moved to another moment (time travel): what
+    /// changed is the user's doing, so views may redraw at once.
+    pub moved: bool,
     /// Graph changes still queued in the worker for the next diffs.
     pub pending_graph_changes: u64,
     /// Totals since the worker started.

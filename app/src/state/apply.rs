@@ -54,6 +54,8 @@ pub struct GraphChange {
     pub edges_removed: Vec<String>,
     /// The selected node, or one of its edges, changed.
     pub selected_touched: bool,
+    /// The change is a move in time the user asked for (redraw at once).
+    pub moved: bool,
 }
 
 impl GraphChange {
@@ -75,6 +77,7 @@ impl GraphChange {
             edges_upserted: diff.edge_upserts.iter().map(|e| e.id.clone()).collect(),
             edges_removed: diff.edge_removals.clone(),
             selected_touched,
+            moved: diff.moved,
         }
     }
 }

@@ -55,6 +55,8 @@ pub struct Reducer {
     snapshot_open: bool,
     /// `reset` was called since the last diff.
     view_reset_pending: bool,
+    /// `retarget` was called since the last diff.
+    moved_pending: bool,
 }
 
 impl Default for Reducer {
@@ -72,6 +74,7 @@ impl Default for Reducer {
             graph_stale: false,
             snapshot_open: false,
             view_reset_pending: false,
+            moved_pending: false,
         }
     }
 }
@@ -241,6 +244,7 @@ impl Reducer {
             log_removals,
             series,
             series_removals,
+            moved: std::mem::take(&mut self.moved_pending),
             pending_graph_changes: graph.pending as u64,
             counters: self.counters.clone(),
         }
@@ -254,6 +258,7 @@ impl Reducer {
             || self.logs.has_changes()
             || !self.dirty_series.is_empty()
             || !self.removed_series.is_empty()
+            || self.moved_pending
     }
 
     /// Events pushed since the list was created or last cleared.

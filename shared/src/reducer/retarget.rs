@@ -32,6 +32,7 @@ impl Reducer {
         self.last_pos = target.last_pos.clone();
         self.graph_stale = target.graph_stale;
         self.snapshot_open = target.snapshot_open;
+        self.moved_pending = true;
     }
 
     /// Approximate bytes of the graph, the logs, and the rest (events,

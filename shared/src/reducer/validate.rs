@@ -30,6 +30,7 @@ impl Reducer {
         self.dirty_series.clear();
         self.removed_series.clear();
         self.view_reset_pending = false;
+        self.moved_pending = false;
         Ok(self)
     }
 }

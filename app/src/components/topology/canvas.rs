@@ -96,6 +96,10 @@ fn follow_the_graph(state: AppState, topology: Shared, redraw: Rc<dyn Fn()>) {
         let by = state.group_by.get_clone();
         state.graph_change.with(|change| {
             let mut topology = topology.borrow_mut();
+            if change.moved {
+                // The user moved in time: show that moment without waiting.
+                topology.pacer.interact();
+            }
             if change.rebuilt || grouped_by.as_ref() != Some(&by) {
                 rebuild_layout(&mut topology, &state);
                 return;
