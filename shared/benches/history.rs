@@ -48,11 +48,19 @@ fn run(case: &Case) {
         history.record(&mut live, at_millis, Input::Frame(text));
         record_secs += started.elapsed().as_secs_f64();
     }
-    let started = Instant::now();
     let state_bytes = live.approx_bytes();
-    let copy = live.clone();
+    let started = Instant::now();
+    let frozen = live.freeze();
     let checkpoint_millis = started.elapsed().as_secs_f64() * 1000.0;
-    drop(copy);
+    // What the next checkpoint would cost beyond this one, a second on.
+    let second_frames = (1000.0 / frame_every_millis) as usize;
+    for frame in 0..second_frames {
+        let at_millis = START_MILLIS + ((frames + frame) as f64 * frame_every_millis) as i64;
+        let batch: Vec<_> = (0..MESSAGES_PER_FRAME).map(|_| sim.next_message(at_millis)).collect();
+        live.feed(&Input::Frame(encode_batch(&batch)), at_millis);
+    }
+    let next = live.freeze().bytes(Some(&frozen));
+    drop(frozen);
     let [graph_bytes, log_bytes, other_bytes] = live.approx_bytes_by_part();
     println!(
         "  state: graph {:.1} MB, logs {:.1} MB, events and series {:.1} MB",
@@ -75,7 +83,7 @@ fn run(case: &Case) {
     rebuild_millis.sort_by(f64::total_cmp);
     let stream_mb_per_min = stream_bytes as f64 / case.stream_secs as f64 * 60.0 / 1e6;
     println!(
-        "{}: {} msg/s, {:.1} MB/min of frames; state {:.1} MB, a checkpoint copies in {:.1} ms; \
+        "{}: {} msg/s, {:.1} MB/min of frames; state {:.1} MB, a checkpoint takes {:.1} ms and owns {:.2} MB a second after the last; \
          history {:.1} MiB in {} checkpoints holds {:.0} s of stream; record {:.2} µs/frame; \
          rebuild p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         case.name,
@@ -83,6 +91,7 @@ fn run(case: &Case) {
         stream_mb_per_min,
         state_bytes as f64 / 1e6,
         checkpoint_millis,
+        next.own as f64 / 1e6,
         status.bytes as f64 / (1 << 20) as f64,
         status.checkpoints,
         (end - start) as f64 / 1000.0,

@@ -21,7 +21,7 @@ pub use marks::{Mark, MarkKind};
 use serde::{Deserialize, Serialize};
 
 use crate::limits::{DEFAULT_HISTORY_MAX_AGE_MILLIS, DEFAULT_HISTORY_MAX_BYTES};
-use crate::reducer::Reducer;
+use crate::reducer::{Frozen, FrozenBytes, Reducer};
 
 /// Input bytes between checkpoints: what a reconstruction replays at most.
 pub const MAX_REPLAY_BYTES: usize = 2 * 1024 * 1024;
@@ -64,7 +64,8 @@ pub struct HistoryStatus {
 #[derive(Debug)]
 pub struct Recording<'a> {
     pub start_millis: i64,
-    pub base: &'a Reducer,
+    /// The state at `start_millis` (thawed: a live reducer).
+    pub base: Reducer,
     pub inputs: Vec<(i64, &'a Input)>,
 }
 
@@ -79,15 +80,19 @@ struct Stamped {
 #[derive(Debug)]
 struct Segment {
     at_millis: i64,
-    state: Reducer,
-    state_bytes: usize,
+    state: Frozen,
+    /// What the checkpoint refers to, and its own share beyond the
+    /// previous checkpoint (the oldest is charged whole: it has none).
+    state_bytes: FrozenBytes,
+    /// What it is charged now (`own`, or `whole` once it is the oldest).
+    charged_bytes: usize,
     inputs: Vec<Stamped>,
     input_bytes: usize,
 }
 
 impl Segment {
     fn bytes(&self) -> usize {
-        self.state_bytes + self.input_bytes
+        self.charged_bytes + self.input_bytes
     }
 }
 
@@ -161,7 +166,7 @@ impl History {
         let at_millis = at_millis.max(start);
         let index = self.segments.partition_point(|segment| segment.at_millis <= at_millis).checked_sub(1)?;
         let segment = self.segments.get(index)?;
-        let mut state = segment.state.clone();
+        let mut state = Reducer::thaw(&segment.state);
         for stamped in segment.inputs.iter().take_while(|stamped| stamped.at_millis <= at_millis) {
             state.feed(&stamped.input, stamped.at_millis);
         }
@@ -178,7 +183,7 @@ impl History {
             .flat_map(|segment| segment.inputs.iter())
             .map(|stamped| (stamped.at_millis, &stamped.input))
             .collect();
-        Some(Recording { start_millis: first.at_millis, base: &first.state, inputs })
+        Some(Recording { start_millis: first.at_millis, base: Reducer::thaw(&first.state), inputs })
     }
 
     /// A history rebuilt from a recording: `base` at `start_millis`, then
@@ -232,8 +237,9 @@ impl History {
     }
 
     fn cut(&mut self, live: &Reducer, at_millis: i64) {
-        let state_bytes = live.approx_bytes();
-        self.state_over_budget = state_bytes as u64 > self.budget.max_bytes;
+        let state = live.freeze();
+        let state_bytes = state.bytes(self.segments.back().map(|segment| &segment.state));
+        self.state_over_budget = state_bytes.whole as u64 > self.budget.max_bytes;
         if self.state_over_budget {
             // Nothing can be kept; what is kept is unusable without a
             // checkpoint after it, so let it all go.
@@ -242,14 +248,16 @@ impl History {
             self.bytes = 0;
             return;
         }
+        let charged_bytes = if self.segments.is_empty() { state_bytes.whole } else { state_bytes.own };
         self.segments.push_back(Segment {
             at_millis,
-            state: live.clone(),
+            state,
             state_bytes,
+            charged_bytes,
             inputs: Vec::new(),
             input_bytes: 0,
         });
-        self.bytes += state_bytes;
+        self.bytes += charged_bytes;
     }
 
     /// Lets the oldest segments go while over the byte budget, or while the
@@ -276,6 +284,12 @@ impl History {
         if let Some(segment) = self.segments.pop_front() {
             self.bytes -= segment.bytes();
             self.checkpoints_dropped += 1;
+        }
+        // The new oldest checkpoint holds alone what it shared with the
+        // one let go: it is charged whole now.
+        if let Some(front) = self.segments.front_mut() {
+            self.bytes += front.state_bytes.whole - front.charged_bytes;
+            front.charged_bytes = front.state_bytes.whole;
         }
     }
 }

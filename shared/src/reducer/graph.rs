@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::sync::Arc;
+
 use super::hash::{FastMap, FastSet};
 
 use super::dirty::DirtyQueue;
@@ -21,8 +23,10 @@ pub enum Applied {
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Graph {
-    nodes: FastMap<String, MeshNode>,
-    edges: FastMap<String, MeshEdge>,
+    /// Values are shared (`Arc`) with the history's checkpoints: a
+    /// checkpoint holds pointers, and a change copies only what it touches.
+    nodes: FastMap<String, Arc<MeshNode>>,
+    edges: FastMap<String, Arc<MeshEdge>>,
     /// Edge ids by endpoint; endpoints need not exist as nodes.
     incident: FastMap<String, FastSet<String>>,
     dirty_nodes: DirtyQueue,
@@ -46,6 +50,10 @@ pub struct GraphChanges {
 
 impl Graph {
     pub fn upsert_node(&mut self, node: MeshNode) {
+        self.upsert_node_shared(Arc::new(node));
+    }
+
+    fn upsert_node_shared(&mut self, node: Arc<MeshNode>) {
         self.mark_node(&node.id);
         self.nodes.insert(node.id.clone(), node);
     }
@@ -57,7 +65,7 @@ impl Graph {
         if node.status == status {
             return Applied::Unchanged;
         }
-        node.status = status;
+        Arc::make_mut(node).status = status;
         self.mark_node(node_id);
         Applied::Changed
     }
@@ -73,6 +81,10 @@ impl Graph {
     }
 
     pub fn upsert_edge(&mut self, edge: MeshEdge) {
+        self.upsert_edge_shared(Arc::new(edge));
+    }
+
+    fn upsert_edge_shared(&mut self, edge: Arc<MeshEdge>) {
         if let Some(old) = self.edges.get(&edge.id) {
             if old.source != edge.source || old.target != edge.target {
                 let (old_source, old_target) = (old.source.clone(), old.target.clone());
@@ -93,7 +105,7 @@ impl Graph {
         let Some(edge) = self.edges.get_mut(edge_id) else {
             return Applied::Orphan;
         };
-        edge.stats = Some(stats);
+        Arc::make_mut(edge).stats = Some(stats);
         self.mark_edge(edge_id);
         Applied::Changed
     }
@@ -117,7 +129,7 @@ impl Graph {
         self.reset = true;
         for node in nodes {
             self.mark_node(&node.id);
-            self.nodes.insert(node.id.clone(), node);
+            self.nodes.insert(node.id.clone(), Arc::new(node));
         }
         for edge in edges {
             self.upsert_edge(edge);
@@ -138,45 +150,57 @@ impl Graph {
         for edge_id in gone_edges {
             self.delete_edge(&edge_id);
         }
+        // Shared values are the same at a pointer's glance.
         for (node_id, node) in &target.nodes {
-            if self.nodes.get(node_id) != Some(node) {
-                self.upsert_node(node.clone());
+            if self.nodes.get(node_id).is_none_or(|held| !Arc::ptr_eq(held, node) && held != node) {
+                self.upsert_node_shared(Arc::clone(node));
             }
         }
         for (edge_id, edge) in &target.edges {
-            if self.edges.get(edge_id) != Some(edge) {
-                self.upsert_edge(edge.clone());
+            if self.edges.get(edge_id).is_none_or(|held| !Arc::ptr_eq(held, edge) && held != edge) {
+                self.upsert_edge_shared(Arc::clone(edge));
             }
         }
     }
 
     /// Approximate heap bytes of the nodes and edges (ids, texts, maps).
     pub fn approx_bytes(&self) -> usize {
+        self.nodes.values().map(|node| Graph::node_bytes(node)).sum::<usize>()
+            + self.edges.values().map(|edge| Graph::edge_bytes(edge)).sum::<usize>()
+    }
+
+    /// Heap bytes of one node, its map entry included.
+    pub fn node_bytes(node: &MeshNode) -> usize {
         const ENTRY_BYTES: usize = 96;
-        let nodes: usize = self
-            .nodes
-            .values()
-            .map(|node| {
-                2 * node.id.len()
-                    + node.kind.len()
-                    + node.label.len()
-                    + node.meta.iter().map(|entry| entry.key.len() + entry.json.len() + 48).sum::<usize>()
-                    + ENTRY_BYTES
-            })
-            .sum();
-        let edges: usize = self
-            .edges
-            .values()
-            .map(|edge| {
-                // The id twice (map key, incidence sets) and the endpoints.
-                3 * edge.id.len()
-                    + 2 * (edge.source.len() + edge.target.len())
-                    + edge.kind.as_ref().map_or(0, String::len)
-                    + edge.stats.as_ref().map_or(0, |stats| 64 + 24 * stats.other.len())
-                    + 2 * ENTRY_BYTES
-            })
-            .sum();
-        nodes + edges
+        2 * node.id.len()
+            + node.kind.len()
+            + node.label.len()
+            + node.meta.iter().map(|entry| entry.key.len() + entry.json.len() + 48).sum::<usize>()
+            + ENTRY_BYTES
+    }
+
+    /// Heap bytes of one edge: the id thrice (map key, incidence sets) and
+    /// the endpoints twice, its entries included.
+    pub fn edge_bytes(edge: &MeshEdge) -> usize {
+        const ENTRY_BYTES: usize = 96;
+        3 * edge.id.len()
+            + 2 * (edge.source.len() + edge.target.len())
+            + edge.kind.as_ref().map_or(0, String::len)
+            + edge.stats.as_ref().map_or(0, |stats| 64 + 24 * stats.other.len())
+            + 2 * ENTRY_BYTES
+    }
+
+    /// Takes these nodes as the graph's (thawing a checkpoint).
+    pub(super) fn set_nodes(&mut self, nodes: FastMap<String, Arc<MeshNode>>) {
+        self.nodes = nodes;
+    }
+
+    /// Adds an edge and its index entries without marking it changed.
+    pub(super) fn insert_edge_shared(&mut self, edge: Arc<MeshEdge>) {
+        for endpoint in [&edge.source, &edge.target] {
+            self.incident.entry(endpoint.clone()).or_default().insert(edge.id.clone());
+        }
+        self.edges.insert(edge.id.clone(), edge);
     }
 
     /// At most `budget` changes, nodes before edges, oldest first; the rest
@@ -187,7 +211,7 @@ impl Graph {
         while left > 0 {
             let Some(node_id) = self.dirty_nodes.pop() else { break };
             match self.nodes.get(&node_id) {
-                Some(node) => changes.node_upserts.push(node.clone()),
+                Some(node) => changes.node_upserts.push(MeshNode::clone(node)),
                 None => changes.node_removals.push(node_id),
             }
             left -= 1;
@@ -195,7 +219,7 @@ impl Graph {
         while left > 0 {
             let Some(edge_id) = self.dirty_edges.pop() else { break };
             match self.edges.get(&edge_id) {
-                Some(edge) => changes.edge_upserts.push(edge.clone()),
+                Some(edge) => changes.edge_upserts.push(MeshEdge::clone(edge)),
                 None => changes.edge_removals.push(edge_id),
             }
             left -= 1;
@@ -213,11 +237,11 @@ impl Graph {
         self.reset || !self.dirty_nodes.is_empty() || !self.dirty_edges.is_empty()
     }
 
-    pub fn nodes(&self) -> &FastMap<String, MeshNode> {
+    pub fn nodes(&self) -> &FastMap<String, Arc<MeshNode>> {
         &self.nodes
     }
 
-    pub fn edges(&self) -> &FastMap<String, MeshEdge> {
+    pub fn edges(&self) -> &FastMap<String, Arc<MeshEdge>> {
         &self.edges
     }
 

@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use super::hash::{FastMap, FastSet};
 use super::node_log::NodeLog;
@@ -21,6 +22,9 @@ use crate::limits::{
     MAX_LOG_STREAMS,
 };
 use crate::view::LogView;
+
+mod frozen;
+pub use frozen::FrozenLogs;
 
 /// Which nodes' logs diffs carry. A dashboard shows one node's log at a
 /// time, so it watches that one and the rest never cross to the page.
@@ -56,7 +60,9 @@ struct Marker {
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct LogStore {
-    logs: FastMap<String, (u64, NodeLog)>,
+    /// Each node's log, shared (`Arc`) with the history's checkpoints: a
+    /// log is copied only when it changes after a checkpoint took it.
+    logs: FastMap<String, (u64, Arc<NodeLog>)>,
     /// Node id of each live log incarnation.
     names: FastMap<u64, String>,
     dirty: FastSet<String>,
@@ -92,9 +98,10 @@ impl LogStore {
             self.next_incarnation += 1;
             self.owner_id_bytes += node_id.len();
             self.names.insert(self.next_incarnation, node_id.clone());
-            self.logs.insert(node_id.clone(), (self.next_incarnation, NodeLog::default()));
+            self.logs.insert(node_id.clone(), (self.next_incarnation, Arc::new(NodeLog::default())));
         }
         let Some((log_incarnation, log)) = self.logs.get_mut(&node_id) else { return };
+        let log = Arc::make_mut(log);
         let first_serial = log.lines_pushed();
         let (bytes_before, partial_before) = (log.bytes(), log.partial().len());
         let outcome = log.append(text);
@@ -148,7 +155,7 @@ impl LogStore {
         let newly_watched: Vec<String> = self.logs.keys().filter(|id| self.watch.covers(id)).cloned().collect();
         for node_id in newly_watched {
             if let Some((_, log)) = self.logs.get_mut(&node_id) {
-                log.resend_all();
+                Arc::make_mut(log).resend_all();
             }
             self.mark(&node_id);
         }
@@ -171,7 +178,7 @@ impl LogStore {
         let watched: Vec<String> = self.logs.keys().filter(|id| self.watch.covers(id)).cloned().collect();
         for node_id in watched {
             if let Some((_, log)) = self.logs.get_mut(&node_id) {
-                log.resend_all();
+                Arc::make_mut(log).resend_all();
             }
             self.mark(&node_id);
         }
@@ -196,7 +203,7 @@ impl LogStore {
                 continue;
             }
             match self.logs.get_mut(&node_id) {
-                Some((_, log)) => deltas.push(log.take_delta(node_id)),
+                Some((_, log)) => deltas.push(Arc::make_mut(log).take_delta(node_id)),
                 None => removals.push(node_id),
             }
         }
@@ -210,7 +217,7 @@ impl LogStore {
     /// The watched logs as the receiver should hold them.
     pub fn watched_views(&self) -> impl Iterator<Item = (&String, LogView)> {
         self.logs.iter().filter(|(node_id, _)| self.watch.covers(node_id)).map(|(node_id, (_, log))| {
-            (node_id, LogView { lines: log.lines().cloned().collect(), partial: log.partial().to_owned() })
+            (node_id, LogView { lines: log.lines().map(str::to_owned).collect(), partial: log.partial().to_owned() })
         })
     }
 
@@ -275,6 +282,7 @@ impl LogStore {
             // The line may be gone already (per-node bound, deleted node).
             let Some(node_id) = self.names.get(&incarnation).cloned() else { continue };
             let Some((_, log)) = self.logs.get_mut(&node_id) else { continue };
+            let log = Arc::make_mut(log);
             let (freed, receiver_has_it) = log.drop_oldest_if(serial);
             if let Some(freed_bytes) = freed {
                 self.total_lines -= 1;

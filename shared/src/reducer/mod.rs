@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 mod dirty;
+mod frozen;
 mod graph;
 mod hash;
 mod logs;
@@ -23,6 +24,7 @@ use crate::protocol::{ChartPoint, MeshEdge, MeshNode, Message, Payload, Pos};
 use crate::ring::TrackedRing;
 use crate::view::View;
 
+pub use frozen::{Frozen, FrozenBytes};
 pub use graph::Applied;
 use graph::Graph;
 use logs::LogStore;
@@ -286,19 +288,19 @@ impl Reducer {
     }
 
     pub fn nodes(&self) -> impl ExactSizeIterator<Item = &MeshNode> {
-        self.graph.nodes().values()
+        self.graph.nodes().values().map(|node| &**node)
     }
 
     pub fn edges(&self) -> impl ExactSizeIterator<Item = &MeshEdge> {
-        self.graph.edges().values()
+        self.graph.edges().values().map(|edge| &**edge)
     }
 
     /// The whole state as a plain `View` (for tests and checks; O(state)),
     /// with the logs the receiver watches.
     pub fn to_view(&self) -> View {
         let mut view = View::default();
-        view.nodes.extend(self.graph.nodes().iter().map(|(id, node)| (id.clone(), node.clone())));
-        view.edges.extend(self.graph.edges().iter().map(|(id, edge)| (id.clone(), edge.clone())));
+        view.nodes.extend(self.graph.nodes().iter().map(|(id, node)| (id.clone(), MeshNode::clone(node))));
+        view.edges.extend(self.graph.edges().iter().map(|(id, edge)| (id.clone(), MeshEdge::clone(edge))));
         view.events.extend(self.events.iter().cloned());
         view.logs.extend(self.logs.watched_views().map(|(node_id, log)| (node_id.clone(), log)));
         for (name, ring) in &self.series {

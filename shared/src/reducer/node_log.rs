@@ -3,11 +3,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::sync::Arc;
+
 use crate::diff::LogDelta;
 use crate::limits::{MAX_LOG_LINES_PER_NODE, MAX_LOG_LINE_BYTES};
-use crate::ring::TrackedRing;
+use crate::ring::{RingDelta, TrackedRing};
 
 /// What appending a chunk cost, for the counters.
+/// A line's bookkeeping beyond its text: its pointer and its shared header.
+const LINE_OVERHEAD_BYTES: usize = 32;
+
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct AppendOutcome {
     pub lines_evicted: u64,
@@ -16,7 +21,9 @@ pub struct AppendOutcome {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NodeLog {
-    lines: TrackedRing<String>,
+    /// Shared (`Arc`) with the copies a history checkpoint keeps: copying
+    /// a log for a change copies pointers, not text.
+    lines: TrackedRing<Arc<str>>,
     /// The unfinished last line, at most `MAX_LOG_LINE_BYTES`.
     partial: String,
     /// The unfinished line already lost bytes past the cap; drop the rest of
@@ -64,7 +71,7 @@ impl NodeLog {
                 line.pop();
                 self.bytes -= 1;
             }
-            if let Some(evicted) = self.lines.push(line) {
+            if let Some(evicted) = self.lines.push(Arc::from(line)) {
                 self.bytes -= evicted.len();
                 outcome.lines_evicted += 1;
             }
@@ -99,14 +106,29 @@ impl NodeLog {
         freed
     }
 
+    /// Heap bytes of the log: its text, and a shared string per line.
+    pub fn heap_bytes(&self) -> usize {
+        self.bytes + LINE_OVERHEAD_BYTES * self.lines.len() + 64
+    }
+
+    /// What a copy of this log costs beyond one taken when it had pushed
+    /// `pushed_before` lines: its line pointers, the lines pushed since
+    /// (their text is its own), and the unfinished line.
+    pub fn heap_bytes_since(&self, pushed_before: u64) -> usize {
+        let new_lines = self.lines_pushed().saturating_sub(pushed_before).min(self.lines.len() as u64) as usize;
+        let new_text: usize =
+            self.lines.iter().rev().take(new_lines).map(|line| line.len() + LINE_OVERHEAD_BYTES).sum();
+        16 * self.lines.len() + new_text + self.partial.len() + 64
+    }
+
     /// Bytes of the kept lines and the unfinished one.
     pub fn bytes(&self) -> usize {
         self.bytes
     }
 
     /// The complete lines, oldest first.
-    pub fn lines(&self) -> impl Iterator<Item = &String> {
-        self.lines.iter()
+    pub fn lines(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.lines.iter().map(|line| &**line)
     }
 
     pub fn partial(&self) -> &str {
@@ -132,7 +154,7 @@ impl NodeLog {
     pub fn check(&self) -> Result<(), String> {
         self.lines.check(MAX_LOG_LINES_PER_NODE).map_err(|why| format!("a log: {why}"))?;
         let too_long = self.lines.iter().any(|line| line.len() > MAX_LOG_LINE_BYTES);
-        let bytes = self.lines.iter().map(String::len).sum::<usize>() + self.partial.len();
+        let bytes = self.lines.iter().map(|line| line.len()).sum::<usize>() + self.partial.len();
         if too_long || self.partial.len() > MAX_LOG_LINE_BYTES || bytes != self.bytes {
             return Err("a log's lines or bytes are off".to_owned());
         }
@@ -145,7 +167,13 @@ impl NodeLog {
     }
 
     pub fn take_delta(&mut self, node_id: String) -> LogDelta {
-        LogDelta { node_id, lines: self.lines.take_delta(), partial: self.partial.clone() }
+        let delta = self.lines.take_delta();
+        let lines = RingDelta {
+            reset: delta.reset,
+            items: delta.items.iter().map(|line| String::from(&**line)).collect(),
+            skipped: delta.skipped,
+        };
+        LogDelta { node_id, lines, partial: self.partial.clone() }
     }
 }
 
@@ -189,13 +217,13 @@ mod tests {
         let lines: Vec<_> = log.lines().collect();
         assert_eq!(lines.len(), 2);
         assert_eq!(lines.first().map(|l| l.len()), Some(MAX_LOG_LINE_BYTES));
-        assert_eq!(lines.get(1).map(|l| l.as_str()), Some("next"));
+        assert_eq!(lines.get(1).copied(), Some("next"));
 
         let mut odd = NodeLog::default();
         odd.append("a");
         odd.append(&"é".repeat(MAX_LOG_LINE_BYTES));
         odd.append("\n");
-        assert_eq!(odd.lines().next().map(String::len), Some(MAX_LOG_LINE_BYTES - 1));
+        assert_eq!(odd.lines().next().map(str::len), Some(MAX_LOG_LINE_BYTES - 1));
     }
 
     #[test]
@@ -204,6 +232,6 @@ mod tests {
         let text: String = (0..MAX_LOG_LINES_PER_NODE + 5).map(|i| format!("{i}\n")).collect();
         let outcome = log.append(&text);
         assert_eq!(outcome.lines_evicted, 5);
-        assert_eq!(log.lines().next().map(String::as_str), Some("5"));
+        assert_eq!(log.lines().next(), Some("5"));
     }
 }

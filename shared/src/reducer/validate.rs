@@ -10,6 +10,7 @@ use super::graph::Graph;
 use super::logs::LogStore;
 use super::Reducer;
 use crate::limits::{MAX_CHART_SERIES, MAX_EVENTS, MAX_POINTS_PER_SERIES};
+use crate::protocol::MeshEdge;
 use crate::ring::TrackedRing;
 
 impl Reducer {
@@ -50,7 +51,7 @@ impl Graph {
         }
         let mut rebuilt = Graph::default();
         for edge in self.edges().values() {
-            rebuilt.upsert_edge(edge.clone());
+            rebuilt.upsert_edge(MeshEdge::clone(edge));
         }
         if !rebuilt.same_incidence(self) {
             return Err("the edge index does not match the edges".to_owned());
