@@ -81,11 +81,15 @@ fn run(case: &Case) {
         })
         .collect();
     rebuild_millis.sort_by(f64::total_cmp);
+    let started = Instant::now();
+    let file = shared::session::write_session(&history, "bench").expect("a session file");
+    let save_millis = started.elapsed().as_secs_f64() * 1000.0;
+    let window_minutes = (end - start) as f64 / 60_000.0;
     let stream_mb_per_min = stream_bytes as f64 / case.stream_secs as f64 * 60.0 / 1e6;
     println!(
         "{}: {} msg/s, {:.1} MB/min of frames; state {:.1} MB, a checkpoint takes {:.1} ms and owns {:.2} MB a second after the last; \
          history {:.1} MiB in {} checkpoints holds {:.0} s of stream; record {:.2} µs/frame; \
-         rebuild p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+         rebuild p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; session file {:.1} MB ({:.1} MB per minute kept), saved in {:.0} ms",
         case.name,
         case.messages_per_sec,
         stream_mb_per_min,
@@ -99,6 +103,9 @@ fn run(case: &Case) {
         percentile(&rebuild_millis, 0.5),
         percentile(&rebuild_millis, 0.99),
         rebuild_millis.last().copied().unwrap_or(f64::NAN),
+        file.len() as f64 / 1e6,
+        file.len() as f64 / 1e6 / window_minutes,
+        save_millis,
     );
 }
 
