@@ -11,6 +11,7 @@ pub mod layout;
 pub mod lens;
 pub mod natural;
 pub mod navigate;
+pub mod picture;
 pub mod scene;
 pub mod settings;
 pub mod state;
@@ -24,6 +25,8 @@ pub mod canvas;
 mod embed_glue;
 #[cfg(target_arch = "wasm32")]
 pub mod find_glue;
+#[cfg(target_arch = "wasm32")]
+pub mod picture_glue;
 #[cfg(target_arch = "wasm32")]
 pub mod session_glue;
 

@@ -12,13 +12,18 @@ use crate::state::AppState;
 
 /// Offers `bytes` to the user as a download named `name`.
 pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(js_text)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_text)?;
+    download_blob(name, &blob)
+}
+
+/// Offers `blob` to the user as a download named `name`.
+pub fn download_blob(name: &str, blob: &web_sys::Blob) -> Result<(), String> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(js_text)?;
     let anchor: web_sys::HtmlAnchorElement =
         document.create_element("a").map_err(js_text)?.dyn_into().map_err(|_| "not an anchor")?;
     anchor.set_href(&url);

@@ -206,3 +206,19 @@ fn take_u32(bytes: &[u8]) -> Option<(u32, &[u8])> {
     let (head, rest) = bytes.split_first_chunk::<4>()?;
     Some((u32::from_le_bytes(*head), rest))
 }
+
+/// `<prefix>-<project>-<UTC time>.<extension>` with only characters every
+/// file system takes (`meshview-payments-2026-12-03T12-20-05Z.meshview`).
+pub fn file_name(prefix: &str, project: &str, epoch_millis: i64, extension: &str) -> String {
+    let safe: String = project
+        .chars()
+        .take(64)
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    let time: String = crate::time::format_rfc3339_millis(epoch_millis)
+        .chars()
+        .take(19)
+        .map(|c| if c == ':' { '-' } else { c })
+        .collect();
+    format!("{prefix}-{safe}-{time}Z.{extension}")
+}

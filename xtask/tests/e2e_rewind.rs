@@ -6,8 +6,8 @@
 //! back everything, including what arrived meanwhile. "Save session"
 //! downloads the history; a fresh page with no server opens the file and
 //! shows the same mesh as a recording, and a damaged file is refused with a
-//! message. Needs a release build in dist/ (or `MESHVIEW_DIST`), like
-//! `e2e.rs`.
+//! message. "PNG" saves the topology and a chart as captioned pictures.
+//! Needs a release build in dist/ (or `MESHVIEW_DIST`), like `e2e.rs`.
 // Native only: std::time::Instant is fine here (it is banned for wasm code).
 #![allow(clippy::disallowed_methods)]
 
@@ -119,18 +119,23 @@ async fn click(client: &fantoccini::Client, selector: &str) -> Result<(), String
 
 /// Waits for one finished download in `dir` and returns its path.
 async fn downloaded(dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    downloaded_as(dir, "meshview").await
+}
+
+/// Waits for one finished download ending in `.extension` in `dir`.
+async fn downloaded_as(dir: &std::path::Path, extension: &str) -> Result<std::path::PathBuf, String> {
     for _ in 0..100 {
         let done: Vec<_> = std::fs::read_dir(dir)
             .map_err(|e| e.to_string())?
             .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-            .filter(|path| path.extension().is_some_and(|ext| ext == "meshview"))
+            .filter(|path| path.extension().is_some_and(|ext| ext == extension))
             .collect();
         if let [path] = done.as_slice() {
             return Ok(path.clone());
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    Err(format!("no session file downloaded into {}", dir.display()))
+    Err(format!("no .{extension} file downloaded into {}", dir.display()))
 }
 
 async fn open_file(client: &fantoccini::Client, path: &std::path::Path) -> Result<(), String> {
@@ -204,6 +209,75 @@ async fn a_saved_session_opens_in_a_page_with_no_server() {
         .await?;
         let badge = eval(&client, &text_of("[data-testid=badge]")).await?;
         check(badge.as_str().is_some_and(|b| b.starts_with("Recording")), format!("badge after a damaged file: {badge}"))
+    })
+    .await;
+    let _ = std::fs::remove_dir_all(&downloads);
+}
+
+/// A copy of a saved picture beside the screenshots, to look at.
+fn keep_for_review(path: &std::path::Path, name: &str) -> Result<(), String> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::copy(path, dir.join(name)).map(drop).map_err(|e| e.to_string())
+}
+
+/// A PNG's width and height from its header (after the 8-byte signature,
+/// the IHDR chunk: length, type, then width and height, big-endian).
+fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.get(12..16) != Some(b"IHDR".as_slice()) {
+        return None;
+    }
+    let word = |at: usize| bytes.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    Some((word(16)?, word(20)?))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pictures_of_the_topology_and_a_chart_are_saved() {
+    let feed =
+        support::simulated_feed(support::free_port(), feed::SimSettings { n_nodes: 60, ..Default::default() }).await;
+    let url = format!("http://{}/?q=status:ok,error", feed.addr);
+    let downloads = std::env::temp_dir().join(format!("meshview-pictures-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&downloads);
+    std::fs::create_dir_all(&downloads).expect("a download folder");
+    let saved = downloads.clone();
+    Browser::run(1440, 900, |client| async move {
+        let folder = saved.display().to_string();
+        cdp(&client, "Browser.setDownloadBehavior", serde_json::json!({ "behavior": "allow", "downloadPath": folder }))
+            .await?;
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "nodes", &format!("Number({}.split(' ')[0]) > 0", text_of(NODE_COUNT))).await?;
+        wait_for(&client, "a drawn topology", &format!("{} > 1000", support::drawn_pixels("[data-testid=topology]")))
+            .await?;
+        let canvas = wait_for(
+            &client,
+            "the topology's size",
+            "(() => { const c = document.querySelector('[data-testid=topology]'); return c.width > 0 ? [c.width, c.height] : null; })()",
+        )
+        .await?;
+        let (width, height) = (canvas[0].as_u64().unwrap_or(0) as u32, canvas[1].as_u64().unwrap_or(0) as u32);
+        click(&client, "[data-testid=topology-png]").await?;
+        let topology = downloaded_as(&saved, "png").await?;
+        let name = topology.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        check(name.starts_with("meshview-topology-default-"), format!("topology picture named {name}"))?;
+        let bytes = std::fs::read(&topology).map_err(|e| e.to_string())?;
+        let size = png_size(&bytes);
+        // The canvas at device pixels, with the caption band above it.
+        check(
+            size.is_some_and(|(w, h)| w == width && h > height && h < height + 100),
+            format!("topology picture {size:?} for a {width}x{height} canvas, {} bytes", bytes.len()),
+        )?;
+        check(bytes.len() > 10_000, format!("a topology picture of {} bytes", bytes.len()))?;
+        keep_for_review(&topology, "picture-topology.png")?;
+        std::fs::remove_file(&topology).map_err(|e| e.to_string())?;
+
+        wait_for(&client, "a chart", "document.querySelector('[data-testid=chart-png]') !== null").await?;
+        click(&client, "[data-testid=chart-png]").await?;
+        let chart = downloaded_as(&saved, "png").await?;
+        let name = chart.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        check(name.starts_with("meshview-chart-"), format!("chart picture named {name}"))?;
+        let bytes = std::fs::read(&chart).map_err(|e| e.to_string())?;
+        keep_for_review(&chart, "picture-chart.png")?;
+        check(png_size(&bytes).is_some_and(|(w, h)| w > 100 && h > 50), format!("chart picture {:?}", png_size(&bytes)))
     })
     .await;
     let _ = std::fs::remove_dir_all(&downloads);

@@ -70,9 +70,28 @@ fn ChartCard(series: String) -> View {
     }
     let title = series.clone();
     let aria_label = format!("Line chart of {series}");
+    let what = format!("chart {series}");
+    let (picture_view, picture_series) = (state.view.clone(), series.clone());
+    let handle_picture = move |_| {
+        // A chart off screen is not drawn: draw it now, then take it.
+        #[cfg(target_arch = "wasm32")]
+        if let Some(canvas) = draw::canvas_of(canvas_ref) {
+            if let Some(points) = picture_view.borrow().series.get(&picture_series) {
+                draw::line_chart(&canvas, points);
+            }
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = (&picture_view, &picture_series);
+        crate::components::save_picture(&state, canvas_ref, &what);
+    };
+    let picture_title = format!("Save the chart of {series} as a PNG");
     view! {
         figure(class="chart", data-series=series) {
-            h3 { span { (title) } span(class="last") { (last.get_clone()) } }
+            h3 {
+                span { (title) }
+                span(class="last") { (last.get_clone()) }
+                button(class="btn btn-small chart-png", on:click=handle_picture, title=picture_title, data-testid="chart-png") { "PNG" }
+            }
             canvas(r#ref=canvas_ref, role="img", aria-label=aria_label)
         }
     }
@@ -127,7 +146,7 @@ pub mod draw {
         });
     }
 
-    fn canvas_of(canvas_ref: NodeRef) -> Option<HtmlCanvasElement> {
+    pub fn canvas_of(canvas_ref: NodeRef) -> Option<HtmlCanvasElement> {
         canvas_ref.try_get().and_then(|node| node.dyn_into::<HtmlCanvasElement>().ok())
     }
 

@@ -16,3 +16,17 @@ pub mod search;
 pub mod slots;
 pub mod timeline;
 pub mod topology;
+
+/// Saves the canvas behind `canvas_ref` as a captioned PNG (browser only).
+pub fn save_picture(state: &crate::state::AppState, canvas_ref: sycamore::prelude::NodeRef, what: &str) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let canvas = canvas_ref.try_get().and_then(|node| node.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+        if let Some(canvas) = canvas {
+            crate::picture_glue::save_picture(state, &canvas, what);
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (state, canvas_ref, what);
+}

@@ -105,6 +105,8 @@ pub fn TopologyPanel() -> View {
         }
     };
     let group_by = group_by_select(&state);
+    let picture_state = state.clone();
+    let handle_picture = move |_| crate::components::save_picture(&picture_state, canvas_ref, "topology");
     view! {
         section(class="panel panel-topology", aria-labelledby="topology-title") {
             header(class="panel-head") {
@@ -112,6 +114,8 @@ pub fn TopologyPanel() -> View {
                 div(class="controls") {
                     (group_by)
                     button(class="btn btn-small", on:click=handle_fit, title=fit_title, data-testid="fit") { "Fit" }
+                    button(class="btn btn-small", on:click=handle_picture, data-testid="topology-png",
+                        title="Save the topology as shown as a PNG, with project, time and filter") { "PNG" }
                 }
             }
             div(class="topology-wrap") {

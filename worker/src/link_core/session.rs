@@ -5,8 +5,7 @@
 
 use shared::history::{History, HistoryBudget};
 use shared::limits::HISTORY_MIB_RANGE;
-use shared::session::{read_session, write_session, SESSION_EXTENSION};
-use shared::time::format_rfc3339_millis;
+use shared::session::{file_name, read_session, write_session, SESSION_EXTENSION};
 
 use super::{Action, LinkCore};
 
@@ -26,7 +25,10 @@ impl LinkCore {
         match write_session(&self.history, &project) {
             Ok(bytes) => {
                 let end_millis = self.history.span().map_or(0, |(_, end)| end);
-                vec![Action::PostSessionFile { name: session_file_name(&project, end_millis), bytes }]
+                vec![Action::PostSessionFile {
+                    name: file_name("meshview", &project, end_millis, SESSION_EXTENSION),
+                    bytes,
+                }]
             }
             Err(error) => vec![Action::SessionError(format!("not saved: {error}"))],
         }
@@ -66,16 +68,4 @@ impl LinkCore {
     pub fn recording(&self) -> Option<&shared::session::SessionMeta> {
         self.recording.as_ref()
     }
-}
-
-/// `meshview-<project>-<UTC time>.meshview`, with only safe characters.
-pub fn session_file_name(project: &str, epoch_millis: i64) -> String {
-    let safe: String = project
-        .chars()
-        .take(64)
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
-        .collect();
-    let time: String =
-        format_rfc3339_millis(epoch_millis).chars().take(19).map(|c| if c == ':' { '-' } else { c }).collect();
-    format!("meshview-{safe}-{time}Z.{SESSION_EXTENSION}")
 }
