@@ -227,7 +227,7 @@ fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.get(12..16) != Some(b"IHDR".as_slice()) {
         return None;
     }
-    let word = |at: usize| bytes.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    let word = |at: usize| bytes.get(at..at + 4)?.first_chunk::<4>().map(|b| u32::from_be_bytes(*b));
     Some((word(16)?, word(20)?))
 }
 
