@@ -31,7 +31,14 @@ export interface MeshviewConnection extends FromDashboard<"connection"> {
 /** The user selected a node (or cleared the selection). */
 export interface MeshviewSelect extends FromDashboard<"select"> { nodeId: string | null; }
 
-export type MeshviewEvent = MeshviewReady | MeshviewResize | MeshviewConnection | MeshviewSelect;
+/** The session file asked for with `saveSession`: the history window,
+ * `size` bytes in `data`; save it as `name` (`*.meshview`). */
+export interface MeshviewSession extends FromDashboard<"session"> { name: string; size: number; data: Uint8Array; }
+/** A `saveSession` or `openSession` that could not be done, and why. */
+export interface MeshviewSessionError extends FromDashboard<"sessionError"> { text: string; }
+
+export type MeshviewEvent =
+  | MeshviewReady | MeshviewResize | MeshviewConnection | MeshviewSelect | MeshviewSession | MeshviewSessionError;
 
 interface ToDashboard<T extends string> {
   target: "meshview";
@@ -58,7 +65,14 @@ export interface MeshviewSetFilter extends ToDashboard<"setFilter"> { text: stri
 export interface MeshviewSetFocus extends ToDashboard<"setFocus"> { nodeId: string | null; hops?: 1 | 2 | 3; }
 /** A fresh auth token, sent as the first frame of the next connection. */
 export interface MeshviewSetToken extends ToDashboard<"setToken"> { token: string | null; }
+/** Save the history window as a session file; answered by `session` (or
+ * `sessionError`). */
+export interface MeshviewSaveSession extends ToDashboard<"saveSession"> {}
+/** Replay a session file instead of the live stream. Only an address the
+ * deployment lists in config.json's `sessionUrls`, exactly as listed. */
+export interface MeshviewOpenSession extends ToDashboard<"openSession"> { url: string; }
 
 export type MeshviewCommand =
   | MeshviewSetTheme | MeshviewSetProject | MeshviewPause | MeshviewResume
-  | MeshviewSelectNode | MeshviewSetFilter | MeshviewSetFocus | MeshviewSetToken;
+  | MeshviewSelectNode | MeshviewSetFilter | MeshviewSetFocus | MeshviewSetToken
+  | MeshviewSaveSession | MeshviewOpenSession;

@@ -144,11 +144,17 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
                         WorkerEvent::Status(status) => receiver.set_status(*status),
                         WorkerEvent::SendRefused(why) => receiver.show_notice(why),
                         WorkerEvent::SessionFile { name, bytes } => {
+                            if crate::embed_glue::session_for_portal(&name, &bytes) {
+                                return;
+                            }
                             if let Err(why) = crate::session_glue::download(&name, &bytes, "application/octet-stream") {
                                 receiver.show_notice(format!("not saved: {why}"));
                             }
                         }
-                        WorkerEvent::SessionError(why) => receiver.show_notice(why),
+                        WorkerEvent::SessionError(why) => {
+                            crate::embed_glue::session_error_for_portal(&why);
+                            receiver.show_notice(why);
+                        }
                     }
                 })
             })

@@ -6,12 +6,14 @@
 //! allowed parent origin.
 //!
 //! Out (dashboard → portal): `ready`, `resize {height}`,
-//! `connection {state, text}`, `select {nodeId}`; each carries
+//! `connection {state, text}`, `select {nodeId}`, `session {name, size,
+//! data}` (the file asked for), `sessionError {text}`; each carries
 //! `source: "meshview"` and `version`.
 //! In (portal → dashboard): `setTheme {theme}`, `setProject {project}`,
 //! `pause`, `resume`, `selectNode {nodeId}`, `setFilter {text}` (the one
-//! filter of every view), `setFocus {nodeId, hops}`, `setToken {token}`;
-//! each must carry `target: "meshview"` and `version`.
+//! filter of every view), `setFocus {nodeId, hops}`, `setToken {token}`,
+//! `saveSession`, `openSession {url}` (one `config.json` lists); each must
+//! carry `target: "meshview"` and `version`.
 
 use serde::Serialize;
 use shared::bridge::{LinkPhase, LinkStatus};
@@ -35,6 +37,10 @@ pub enum EmbedCommand {
     /// keep the hops in force).
     SetFocus(Option<String>, Option<u8>),
     SetToken(Option<String>),
+    /// Save the history as a session file and post it back.
+    SaveSession,
+    /// Open the session file at this address (if `config.json` lists it).
+    OpenSession(String),
 }
 
 /// The longest string (in UTF-16 code units, as JavaScript counts) read
@@ -96,6 +102,8 @@ pub fn parse_command(field: impl Fn(&str) -> Field) -> Result<EmbedCommand, Stri
         "setFilter" => EmbedCommand::SetFilter(text(&field, "text")?.unwrap_or_default()),
         "setFocus" => EmbedCommand::SetFocus(text(&field, "nodeId")?, hops(field("hops"))?),
         "setToken" => EmbedCommand::SetToken(text(&field, "token")?),
+        "saveSession" => EmbedCommand::SaveSession,
+        "openSession" => EmbedCommand::OpenSession(required("url")?),
         other => return Err(format!("unknown command {other:?}")),
     })
 }
@@ -146,6 +154,15 @@ pub enum Said {
         state: &'static str,
         text: String,
     },
+    /// A session file the portal asked for; the glue adds its bytes as
+    /// `data` (a `Uint8Array`), which no serializer copies element by element.
+    Session {
+        name: String,
+        size: u64,
+    },
+    SessionError {
+        text: String,
+    },
 }
 
 impl Said {
@@ -183,6 +200,12 @@ pub fn connection_state(status: &LinkStatus, worker_running: bool) -> &'static s
         LinkPhase::Waiting if !status.online => "offline",
         LinkPhase::Waiting => "reconnecting",
     }
+}
+
+/// Whether a portal may open `url`: only an address `config.json` lists,
+/// exactly.
+pub fn session_url_allowed(url: &str, listed: &[String]) -> bool {
+    listed.iter().any(|entry| entry == url)
 }
 
 pub fn connection_message(state: &'static str, text: &str) -> Outgoing {
@@ -237,6 +260,12 @@ mod tests {
         check(&v(r#""type":"setFocus","nodeId":null"#), Ok(EmbedCommand::SetFocus(None, None)));
         check(&v(r#""type":"setToken","token":"t0k""#), Ok(EmbedCommand::SetToken(Some("t0k".into()))));
         check(&v(r#""type":"setToken","token":null"#), Ok(EmbedCommand::SetToken(None)));
+        check(&v(r#""type":"saveSession""#), Ok(EmbedCommand::SaveSession));
+        check(
+            &v(r#""type":"openSession","url":"/r/a.meshview""#),
+            Ok(EmbedCommand::OpenSession("/r/a.meshview".into())),
+        );
+        check(&v(r#""type":"openSession""#), Err("openSession without url"));
     }
 
     #[test]
@@ -302,5 +331,21 @@ mod tests {
         assert_eq!(connection_state(&live, true), "live");
         assert_eq!(connection_state(&live, false), "stopped");
         assert_eq!(connection_state(&LinkStatus { paused: true, ..live }, true), "paused");
+    }
+
+    #[test]
+    fn only_listed_session_urls_open() {
+        let listed = vec!["/recordings/a.meshview".to_owned(), "https://cdn.example/b.meshview".to_owned()];
+        assert!(session_url_allowed("/recordings/a.meshview", &listed));
+        assert!(session_url_allowed("https://cdn.example/b.meshview", &listed));
+        for url in [
+            "/recordings/a.meshview?x",
+            "/recordings/",
+            "/recordings/A.meshview",
+            "https://cdn.example/b.meshview/",
+            "",
+        ] {
+            assert!(!session_url_allowed(url, &listed), "{url}");
+        }
     }
 }

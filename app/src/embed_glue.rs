@@ -11,23 +11,76 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::embed::{self, EmbedCommand, Field};
 use crate::state::AppState;
 
+thread_local! {
+    /// The portal, once the API is installed: how to post to it, and how
+    /// many session files it asked for that have not come yet.
+    static PORTAL: std::cell::RefCell<Option<Portal>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Posts a message to the portal, with bytes attached as `data`.
+type PostToPortal = std::rc::Rc<dyn Fn(embed::Outgoing, Option<&[u8]>)>;
+
+struct Portal {
+    post: PostToPortal,
+    sessions_asked: u32,
+}
+
+/// A saved session goes to the portal if it asked for one (true), else
+/// the page downloads it.
+pub fn session_for_portal(name: &str, bytes: &[u8]) -> bool {
+    let post = PORTAL.with_borrow_mut(|portal| {
+        let portal = portal.as_mut().filter(|portal| portal.sessions_asked > 0)?;
+        portal.sessions_asked -= 1;
+        Some(portal.post.clone())
+    });
+    let Some(post) = post else { return false };
+    let said = embed::Said::Session { name: name.to_owned(), size: bytes.len() as u64 };
+    post(said.outgoing(), Some(bytes));
+    true
+}
+
+/// A session error goes to the portal too when it is waiting for a file.
+pub fn session_error_for_portal(text: &str) {
+    let post = PORTAL.with_borrow_mut(|portal| {
+        let portal = portal.as_mut().filter(|portal| portal.sessions_asked > 0)?;
+        portal.sessions_asked -= 1;
+        Some(portal.post.clone())
+    });
+    if let Some(post) = post {
+        post(embed::Said::SessionError { text: text.to_owned() }.outgoing(), None);
+    }
+}
+
+fn post_session_error(text: String) {
+    let post = PORTAL.with_borrow(|portal| portal.as_ref().map(|portal| portal.post.clone()));
+    if let Some(post) = post {
+        post(embed::Said::SessionError { text }.outgoing(), None);
+    }
+}
+
 /// Wires the API up; without a `parentOrigin` nothing is listened to or sent.
 pub fn install(state: AppState) {
     let Some(parent_origin) = state.settings.with_untracked(|s| s.parent_origin.clone()) else {
         return;
     };
     let Some(window) = web_sys::window() else { return };
-    let post = {
+    let post_with_data = {
         let origin = parent_origin.clone();
-        move |message: embed::Outgoing| {
+        move |message: embed::Outgoing, data: Option<&[u8]>| {
             let Ok(Some(parent)) = web_sys::window().map_or(Ok(None), |w| w.parent()) else { return };
             // Plain objects and `null` for an absent value, as JSON would have.
             let plain = serde_wasm_bindgen::Serializer::json_compatible();
             if let Ok(message) = serde::Serialize::serialize(&message, &plain) {
+                if let Some(bytes) = data {
+                    let _ = js_sys::Reflect::set(&message, &"data".into(), &js_sys::Uint8Array::from(bytes));
+                }
                 let _ = parent.post_message(&message, &origin);
             }
         }
     };
+    let post_with_data: PostToPortal = std::rc::Rc::new(post_with_data);
+    PORTAL.with_borrow_mut(|portal| *portal = Some(Portal { post: post_with_data.clone(), sessions_asked: 0 }));
+    let post = move |message: embed::Outgoing| post_with_data(message, None);
 
     let scope = use_current_scope();
     let listener_state = state.clone();
@@ -119,7 +172,59 @@ fn apply(state: &AppState, command: EmbedCommand) {
         }
         EmbedCommand::SetFocus(None, _) => state.leave_focus(),
         EmbedCommand::SetToken(token) => state.set_token(token),
+        EmbedCommand::SaveSession => {
+            PORTAL.with_borrow_mut(|portal| {
+                if let Some(portal) = portal.as_mut() {
+                    portal.sessions_asked += 1;
+                }
+            });
+            state.save_session();
+        }
+        EmbedCommand::OpenSession(url) => {
+            let listed = state.settings.with_untracked(|s| s.session_urls.clone());
+            if !embed::session_url_allowed(&url, &listed) {
+                let why = format!("not opened: {url} is not listed in config.json's sessionUrls");
+                state.show_notice(why.clone());
+                post_session_error(why);
+                return;
+            }
+            let state = state.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match fetch_session(&url).await {
+                    Ok(bytes) => state.open_session(bytes),
+                    Err(why) => {
+                        let why = format!("not opened: {why}");
+                        state.show_notice(why.clone());
+                        post_session_error(why);
+                    }
+                }
+            });
+        }
     }
+}
+
+/// The bytes at `url`, refused past the session size cap (by its declared
+/// length before reading, and by what arrived).
+async fn fetch_session(url: &str) -> Result<Vec<u8>, String> {
+    use shared::limits::MAX_SESSION_FILE_BYTES;
+    use wasm_bindgen_futures::JsFuture;
+    let text = |value: JsValue| value.as_string().unwrap_or_else(|| format!("{value:?}"));
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str(url)).await.map_err(text)?.dyn_into().map_err(text)?;
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let declared = response.headers().get("content-length").ok().flatten().and_then(|n| n.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_SESSION_FILE_BYTES as u64) {
+        return Err(format!("{url} is over the session size cap ({MAX_SESSION_FILE_BYTES} bytes)"));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(text)?).await.map_err(text)?;
+    let bytes = js_sys::Uint8Array::new(&buffer);
+    if bytes.length() as usize > MAX_SESSION_FILE_BYTES {
+        return Err(format!("{url} is over the session size cap ({MAX_SESSION_FILE_BYTES} bytes)"));
+    }
+    Ok(bytes.to_vec())
 }
 
 /// Posts `resize {height}` whenever the document's height changes.

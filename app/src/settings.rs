@@ -45,6 +45,9 @@ pub struct DeployConfig {
     /// Origins a `parentOrigin` URL parameter may name; empty or absent:
     /// no embedding; `["*"]`: any.
     pub allowed_parent_origins: Vec<String>,
+    /// Session files a portal may open (`openSession {url}`), exactly as
+    /// listed: paths on this site (`/recordings/x.meshview`) or http(s) URLs.
+    pub session_urls: Vec<String>,
 }
 
 /// Panels that can be hidden with `hide=`.
@@ -88,6 +91,8 @@ pub struct Settings {
     /// The embedding page's origin: the only one whose messages are
     /// accepted and the only one messages are posted to.
     pub parent_origin: Option<String>,
+    /// The session files a portal may ask to open (from `config.json`).
+    pub session_urls: Vec<String>,
     /// The filter the page opens with (`q`; the user may change it).
     pub filter: String,
     /// The focus the page opens with (`focus` and `hops`).
@@ -168,6 +173,7 @@ pub fn merge(deployment: &Deployment, url: &Overrides, page: &Page) -> Settings 
         hidden_panels,
         kiosk: deployment_kiosk || url.kiosk.unwrap_or(false),
         parent_origin: parent_origin(&deployment.parents, url.parent_origin.as_ref(), &mut warnings),
+        session_urls: deployment.session_urls.clone(),
         filter: url.filter.clone().unwrap_or_default(),
         focus: url.focus.as_ref().map(|node_id| Focus::new(node_id.clone(), url.hops.unwrap_or(1))),
         warnings,

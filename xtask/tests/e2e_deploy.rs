@@ -84,10 +84,16 @@ async fn portal_embeds_and_drives_the_dashboard() {
     let portal = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/portal.html"))
         .expect("examples/portal.html");
     let (site, _) = support::static_site(&[("portal.html", portal)]).await;
-    // Embedding is off unless the deployment names the portal.
-    let config = format!(r#"{{"allowedParentOrigins": ["http://localhost:{}"]}}"#, site.addr.port());
+    // Embedding is off unless the deployment names the portal; the
+    // session files a portal may open are listed too.
+    let config = format!(
+        r#"{{"allowedParentOrigins": ["http://localhost:{}"], "sessionUrls": ["/recordings/incident.meshview"]}}"#,
+        site.addr.port()
+    );
     let settings = SimSettings { n_nodes: 24, messages_per_sec: 150.0, batch: 5, seed: 8, mix: Mix::EventsAndLogs };
     let dist = support::dist_copy_with(&[("config.json", config)]);
+    std::fs::create_dir_all(dist.join("recordings")).expect("a folder");
+    std::fs::write(dist.join("recordings/incident.meshview"), incident_session()).expect("a session file");
     let feed = support::serve_with_csp(port, feed::Source::Simulated(settings), dist, "/", None).await;
     // The portal is on `localhost`, the dashboard on `127.0.0.1`: two origins.
     let url = format!("http://localhost:{}/portal.html?dash=http://127.0.0.1:{port}/", site.addr.port());
@@ -132,6 +138,38 @@ async fn portal_embeds_and_drives_the_dashboard() {
             &format!("{}.includes('project=other')", text_of("[data-testid=link-url]")),
         )
         .await?;
+        wait_for(&client, "some history", "document.querySelector('[data-testid=save-session]')?.disabled === false")
+            .await?;
+        client.enter_parent_frame().await.map_err(|e| e.to_string())?;
+
+        // The portal asks for the session and gets the file's bytes.
+        eval(&client, "sendToDashboard({type: 'saveSession'})").await?;
+        let session = wait_for(
+            &client,
+            "the session file",
+            &format!("{}.map(m => [m.name, m.size, m.data?.byteLength, [...(m.data ?? []).slice(0, 16)].map(c => String.fromCharCode(c)).join('')])[0]", events("session")),
+        )
+        .await?;
+        check(
+            session[0].as_str().is_some_and(|name| name.starts_with("meshview-other-"))
+                && session[1].as_u64().is_some_and(|size| size > 100)
+                && session[1] == session[2]
+                && session[3] == "MESHVIEW-SESSION",
+            format!("session message: {session}"),
+        )?;
+        // Only what config.json lists opens.
+        eval(&client, "sendToDashboard({type: 'openSession', url: '/recordings/other.meshview'})").await?;
+        wait_for(
+            &client,
+            "the refusal",
+            &format!("{}.some(m => m.text.includes('not listed'))", events("sessionError")),
+        )
+        .await?;
+        eval(&client, "sendToDashboard({type: 'openSession', url: '/recordings/incident.meshview'})").await?;
+        client.enter_frame(0).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "the recording", &format!("{}.startsWith('Recording · incident · ')", text_of(BADGE))).await?;
+        // (The portal's filter `n1` is still in force: "0 of 3".)
+        wait_for(&client, "its nodes", &format!("{}.endsWith('of 3')", text_of("[data-testid=node-count]"))).await?;
         Ok(())
     })
     .await;
@@ -172,4 +210,19 @@ async fn a_bad_config_json_is_named_and_the_page_fails_closed() {
         .await;
         feed.stop().await;
     }
+}
+
+/// A small recorded session of project "incident": three nodes.
+fn incident_session() -> Vec<u8> {
+    use shared::history::{History, HistoryBudget, Input};
+    let mut history = History::new(HistoryBudget::default());
+    let mut live = shared::Reducer::new();
+    let at = 1_795_719_600_000;
+    for (offset, id) in ["a", "b", "c"].into_iter().enumerate() {
+        let frame = format!(
+            r#"{{"data":{{"type":"node-upsert","node":{{"id":"{id}","kind":"svc","label":"{id}","status":"error"}}}}}}"#
+        );
+        history.record(&mut live, at + offset as i64 * 1_000, Input::Frame(frame));
+    }
+    shared::session::write_session(&history, "incident").expect("a session file")
 }

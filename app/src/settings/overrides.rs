@@ -54,6 +54,8 @@ pub struct Deployment {
     pub defaults: Overrides,
     pub allowed_ws_origins: Vec<Origin>,
     pub parents: ParentPolicy,
+    /// Session files a portal may open (checked entries of `sessionUrls`).
+    pub session_urls: Vec<String>,
     pub warnings: Vec<String>,
 }
 
@@ -119,7 +121,14 @@ impl Deployment {
         }
         let (parents, parent_warnings) = parent_policy(&config.allowed_parent_origins);
         warnings.extend(parent_warnings.into_iter().map(|why| format!("config.json: {why}")));
-        Deployment { defaults, allowed_ws_origins, parents, warnings }
+        let mut session_urls = Vec::new();
+        for entry in &config.session_urls {
+            match session_url(entry) {
+                Ok(url) => session_urls.push(url),
+                Err(why) => warnings.push(format!("config.json: sessionUrls: {why}")),
+            }
+        }
+        Deployment { defaults, allowed_ws_origins, parents, session_urls, warnings }
     }
 
     /// `config.json` could not be fetched or parsed: no defaults, no
@@ -129,9 +138,23 @@ impl Deployment {
             defaults: Overrides::default(),
             allowed_ws_origins: Vec::new(),
             parents: ParentPolicy::Unreadable(why.clone()),
+            session_urls: Vec::new(),
             warnings: vec![format!("{why}: only the page's own stream, and no embedding")],
         }
     }
+}
+
+/// A session file's address: a path on this site or an http(s) URL, at
+/// most `MAX_ID_BYTES` long, without spaces.
+fn session_url(entry: &str) -> Result<String, String> {
+    let lower = entry.to_ascii_lowercase();
+    let shaped = entry.starts_with('/') && !entry.starts_with("//")
+        || lower.starts_with("https://")
+        || lower.starts_with("http://");
+    if !shaped || entry.len() > MAX_ID_BYTES || entry.chars().any(char::is_whitespace) {
+        return Err(format!("{entry:?} is not a path on this site (/...) or an http(s) URL"));
+    }
+    Ok(entry.to_owned())
 }
 
 fn parent_policy(entries: &[String]) -> (ParentPolicy, Vec<String>) {
