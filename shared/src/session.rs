@@ -106,7 +106,8 @@ fn body_options() -> impl Options {
 /// The history's window as a session file of `project`.
 pub fn write_session(history: &History, project: &str) -> Result<Vec<u8>, SessionError> {
     let recording = history.recording().ok_or(SessionError::Empty)?;
-    encode_session(project, recording.start_millis, &recording.base, recording.inputs, history.status().marks)
+    let inputs = recording.inputs.iter().map(|(at, input)| (*at, input)).collect();
+    encode_session(project, recording.start_millis, &recording.base, inputs, history.status().marks)
 }
 
 /// A session file of these parts (`write_session` takes them from a history).

@@ -140,7 +140,7 @@ fn a_state_whose_totals_lie_is_refused() {
     state.apply_frame(r#"{"data":{"type":"log-chunk","nodeId":"a","text":"one\ntwo\n"}}"#, START_MILLIS);
     // Tamper with the saved state as a hand-edited file would.
     let mut json = serde_json::to_value(&state).expect("a value");
-    json["logs"]["total_bytes"] = serde_json::json!(1);
+    json["logs"]["tally"]["total_bytes"] = serde_json::json!(1);
     let lying: Reducer = serde_json::from_value(json).expect("still a reducer");
     let file = encode_session("p", START_MILLIS, &lying, Vec::new(), Vec::new()).expect("written");
     match read_session(&file) {

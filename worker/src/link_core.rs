@@ -22,7 +22,7 @@ use shared::limits::{
     DEFAULT_FLUSH_INTERVAL_MILLIS, DEFAULT_IDLE_LIMIT_MILLIS, FLUSH_INTERVAL_MILLIS_RANGE, IDLE_LIMIT_MILLIS_RANGE,
 };
 use shared::session::SessionMeta;
-use shared::sim::{SimConfig, Simulator};
+use shared::sim::Simulator;
 use shared::{Diff, Reducer};
 
 use crate::outbox::Outbox;
@@ -200,59 +200,6 @@ impl LinkCore {
         )
     }
 
-    /// New settings: drop any socket and start over. Another source (URL,
-    /// project or demo) starts from an empty view, and frames queued for the
-    /// old source are dropped and reported, never sent to the new one.
-    pub fn configure(&mut self, mut config: LinkConfig, now_millis: f64) -> Vec<Action> {
-        let mut actions = vec![Action::Disconnect];
-        let old_source = self.config.as_ref().map(source_name);
-        let new_source = source_name(&config);
-        // A recording open is a source of its own: leaving it starts over.
-        let old_source = match self.recording.take() {
-            Some(meta) => Some(format!("the recording of {}", meta.project)),
-            None => old_source.filter(|old| *old != new_source),
-        };
-        if let Some(old_source) = old_source {
-            self.reducer.reset();
-            self.history.clear();
-            self.rewound = None;
-            self.rewind_request = None;
-            self.lost_at_millis = None;
-            self.first_frame_due = None;
-            self.opened_before = false;
-            self.drop_outbox(&format!("the link switched from {old_source} to {new_source}"), &mut actions);
-        } else if config.demo {
-            self.drop_outbox("demo mode has no server", &mut actions);
-        }
-        self.history.set_budget(config.history, now_millis as i64);
-        if let Some(token) = config.token.take() {
-            self.token = Some(token);
-        }
-        self.demo = None;
-        self.status_due = true;
-        if config.demo {
-            let sim = Simulator::new(SimConfig { n_nodes: DEMO_NODES, ..SimConfig::default() });
-            self.record(now_millis, Input::Messages(vec![sim.snapshot(now_millis as i64)]));
-            self.demo = Some(Demo { sim, last_step_millis: now_millis });
-            self.policy.demo();
-            self.config = Some(config);
-        } else {
-            self.config = Some(config);
-            self.policy.start();
-            actions.push(Action::Connect(self.connect_url()));
-        }
-        actions.push(Action::PostStatus);
-        actions
-    }
-
-    fn drop_outbox(&mut self, why: &str, actions: &mut Vec<Action>) {
-        let n_dropped = self.outbox.drain().count();
-        if n_dropped > 0 {
-            let frames = if n_dropped == 1 { "frame" } else { "frames" };
-            actions.push(Action::Refused(format!("not sent: {n_dropped} queued {frames} dropped; {why}")));
-        }
-    }
-
     /// Sets (`Some`) or clears (`None`) the token sent on every open.
     pub fn set_token(&mut self, token: Option<String>) {
         self.token = token;
@@ -396,5 +343,6 @@ mod frames;
 mod resume;
 mod rewind;
 mod session;
+mod source;
 #[cfg(test)]
 mod tests;

@@ -11,11 +11,13 @@
 //! can still let old moments go).
 
 mod input;
+mod inputs;
 mod marks;
 
 use std::collections::VecDeque;
 
 pub use input::Input;
+use inputs::Inputs;
 use marks::Marks;
 pub use marks::{Mark, MarkKind};
 use serde::{Deserialize, Serialize};
@@ -62,18 +64,11 @@ pub struct HistoryStatus {
 
 /// The history's window as one checkpoint and the inputs after it.
 #[derive(Debug)]
-pub struct Recording<'a> {
+pub struct Recording {
     pub start_millis: i64,
     /// The state at `start_millis` (thawed: a live reducer).
     pub base: Reducer,
-    pub inputs: Vec<(i64, &'a Input)>,
-}
-
-/// A stamped input.
-#[derive(Debug, Clone)]
-struct Stamped {
-    at_millis: i64,
-    input: Input,
+    pub inputs: Vec<(i64, Input)>,
 }
 
 /// A checkpoint and the inputs after it, up to the next checkpoint.
@@ -86,13 +81,12 @@ struct Segment {
     state_bytes: FrozenBytes,
     /// What it is charged now (`own`, or `whole` once it is the oldest).
     charged_bytes: usize,
-    inputs: Vec<Stamped>,
-    input_bytes: usize,
+    inputs: Inputs,
 }
 
 impl Segment {
     fn bytes(&self) -> usize {
-        self.charged_bytes + self.input_bytes
+        self.charged_bytes + self.inputs.bytes()
     }
 }
 
@@ -138,9 +132,9 @@ impl History {
         live.feed(&input, at_millis);
         self.marks.note_input(live, at_millis, events_before, gaps_before);
         if let Some(segment) = self.segments.back_mut() {
-            segment.inputs.push(Stamped { at_millis, input });
-            segment.input_bytes += input_bytes;
-            self.bytes += input_bytes;
+            let before = segment.inputs.bytes();
+            segment.inputs.push(at_millis, input, input_bytes);
+            self.bytes += segment.inputs.bytes() - before;
         }
         self.evict(at_millis);
     }
@@ -154,7 +148,7 @@ impl History {
     pub fn span(&self) -> Option<(i64, i64)> {
         let first = self.segments.front()?;
         let last = self.segments.back()?;
-        let end = last.inputs.last().map_or(last.at_millis, |stamped| stamped.at_millis);
+        let end = last.inputs.last_at_millis().unwrap_or(last.at_millis);
         Some((first.at_millis, end))
     }
 
@@ -167,22 +161,18 @@ impl History {
         let index = self.segments.partition_point(|segment| segment.at_millis <= at_millis).checked_sub(1)?;
         let segment = self.segments.get(index)?;
         let mut state = Reducer::thaw(&segment.state);
-        for stamped in segment.inputs.iter().take_while(|stamped| stamped.at_millis <= at_millis) {
-            state.feed(&stamped.input, stamped.at_millis);
-        }
+        segment.inputs.replay_until(at_millis, |at, input| state.feed(input, at))?;
         Some(state)
     }
 
     /// The window as a recording: the oldest checkpoint, its moment, and
     /// every input after it, in order (what a session file holds).
-    pub fn recording(&self) -> Option<Recording<'_>> {
+    pub fn recording(&self) -> Option<Recording> {
         let first = self.segments.front()?;
-        let inputs = self
-            .segments
-            .iter()
-            .flat_map(|segment| segment.inputs.iter())
-            .map(|stamped| (stamped.at_millis, &stamped.input))
-            .collect();
+        let mut inputs = Vec::new();
+        for segment in &self.segments {
+            inputs.extend(segment.inputs.to_vec()?);
+        }
         Some(Recording { start_millis: first.at_millis, base: Reducer::thaw(&first.state), inputs })
     }
 
@@ -231,7 +221,7 @@ impl History {
         };
         let max_segment_age_millis = (self.budget.max_age_millis / 4).max(1) as i64;
         (self.bytes + input_bytes) as u64 > self.budget.max_bytes
-            || segment.input_bytes >= MAX_REPLAY_BYTES
+            || segment.inputs.bytes() >= MAX_REPLAY_BYTES
             || segment.inputs.len() >= MAX_REPLAY_INPUTS
             || at_millis - segment.at_millis >= max_segment_age_millis
     }
@@ -249,14 +239,13 @@ impl History {
             return;
         }
         let charged_bytes = if self.segments.is_empty() { state_bytes.whole } else { state_bytes.own };
-        self.segments.push_back(Segment {
-            at_millis,
-            state,
-            state_bytes,
-            charged_bytes,
-            inputs: Vec::new(),
-            input_bytes: 0,
-        });
+        // The segment before is complete: pack its inputs.
+        if let Some(previous) = self.segments.back_mut() {
+            let before = previous.inputs.bytes();
+            previous.inputs.seal();
+            self.bytes = self.bytes - before + previous.inputs.bytes();
+        }
+        self.segments.push_back(Segment { at_millis, state, state_bytes, charged_bytes, inputs: Inputs::default() });
         self.bytes += charged_bytes;
     }
 

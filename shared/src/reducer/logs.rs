@@ -71,6 +71,13 @@ pub struct LogStore {
     unwatched: Vec<String>,
     /// Oldest lines first, across all logs.
     markers: VecDeque<Marker>,
+    tally: Tally,
+}
+
+/// The store's running figures, kept beside the logs (and checked against
+/// them when a state is read from a file).
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
+struct Tally {
     /// Queue length after the last sweep.
     markers_after_sweep: usize,
     total_lines: usize,
@@ -87,42 +94,42 @@ impl LogStore {
     /// Appends a chunk to a node's log (creating it), then enforces the
     /// total bound.
     pub fn append(&mut self, node_id: String, text: &str, counters: &mut Counters) {
-        let full =
-            self.logs.len() >= MAX_LOG_STREAMS || self.owner_id_bytes + node_id.len() > MAX_LOG_OWNER_ID_BYTES_TOTAL;
+        let full = self.logs.len() >= MAX_LOG_STREAMS
+            || self.tally.owner_id_bytes + node_id.len() > MAX_LOG_OWNER_ID_BYTES_TOTAL;
         if full && !self.logs.contains_key(&node_id) {
             counters.dropped_log_chunks += 1;
             return;
         }
         self.mark(&node_id);
         if !self.logs.contains_key(&node_id) {
-            self.next_incarnation += 1;
-            self.owner_id_bytes += node_id.len();
-            self.names.insert(self.next_incarnation, node_id.clone());
-            self.logs.insert(node_id.clone(), (self.next_incarnation, Arc::new(NodeLog::default())));
+            self.tally.next_incarnation += 1;
+            self.tally.owner_id_bytes += node_id.len();
+            self.names.insert(self.tally.next_incarnation, node_id.clone());
+            self.logs.insert(node_id.clone(), (self.tally.next_incarnation, Arc::new(NodeLog::default())));
         }
         let Some((log_incarnation, log)) = self.logs.get_mut(&node_id) else { return };
         let log = Arc::make_mut(log);
         let first_serial = log.lines_pushed();
         let (bytes_before, partial_before) = (log.bytes(), log.partial().len());
         let outcome = log.append(text);
-        self.total_bytes = self.total_bytes - bytes_before + log.bytes();
-        self.partial_bytes = self.partial_bytes - partial_before + log.partial().len();
-        if self.partial_bytes > MAX_LOG_PARTIAL_BYTES_TOTAL {
+        self.tally.total_bytes = self.tally.total_bytes - bytes_before + log.bytes();
+        self.tally.partial_bytes = self.tally.partial_bytes - partial_before + log.partial().len();
+        if self.tally.partial_bytes > MAX_LOG_PARTIAL_BYTES_TOTAL {
             let freed = log.drop_partial();
-            self.partial_bytes -= freed;
-            self.total_bytes -= freed;
+            self.tally.partial_bytes -= freed;
+            self.tally.total_bytes -= freed;
             counters.dropped_log_partials += 1;
         }
         let pushed = log.lines_pushed() - first_serial;
         let log_incarnation = *log_incarnation;
         counters.evicted_log_lines += outcome.lines_evicted;
         counters.log_lines_cut += outcome.lines_cut;
-        self.total_lines = self.total_lines + pushed as usize - outcome.lines_evicted as usize;
+        self.tally.total_lines = self.tally.total_lines + pushed as usize - outcome.lines_evicted as usize;
         if pushed > 0 {
             self.markers.push_back(Marker { incarnation: log_incarnation, first_serial, count: pushed });
         }
         self.enforce_total(counters);
-        if self.markers.len() > self.markers_after_sweep + MAX_LOG_LINES_TOTAL / 2 {
+        if self.markers.len() > self.tally.markers_after_sweep + MAX_LOG_LINES_TOTAL / 2 {
             self.sweep_markers();
         }
     }
@@ -130,10 +137,10 @@ impl LogStore {
     /// Drops a node's log (the node was deleted).
     pub fn remove(&mut self, node_id: &str) {
         if let Some((incarnation, log)) = self.logs.remove(node_id) {
-            self.total_lines -= log.lines().count();
-            self.total_bytes -= log.bytes();
-            self.partial_bytes -= log.partial().len();
-            self.owner_id_bytes -= node_id.len();
+            self.tally.total_lines -= log.lines().count();
+            self.tally.total_bytes -= log.bytes();
+            self.tally.partial_bytes -= log.partial().len();
+            self.tally.owner_id_bytes -= node_id.len();
             self.names.remove(&incarnation);
             self.mark(node_id);
         }
@@ -187,7 +194,7 @@ impl LogStore {
     /// Bytes of every log, lines and ids (what `MAX_LOG_BYTES_TOTAL` and
     /// `MAX_LOG_OWNER_ID_BYTES_TOTAL` bound), plus bookkeeping.
     pub fn approx_bytes(&self) -> usize {
-        self.total_bytes + 2 * self.owner_id_bytes + 32 * self.total_lines + 24 * self.markers.len()
+        self.tally.total_bytes + 2 * self.tally.owner_id_bytes + 32 * self.tally.total_lines + 24 * self.markers.len()
     }
 
     pub fn current_watch(&self) -> &LogWatch {
@@ -231,26 +238,29 @@ impl LogStore {
     pub fn check_totals(&self) -> Result<(), String> {
         let ensure = |ok: bool, what: &str| if ok { Ok(()) } else { Err(format!("logs: {what}")) };
         ensure(self.logs.len() <= MAX_LOG_STREAMS, "too many logs")?;
-        ensure(self.total_lines <= MAX_LOG_LINES_TOTAL, "too many lines")?;
-        ensure(self.total_bytes <= MAX_LOG_BYTES_TOTAL, "too many bytes")?;
-        ensure(self.partial_bytes <= MAX_LOG_PARTIAL_BYTES_TOTAL, "too many unfinished bytes")?;
-        ensure(self.owner_id_bytes <= MAX_LOG_OWNER_ID_BYTES_TOTAL, "too many id bytes")?;
-        ensure(self.owner_id_bytes == self.logs.keys().map(String::len).sum::<usize>(), "id bytes disagree")?;
+        ensure(self.tally.total_lines <= MAX_LOG_LINES_TOTAL, "too many lines")?;
+        ensure(self.tally.total_bytes <= MAX_LOG_BYTES_TOTAL, "too many bytes")?;
+        ensure(self.tally.partial_bytes <= MAX_LOG_PARTIAL_BYTES_TOTAL, "too many unfinished bytes")?;
+        ensure(self.tally.owner_id_bytes <= MAX_LOG_OWNER_ID_BYTES_TOTAL, "too many id bytes")?;
+        ensure(self.tally.owner_id_bytes == self.logs.keys().map(String::len).sum::<usize>(), "id bytes disagree")?;
         ensure(
-            self.partial_bytes == self.logs.values().map(|(_, log)| log.partial().len()).sum::<usize>(),
+            self.tally.partial_bytes == self.logs.values().map(|(_, log)| log.partial().len()).sum::<usize>(),
             "unfinished bytes disagree",
         )?;
-        ensure(self.total_bytes == self.logs.values().map(|(_, log)| log.bytes()).sum::<usize>(), "bytes disagree")?;
+        ensure(
+            self.tally.total_bytes == self.logs.values().map(|(_, log)| log.bytes()).sum::<usize>(),
+            "bytes disagree",
+        )?;
         ensure(self.markers.len() <= MAX_LOG_LINES_TOTAL + MAX_LOG_LINES_TOTAL / 2 + 1, "too many markers")?;
         ensure(self.names.len() == self.logs.len(), "names disagree")?;
         ensure(
             self.logs.iter().all(|(id, (incarnation, _))| {
-                self.names.get(incarnation) == Some(id) && *incarnation <= self.next_incarnation
+                self.names.get(incarnation) == Some(id) && *incarnation <= self.tally.next_incarnation
             }),
             "names disagree",
         )?;
         ensure(
-            self.total_lines == self.logs.values().map(|(_, log)| log.lines().count()).sum::<usize>(),
+            self.tally.total_lines == self.logs.values().map(|(_, log)| log.lines().count()).sum::<usize>(),
             "line count disagrees",
         )?;
         for (_, log) in self.logs.values() {
@@ -270,7 +280,7 @@ impl LogStore {
     /// are within their bounds (unfinished lines hold at most a quarter of
     /// the bytes, so complete lines are always left to drop).
     fn enforce_total(&mut self, counters: &mut Counters) {
-        while self.total_lines > MAX_LOG_LINES_TOTAL || self.total_bytes > MAX_LOG_BYTES_TOTAL {
+        while self.tally.total_lines > MAX_LOG_LINES_TOTAL || self.tally.total_bytes > MAX_LOG_BYTES_TOTAL {
             let Some(marker) = self.markers.front_mut() else { break };
             let serial = marker.first_serial;
             marker.first_serial += 1;
@@ -285,8 +295,8 @@ impl LogStore {
             let log = Arc::make_mut(log);
             let (freed, receiver_has_it) = log.drop_oldest_if(serial);
             if let Some(freed_bytes) = freed {
-                self.total_lines -= 1;
-                self.total_bytes -= freed_bytes;
+                self.tally.total_lines -= 1;
+                self.tally.total_bytes -= freed_bytes;
                 counters.evicted_log_lines += 1;
                 if receiver_has_it {
                     // The receiver must not keep a line we dropped: resend.
@@ -302,7 +312,7 @@ impl LogStore {
     /// the queue holds at most `MAX_LOG_LINES_TOTAL` markers.
     fn sweep_markers(&mut self) {
         self.sweep_spent();
-        self.markers_after_sweep = self.markers.len();
+        self.tally.markers_after_sweep = self.markers.len();
     }
 
     fn sweep_spent(&mut self) {

@@ -50,13 +50,9 @@ impl LinkCore {
         let mut actions = vec![Action::Disconnect];
         self.demo = None;
         self.policy.demo();
-        self.lost_at_millis = None;
-        self.first_frame_due = None;
-        self.opened_before = false;
-        self.rewound = None;
-        self.rewind_request = None;
         // The page starts over and is sent the recording's last moment.
-        self.reducer.reset();
+        self.start_over();
+        self.drop_outbox("a recording was opened instead of the stream", &mut actions);
         self.reducer.retarget(&end_state);
         self.history = history;
         self.recording = Some(session.meta);

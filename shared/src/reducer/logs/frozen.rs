@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::{LogStore, LogWatch, Marker};
+use super::{LogStore, LogWatch, Marker, Tally};
 use crate::reducer::frozen::FrozenBytes;
 use crate::reducer::hash::{FastMap, FastSet};
 use crate::reducer::node_log::NodeLog;
@@ -15,12 +15,7 @@ use crate::reducer::node_log::NodeLog;
 pub struct FrozenLogs {
     logs: Vec<(String, u64, Arc<NodeLog>)>,
     markers: VecDeque<Marker>,
-    markers_after_sweep: usize,
-    total_lines: usize,
-    total_bytes: usize,
-    partial_bytes: usize,
-    owner_id_bytes: usize,
-    next_incarnation: u64,
+    tally: Tally,
 }
 
 impl FrozenLogs {
@@ -63,12 +58,7 @@ impl LogStore {
                 .map(|(id, (incarnation, log))| (id.clone(), *incarnation, Arc::clone(log)))
                 .collect(),
             markers: self.markers.clone(),
-            markers_after_sweep: self.markers_after_sweep,
-            total_lines: self.total_lines,
-            total_bytes: self.total_bytes,
-            partial_bytes: self.partial_bytes,
-            owner_id_bytes: self.owner_id_bytes,
-            next_incarnation: self.next_incarnation,
+            tally: self.tally,
         }
     }
 
@@ -89,12 +79,7 @@ impl LogStore {
             watch: LogWatch::Nothing,
             unwatched: Vec::new(),
             markers: frozen.markers.clone(),
-            markers_after_sweep: frozen.markers_after_sweep,
-            total_lines: frozen.total_lines,
-            total_bytes: frozen.total_bytes,
-            partial_bytes: frozen.partial_bytes,
-            owner_id_bytes: frozen.owner_id_bytes,
-            next_incarnation: frozen.next_incarnation,
+            tally: frozen.tally,
         }
     }
 }

@@ -25,6 +25,17 @@ fn drain(core: &mut LinkCore, page: &mut View, now_millis: &mut f64) {
     }
 }
 
+/// A link of `project` whose socket just opened and brought node `a` (ok),
+/// the page fed by it, and the clock.
+fn opened_with_a(project: &str) -> (LinkCore, View, f64) {
+    let mut core = LinkCore::new(clock_text);
+    let now = START_MILLIS;
+    let _ = core.configure(config(project), now);
+    let _ = core.opened(now);
+    core.frame(node("a", "ok"), now);
+    (core, View::default(), now)
+}
+
 fn statuses(view: &View) -> Vec<String> {
     let mut shown: Vec<String> =
         view.nodes.values().map(|node| format!("{}={}", node.id, node.status.as_wire())).collect();
@@ -34,12 +45,7 @@ fn statuses(view: &View) -> Vec<String> {
 
 #[test]
 fn the_page_is_shown_an_earlier_moment_and_then_live_again() {
-    let mut core = LinkCore::new(clock_text);
-    let mut page = View::default();
-    let mut now = START_MILLIS;
-    let _ = core.configure(config("a"), now);
-    let _ = core.opened(now);
-    core.frame(node("a", "ok"), now);
+    let (mut core, mut page, mut now) = opened_with_a("a");
     drain(&mut core, &mut page, &mut now);
     let before_b = now;
     now += 1_000.0;
@@ -74,12 +80,7 @@ fn the_page_is_shown_an_earlier_moment_and_then_live_again() {
 
 #[test]
 fn the_history_window_is_in_the_status_and_a_moment_before_it_is_clamped() {
-    let mut core = LinkCore::new(clock_text);
-    let mut page = View::default();
-    let mut now = START_MILLIS;
-    let _ = core.configure(config("a"), now);
-    let _ = core.opened(now);
-    core.frame(node("a", "ok"), now);
+    let (mut core, mut page, mut now) = opened_with_a("a");
     now += 500.0;
     core.frame(node("b", "ok"), now);
     let history = core.status(now).history;
@@ -95,12 +96,7 @@ fn the_history_window_is_in_the_status_and_a_moment_before_it_is_clamped() {
 /// shows the same mesh, and its timeline scrubs through the recording.
 #[test]
 fn a_saved_session_opens_in_another_link_and_scrubs() {
-    let mut core = LinkCore::new(clock_text);
-    let mut page = View::default();
-    let mut now = START_MILLIS;
-    let _ = core.configure(config("payments"), now);
-    let _ = core.opened(now);
-    core.frame(node("a", "ok"), now);
+    let (mut core, mut page, mut now) = opened_with_a("payments");
     let first = now;
     now += 1_000.0;
     core.frame(node("b", "error"), now);
