@@ -112,7 +112,7 @@ fn run(case: &Case) {
 fn main() {
     let filter = std::env::args().nth(1).filter(|arg| !arg.starts_with('-'));
     let cases = [
-        Case { name: "steady 1k nodes", n_nodes: 1_000, messages_per_sec: 670.0, stream_secs: 600 },
+        Case { name: "steady 1k nodes", n_nodes: 1_000, messages_per_sec: 670.0, stream_secs: 1_200 },
         Case { name: "steady 10k nodes", n_nodes: 10_000, messages_per_sec: 6_700.0, stream_secs: 300 },
     ];
     for case in cases.iter().filter(|case| filter.as_deref().is_none_or(|f| case.name.contains(f))) {
