@@ -84,6 +84,11 @@ fn every_bad_file_gets_its_error() {
         ("cut in the header", good[..20].to_vec(), SessionError::Truncated),
         ("cut in the metadata", good[..header_len - 3].to_vec(), SessionError::Truncated),
         ("no body", good[..header_len].to_vec(), SessionError::Truncated),
+        (
+            "bytes after the body",
+            with(good.clone(), |f| f.push(0)),
+            SessionError::Corrupt("1 bytes after the body".into()),
+        ),
         ("cut in the body", good[..header_len + (good.len() - header_len) / 2].to_vec(), SessionError::Truncated),
         (
             "a damaged checksum",
@@ -91,7 +96,7 @@ fn every_bad_file_gets_its_error() {
                 let at = f.len() - 6;
                 f[at] ^= 0x55;
             }),
-            SessionError::Corrupt("corrupt deflate stream".into()),
+            SessionError::Corrupt("the body's checksum does not match".into()),
         ),
         (
             "too much metadata",
