@@ -112,6 +112,20 @@ async fn scrubbing_back_shows_the_mesh_of_then_and_live_returns() {
     .await;
 }
 
+/// A fresh temporary folder for this test run's downloads.
+fn empty_folder(name: &str) -> std::path::PathBuf {
+    let folder = std::env::temp_dir().join(format!("meshview-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("a download folder");
+    folder
+}
+
+/// Downloads land in `folder`, without asking.
+async fn allow_downloads(client: &fantoccini::Client, folder: &std::path::Path) -> Result<(), String> {
+    let params = serde_json::json!({ "behavior": "allow", "downloadPath": folder.display().to_string() });
+    cdp(client, "Browser.setDownloadBehavior", params).await.map(drop)
+}
+
 async fn click(client: &fantoccini::Client, selector: &str) -> Result<(), String> {
     let element = client.find(fantoccini::Locator::Css(selector)).await.map_err(|e| format!("no {selector}: {e}"))?;
     element.click().await.map_err(|e| format!("click {selector}: {e}"))
@@ -153,15 +167,11 @@ async fn a_saved_session_opens_in_a_page_with_no_server() {
     let live_url = format!("http://{}/", feed.addr);
     // The same build, pointed at a port where nothing listens.
     let offline_url = format!("http://{}/?ws=ws://127.0.0.1:9/ws&project=elsewhere", feed.addr);
-    let downloads = std::env::temp_dir().join(format!("meshview-downloads-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&downloads);
-    std::fs::create_dir_all(&downloads).expect("a download folder");
+    let downloads = empty_folder("downloads");
     let all = BASE_NODES + ADDED;
     let saved = downloads.clone();
     Browser::run(1440, 900, |client| async move {
-        let folder = saved.display().to_string();
-        cdp(&client, "Browser.setDownloadBehavior", serde_json::json!({ "behavior": "allow", "downloadPath": folder }))
-            .await?;
+        allow_downloads(&client, &saved).await?;
         client.goto(&live_url).await.map_err(|e| e.to_string())?;
         wait_for(&client, "every node", &format!("{} === '{all}'", text_of(NODE_COUNT))).await?;
         wait_for(&client, "a history span", "document.querySelector('[data-testid=save-session]')?.disabled === false")
@@ -236,14 +246,10 @@ async fn pictures_of_the_topology_and_a_chart_are_saved() {
     let feed =
         support::simulated_feed(support::free_port(), feed::SimSettings { n_nodes: 60, ..Default::default() }).await;
     let url = format!("http://{}/?q=status:ok,error", feed.addr);
-    let downloads = std::env::temp_dir().join(format!("meshview-pictures-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&downloads);
-    std::fs::create_dir_all(&downloads).expect("a download folder");
+    let downloads = empty_folder("pictures");
     let saved = downloads.clone();
     Browser::run(1440, 900, |client| async move {
-        let folder = saved.display().to_string();
-        cdp(&client, "Browser.setDownloadBehavior", serde_json::json!({ "behavior": "allow", "downloadPath": folder }))
-            .await?;
+        allow_downloads(&client, &saved).await?;
         client.goto(&url).await.map_err(|e| e.to_string())?;
         wait_for(&client, "nodes", &format!("Number({}.split(' ')[0]) > 0", text_of(NODE_COUNT))).await?;
         wait_for(&client, "a drawn topology", &format!("{} > 1000", support::drawn_pixels("[data-testid=topology]")))
