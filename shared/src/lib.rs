@@ -5,6 +5,7 @@
 //! all of it is tested natively with `cargo test`.
 
 pub mod bridge;
+pub mod chunked;
 pub mod decode;
 pub mod diff;
 pub mod encode;

@@ -11,11 +11,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::hash::{FastMap, FastSet};
 use super::node_log::NodeLog;
+use crate::chunked::ChunkedQueue;
 use crate::diff::{Counters, LogDelta};
 use crate::limits::{
     MAX_LOG_BYTES_TOTAL, MAX_LOG_LINES_TOTAL, MAX_LOG_OWNER_ID_BYTES_TOTAL, MAX_LOG_PARTIAL_BYTES_TOTAL,
@@ -70,7 +70,7 @@ pub struct LogStore {
     /// Logs the receiver holds but no longer watches: removed in the next diff.
     unwatched: Vec<String>,
     /// Oldest lines first, across all logs.
-    markers: VecDeque<Marker>,
+    markers: ChunkedQueue<Marker>,
     tally: Tally,
 }
 
@@ -252,6 +252,7 @@ impl LogStore {
             "bytes disagree",
         )?;
         ensure(self.markers.len() <= MAX_LOG_LINES_TOTAL + MAX_LOG_LINES_TOTAL / 2 + 1, "too many markers")?;
+        self.markers.check().map_err(|why| format!("logs: {why}"))?;
         ensure(self.names.len() == self.logs.len(), "names disagree")?;
         ensure(
             self.logs.iter().all(|(id, (incarnation, _))| {

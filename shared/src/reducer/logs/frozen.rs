@@ -2,10 +2,10 @@
 //! pointer shared with the live store, the eviction order and the totals;
 //! and the store rebuilt from them.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::{LogStore, LogWatch, Marker, Tally};
+use crate::chunked::ChunkedQueue;
 use crate::reducer::frozen::FrozenBytes;
 use crate::reducer::hash::{FastMap, FastSet};
 use crate::reducer::node_log::NodeLog;
@@ -14,7 +14,7 @@ use crate::reducer::node_log::NodeLog;
 #[derive(Debug, Clone)]
 pub struct FrozenLogs {
     logs: Vec<(String, u64, Arc<NodeLog>)>,
-    markers: VecDeque<Marker>,
+    markers: ChunkedQueue<Marker>,
     tally: Tally,
 }
 
@@ -38,12 +38,24 @@ impl FrozenLogs {
                 None => log.heap_bytes(),
             };
         }
+        // The eviction order's chunks: a chunk the previous checkpoint
+        // holds too costs this one nothing.
+        let old_chunks: FastSet<usize> = previous
+            .map(|previous| previous.markers.chunks().map(|(pointer, _)| pointer).collect())
+            .unwrap_or_default();
+        for (pointer, len) in self.markers.chunks() {
+            let size = len * std::mem::size_of::<Marker>();
+            bytes.whole += size;
+            if !old_chunks.contains(&pointer) {
+                bytes.own += size;
+            }
+        }
         bytes
     }
 
-    /// What the checkpoint's own tables cost: ids, pointers, markers.
+    /// What the checkpoint's own tables cost: ids and pointers.
     pub fn table_bytes(&self) -> usize {
-        self.logs.iter().map(|(id, _, _)| id.len() + 48).sum::<usize>() + self.markers.len() * 24
+        self.logs.iter().map(|(id, _, _)| id.len() + 48).sum::<usize>() + self.markers.chunks().count() * 16
     }
 }
 
