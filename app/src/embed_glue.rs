@@ -208,7 +208,7 @@ fn apply(state: &AppState, command: EmbedCommand) {
 async fn fetch_session(url: &str) -> Result<Vec<u8>, String> {
     use shared::limits::MAX_SESSION_FILE_BYTES;
     use wasm_bindgen_futures::JsFuture;
-    let text = |value: JsValue| value.as_string().unwrap_or_else(|| format!("{value:?}"));
+    let text = |value: JsValue| worker::socket::js_text(&value);
     let window = web_sys::window().ok_or("no window")?;
     let response: web_sys::Response =
         JsFuture::from(window.fetch_with_str(url)).await.map_err(text)?.dyn_into().map_err(text)?;

@@ -5,6 +5,7 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use worker::socket::js_text;
 
 use crate::canvas::ThemeColours;
 use crate::picture::{caption, picture_name, wrap, Moment, CAPTION_BAND_PX};
@@ -40,10 +41,10 @@ fn paint_and_save(source: &HtmlCanvasElement, text: &str, name: &str) -> Result<
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
     let picture: HtmlCanvasElement =
-        document.create_element("canvas").map_err(js_text)?.dyn_into().map_err(|_| "not a canvas")?;
+        document.create_element("canvas").map_err(|error| js_text(&error))?.dyn_into().map_err(|_| "not a canvas")?;
     let context: CanvasRenderingContext2d = picture
         .get_context("2d")
-        .map_err(js_text)?
+        .map_err(|error| js_text(&error))?
         .ok_or("no 2d context")?
         .dyn_into()
         .map_err(|_| "not a 2d context")?;
@@ -78,20 +79,13 @@ fn paint_and_save(source: &HtmlCanvasElement, text: &str, name: &str) -> Result<
     let top = (band - lines.len() as f64 * line_height) / 2.0;
     for (index, line) in lines.iter().enumerate() {
         let y = top + line_height * (index as f64 + 0.5);
-        context.fill_text(line, 10.0 * ratio, y).map_err(js_text)?;
+        context.fill_text(line, 10.0 * ratio, y).map_err(|error| js_text(&error))?;
     }
-    context.draw_image_with_html_canvas_element(source, 0.0, band).map_err(js_text)?;
+    context.draw_image_with_html_canvas_element(source, 0.0, band).map_err(|error| js_text(&error))?;
     let name = name.to_owned();
     let done = Closure::once_into_js(move |blob: Option<web_sys::Blob>| {
         let Some(blob) = blob else { return };
         let _ = crate::session_glue::download_blob(&name, &blob);
     });
-    picture.to_blob_with_type(done.unchecked_ref(), "image/png").map_err(js_text)
-}
-
-fn js_text(value: JsValue) -> String {
-    value
-        .as_string()
-        .or_else(|| value.dyn_ref::<js_sys::Error>().map(|error| String::from(error.message())))
-        .unwrap_or_else(|| format!("{value:?}"))
+    picture.to_blob_with_type(done.unchecked_ref(), "image/png").map_err(|error| js_text(&error))
 }

@@ -7,6 +7,7 @@ use shared::limits::MAX_SESSION_FILE_BYTES;
 use shared::session::SESSION_EXTENSION;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use worker::socket::js_text;
 
 use crate::state::AppState;
 
@@ -16,16 +17,17 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(js_text)?;
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|error| js_text(&error))?;
     download_blob(name, &blob)
 }
 
 /// Offers `blob` to the user as a download named `name`.
 pub fn download_blob(name: &str, blob: &web_sys::Blob) -> Result<(), String> {
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(js_text)?;
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(|error| js_text(&error))?;
     let anchor: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(js_text)?.dyn_into().map_err(|_| "not an anchor")?;
+        document.create_element("a").map_err(|error| js_text(&error))?.dyn_into().map_err(|_| "not an anchor")?;
     anchor.set_href(&url);
     anchor.set_download(name);
     anchor.click();
@@ -55,7 +57,7 @@ pub fn open_file(state: AppState, file: web_sys::File) {
         match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
             Ok(buffer) => state.open_session(js_sys::Uint8Array::new(&buffer).to_vec()),
             Err(error) => {
-                state.show_notice(format!("not opened: {} could not be read: {}", file.name(), js_text(error)))
+                state.show_notice(format!("not opened: {} could not be read: {}", file.name(), js_text(&error)))
             }
         }
     });
@@ -95,11 +97,4 @@ fn carries_files(event: &web_sys::DragEvent) -> bool {
 /// What the file picker accepts.
 pub fn accepted_types() -> String {
     format!(".{SESSION_EXTENSION}")
-}
-
-fn js_text(value: JsValue) -> String {
-    value
-        .as_string()
-        .or_else(|| value.dyn_ref::<js_sys::Error>().map(|error| String::from(error.message())))
-        .unwrap_or_else(|| format!("{value:?}"))
 }

@@ -61,13 +61,6 @@ fn run(case: &Case) {
     }
     let next = live.freeze().bytes(Some(&frozen));
     drop(frozen);
-    let [graph_bytes, log_bytes, other_bytes] = live.approx_bytes_by_part();
-    println!(
-        "  state: graph {:.1} MB, logs {:.1} MB, events and series {:.1} MB",
-        graph_bytes as f64 / 1e6,
-        log_bytes as f64 / 1e6,
-        other_bytes as f64 / 1e6
-    );
     let status = history.status();
     let (start, end) = history.span().expect("a window");
     let mut rebuild_millis: Vec<f64> = (0..40)

@@ -255,8 +255,8 @@ fn a_history_with_no_bytes_keeps_nothing() {
 fn a_small_state_replays_more_between_checkpoints() {
     use shared::history::{replay_limit_bytes, MAX_REPLAY_BYTES, MIN_REPLAY_BYTES};
     assert_eq!(replay_limit_bytes(0), MAX_REPLAY_BYTES);
-    assert_eq!(replay_limit_bytes(3_900_000), 4 * 1024 * 1024);
-    assert_eq!(replay_limit_bytes(21_700_000), 2 * 1024 * 1024);
+    assert_eq!(replay_limit_bytes(4_400_000), 4 * 1024 * 1024);
+    assert_eq!(replay_limit_bytes(23_100_000), 2 * 1024 * 1024);
     assert_eq!(replay_limit_bytes(usize::MAX), MIN_REPLAY_BYTES);
     // It never grows with the state.
     let limits: Vec<usize> = (0..40).map(|mb| replay_limit_bytes(mb * 1_000_000)).collect();

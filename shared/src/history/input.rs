@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diff::Event;
-use crate::encode::encode_batch;
 use crate::protocol::Message;
 use crate::reducer::Reducer;
 
@@ -39,7 +38,8 @@ impl Input {
         INPUT_OVERHEAD_BYTES
             + match self {
                 Input::Frame(text) => text.len(),
-                Input::Messages(messages) => encode_batch(messages).len(),
+                // Their size as stored (bincode), counted without encoding.
+                Input::Messages(messages) => bincode::serialized_size(messages).map_or(0, |bytes| bytes as usize),
                 Input::LocalEvent(event) => event.message.len() + event.node_id.as_ref().map_or(0, String::len),
                 Input::ClearNode(id) | Input::ClearEdge(id) => id.len(),
                 Input::BinaryFrame(_) | Input::OversizeFrame(_) | Input::ConnectionOpened | Input::ClearEvents => 0,

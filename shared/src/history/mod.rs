@@ -1,6 +1,6 @@
 //! A bounded history of one project's stream, kept beside the live reducer:
-//! checkpoints (whole copies of the reduced state) and the inputs between
-//! them, so the state at any moment of the window is one checkpoint plus a
+//! checkpoints of the reduced state (`Reducer::freeze`: what did not change
+//! is shared with the live state) and the inputs between them, so the state at any moment of the window is one checkpoint plus a
 //! bounded replay. Pure, like the reducer: time is an argument.
 //!
 //! Bounds: the whole history (checkpoints and inputs) stays within the
@@ -35,7 +35,7 @@ pub const MIN_REPLAY_BYTES: usize = 2 * 1024 * 1024;
 /// Input bytes a segment may hold before the next checkpoint, for a
 /// checkpoint of `state_bytes`: a rebuild thaws the state (its cost grows
 /// with it) and replays the inputs, so a small state may replay more and
-/// needs fewer checkpoints. 3.9 MB (1k nodes): 4 MiB; 21.7 MB (10k): 2 MiB.
+/// needs fewer checkpoints. 4.4 MB (1k nodes): 4 MiB; 23.1 MB (10k): 2 MiB.
 pub fn replay_limit_bytes(state_bytes: usize) -> usize {
     (6 * 1024 * 1024usize).saturating_sub(state_bytes / 5).clamp(MIN_REPLAY_BYTES, MAX_REPLAY_BYTES)
 }
@@ -165,7 +165,7 @@ impl History {
     }
 
     /// The state as it was just after the last input at or before
-    /// `at_millis` (clamped to the window): one checkpoint copied plus at
+    /// `at_millis` (clamped to the window): one checkpoint thawed plus at
     /// most `MAX_REPLAY_BYTES` of inputs replayed. `None` with no history.
     pub fn state_at(&self, at_millis: i64) -> Option<Reducer> {
         let (start, _) = self.span()?;

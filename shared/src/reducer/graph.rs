@@ -163,12 +163,6 @@ impl Graph {
         }
     }
 
-    /// Approximate heap bytes of the nodes and edges (ids, texts, maps).
-    pub fn approx_bytes(&self) -> usize {
-        self.nodes.values().map(|node| Graph::node_bytes(node)).sum::<usize>()
-            + self.edges.values().map(|edge| Graph::edge_bytes(edge)).sum::<usize>()
-    }
-
     /// Heap bytes of one node, its map entry included.
     pub fn node_bytes(node: &MeshNode) -> usize {
         const ENTRY_BYTES: usize = 96;

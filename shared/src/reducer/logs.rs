@@ -191,12 +191,6 @@ impl LogStore {
         }
     }
 
-    /// Bytes of every log, lines and ids (what `MAX_LOG_BYTES_TOTAL` and
-    /// `MAX_LOG_OWNER_ID_BYTES_TOTAL` bound), plus bookkeeping.
-    pub fn approx_bytes(&self) -> usize {
-        self.tally.total_bytes + 2 * self.tally.owner_id_bytes + 32 * self.tally.total_lines + 24 * self.markers.len()
-    }
-
     pub fn current_watch(&self) -> &LogWatch {
         &self.watch
     }

@@ -2,7 +2,6 @@
 //! while it keeps track of what it handed out, and its size in bytes.
 
 use super::Reducer;
-use crate::protocol::ChartPoint;
 
 impl Reducer {
     /// Takes `target`'s whole state (another reducer of the same stream,
@@ -35,24 +34,9 @@ impl Reducer {
         self.moved_pending = true;
     }
 
-    /// Approximate bytes of the graph, the logs, and the rest (events,
-    /// series), for benchmarks.
-    pub fn approx_bytes_by_part(&self) -> [usize; 3] {
-        let (graph, logs) = (self.graph.approx_bytes(), self.logs.approx_bytes());
-        [graph, logs, self.approx_bytes() - graph - logs]
-    }
-
-    /// Approximate heap bytes of the whole state (for history budgets).
-    /// O(state).
+    /// Heap bytes of the whole state, as a history checkpoint counts them
+    /// (`Frozen::bytes`: the one definition). O(state).
     pub fn approx_bytes(&self) -> usize {
-        const EVENT_BYTES: usize = 96;
-        const POINT_BYTES: usize = std::mem::size_of::<ChartPoint>();
-        let events: usize = self
-            .events
-            .iter()
-            .map(|event| event.message.len() + event.node_id.as_ref().map_or(0, String::len) + EVENT_BYTES)
-            .sum();
-        let series: usize = self.series.iter().map(|(name, ring)| 2 * name.len() + 64 + ring.len() * POINT_BYTES).sum();
-        self.graph.approx_bytes() + self.logs.approx_bytes() + events + series
+        self.freeze().bytes(None).whole
     }
 }
