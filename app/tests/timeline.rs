@@ -25,6 +25,11 @@ fn the_caption_says_live_or_the_moment_shown_and_what_is_kept() {
     };
     let live = LinkStatus { history: history.clone(), ..LinkStatus::default() };
     assert_eq!(caption(&live), "Live · 2:05 min kept · 3.1 MB");
+    let paused = HistoryStatus { paused_since_millis: Some(end), ..history.clone() };
+    assert_eq!(
+        caption(&LinkStatus { history: paused, ..LinkStatus::default() }),
+        "Live · 2:05 min kept · 3.1 MB · paused: stream too fast"
+    );
     let rewound = LinkStatus { history, rewound_to_millis: Some(end - 30_000), ..LinkStatus::default() };
     let text = caption(&rewound);
     assert!(text.starts_with("Showing "), "{text}");
@@ -49,4 +54,6 @@ fn marks_sit_in_proportion_on_the_track() {
     assert_eq!(mark_percent(1_000, 1_000, 1_000), 100.0);
     let burst = Mark { at_millis: 0, kind: MarkKind::ErrorBurst, count: 12 };
     assert!(mark_title(&burst).ends_with(" · 12 error events"), "{}", mark_title(&burst));
+    let paused = Mark { at_millis: 0, kind: MarkKind::Paused, count: 1 };
+    assert!(mark_title(&paused).ends_with(" · recording paused: the stream was too fast for the history's budget"));
 }

@@ -96,6 +96,9 @@ proptest! {
         let inputs = stream(seed, &choices);
         let budget = HistoryBudget { max_age_millis, max_bytes };
         let (history, live) = record_all(&inputs, budget);
+        // Pauses (a stream too fast for the budget) have their own test.
+        let status = history.status();
+        prop_assume!(status.paused_since_millis.is_none() && status.marks.iter().all(|m| m.kind != MarkKind::Paused));
         let Some((start, end)) = history.span() else {
             // Nothing kept is allowed only when one checkpoint cannot fit.
             prop_assert!(live.approx_bytes() as u64 + 4096 > max_bytes || history.status().state_over_budget);
@@ -261,4 +264,76 @@ fn a_small_state_replays_more_between_checkpoints() {
     // It never grows with the state.
     let limits: Vec<usize> = (0..40).map(|mb| replay_limit_bytes(mb * 1_000_000)).collect();
     assert!(limits.windows(2).all(|pair| matches!(pair, [a, b] if b <= a)), "{limits:?}");
+}
+
+/// Frames of `per_frame` simulated messages every `every_millis` from
+/// `from_millis` for `secs` seconds, recorded and kept for checking.
+fn record_phase(
+    history: &mut History,
+    live: &mut Reducer,
+    sim: &mut Simulator,
+    inputs: &mut Vec<(i64, Input)>,
+    (from_millis, secs): (i64, i64),
+    (every_millis, per_frame): (i64, usize),
+) -> i64 {
+    let mut at_millis = from_millis;
+    while at_millis < from_millis + secs * 1000 {
+        let batch: Vec<_> = (0..per_frame).map(|_| sim.next_message(at_millis)).collect();
+        let input = Input::Frame(encode_batch(&batch));
+        inputs.push((at_millis, input.clone()));
+        history.record(live, at_millis, input);
+        at_millis += every_millis;
+    }
+    at_millis
+}
+
+#[test]
+fn a_stream_too_fast_for_the_budget_pauses_recording_until_it_slows() {
+    use shared::history::MIN_WINDOW_MILLIS;
+    let budget = HistoryBudget { max_age_millis: 15 * 60_000, max_bytes: 4 << 20 };
+    let mut sim = Simulator::new(SimConfig { n_nodes: 200, seed: 3, ..SimConfig::default() });
+    let (mut history, mut live, mut inputs) = (History::new(budget), watching_all(), Vec::new());
+    let snapshot = Input::Frame(encode_message(&sim.snapshot(START_MILLIS)));
+    inputs.push((START_MILLIS, snapshot.clone()));
+    history.record(&mut live, START_MILLIS, snapshot);
+    // 60 s slow (10 messages a second), 15 s fast (10,000 a second: 4 MiB
+    // hold a few seconds of it), then slow again for 20 s.
+    let slow = (1_000, 10);
+    let burst_from = record_phase(&mut history, &mut live, &mut sim, &mut inputs, (START_MILLIS + 1_000, 60), slow);
+    assert_eq!(history.status().paused_since_millis, None, "a slow stream is recorded");
+    let burst_until = record_phase(&mut history, &mut live, &mut sim, &mut inputs, (burst_from, 15), (10, 100));
+    let status = history.status();
+    let paused_at = status.paused_since_millis.expect("the burst paused recording");
+    assert!((burst_from..burst_until).contains(&paused_at), "paused at {paused_at}");
+    assert!(history.bytes() as u64 <= budget.max_bytes);
+    assert!(status.marks.iter().any(|mark| mark.kind == MarkKind::Paused && mark.at_millis == paused_at));
+    // What is kept ends at the pause, and is shorter than the minimum.
+    let (start, end) = history.span().expect("what was kept stays");
+    assert_eq!(end, paused_at);
+    assert!(end - start < MIN_WINDOW_MILLIS, "kept {} ms", end - start);
+    // The live state missed nothing.
+    assert!(live.to_view() == fed_up_to(&inputs, i64::MAX).to_view());
+    // A moment inside the pause shows the last one recorded.
+    let in_pause = history.state_at(burst_until - 1).expect("a state");
+    assert!(whole(in_pause) == fed_up_to(&inputs, paused_at).to_view());
+
+    let resumed_by = record_phase(&mut history, &mut live, &mut sim, &mut inputs, (burst_until, 20), slow);
+    assert_eq!(history.status().paused_since_millis, None, "recording resumed once the stream slowed");
+    let (_, end) = history.span().expect("a window");
+    assert_eq!(end, resumed_by - slow.0);
+    // It resumed within two rate windows of the slow stream, with a new
+    // checkpoint: a session holds what was recorded since then.
+    let recording = history.recording().expect("a recording");
+    let resumed_at = recording.start_millis;
+    assert!((burst_until + 1..=burst_until + 2_000).contains(&resumed_at), "resumed at {resumed_at}");
+    for at_millis in [paused_at, burst_until - 1, resumed_at - 1, resumed_at, end - 3_500, end] {
+        let expected = if at_millis < resumed_at { paused_at } else { at_millis };
+        let rebuilt = history.state_at(at_millis).expect("a state");
+        assert!(
+            whole(rebuilt) == fed_up_to(&inputs, expected).to_view(),
+            "at {at_millis}: not the state at {expected}"
+        );
+    }
+    // (The checkpoint is the state just before the input of its moment.)
+    assert!(whole(recording.base) == fed_up_to(&inputs, resumed_at - 1).to_view());
 }

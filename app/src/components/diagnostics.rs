@@ -7,7 +7,7 @@ use shared::{Counters, DecodeErrorKind};
 use sycamore::prelude::*;
 
 use crate::components::timeline::span_text;
-use crate::format::{bytes, compact};
+use crate::format::{bytes, clock, compact};
 use crate::state::{AppState, ApplyStats};
 
 /// One labelled figure; `bad` marks a figure worth a look.
@@ -101,6 +101,15 @@ fn history_figures(status: &LinkStatus) -> Vec<Figure> {
         ),
         count("History checkpoints", u64::from(history.checkpoints), false),
         count("Checkpoints let go", history.checkpoints_dropped, false),
+        exact(
+            "History recording",
+            f64::from(u8::from(history.paused_since_millis.is_some())),
+            match history.paused_since_millis {
+                Some(since) => format!("paused since {}: stream too fast for the budget", clock(since)),
+                None => "on".to_owned(),
+            },
+            history.paused_since_millis.is_some(),
+        ),
         exact(
             "History over budget",
             f64::from(u8::from(history.state_over_budget)),

@@ -46,6 +46,11 @@ pub fn caption(status: &LinkStatus) -> String {
             clock(at)
         );
     }
+    // Recording paused: the budget cannot hold `MIN_WINDOW_MILLIS` of the stream.
+    let kept = match history.paused_since_millis {
+        Some(_) => format!("{kept} · paused: stream too fast"),
+        None => kept,
+    };
     match status.rewound_to_millis {
         Some(at) => format!("Showing {} · {} ago · {kept}", clock(at), span_text(end - at)),
         None => format!("Live · {kept}"),
@@ -65,6 +70,7 @@ fn mark_class(kind: MarkKind) -> &'static str {
         MarkKind::Disconnected => "mark mark-disconnected",
         MarkKind::Gap => "mark mark-gap",
         MarkKind::ErrorBurst => "mark mark-errors",
+        MarkKind::Paused => "mark mark-paused",
     }
 }
 
@@ -74,6 +80,7 @@ pub fn mark_title(mark: &Mark) -> String {
         MarkKind::Disconnected => "link lost".to_owned(),
         MarkKind::Gap => "messages skipped (seq gap)".to_owned(),
         MarkKind::ErrorBurst => format!("{} error events", mark.count),
+        MarkKind::Paused => "recording paused: the stream was too fast for the history's budget".to_owned(),
     };
     format!("{} · {what}", clock(mark.at_millis))
 }

@@ -23,6 +23,10 @@ pub enum MarkKind {
     Gap,
     /// Error events came in a burst.
     ErrorBurst,
+    /// Recording paused: the stream was too fast for the budget to hold
+    /// `MIN_WINDOW_MILLIS` of it (moments up to the next checkpoint show
+    /// this one).
+    Paused,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

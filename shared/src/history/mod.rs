@@ -11,10 +11,16 @@
 //! `MAX_REPLAY_INPUTS` (so replaying them stays bounded, whatever the
 //! rate), or when a quarter of the age budget has passed (so a quiet stream
 //! can still let old moments go).
+//!
+//! A stream too fast for the budget to hold `MIN_WINDOW_MILLIS` of it
+//! pauses recording (`pace.rs`): what is kept stays, the live state goes on,
+//! and recording resumes with a new checkpoint once the stream slows down.
+//! Moments inside a pause show the last one recorded before it.
 
 mod input;
 mod inputs;
 mod marks;
+mod pace;
 
 use std::collections::VecDeque;
 
@@ -22,6 +28,8 @@ pub use input::Input;
 use inputs::Inputs;
 use marks::Marks;
 pub use marks::{Mark, MarkKind};
+use pace::Pace;
+pub use pace::MIN_WINDOW_MILLIS;
 use serde::{Deserialize, Serialize};
 
 use crate::limits::{DEFAULT_HISTORY_MAX_AGE_MILLIS, DEFAULT_HISTORY_MAX_BYTES};
@@ -70,6 +78,9 @@ pub struct HistoryStatus {
     pub checkpoints_dropped: u64,
     /// The live state alone was over the byte budget: nothing could be kept.
     pub state_over_budget: bool,
+    /// Recording is paused since this moment: the stream is too fast for
+    /// the budget to hold `MIN_WINDOW_MILLIS` of it.
+    pub paused_since_millis: Option<i64>,
     /// Moments that matter, oldest first.
     pub marks: Vec<Mark>,
 }
@@ -94,6 +105,9 @@ struct Segment {
     /// What it is charged now (`own`, or `whole` once it is the oldest).
     charged_bytes: usize,
     inputs: Inputs,
+    /// Recording resumed here after a pause: the inputs before it do not
+    /// lead to this checkpoint.
+    after_pause: bool,
 }
 
 impl Segment {
@@ -110,6 +124,7 @@ pub struct History {
     checkpoints_dropped: u64,
     state_over_budget: bool,
     marks: Marks,
+    pace: Pace,
 }
 
 impl History {
@@ -130,6 +145,8 @@ impl History {
     pub fn set_budget(&mut self, budget: HistoryBudget, now_millis: i64) {
         self.budget = budget;
         self.evict(now_millis);
+        // Another budget holds another window: find out again.
+        self.pace.resume();
     }
 
     /// Applies `input` to `live` and records it. `live` must be the
@@ -138,8 +155,20 @@ impl History {
         let events_before = live.events_pushed();
         let gaps_before = live.counters().seq_gaps;
         let input_bytes = input.approx_bytes();
+        self.pace.note(at_millis, input_bytes);
+        if self.pace.paused_since().is_some() {
+            if !self.pace.may_resume() {
+                live.feed(&input, at_millis);
+                self.evict(at_millis);
+                return;
+            }
+            self.pace.resume();
+            if self.budget.max_bytes > 0 {
+                self.cut(live, at_millis, true);
+            }
+        }
         if self.budget.max_bytes > 0 && self.checkpoint_due(at_millis, input_bytes) {
-            self.cut(live, at_millis);
+            self.cut(live, at_millis, false);
         }
         live.feed(&input, at_millis);
         self.marks.note_input(live, at_millis, events_before, gaps_before);
@@ -148,7 +177,19 @@ impl History {
             segment.inputs.push(at_millis, input, input_bytes);
             self.bytes += segment.inputs.bytes() - before;
         }
-        self.evict(at_millis);
+        if self.evict(at_millis) {
+            self.pause_if_too_short(at_millis);
+        }
+    }
+
+    /// The budget is full: if what it holds is shorter than the minimum
+    /// window, pause recording.
+    fn pause_if_too_short(&mut self, at_millis: i64) {
+        let window_millis = self.span().map_or(0, |(start, end)| end - start);
+        if window_millis < MIN_WINDOW_MILLIS && self.budget.max_bytes > 0 {
+            self.pace.pause(at_millis, window_millis);
+            self.marks.push(at_millis, MarkKind::Paused);
+        }
     }
 
     /// Marks a moment that no input shows (e.g. the link dropped).
@@ -179,10 +220,12 @@ impl History {
 
     /// The window as a recording: the oldest checkpoint, its moment, and
     /// every input after it, in order (what a session file holds).
+    /// After a pause, that is the part recorded since the last one.
     pub fn recording(&self) -> Option<Recording> {
-        let first = self.segments.front()?;
+        let from = self.segments.iter().rposition(|segment| segment.after_pause).unwrap_or(0);
+        let first = self.segments.get(from)?;
         let mut inputs = Vec::new();
-        for segment in &self.segments {
+        for segment in self.segments.iter().skip(from) {
             inputs.extend(segment.inputs.to_vec()?);
         }
         Some(Recording { start_millis: first.at_millis, base: Reducer::thaw(&first.state), inputs })
@@ -200,7 +243,7 @@ impl History {
     ) -> (History, Reducer) {
         let mut history = History::new(budget);
         let mut live = base;
-        history.cut(&live, start_millis);
+        history.cut(&live, start_millis, false);
         for (at_millis, input) in inputs {
             history.record(&mut live, at_millis.max(start_millis), input);
         }
@@ -218,6 +261,7 @@ impl History {
             checkpoints: self.segments.len() as u32,
             checkpoints_dropped: self.checkpoints_dropped,
             state_over_budget: self.state_over_budget,
+            paused_since_millis: self.pace.paused_since(),
             marks: self.marks.since(span.map_or(i64::MAX, |(start, _)| start)),
         }
     }
@@ -242,7 +286,7 @@ impl History {
             || at_millis - segment.at_millis >= max_segment_age_millis
     }
 
-    fn cut(&mut self, live: &Reducer, at_millis: i64) {
+    fn cut(&mut self, live: &Reducer, at_millis: i64, after_pause: bool) {
         let state = live.freeze();
         let state_bytes = state.bytes(self.segments.back().map(|segment| &segment.state));
         self.state_over_budget = state_bytes.whole as u64 > self.budget.max_bytes;
@@ -261,28 +305,39 @@ impl History {
             previous.inputs.seal();
             self.bytes = self.bytes - before + previous.inputs.bytes();
         }
-        self.segments.push_back(Segment { at_millis, state, state_bytes, charged_bytes, inputs: Inputs::default() });
+        self.segments.push_back(Segment {
+            at_millis,
+            state,
+            state_bytes,
+            charged_bytes,
+            inputs: Inputs::default(),
+            after_pause,
+        });
         self.bytes += charged_bytes;
     }
 
     /// Lets the oldest segments go while over the byte budget, or while the
     /// next one starts early enough to show the oldest moment of the age
-    /// budget by itself.
-    fn evict(&mut self, now_millis: i64) {
+    /// budget by itself. True when the byte budget let one go.
+    fn evict(&mut self, now_millis: i64) -> bool {
         let oldest_wanted = now_millis.saturating_sub(self.budget.max_age_millis as i64);
+        let mut for_bytes = false;
         while let Some(next) = self.segments.get(1) {
             let over_bytes = self.bytes as u64 > self.budget.max_bytes;
             if !over_bytes && next.at_millis > oldest_wanted {
                 break;
             }
+            for_bytes |= over_bytes;
             self.drop_oldest();
         }
         // Still over: one checkpoint and one input do not fit (or the
         // history is off). Keep nothing rather than break the bound.
         while !self.segments.is_empty() && (self.bytes as u64 > self.budget.max_bytes || self.budget.max_bytes == 0) {
+            for_bytes |= self.budget.max_bytes > 0;
             self.drop_oldest();
         }
         self.marks.forget_before(self.span().map_or(i64::MAX, |(start, _)| start));
+        for_bytes
     }
 
     fn drop_oldest(&mut self) {

@@ -196,6 +196,7 @@ async fn replay(frames: Arc<Vec<Frame>>, dir: PathBuf) -> Feed {
 /// The dashboard on the stream: ingest rate, main-thread load, apply cost,
 /// worker memory, time to first node.
 async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_messages: u64) -> Result<(), String> {
+    let profile = profile_path(&format!("{} {}", row.stream, row.framing));
     let feed = replay(frames, support::dist()).await;
     let browser = Browser::open(1440, 900).await;
     let client = browser.client.clone();
@@ -212,6 +213,10 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
             let seen = last.first().copied().unwrap_or(0.0);
             if start.is_none() && seen > snapshot_messages as f64 {
                 start = Some((Instant::now(), seen, task_seconds(&client).await?));
+                if profile.is_some() {
+                    cdp(&client, "Profiler.enable", json!({})).await?;
+                    cdp(&client, "Profiler.start", json!({})).await?;
+                }
             }
             if row.memory_at_mark_bytes == 0.0 && seen >= MEMORY_MARK_MESSAGES as f64 {
                 row.memory_at_mark_bytes = last.get(1).copied().unwrap_or(0.0);
@@ -223,6 +228,10 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         }
         let (started, seen_at_start, tasks_at_start) = start.ok_or("no message arrived")?;
         let elapsed = started.elapsed().as_secs_f64();
+        if let Some(path) = &profile {
+            let taken = cdp(&client, "Profiler.stop", json!({})).await?;
+            profile::write(path, taken.get("profile").unwrap_or(&Value::Null));
+        }
         let seen = last.first().copied().unwrap_or(0.0);
         row.meshview_rate = (seen - seen_at_start) / elapsed;
         row.meshview_main_busy = (task_seconds(&client).await? - tasks_at_start) / elapsed;
@@ -349,10 +358,17 @@ async fn page_rate(
     })
 }
 
-/// With `--profile`, where the steady row's main-thread CPU profile goes.
-fn profile_path(query: &str) -> Option<PathBuf> {
+/// With `--profile`, where a row's main-thread CPU profile goes (the
+/// steady rows by their filter, the ingest rows by stream and framing).
+fn profile_path(label: &str) -> Option<PathBuf> {
     std::env::args().any(|a| a == "--profile").then(|| {
-        let name = if query.is_empty() { "steady" } else { "steady-filtered" };
+        let name = match label {
+            "" => "steady".to_owned(),
+            STEADY_FILTER => "steady-filtered".to_owned(),
+            row => {
+                row.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-")
+            }
+        };
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../target/bench/{name}.cpuprofile"))
     })
 }
