@@ -131,6 +131,7 @@ impl AppState {
     /// `clock_millis` times the apply (passed in to stay testable natively).
     pub fn apply_diff(&self, diff: Diff, clock_millis: impl Fn() -> f64) {
         let start = clock_millis();
+        let graph_changes = diff.graph_changes() as u32;
         let selected = self.selected_node.get_clone_untracked();
         // The re-checks the diff leaves wait for the next frames
         // (`settle_lens`), one bounded step each.
@@ -150,6 +151,8 @@ impl AppState {
             }
             self.apply_samples.borrow_mut().record(stats, end - start, data_millis, pending_graph_changes);
         });
+        // The worker sizes the next diffs to what this one cost.
+        self.send(Command::Applied { millis: end - start, graph_changes });
     }
 
     /// Sets the signals for what one diff changed, in one batch.

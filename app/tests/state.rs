@@ -129,8 +129,23 @@ fn a_deleted_selection_is_cleared_after_the_diff_is_published() {
         state.apply_diff(removal, ticking_clock());
         assert_eq!(state.selected_node.get_clone_untracked(), None);
         // WatchLog(None) went out after the removal's nodes version (3) was published.
-        let commands = sent.borrow().clone();
+        let commands: Vec<_> =
+            sent.borrow().iter().filter(|(command, _)| !matches!(command, Command::Applied { .. })).cloned().collect();
         assert_eq!(commands, [(Command::WatchLog(Some("n2".into())), 1), (Command::WatchLog(None), 3)]);
+    });
+}
+
+#[test]
+fn each_apply_reports_its_cost_and_graph_changes_to_the_worker() {
+    with_state(|state, sent| {
+        // The clock ticks 1 ms a reading: start, data applied, end.
+        state.apply_diff(snapshot(), ticking_clock());
+        state.apply_diff(Diff { events: delta(vec![]), ..Diff::default() }, ticking_clock());
+        let reports: Vec<_> = sent.borrow().iter().map(|(command, _)| command.clone()).collect();
+        assert_eq!(
+            reports,
+            [Command::Applied { millis: 2.0, graph_changes: 3 }, Command::Applied { millis: 2.0, graph_changes: 0 },]
+        );
     });
 }
 

@@ -56,6 +56,9 @@ pub enum Command {
     SaveSession,
     /// Open this session file instead of the link (until `Configure`).
     OpenSession(Vec<u8>),
+    /// The page applied a diff carrying `graph_changes` in `millis`
+    /// (the worker sizes the next diffs to it: `DiffBudget`).
+    Applied { millis: f64, graph_changes: u32 },
 }
 
 /// Where and how the worker connects.
@@ -134,6 +137,9 @@ impl fmt::Debug for Command {
             Command::Rewind(at_millis) => f.debug_tuple("Rewind").field(at_millis).finish(),
             Command::SaveSession => f.write_str("SaveSession"),
             Command::OpenSession(bytes) => write!(f, "OpenSession(<{} bytes>)", bytes.len()),
+            Command::Applied { millis, graph_changes } => {
+                f.debug_struct("Applied").field("millis", millis).field("graph_changes", graph_changes).finish()
+            }
         }
     }
 }
@@ -209,6 +215,8 @@ pub struct LinkStatus {
     pub rewound_to_millis: Option<i64>,
     /// A session file is open instead of the link.
     pub recording: Option<SessionMeta>,
+    /// Graph changes the next diff may carry (sized to the page's pace).
+    pub diff_graph_budget: u32,
 }
 
 impl Default for LinkStatus {
@@ -236,6 +244,7 @@ impl Default for LinkStatus {
             history: HistoryStatus::default(),
             rewound_to_millis: None,
             recording: None,
+            diff_graph_budget: crate::limits::MAX_GRAPH_CHANGES_PER_DIFF as u32,
         }
     }
 }

@@ -142,6 +142,11 @@ impl Counters {
 }
 
 impl Diff {
+    /// Nodes and edges inserted, changed or removed.
+    pub fn graph_changes(&self) -> usize {
+        self.node_upserts.len() + self.node_removals.len() + self.edge_upserts.len() + self.edge_removals.len()
+    }
+
     /// True when the diff changes nothing but counters.
     pub fn is_empty(&self) -> bool {
         !self.view_reset

@@ -8,6 +8,7 @@ pub mod bridge;
 pub mod chunked;
 pub mod decode;
 pub mod diff;
+pub mod diff_budget;
 pub mod encode;
 pub mod history;
 pub mod ingest;

@@ -54,6 +54,10 @@ impl Link {
         self.core.clear_edge(edge_id, now_millis());
     }
 
+    pub fn applied(&mut self, millis: f64, graph_changes: u32) {
+        self.core.applied(millis, graph_changes);
+    }
+
     pub fn clear_events(&mut self) {
         self.core.clear_events(now_millis());
     }

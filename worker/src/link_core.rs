@@ -17,6 +17,7 @@
 use std::fmt;
 
 use shared::bridge::{socket_url, LinkConfig, LinkPhase};
+use shared::diff_budget::DiffBudget;
 use shared::history::{History, Input, MarkKind};
 use shared::limits::{
     DEFAULT_FLUSH_INTERVAL_MILLIS, DEFAULT_IDLE_LIMIT_MILLIS, FLUSH_INTERVAL_MILLIS_RANGE, IDLE_LIMIT_MILLIS_RANGE,
@@ -101,6 +102,8 @@ pub struct LinkCore {
     reducer: Reducer,
     /// The live state's recent past (time travel).
     history: History,
+    /// How many graph changes a live diff may carry (the page's pace).
+    diff_budget: DiffBudget,
     /// While the page shows an earlier moment: that state, and the moment.
     /// Diffs then come from it; the live reducer goes on meanwhile.
     rewound: Option<Rewound>,
@@ -144,6 +147,7 @@ impl LinkCore {
         LinkCore {
             reducer: Reducer::new(),
             history: History::default(),
+            diff_budget: DiffBudget::default(),
             rewound: None,
             rewind_request: None,
             recording: None,
@@ -268,7 +272,11 @@ impl LinkCore {
         }
         match self.rewound.as_mut() {
             Some(rewound) => rewound.shown.has_changes().then(|| rewound.shown.take_diff()),
-            None => (!self.paused && self.reducer.has_changes()).then(|| self.reducer.take_diff()),
+            None => (!self.paused && self.reducer.has_changes()).then(|| {
+                let diff = self.reducer.take_diff_within(self.diff_budget.graph_changes());
+                self.diff_budget.posted(&diff);
+                diff
+            }),
         }
     }
 }

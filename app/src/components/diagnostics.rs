@@ -75,6 +75,8 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
     out.extend(stream_figures(counters));
     out.extend([
         count("Pending graph changes", apply.pending_graph_changes, false),
+        // The worker sizes diffs to this page's pace (`DiffBudget`).
+        count("Graph changes per diff", u64::from(status.diff_graph_budget), false),
         count("Re-checks waiting", apply.rechecks_waiting, false),
         count("Reconnects", status.reconnects, false),
         count("Quiet periods", status.quiet_periods, false),

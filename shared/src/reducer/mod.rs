@@ -217,12 +217,18 @@ impl Reducer {
         self.events.clear();
     }
 
-    /// What changed since the last diff: each id once, at most
-    /// `MAX_GRAPH_CHANGES_PER_DIFF` graph changes (the rest, oldest first,
-    /// in the next diffs), each ring bounded by its capacity. The receiver's
-    /// work per diff is bounded whatever the message rate or graph size.
+    /// `take_diff_within` the largest budget.
     pub fn take_diff(&mut self) -> Diff {
-        let graph = self.graph.take_changes(MAX_GRAPH_CHANGES_PER_DIFF);
+        self.take_diff_within(MAX_GRAPH_CHANGES_PER_DIFF)
+    }
+
+    /// What changed since the last diff: each id once, at most
+    /// `graph_budget` graph changes (1..=`MAX_GRAPH_CHANGES_PER_DIFF`; the
+    /// rest, oldest first, in the next diffs), each ring bounded by its
+    /// capacity: the receiver's work per diff is bounded whatever the
+    /// message rate or graph size (`DiffBudget` sizes it to the page).
+    pub fn take_diff_within(&mut self, graph_budget: usize) -> Diff {
+        let graph = self.graph.take_changes(graph_budget.clamp(1, MAX_GRAPH_CHANGES_PER_DIFF));
         let events = self.events.take_delta();
         self.counters.skipped_events += events.skipped;
         let (logs, log_removals) = self.logs.take_deltas();
@@ -308,14 +314,6 @@ impl Reducer {
         }
         view.counters = self.counters.clone();
         view
-    }
-
-    /// Checks every bound (cheap enough for tests and debug builds).
-    pub fn assert_within_bounds(&self) {
-        assert!(self.events.len() <= MAX_EVENTS);
-        assert!(self.series.len() <= MAX_CHART_SERIES);
-        assert!(self.series.values().all(|ring| ring.len() <= MAX_POINTS_PER_SERIES));
-        self.logs.assert_within_bounds();
     }
 
     fn delete_node(&mut self, node_id: &str) {

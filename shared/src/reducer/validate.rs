@@ -14,6 +14,14 @@ use crate::protocol::MeshEdge;
 use crate::ring::TrackedRing;
 
 impl Reducer {
+    /// Checks every bound (cheap enough for tests and debug builds).
+    pub fn assert_within_bounds(&self) {
+        assert!(self.events.len() <= MAX_EVENTS);
+        assert!(self.series.len() <= MAX_CHART_SERIES);
+        assert!(self.series.values().all(|ring| ring.len() <= MAX_POINTS_PER_SERIES));
+        self.logs.assert_within_bounds();
+    }
+
     /// This state, checked and without receiver bookkeeping, or what is
     /// wrong with it.
     pub fn validated(mut self) -> Result<Reducer, String> {

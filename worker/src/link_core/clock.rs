@@ -112,6 +112,7 @@ impl LinkCore {
             history: self.history_status(),
             rewound_to_millis: self.rewound_to(),
             recording: self.recording().cloned(),
+            diff_graph_budget: self.diff_budget.graph_changes() as u32,
             quiet_periods: self.quiet_periods,
             reconnects: self.reconnects,
             queued_outgoing: self.outbox.len() as u32,

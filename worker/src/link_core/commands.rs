@@ -24,6 +24,11 @@ impl LinkCore {
         }
     }
 
+    /// The page reports what applying a diff cost it.
+    pub fn applied(&mut self, millis: f64, graph_changes: u32) {
+        self.diff_budget.report(millis, graph_changes);
+    }
+
     /// The user asked to connect now: no wait, no jitter.
     pub fn retry_now(&mut self) -> Vec<Action> {
         let mut actions = Vec::new();

@@ -200,6 +200,7 @@ fn auth(token: &str) -> String {
     format!(r#"send {{"type":"auth","token":"{token}"}}"#)
 }
 
+mod pace;
 mod posts;
 mod resume;
 mod rewind;

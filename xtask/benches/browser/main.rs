@@ -13,19 +13,20 @@ mod support;
 mod profile;
 mod results;
 mod site;
+mod split;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use fantoccini::Client;
 use feed::{Feed, Frame, Source};
 use results::{header, Row};
 use serde_json::{json, Value};
 use shared::encode::{encode_batch, encode_message, encode_snapshot_frames};
 use shared::sim::{Mix, SimConfig, Simulator};
 use site::{dist_sizes, prepare_site, REFERENCE_STORE_FILE};
+use split::{main_thread_split, split_line, split_task_seconds, Split};
 use support::{cdp, eval, Browser};
 
 /// The reference store runs this long at most; its rate is over the prefix.
@@ -205,14 +206,14 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         client.goto(&format!("http://{}/", feed.addr)).await.map_err(|e| e.to_string())?;
         let probe = "[...['messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at']].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
         let deadline = Instant::now() + INGEST_TIMEOUT;
-        let mut start: Option<(Instant, f64, f64)> = None;
+        let mut start: Option<(Instant, f64, Split)> = None;
         let mut last = vec![0.0; 5];
         while Instant::now() < deadline {
             let value = eval(&client, probe).await?;
             last = value.as_array().map(|a| a.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect()).unwrap_or_default();
             let seen = last.first().copied().unwrap_or(0.0);
             if start.is_none() && seen > snapshot_messages as f64 {
-                start = Some((Instant::now(), seen, task_seconds(&client).await?));
+                start = Some((Instant::now(), seen, main_thread_split(&client).await?));
                 if profile.is_some() {
                     cdp(&client, "Profiler.enable", json!({})).await?;
                     cdp(&client, "Profiler.start", json!({})).await?;
@@ -234,7 +235,9 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         }
         let seen = last.first().copied().unwrap_or(0.0);
         row.meshview_rate = (seen - seen_at_start) / elapsed;
-        row.meshview_main_busy = (task_seconds(&client).await? - tasks_at_start) / elapsed;
+        let split = main_thread_split(&client).await?;
+        println!("  {}", split_line(&tasks_at_start, &split, elapsed));
+        row.meshview_main_busy = split_task_seconds(&tasks_at_start, &split) / elapsed;
         // Status (memory) comes once a second: let the last one land.
         tokio::time::sleep(Duration::from_millis(1200)).await;
         let value = eval(&client, probe).await?;
@@ -295,9 +298,12 @@ async fn steady_state(query: &str) -> Result<Value, String> {
             cdp(&client, "Profiler.enable", json!({})).await?;
             cdp(&client, "Profiler.start", json!({})).await?;
         }
-        let (start, tasks_at_start) = (Instant::now(), task_seconds(&client).await?);
+        let (start, split_at_start) = (Instant::now(), main_thread_split(&client).await?);
         tokio::time::sleep(Duration::from_secs(20)).await;
-        let busy = (task_seconds(&client).await? - tasks_at_start) / start.elapsed().as_secs_f64();
+        let split = main_thread_split(&client).await?;
+        let elapsed = start.elapsed().as_secs_f64();
+        println!("  {}", split_line(&split_at_start, &split, elapsed));
+        let busy = split_task_seconds(&split_at_start, &split) / elapsed;
         if let Some(path) = profile {
             let taken = cdp(&client, "Profiler.stop", json!({})).await?;
             profile::write(&path, taken.get("profile").unwrap_or(&Value::Null));
@@ -371,18 +377,6 @@ fn profile_path(label: &str) -> Option<PathBuf> {
         };
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../target/bench/{name}.cpuprofile"))
     })
-}
-
-/// The page's main-thread task time so far (CDP Performance.getMetrics).
-async fn task_seconds(client: &Client) -> Result<f64, String> {
-    let metrics = cdp(client, "Performance.getMetrics", json!({})).await?;
-    metrics
-        .get("metrics")
-        .and_then(Value::as_array)
-        .and_then(|list| list.iter().find(|m| m.get("name") == Some(&json!("TaskDuration"))))
-        .and_then(|m| m.get("value"))
-        .and_then(Value::as_f64)
-        .ok_or_else(|| format!("no TaskDuration in {metrics}"))
 }
 
 fn chrono_free_date() -> String {
