@@ -9,7 +9,7 @@ use gloo_worker::Spawnable;
 use shared::bridge::{Command, WorkerEvent};
 use sycamore::prelude::*;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use worker::MeshWorker;
 
 use crate::settings::{self, DeployConfig, Deployment, Page, Settings};
@@ -173,6 +173,7 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
         watch_worker(state.clone(), watchdog.clone());
         apply_theme(*state.theme);
         mirror_csp_count(state.clone(), csp_violations);
+        count_long_tasks(state.clone());
         crate::embed_glue::install(state.clone());
         crate::find_glue::install(state.clone());
         crate::session_glue::install_drop(state.clone());
@@ -214,6 +215,27 @@ fn apply_theme(theme: ReadSignal<crate::settings::Theme>) {
             other => root.set_attribute("data-theme", other.as_str()),
         };
     });
+}
+
+/// Counts the browser's long tasks (over 50 ms on the main thread), for
+/// Diagnostics and the benchmark. Browsers without the entry type count
+/// nothing.
+fn count_long_tasks(state: AppState) {
+    let scope = use_current_scope();
+    let callback = Closure::<dyn FnMut(web_sys::PerformanceObserverEntryList)>::new(
+        move |list: web_sys::PerformanceObserverEntryList| {
+            for entry in list.get_entries().iter() {
+                if let Ok(entry) = entry.dyn_into::<web_sys::PerformanceEntry>() {
+                    scope.run_in(|| state.note_long_task(entry.start_time(), entry.duration()));
+                }
+            }
+        },
+    );
+    if let Ok(observer) = web_sys::PerformanceObserver::new(callback.as_ref().unchecked_ref()) {
+        let types = js_sys::Array::of1(&JsValue::from_str("longtask"));
+        observer.observe(&web_sys::PerformanceObserverInit::new(&types));
+    }
+    callback.forget();
 }
 
 /// Copies the violation count into the state once a second (violations

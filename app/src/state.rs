@@ -131,7 +131,7 @@ impl AppState {
     /// `clock_millis` times the apply (passed in to stay testable natively).
     pub fn apply_diff(&self, diff: Diff, clock_millis: impl Fn() -> f64) {
         let start = clock_millis();
-        let graph_changes = diff.graph_changes() as u32;
+        let (graph_changes, fill) = (diff.graph_changes() as u32, diff.snapshot_fill);
         let selected = self.selected_node.get_clone_untracked();
         // The re-checks the diff leaves wait for the next frames
         // (`settle_lens`), one bounded step each.
@@ -149,7 +149,12 @@ impl AppState {
             if nodes_touched && stats.first_nodes_at_millis.is_none() && !self.view.borrow().nodes.is_empty() {
                 stats.first_nodes_at_millis = Some(end);
             }
-            self.apply_samples.borrow_mut().record(stats, end - start, data_millis, pending_graph_changes);
+            let mut samples = self.apply_samples.borrow_mut();
+            if fill {
+                samples.record_fill(stats, end - start, end);
+            } else {
+                samples.record(stats, end - start, data_millis, pending_graph_changes);
+            }
         });
         // The worker sizes the next diffs to what this one cost.
         self.send(Command::Applied { millis: end - start, graph_changes });
@@ -237,6 +242,11 @@ impl AppState {
     /// An embed message was ignored (counted in diagnostics).
     pub fn count_embed_ignored(&self) {
         self.embed_ignored.writer().update(|n| *n += 1);
+    }
+
+    /// The browser reported a long task (see `ApplyStats::note_long_task`).
+    pub fn note_long_task(&self, start_millis: f64, duration_millis: f64) {
+        self.apply_stats.writer().update(|stats| stats.note_long_task(start_millis, duration_millis));
     }
 
     /// The page's count of CSP violations so far.

@@ -254,3 +254,45 @@ fn the_url_opens_the_page_filtered_and_focused() {
         assert_eq!(shown(&state), ["n2", "n3", "n4"]);
     });
 }
+
+#[test]
+fn long_tasks_count_only_after_the_first_nodes_are_shown() {
+    use app::state::ApplyStats;
+    let mut stats = ApplyStats::default();
+    // Loading: nothing shown yet, nothing counted.
+    stats.note_long_task(50.0, 300.0);
+    assert_eq!((stats.long_tasks, stats.longest_task_millis), (0, 0.0));
+    stats.first_nodes_at_millis = Some(1_000.0);
+    // Before the first nodes (the snapshot's own apply): not counted.
+    stats.note_long_task(900.0, 120.0);
+    stats.note_long_task(1_000.0, 64.0);
+    stats.note_long_task(5_000.0, 90.0);
+    stats.note_long_task(6_000.0, 51.0);
+    assert_eq!((stats.long_tasks, stats.longest_task_millis), (3, 90.0));
+}
+
+#[test]
+fn a_snapshot_fill_is_kept_apart_from_the_live_pace() {
+    with_state(|state, _| {
+        // Two fill diffs, then a live one: the percentiles are the live
+        // one's (2 ms on the ticking clock), the fill is counted apart.
+        let fill = |id: &str| Diff { node_upserts: vec![node(id)], snapshot_fill: true, ..Diff::default() };
+        state.apply_diff(Diff { graph_reset: true, ..fill("n1") }, ticking_clock());
+        state.apply_diff(fill("n2"), || 500.0 + 0.0);
+        let slow = Cell::new(1_000.0);
+        state.apply_diff(fill("n3"), || {
+            slow.set(slow.get() + 40.0);
+            slow.get()
+        });
+        state.apply_diff(Diff { node_upserts: vec![node("n4")], ..Diff::default() }, ticking_clock());
+        let stats = state.apply_stats.get_clone_untracked();
+        assert_eq!((stats.diffs, stats.fill_diffs), (4, 3));
+        assert_eq!((stats.fill_longest_millis, stats.filled_at_millis), (80.0, Some(1_120.0)));
+        assert_eq!((stats.p50_millis, stats.p99_millis), (2.0, 2.0));
+        // A long task during the fill is not counted; one after it is.
+        let mut stats = stats;
+        stats.note_long_task(1_100.0, 70.0);
+        stats.note_long_task(1_200.0, 55.0);
+        assert_eq!((stats.long_tasks, stats.longest_task_millis), (1, 55.0));
+    });
+}

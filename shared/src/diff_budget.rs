@@ -7,39 +7,33 @@
 //! changes are, never a frame.
 //!
 //! Bounds: never below `MIN_GRAPH_CHANGES_PER_DIFF` (the graph keeps
-//! moving however slow the page), never above `MAX_GRAPH_CHANGES_PER_DIFF`;
-//! after a snapshot or a reset the first `CATCH_UP_DIFFS` diffs carry the
-//! maximum, so a new graph fills in at full pace (a snapshot's first
-//! screen is allowed to cost more than a frame).
+//! moving however slow the page), never above `MAX_GRAPH_CHANGES_PER_DIFF`.
+//! A snapshot (or any reset) fills the page at full pace: as many diffs of
+//! the maximum as the new graph needs, marked `Diff::snapshot_fill` (a
+//! one-off the page accounts apart from the live pace).
 
 use crate::diff::Diff;
 use crate::limits::MAX_GRAPH_CHANGES_PER_DIFF;
+use crate::reducer::Reducer;
 
 /// What one diff's apply on the page should cost at most, typically.
 pub const TARGET_APPLY_MILLIS: f64 = 6.0;
 /// The smallest graph budget per diff.
 pub const MIN_GRAPH_CHANGES_PER_DIFF: usize = 250;
-/// Diffs after a graph reset that carry the maximum.
-pub const CATCH_UP_DIFFS: u32 = 8;
 /// Reports of fewer changes than this say more about the page's fixed
 /// costs than about a change's: they are not learnt from.
 const MIN_CHANGES_TO_LEARN: u32 = 200;
 /// Weight of the newest report in the running estimate.
 const SMOOTHING: f64 = 0.3;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DiffBudget {
     /// The page's cost of one graph change, smoothed (ms).
     millis_per_change: Option<f64>,
-    /// Diffs left that carry the maximum (after a reset).
-    catch_up_left: u32,
+    /// Filling a new graph: graph changes handed out since its reset.
+    fill: Option<usize>,
 }
 
-impl Default for DiffBudget {
-    fn default() -> Self {
-        DiffBudget { millis_per_change: None, catch_up_left: CATCH_UP_DIFFS }
-    }
-}
 
 impl DiffBudget {
     /// The page applied a diff of `graph_changes` in `apply_millis`.
@@ -57,34 +51,37 @@ impl DiffBudget {
     /// Graph changes the next diff may carry.
     pub fn graph_changes(&self) -> usize {
         match self.millis_per_change {
-            Some(cost) if self.catch_up_left == 0 && cost > 0.0 => {
+            Some(cost) if self.fill.is_none() && cost > 0.0 => {
                 ((TARGET_APPLY_MILLIS / cost) as usize).clamp(MIN_GRAPH_CHANGES_PER_DIFF, MAX_GRAPH_CHANGES_PER_DIFF)
             }
             _ => MAX_GRAPH_CHANGES_PER_DIFF,
         }
     }
 
-    /// Notes a diff about to be posted (a reset starts a catch-up).
-    pub fn posted(&mut self, diff: &Diff) {
-        if diff.view_reset || diff.graph_reset {
-            self.catch_up_left = CATCH_UP_DIFFS;
-        } else {
-            self.catch_up_left = self.catch_up_left.saturating_sub(1);
+    /// Takes the next diff from `reducer` within the budget. A reset in it
+    /// (a snapshot, a new source) starts a fill, which lasts until the
+    /// snapshot is complete (a split one arrives over several frames) and
+    /// as many graph changes as the graph holds have been handed out.
+    pub fn take_diff(&mut self, reducer: &mut Reducer) -> Diff {
+        if reducer.reset_pending() {
+            self.fill = Some(0);
         }
+        let mut diff = reducer.take_diff_within(self.graph_changes());
+        if let Some(handed) = self.fill.as_mut() {
+            *handed += diff.graph_changes();
+            diff.snapshot_fill = true;
+            let graph_size = reducer.nodes().len() + reducer.edges().len();
+            if !reducer.graph_stale() && *handed >= graph_size {
+                self.fill = None;
+            }
+        }
+        diff
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn settled() -> DiffBudget {
-        let mut budget = DiffBudget::default();
-        for _ in 0..CATCH_UP_DIFFS {
-            budget.posted(&Diff::default());
-        }
-        budget
-    }
 
     #[test]
     fn the_budget_is_what_the_page_applies_within_the_target() {
@@ -105,24 +102,11 @@ mod tests {
             (&[(f64::NAN, 4_000), (-1.0, 4_000), (12.0, 4_000)], 2_000),
         ];
         for (reports, expected) in cases {
-            let mut budget = settled();
+            let mut budget = DiffBudget::default();
             for &(millis, changes) in reports {
                 budget.report(millis, changes);
             }
             assert_eq!(budget.graph_changes(), expected, "{reports:?}");
         }
-    }
-
-    #[test]
-    fn a_reset_carries_the_maximum_for_the_catch_up_diffs() {
-        let mut budget = settled();
-        budget.report(12.0, 4_000);
-        assert_eq!(budget.graph_changes(), 2_000);
-        budget.posted(&Diff { graph_reset: true, ..Diff::default() });
-        for _ in 0..CATCH_UP_DIFFS {
-            assert_eq!(budget.graph_changes(), MAX_GRAPH_CHANGES_PER_DIFF);
-            budget.posted(&Diff::default());
-        }
-        assert_eq!(budget.graph_changes(), 2_000);
     }
 }

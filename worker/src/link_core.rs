@@ -272,11 +272,7 @@ impl LinkCore {
         }
         match self.rewound.as_mut() {
             Some(rewound) => rewound.shown.has_changes().then(|| rewound.shown.take_diff()),
-            None => (!self.paused && self.reducer.has_changes()).then(|| {
-                let diff = self.reducer.take_diff_within(self.diff_budget.graph_changes());
-                self.diff_budget.posted(&diff);
-                diff
-            }),
+            None => (!self.paused && self.reducer.has_changes()).then(|| self.diff_budget.take_diff(&mut self.reducer)),
         }
     }
 }

@@ -100,6 +100,29 @@ pub struct ApplyStats {
     /// `Lens::settle`): p99 of their durations, and edges still waiting.
     pub recheck_p99_millis: f64,
     pub rechecks_waiting: u64,
+    /// Main-thread tasks over 50 ms (the browser's long tasks) since the
+    /// first nodes were shown, snapshot fills apart, and the longest.
+    pub long_tasks: u64,
+    pub longest_task_millis: f64,
+    /// Diffs that filled the page with a snapshot at full pace (not in the
+    /// percentiles above: a one-off, not the live pace), the longest, and
+    /// when the last one was applied (page clock).
+    pub fill_diffs: u64,
+    pub fill_longest_millis: f64,
+    pub filled_at_millis: Option<f64>,
+}
+
+impl ApplyStats {
+    /// A long task ran from `start_millis` (page clock) for
+    /// `duration_millis`; those before the first nodes (loading) or before
+    /// the end of a snapshot's fill are not counted.
+    pub fn note_long_task(&mut self, start_millis: f64, duration_millis: f64) {
+        let after_fill = self.filled_at_millis.is_none_or(|filled| start_millis >= filled);
+        if after_fill && self.first_nodes_at_millis.is_some_and(|shown| start_millis >= shown) {
+            self.long_tasks += 1;
+            self.longest_task_millis = self.longest_task_millis.max(duration_millis);
+        }
+    }
 }
 
 /// What applying one diff to the view changed, ready to publish.
@@ -193,6 +216,15 @@ pub struct ApplySamples {
 }
 
 impl ApplySamples {
+    /// Records one diff of a snapshot's fill into `stats` (apart from the
+    /// live percentiles); `end_millis` is when its apply ended.
+    pub fn record_fill(&mut self, stats: &mut ApplyStats, total_millis: f64, end_millis: f64) {
+        stats.diffs += 1;
+        stats.fill_diffs += 1;
+        stats.fill_longest_millis = stats.fill_longest_millis.max(total_millis);
+        stats.filled_at_millis = Some(end_millis);
+    }
+
     /// Records one apply into `stats`.
     pub fn record(&mut self, stats: &mut ApplyStats, total_millis: f64, data_millis: f64, pending_graph_changes: u64) {
         let (p50_millis, p99_millis) = self.total.record(total_millis);

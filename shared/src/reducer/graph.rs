@@ -231,6 +231,11 @@ impl Graph {
         self.reset || !self.dirty_nodes.is_empty() || !self.dirty_edges.is_empty()
     }
 
+    /// A graph reset waits to be handed out.
+    pub fn reset_pending(&self) -> bool {
+        self.reset
+    }
+
     pub fn nodes(&self) -> &FastMap<String, Arc<MeshNode>> {
         &self.nodes
     }

@@ -254,8 +254,14 @@ impl Reducer {
             series_removals,
             moved: std::mem::take(&mut self.moved_pending),
             pending_graph_changes: graph.pending as u64,
+            snapshot_fill: false,
             counters: self.counters.clone(),
         }
+    }
+
+    /// The next diff starts the receiver over (a snapshot or a new source).
+    pub fn reset_pending(&self) -> bool {
+        self.view_reset_pending || self.graph.reset_pending()
     }
 
     /// True when `take_diff` would carry more than counters.

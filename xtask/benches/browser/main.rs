@@ -204,10 +204,10 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
     let result = async {
         cdp(&client, "Performance.enable", json!({})).await?;
         client.goto(&format!("http://{}/", feed.addr)).await.map_err(|e| e.to_string())?;
-        let probe = "[...['messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at']].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
+        let probe = "[...['messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at','long-tasks','longest-task']].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
         let deadline = Instant::now() + INGEST_TIMEOUT;
         let mut start: Option<(Instant, f64, Split)> = None;
-        let mut last = vec![0.0; 5];
+        let mut last = vec![0.0; 7];
         while Instant::now() < deadline {
             let value = eval(&client, probe).await?;
             last = value.as_array().map(|a| a.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect()).unwrap_or_default();
@@ -246,6 +246,8 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         row.apply_p50_millis = at(2);
         row.apply_p99_millis = at(3);
         row.first_node_millis = at(4);
+        row.long_tasks = at(5);
+        row.longest_task_millis = at(6);
         if seen < total as f64 {
             return Err(format!("ingested {seen} of {total} in {}s", INGEST_TIMEOUT.as_secs()));
         }
@@ -269,12 +271,14 @@ async fn steady_row(label: &str, query: &str) -> Option<Value> {
     let result = steady_state(query).await;
     match &result {
         Ok(row) => println!(
-            "\n{label}: 10k nodes, ~1000 graph changes per diff ({:.0} msg/s): main thread {:.1}% busy, diff apply p50 {:.2} ms, p99 {:.2} ms; lens re-check step p99 {:.2} ms",
+            "\n{label}: 10k nodes, ~1000 graph changes per diff ({:.0} msg/s): main thread {:.1}% busy, diff apply p50 {:.2} ms, p99 {:.2} ms; lens re-check step p99 {:.2} ms; {} long tasks (longest {:.0} ms)",
             row.get("messages_per_sec").and_then(Value::as_f64).unwrap_or(0.0),
             row.get("main_thread_busy").and_then(Value::as_f64).unwrap_or(0.0) * 100.0,
             row.get("apply_p50_ms").and_then(Value::as_f64).unwrap_or(0.0),
             row.get("apply_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
             row.get("recheck_step_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
+            row.get("long_tasks").and_then(Value::as_f64).unwrap_or(0.0),
+            row.get("longest_task_ms").and_then(Value::as_f64).unwrap_or(0.0),
         ),
         Err(why) => println!("\n{label}: {why}"),
     }
@@ -308,12 +312,12 @@ async fn steady_state(query: &str) -> Result<Value, String> {
             let taken = cdp(&client, "Profiler.stop", json!({})).await?;
             profile::write(&path, taken.get("profile").unwrap_or(&Value::Null));
         }
-        let probe = "['messages/s','diff-apply-p50','diff-apply-p99','re-check-step-p99'].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
+        let probe = "['messages/s','diff-apply-p50','diff-apply-p99','re-check-step-p99','long-tasks','longest-task'].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
         let value = eval(&client, probe).await?;
         let at = |i: usize| value.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
         Ok::<_, String>(json!({
             "messages_per_sec": at(0), "main_thread_busy": busy, "apply_p50_ms": at(1), "apply_p99_ms": at(2),
-            "recheck_step_p99_ms": at(3),
+            "recheck_step_p99_ms": at(3), "long_tasks": at(4), "longest_task_ms": at(5),
         }))
     }
     .await;

@@ -12,6 +12,9 @@ pub struct Row {
     pub meshview_main_busy: f64,
     pub apply_p50_millis: f64,
     pub apply_p99_millis: f64,
+    /// Main-thread tasks over 50 ms after the first nodes were shown, and the longest.
+    pub long_tasks: f64,
+    pub longest_task_millis: f64,
     pub memory_at_mark_bytes: f64,
     pub memory_at_end_bytes: f64,
     pub first_node_millis: f64,
@@ -86,6 +89,18 @@ const COLUMNS: &[Column] = &[
         cell: |r| num(r.apply_p99_millis, format!("{:.2}", r.apply_p99_millis)),
     },
     Column {
+        title: "long",
+        width: 5,
+        key: "long_tasks_after_first_nodes",
+        cell: |r| num(r.long_tasks, format!("{:.0}", r.long_tasks)),
+    },
+    Column {
+        title: "max ms",
+        width: 7,
+        key: "longest_task_ms",
+        cell: |r| num(r.longest_task_millis, format!("{:.0}", r.longest_task_millis)),
+    },
+    Column {
         title: "mem @1M",
         width: 9,
         key: "worker_memory_at_1m_bytes",
@@ -138,7 +153,10 @@ const COLUMNS: &[Column] = &[
         width: 8,
         key: "",
         cell: |r| {
-            let share = r.meshview_rate / r.ceiling_parse_rate.max(1e-9);
+            if r.ceiling_parse_rate <= 0.0 {
+                return Cell::Missing;
+            }
+            let share = r.meshview_rate / r.ceiling_parse_rate;
             num(share, format!("{:.0}%", share * 100.0))
         },
     },

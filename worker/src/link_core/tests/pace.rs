@@ -1,26 +1,32 @@
 //! Diffs sized to the page: after the page reports slow applies, a live
 //! diff carries no more graph changes than it can apply within the target,
 //! nothing is lost (the rest follows in later diffs), and a snapshot still
-//! fills in at the full pace.
+//! fills the page at full pace, its diffs marked as such.
 
-use shared::diff_budget::{CATCH_UP_DIFFS, MIN_GRAPH_CHANGES_PER_DIFF, TARGET_APPLY_MILLIS};
+use shared::diff_budget::{MIN_GRAPH_CHANGES_PER_DIFF, TARGET_APPLY_MILLIS};
 use shared::limits::MAX_GRAPH_CHANGES_PER_DIFF;
 use shared::{Diff, View};
 
 use super::{clock_text, config, LinkCore, START_MILLIS};
 use crate::link_core::Action;
 
-/// One frame upserting nodes `from..to` with `status`.
-fn nodes(from: usize, to: usize, status: &str) -> String {
-    let items: Vec<String> = (from..to)
-        .map(|i| {
-            format!(
-                r#"{{"type":"node-upsert","node":{{"id":"n{i}","kind":"svc","label":"n{i}","status":"{status}"}}}}"#
-            )
-        })
+/// Node upserts `from..to` with `status`, as wire objects.
+fn node_objects(from: usize, to: usize, status: &str) -> Vec<String> {
+    (from..to).map(|i| format!(r#"{{"id":"n{i}","kind":"svc","label":"n{i}","status":"{status}"}}"#)).collect()
+}
+
+/// One batch frame upserting nodes `from..to` with `status`.
+fn upserts(from: usize, to: usize, status: &str) -> String {
+    let messages: Vec<String> = node_objects(from, to, status)
+        .into_iter()
+        .map(|node| format!(r#"{{"data":{{"type":"node-upsert","node":{node}}}}}"#))
         .collect();
-    let messages: Vec<String> = items.iter().map(|data| format!(r#"{{"data":{data}}}"#)).collect();
     format!("[{}]", messages.join(","))
+}
+
+/// A snapshot of nodes `0..n`.
+fn snapshot(n: usize) -> String {
+    format!(r#"{{"data":{{"type":"snapshot","nodes":[{}],"edges":[]}}}}"#, node_objects(0, n, "ok").join(","))
 }
 
 /// The diffs one tick posts.
@@ -35,41 +41,85 @@ fn tick(core: &mut LinkCore, now_millis: &mut f64) -> Vec<Diff> {
         .collect()
 }
 
+/// Ticks until nothing is posted, the page taking 8 µs a graph change;
+/// returns (graph changes, snapshot_fill) of each diff.
+fn drain(core: &mut LinkCore, page: &mut View, now_millis: &mut f64) -> Vec<(usize, bool)> {
+    let mut seen = Vec::new();
+    for _ in 0..200 {
+        let diffs = tick(core, now_millis);
+        if diffs.is_empty() {
+            return seen;
+        }
+        for diff in diffs {
+            seen.push((diff.graph_changes(), diff.snapshot_fill));
+            core.applied(diff.graph_changes() as f64 * 0.008, diff.graph_changes() as u32);
+            page.apply_diff(diff);
+        }
+    }
+    panic!("never drained");
+}
+
 #[test]
-fn a_slow_page_gets_diffs_it_can_apply_within_the_target() {
+fn a_slow_page_gets_diffs_it_can_apply_within_the_target_and_a_snapshot_fills_at_full_pace() {
     let mut core = LinkCore::new(clock_text);
     let mut now = START_MILLIS;
     let _ = core.configure(config("a"), now);
     let _ = core.opened(now);
     let mut page = View::default();
-    // 20,000 nodes at once, then changes to 4,000 of them before each
-    // tick: while catching up, every diff is full.
-    core.frame(nodes(0, 20_000, "ok"), now);
-    for round in 0..CATCH_UP_DIFFS {
-        core.frame(nodes(0, 4_000, if round % 2 == 0 { "degraded" } else { "ok" }), now);
-        let diffs = tick(&mut core, &mut now);
-        let [diff] = diffs.as_slice() else { panic!("round {round}: {} diffs", diffs.len()) };
-        assert_eq!(diff.graph_changes(), MAX_GRAPH_CHANGES_PER_DIFF, "round {round}");
-        // The page took 8 µs a change.
-        core.applied(diff.graph_changes() as f64 * 0.008, diff.graph_changes() as u32);
-        page.apply_diff(diff.clone());
-    }
-    // Caught up: 6 ms / 8 µs = 750 a diff, and the status says so.
-    let expected = (TARGET_APPLY_MILLIS / 0.008) as usize;
-    assert!(expected > MIN_GRAPH_CHANGES_PER_DIFF && expected < MAX_GRAPH_CHANGES_PER_DIFF);
-    assert_eq!(core.status(now).diff_graph_budget as usize, expected);
-    core.frame(nodes(0, 20_000, "error"), now);
-    let mut rounds = 0;
-    while page.nodes.len() < 20_000 || page.nodes.values().any(|node| node.status.as_wire() != "error") {
-        rounds += 1;
-        assert!(rounds < 100, "the page never caught up");
-        for diff in tick(&mut core, &mut now) {
-            assert!(diff.graph_changes() <= expected, "{} changes", diff.graph_changes());
-            core.applied(diff.graph_changes() as f64 * 0.008, diff.graph_changes() as u32);
-            page.apply_diff(diff);
-        }
-    }
-    // Nothing was lost: every node arrived, each with its latest status.
-    assert_eq!(page.nodes.len(), 20_000);
-    assert!(rounds >= 20_000 / expected, "{rounds} rounds");
+    // The server's snapshot of 10,000 nodes fills the page at full pace
+    // (4,000 + 4,000 + 2,000), marked as a fill.
+    core.frame(snapshot(10_000), now);
+    let full = MAX_GRAPH_CHANGES_PER_DIFF;
+    assert_eq!(drain(&mut core, &mut page, &mut now), [(full, true), (full, true), (10_000 - 2 * full, true)]);
+    // Learnt: 6 ms / 8 µs = 750 a diff, and the status says so.
+    let budget = (TARGET_APPLY_MILLIS / 0.008) as usize;
+    assert!(budget > MIN_GRAPH_CHANGES_PER_DIFF && budget < full);
+    assert_eq!(core.status(now).diff_graph_budget as usize, budget);
+    // Live changes to all of them: diffs of the budget, none a fill, and
+    // every node ends with its latest status.
+    core.frame(upserts(0, 10_000, "degraded"), now);
+    core.frame(upserts(0, 10_000, "error"), now);
+    let live = drain(&mut core, &mut page, &mut now);
+    assert_eq!(live.iter().map(|(changes, _)| changes).sum::<usize>(), 10_000, "each id once, latest value");
+    assert!(live.iter().all(|&(changes, fill)| changes <= budget && !fill), "{live:?}");
+    assert_eq!(page.nodes.len(), 10_000);
+    assert!(page.nodes.values().all(|node| node.status.as_wire() == "error"));
+    // A snapshot of 6,000 fills at full pace again, then the budget holds.
+    core.frame(snapshot(6_000), now);
+    assert_eq!(drain(&mut core, &mut page, &mut now), [(full, true), (6_000 - full, true)]);
+    assert_eq!(page.nodes.len(), 6_000);
+    core.frame(upserts(0, 2_000, "ok"), now);
+    let live = drain(&mut core, &mut page, &mut now);
+    assert!(live.iter().all(|&(changes, fill)| changes <= budget && !fill), "{live:?}");
+}
+
+#[test]
+fn a_split_snapshot_fills_at_full_pace_until_it_is_complete() {
+    let mut core = LinkCore::new(clock_text);
+    let mut now = START_MILLIS;
+    let _ = core.configure(config("a"), now);
+    let _ = core.opened(now);
+    let mut page = View::default();
+    // A slow page is known first.
+    core.frame(snapshot(4_000), now);
+    drain(&mut core, &mut page, &mut now);
+    core.frame(upserts(0, 4_000, "error"), now);
+    drain(&mut core, &mut page, &mut now);
+    let budget = core.status(now).diff_graph_budget as usize;
+    assert_eq!(budget, (TARGET_APPLY_MILLIS / 0.008) as usize);
+    // A 9,000-node snapshot in parts, with ticks between them: full diffs
+    // while it arrives and until all of it was handed out.
+    core.frame(r#"{"data":{"type":"snapshot","nodes":[],"edges":[],"partial":true}}"#.to_owned(), now);
+    core.frame(upserts(0, 5_000, "ok"), now);
+    let full = MAX_GRAPH_CHANGES_PER_DIFF;
+    let first = tick(&mut core, &mut now);
+    assert_eq!(first.iter().map(|d| (d.graph_changes(), d.snapshot_fill)).collect::<Vec<_>>(), [(full, true)]);
+    page.apply_diff(first.into_iter().next().expect("a diff"));
+    core.frame(upserts(5_000, 9_000, "ok"), now);
+    core.frame(r#"{"data":{"type":"snapshot-end"}}"#.to_owned(), now);
+    let rest = drain(&mut core, &mut page, &mut now);
+    assert_eq!(rest, [(full, true), (9_000 - 2 * full, true)]);
+    assert_eq!(page.nodes.len(), 9_000);
+    core.frame(upserts(0, 3_000, "degraded"), now);
+    assert!(drain(&mut core, &mut page, &mut now).iter().all(|&(changes, fill)| changes <= budget && !fill));
 }
