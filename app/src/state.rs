@@ -156,8 +156,11 @@ impl AppState {
                 samples.record(stats, end - start, data_millis, pending_graph_changes);
             }
         });
-        // The worker sizes the next diffs to what this one cost.
-        self.send(Command::Applied { millis: end - start, graph_changes });
+        // The worker sizes the next live diffs to what this one cost (a
+        // fill's inserts cost more than the live pace's changes: not told).
+        if !fill {
+            self.send(Command::Applied { millis: end - start, graph_changes });
+        }
     }
 
     /// Sets the signals for what one diff changed, in one batch.

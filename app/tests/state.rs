@@ -273,7 +273,7 @@ fn long_tasks_count_only_after_the_first_nodes_are_shown() {
 
 #[test]
 fn a_snapshot_fill_is_kept_apart_from_the_live_pace() {
-    with_state(|state, _| {
+    with_state(|state, sent| {
         // Two fill diffs, then a live one: the percentiles are the live
         // one's (2 ms on the ticking clock), the fill is counted apart.
         let fill = |id: &str| Diff { node_upserts: vec![node(id)], snapshot_fill: true, ..Diff::default() };
@@ -288,6 +288,9 @@ fn a_snapshot_fill_is_kept_apart_from_the_live_pace() {
         let stats = state.apply_stats.get_clone_untracked();
         assert_eq!((stats.diffs, stats.fill_diffs), (4, 3));
         assert_eq!((stats.fill_longest_millis, stats.filled_at_millis), (80.0, Some(1_120.0)));
+        // Only the live diff's cost goes to the worker.
+        let reports: Vec<_> = sent.borrow().iter().map(|(command, _)| command.clone()).collect();
+        assert_eq!(reports, [Command::Applied { millis: 2.0, graph_changes: 1 }]);
         assert_eq!((stats.p50_millis, stats.p99_millis), (2.0, 2.0));
         // A long task during the fill is not counted; one after it is.
         let mut stats = stats;

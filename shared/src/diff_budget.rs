@@ -1,6 +1,7 @@
 //! How many graph changes the next diff may carry: as many as the page
 //! applies within `TARGET_APPLY_MILLIS`, learnt from what it reports after
-//! each diff (its apply time and the graph changes in it). A slow page or
+//! each live diff (its apply time and the graph changes in it; a snapshot
+//! fill's inserts cost more than live changes and are not reported). A slow page or
 //! a busy machine gets smaller diffs; the rest waits in the reducer's FIFO
 //! dirty queues (each id once, latest value), so under a stream faster than
 //! the page can follow, what lags is how fresh the last few thousand
@@ -33,7 +34,6 @@ pub struct DiffBudget {
     /// Filling a new graph: graph changes handed out since its reset.
     fill: Option<usize>,
 }
-
 
 impl DiffBudget {
     /// The page applied a diff of `graph_changes` in `apply_millis`.

@@ -59,7 +59,7 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
         exact(
             "Snapshot fill",
             apply.fill_diffs as f64,
-            format!("{} diffs · longest {:.0} ms", apply.fill_diffs, apply.fill_longest_millis),
+            format!("{} diffs · {:.0} ms", apply.fill_diffs, apply.fill_longest_millis),
             false,
         ),
         exact("Longest task", apply.longest_task_millis, format!("{:.0} ms", apply.longest_task_millis), false),
