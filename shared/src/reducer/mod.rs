@@ -10,6 +10,7 @@ mod graph;
 mod hash;
 mod logs;
 mod node_log;
+mod read;
 mod retarget;
 mod validate;
 
@@ -22,7 +23,6 @@ use crate::limits::{
 };
 use crate::protocol::{ChartPoint, MeshEdge, MeshNode, Message, Payload, Pos};
 use crate::ring::TrackedRing;
-use crate::view::View;
 
 pub use frozen::{Frozen, FrozenBytes};
 pub use graph::Applied;
@@ -305,21 +305,6 @@ impl Reducer {
 
     pub fn edges(&self) -> impl ExactSizeIterator<Item = &MeshEdge> {
         self.graph.edges().values().map(|edge| &**edge)
-    }
-
-    /// The whole state as a plain `View` (for tests and checks; O(state)),
-    /// with the logs the receiver watches.
-    pub fn to_view(&self) -> View {
-        let mut view = View::default();
-        view.nodes.extend(self.graph.nodes().iter().map(|(id, node)| (id.clone(), MeshNode::clone(node))));
-        view.edges.extend(self.graph.edges().iter().map(|(id, edge)| (id.clone(), MeshEdge::clone(edge))));
-        view.events.extend(self.events.iter().cloned());
-        view.logs.extend(self.logs.watched_views().map(|(node_id, log)| (node_id.clone(), log)));
-        for (name, ring) in &self.series {
-            view.series.entry(name.clone()).or_default().extend(ring.iter().copied());
-        }
-        view.counters = self.counters.clone();
-        view
     }
 
     fn delete_node(&mut self, node_id: &str) {

@@ -203,7 +203,9 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
     let client = browser.client.clone();
     let result = async {
         cdp(&client, "Performance.enable", json!({})).await?;
-        client.goto(&format!("http://{}/", feed.addr)).await.map_err(|e| e.to_string())?;
+        // MESHVIEW_BENCH_QUERY (e.g. `hide=topology`) isolates a panel's share.
+        let query = std::env::var("MESHVIEW_BENCH_QUERY").map(|q| format!("?{q}")).unwrap_or_default();
+        client.goto(&format!("http://{}/{query}", feed.addr)).await.map_err(|e| e.to_string())?;
         let probe = "[...['messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at','long-tasks','longest-task']].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
         let deadline = Instant::now() + INGEST_TIMEOUT;
         let mut start: Option<(Instant, f64, Split)> = None;

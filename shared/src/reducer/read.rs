@@ -1,0 +1,22 @@
+//! A reducer's whole state read out as a plain `View` (tests and checks).
+
+use super::Reducer;
+use crate::protocol::{MeshEdge, MeshNode};
+use crate::view::View;
+
+impl Reducer {
+    /// The whole state as a plain `View` (for tests and checks; O(state)),
+    /// with the logs the receiver watches.
+    pub fn to_view(&self) -> View {
+        let mut view = View::default();
+        view.nodes.extend(self.graph.nodes().iter().map(|(id, node)| (id.clone(), MeshNode::clone(node))));
+        view.edges.extend(self.graph.edges().iter().map(|(id, edge)| (id.clone(), MeshEdge::clone(edge))));
+        view.events.extend(self.events.iter().cloned());
+        view.logs.extend(self.logs.watched_views().map(|(node_id, log)| (node_id.clone(), log)));
+        for (name, ring) in &self.series {
+            view.series.entry(name.clone()).or_default().extend(ring.iter().copied());
+        }
+        view.counters = self.counters.clone();
+        view
+    }
+}
