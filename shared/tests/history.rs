@@ -334,6 +334,28 @@ fn a_stream_too_fast_for_the_budget_pauses_recording_until_it_slows() {
             "at {at_millis}: not the state at {expected}"
         );
     }
+    // A new budget while paused resumes through a checkpoint too: the
+    // latest moment is still the stream up to it.
+    let mut paused_again = History::new(budget);
+    let mut again = watching_all();
+    let mut burst = Vec::new();
+    let snapshot = Input::Frame(encode_message(&sim.snapshot(START_MILLIS)));
+    burst.push((START_MILLIS, snapshot.clone()));
+    paused_again.record(&mut again, START_MILLIS, snapshot);
+    let at = record_phase(&mut paused_again, &mut again, &mut sim, &mut burst, (START_MILLIS + 10, 8), (10, 100));
+    assert!(paused_again.status().paused_since_millis.is_some());
+    paused_again.set_budget(HistoryBudget { max_bytes: 8 << 20, ..budget }, at);
+    record_phase(&mut paused_again, &mut again, &mut sim, &mut burst, (at, 3), (10, 100));
+    let (_, end) = paused_again.span().expect("a window");
+    let latest = paused_again.state_at(end).expect("a state");
+    assert!(whole(latest) == fed_up_to(&burst, end).to_view(), "the latest kept moment after a new budget");
+    // And what a session would hold replays to it: no inputs missing.
+    let session = paused_again.recording().expect("a recording");
+    let mut replayed = session.base;
+    for (at_millis, input) in &session.inputs {
+        replayed.feed(input, *at_millis);
+    }
+    assert!(whole(replayed) == fed_up_to(&burst, end).to_view(), "a session after a new budget replays whole");
     // (The checkpoint is the state just before the input of its moment.)
     assert!(whole(recording.base) == fed_up_to(&inputs, resumed_at - 1).to_view());
 }

@@ -145,8 +145,9 @@ impl History {
     pub fn set_budget(&mut self, budget: HistoryBudget, now_millis: i64) {
         self.budget = budget;
         self.evict(now_millis);
-        // Another budget holds another window: find out again.
-        self.pace.resume();
+        // Another budget holds another window: find out again (resuming
+        // through a new checkpoint, as after any pause).
+        self.pace.reconsider();
     }
 
     /// Applies `input` to `live` and records it. `live` must be the

@@ -74,6 +74,14 @@ impl Pace {
         self.paused = None;
     }
 
+    /// Another budget holds another window: while paused, resume at the
+    /// next closed rate window whatever the rate (and find out again).
+    pub(super) fn reconsider(&mut self) {
+        if let Some(paused) = self.paused.as_mut() {
+            paused.resume_at_or_below = f64::INFINITY;
+        }
+    }
+
     fn current_rate(&self, at_millis: i64) -> f64 {
         self.window.map_or(0.0, |(start, sum)| sum as f64 * 1000.0 / (at_millis - start).max(1) as f64)
     }
