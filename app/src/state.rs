@@ -149,11 +149,10 @@ impl AppState {
             if nodes_touched && stats.first_nodes_at_millis.is_none() && !self.view.borrow().nodes.is_empty() {
                 stats.first_nodes_at_millis = Some(end);
             }
-            let mut samples = self.apply_samples.borrow_mut();
             if fill {
-                samples.record_fill(stats, end - start, end);
+                stats.record_fill(end - start, end);
             } else {
-                samples.record(stats, end - start, data_millis, pending_graph_changes);
+                self.apply_samples.borrow_mut().record(stats, end - start, data_millis, pending_graph_changes);
             }
         });
         // The worker sizes the next live diffs to what this one cost (a

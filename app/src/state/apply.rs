@@ -113,6 +113,15 @@ pub struct ApplyStats {
 }
 
 impl ApplyStats {
+    /// Records one diff of a snapshot's fill (apart from the live
+    /// percentiles); `end_millis` is when its apply ended.
+    pub fn record_fill(&mut self, total_millis: f64, end_millis: f64) {
+        self.diffs += 1;
+        self.fill_diffs += 1;
+        self.fill_longest_millis = self.fill_longest_millis.max(total_millis);
+        self.filled_at_millis = Some(end_millis);
+    }
+
     /// A long task ran from `start_millis` (page clock) for
     /// `duration_millis`; those before the first nodes (loading) or before
     /// the end of a snapshot's fill are not counted.
@@ -216,15 +225,6 @@ pub struct ApplySamples {
 }
 
 impl ApplySamples {
-    /// Records one diff of a snapshot's fill into `stats` (apart from the
-    /// live percentiles); `end_millis` is when its apply ended.
-    pub fn record_fill(&mut self, stats: &mut ApplyStats, total_millis: f64, end_millis: f64) {
-        stats.diffs += 1;
-        stats.fill_diffs += 1;
-        stats.fill_longest_millis = stats.fill_longest_millis.max(total_millis);
-        stats.filled_at_millis = Some(end_millis);
-    }
-
     /// Records one apply into `stats`.
     pub fn record(&mut self, stats: &mut ApplyStats, total_millis: f64, data_millis: f64, pending_graph_changes: u64) {
         let (p50_millis, p99_millis) = self.total.record(total_millis);

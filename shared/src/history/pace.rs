@@ -4,8 +4,9 @@
 //! stream so fast that the byte budget holds only a few seconds of it buys
 //! almost nothing for that: nobody rewinds half a second. So the history
 //! pauses while the budget would hold less than `MIN_WINDOW_MILLIS`, keeps
-//! what it holds (the moments before the burst), and resumes once the
-//! stream has slowed to a rate at which the budget holds that window again.
+//! what it holds when it pauses (the last few seconds, within the budget),
+//! and resumes once the stream has slowed to a rate at which the budget
+//! holds that window again.
 //!
 //! The rate is the input bytes per second of stream time, over windows of
 //! `RATE_WINDOW_MILLIS`: O(1) per input.

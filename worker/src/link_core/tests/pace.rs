@@ -29,6 +29,14 @@ fn snapshot(n: usize) -> String {
     format!(r#"{{"data":{{"type":"snapshot","nodes":[{}],"edges":[]}}}}"#, node_objects(0, n, "ok").join(","))
 }
 
+/// A link whose socket just opened, an empty page, and the clock.
+fn opened() -> (LinkCore, View, f64) {
+    let mut core = LinkCore::new(clock_text);
+    let _ = core.configure(config("a"), START_MILLIS);
+    let _ = core.opened(START_MILLIS);
+    (core, View::default(), START_MILLIS)
+}
+
 /// The diffs one tick posts.
 fn tick(core: &mut LinkCore, now_millis: &mut f64) -> Vec<Diff> {
     *now_millis += 250.0;
@@ -61,11 +69,7 @@ fn drain(core: &mut LinkCore, page: &mut View, now_millis: &mut f64) -> Vec<(usi
 
 #[test]
 fn a_slow_page_gets_diffs_it_can_apply_within_the_target_and_a_snapshot_fills_at_full_pace() {
-    let mut core = LinkCore::new(clock_text);
-    let mut now = START_MILLIS;
-    let _ = core.configure(config("a"), now);
-    let _ = core.opened(now);
-    let mut page = View::default();
+    let (mut core, mut page, mut now) = opened();
     // The server's snapshot of 10,000 nodes fills the page at full pace
     // (4,000 + 4,000 + 2,000), marked as a fill.
     core.frame(snapshot(10_000), now);
@@ -95,11 +99,7 @@ fn a_slow_page_gets_diffs_it_can_apply_within_the_target_and_a_snapshot_fills_at
 
 #[test]
 fn a_split_snapshot_fills_at_full_pace_until_it_is_complete() {
-    let mut core = LinkCore::new(clock_text);
-    let mut now = START_MILLIS;
-    let _ = core.configure(config("a"), now);
-    let _ = core.opened(now);
-    let mut page = View::default();
+    let (mut core, mut page, mut now) = opened();
     // A slow page is known first.
     core.frame(snapshot(4_000), now);
     drain(&mut core, &mut page, &mut now);
