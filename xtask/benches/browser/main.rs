@@ -14,6 +14,8 @@ mod profile;
 mod results;
 mod site;
 mod split;
+mod steady;
+mod threads;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,7 @@ use shared::encode::{encode_batch, encode_message, encode_snapshot_frames};
 use shared::sim::{Mix, SimConfig, Simulator};
 use site::{dist_sizes, prepare_site, REFERENCE_STORE_FILE};
 use split::{main_thread_split, split_line, split_task_seconds, Split};
+use steady::{steady_row, STEADY_FILTER};
 use support::{cdp, eval, Browser};
 
 /// The reference store runs this long at most; its rate is over the prefix.
@@ -208,14 +211,14 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         client.goto(&format!("http://{}/{query}", feed.addr)).await.map_err(|e| e.to_string())?;
         let probe = "[...['messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at','long-tasks','longest-task']].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
         let deadline = Instant::now() + INGEST_TIMEOUT;
-        let mut start: Option<(Instant, f64, Split)> = None;
+        let mut start: Option<(Instant, f64, Split, threads::Sample)> = None;
         let mut last = vec![0.0; 7];
         while Instant::now() < deadline {
             let value = eval(&client, probe).await?;
             last = value.as_array().map(|a| a.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect()).unwrap_or_default();
             let seen = last.first().copied().unwrap_or(0.0);
             if start.is_none() && seen > snapshot_messages as f64 {
-                start = Some((Instant::now(), seen, main_thread_split(&client).await?));
+                start = Some((Instant::now(), seen, main_thread_split(&client).await?, threads::sample()));
                 if profile.is_some() {
                     cdp(&client, "Profiler.enable", json!({})).await?;
                     cdp(&client, "Profiler.start", json!({})).await?;
@@ -229,7 +232,8 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let (started, seen_at_start, tasks_at_start) = start.ok_or("no message arrived")?;
+        let (started, seen_at_start, tasks_at_start, cores_at_start) = start.ok_or("no message arrived")?;
+        let cores = threads::between(&cores_at_start, &threads::sample());
         let elapsed = started.elapsed().as_secs_f64();
         if let Some(path) = &profile {
             let taken = cdp(&client, "Profiler.stop", json!({})).await?;
@@ -239,7 +243,9 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         row.meshview_rate = (seen - seen_at_start) / elapsed;
         let split = main_thread_split(&client).await?;
         println!("  {}", split_line(&tasks_at_start, &split, elapsed));
+        println!("  {}", cores.line());
         row.meshview_main_busy = split_task_seconds(&tasks_at_start, &split) / elapsed;
+        (row.main_on_core, row.main_waiting) = cores.of(threads::Role::PageMain);
         // Status (memory) comes once a second: let the last one land.
         tokio::time::sleep(Duration::from_millis(1200)).await;
         let value = eval(&client, probe).await?;
@@ -261,72 +267,6 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
     result
 }
 
-/// The UI at a steady, realistic load: a live 10,000-node / 30,000-edge
-/// mesh at ~6,700 msg/s (about 1,000 node and edge changes per 250 ms diff),
-/// measured over 20 s after a 62 s warm-up (the page's percentiles cover
-/// its last 240 diffs, a minute: the snapshot's burst has left them).
-/// The filter of the filtered steady run (`?q=`, URL-encoded).
-const STEADY_FILTER: &str = "status%3Aerror%2Cdegraded%20errors%3E1%25";
-
-/// Runs the steady scenario with `query` and prints its line.
-async fn steady_row(label: &str, query: &str) -> Option<Value> {
-    let result = steady_state(query).await;
-    match &result {
-        Ok(row) => println!(
-            "\n{label}: 10k nodes, ~1000 graph changes per diff ({:.0} msg/s): main thread {:.1}% busy, diff apply p50 {:.2} ms, p99 {:.2} ms; lens re-check step p99 {:.2} ms; {} long tasks (longest {:.0} ms)",
-            row.get("messages_per_sec").and_then(Value::as_f64).unwrap_or(0.0),
-            row.get("main_thread_busy").and_then(Value::as_f64).unwrap_or(0.0) * 100.0,
-            row.get("apply_p50_ms").and_then(Value::as_f64).unwrap_or(0.0),
-            row.get("apply_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
-            row.get("recheck_step_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
-            row.get("long_tasks").and_then(Value::as_f64).unwrap_or(0.0),
-            row.get("longest_task_ms").and_then(Value::as_f64).unwrap_or(0.0),
-        ),
-        Err(why) => println!("\n{label}: {why}"),
-    }
-    result.ok()
-}
-
-async fn steady_state(query: &str) -> Result<Value, String> {
-    let settings =
-        feed::SimSettings { n_nodes: 10_000, messages_per_sec: 6_700.0, batch: 100, seed: 7, mix: Mix::Mixed };
-    let port = support::free_port();
-    let feed = support::simulated_feed(port, settings).await;
-    let browser = Browser::open(1440, 900).await;
-    let client = browser.client.clone();
-    let result = async {
-        cdp(&client, "Performance.enable", json!({})).await?;
-        let url = if query.is_empty() { format!("http://127.0.0.1:{port}/") } else { format!("http://127.0.0.1:{port}/?q={query}") };
-        client.goto(&url).await.map_err(|e| e.to_string())?;
-        tokio::time::sleep(Duration::from_secs(62)).await;
-        let profile = profile_path(query);
-        if profile.is_some() {
-            cdp(&client, "Profiler.enable", json!({})).await?;
-            cdp(&client, "Profiler.start", json!({})).await?;
-        }
-        let (start, split_at_start) = (Instant::now(), main_thread_split(&client).await?);
-        tokio::time::sleep(Duration::from_secs(20)).await;
-        let split = main_thread_split(&client).await?;
-        let elapsed = start.elapsed().as_secs_f64();
-        println!("  {}", split_line(&split_at_start, &split, elapsed));
-        let busy = split_task_seconds(&split_at_start, &split) / elapsed;
-        if let Some(path) = profile {
-            let taken = cdp(&client, "Profiler.stop", json!({})).await?;
-            profile::write(&path, taken.get("profile").unwrap_or(&Value::Null));
-        }
-        let probe = "['messages/s','diff-apply-p50','diff-apply-p99','re-check-step-p99','long-tasks','longest-task'].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
-        let value = eval(&client, probe).await?;
-        let at = |i: usize| value.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
-        Ok::<_, String>(json!({
-            "messages_per_sec": at(0), "main_thread_busy": busy, "apply_p50_ms": at(1), "apply_p99_ms": at(2),
-            "recheck_step_p99_ms": at(3), "long_tasks": at(4), "longest_task_ms": at(5),
-        }))
-    }
-    .await;
-    browser.close().await;
-    feed.stop().await;
-    result
-}
 
 /// A bench page on the stream: (messages measured, messages per second).
 async fn page_rate(

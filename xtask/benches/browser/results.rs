@@ -10,6 +10,10 @@ pub struct Row {
     pub messages: u64,
     pub meshview_rate: f64,
     pub meshview_main_busy: f64,
+    /// The page's main thread on a core, and runnable but waiting for one,
+    /// as shares of the wall time (`threads.rs`).
+    pub main_on_core: f64,
+    pub main_waiting: f64,
     pub apply_p50_millis: f64,
     pub apply_p99_millis: f64,
     /// Main-thread tasks over 50 ms after the first nodes were shown, and the longest.
@@ -76,6 +80,13 @@ const COLUMNS: &[Column] = &[
         key: "main_thread_busy",
         cell: |r| num(r.meshview_main_busy, format!("{:.1}%", r.meshview_main_busy * 100.0)),
     },
+    Column {
+        title: "on core",
+        width: 7,
+        key: "main_thread_on_core",
+        cell: |r| num(r.main_on_core, format!("{:.1}%", r.main_on_core * 100.0)),
+    },
+    Column { title: "", width: 0, key: "main_thread_waiting", cell: |r| num(r.main_waiting, String::new()) },
     Column {
         title: "apply p50",
         width: 9,

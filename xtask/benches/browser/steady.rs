@@ -1,0 +1,88 @@
+//! The UI at a steady, realistic load (`cargo xtask bench -- steady`): a
+//! live 10,000-node / 30,000-edge mesh from the simulated feed, measured
+//! over 20 s after a warm-up; optionally filtered. Prints the main
+//! thread's split and the cores' accounting, and returns the row's figures.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use shared::sim::Mix;
+
+use crate::split::{main_thread_split, split_line, split_task_seconds};
+use crate::support::{self, cdp, eval, Browser};
+use crate::{profile, profile_path, threads};
+
+/// The UI at a steady, realistic load: a live 10,000-node / 30,000-edge
+/// mesh at ~6,700 msg/s (about 1,000 node and edge changes per 250 ms diff),
+/// measured over 20 s after a 62 s warm-up (the page's percentiles cover
+/// its last 240 diffs, a minute: the snapshot's burst has left them).
+/// The filter of the filtered steady run (`?q=`, URL-encoded).
+pub const STEADY_FILTER: &str = "status%3Aerror%2Cdegraded%20errors%3E1%25";
+
+/// Runs the steady scenario with `query` and prints its line.
+pub async fn steady_row(label: &str, query: &str) -> Option<Value> {
+    let result = steady_state(query).await;
+    match &result {
+        Ok(row) => println!(
+            "\n{label}: 10k nodes, ~1000 graph changes per diff ({:.0} msg/s): main thread {:.1}% busy, diff apply p50 {:.2} ms, p99 {:.2} ms; lens re-check step p99 {:.2} ms; {} long tasks (longest {:.0} ms)",
+            row.get("messages_per_sec").and_then(Value::as_f64).unwrap_or(0.0),
+            row.get("main_thread_busy").and_then(Value::as_f64).unwrap_or(0.0) * 100.0,
+            row.get("apply_p50_ms").and_then(Value::as_f64).unwrap_or(0.0),
+            row.get("apply_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
+            row.get("recheck_step_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
+            row.get("long_tasks").and_then(Value::as_f64).unwrap_or(0.0),
+            row.get("longest_task_ms").and_then(Value::as_f64).unwrap_or(0.0),
+        ),
+        Err(why) => println!("\n{label}: {why}"),
+    }
+    result.ok()
+}
+
+async fn steady_state(query: &str) -> Result<Value, String> {
+    let settings =
+        feed::SimSettings { n_nodes: 10_000, messages_per_sec: 6_700.0, batch: 100, seed: 7, mix: Mix::Mixed };
+    let port = support::free_port();
+    let feed = support::simulated_feed(port, settings).await;
+    let browser = Browser::open(1440, 900).await;
+    let client = browser.client.clone();
+    let result = async {
+        cdp(&client, "Performance.enable", json!({})).await?;
+        let extra = std::env::var("MESHVIEW_BENCH_QUERY").ok();
+        let params: Vec<String> =
+            (!query.is_empty()).then(|| format!("q={query}")).into_iter().chain(extra).collect();
+        let url = format!("http://127.0.0.1:{port}/?{}", params.join("&"));
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        tokio::time::sleep(Duration::from_secs(62)).await;
+        let profile = profile_path(query);
+        if profile.is_some() {
+            cdp(&client, "Profiler.enable", json!({})).await?;
+            cdp(&client, "Profiler.start", json!({})).await?;
+        }
+        let (start, split_at_start, cores_at_start) =
+            (Instant::now(), main_thread_split(&client).await?, threads::sample());
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        let split = main_thread_split(&client).await?;
+        let cores = threads::between(&cores_at_start, &threads::sample());
+        println!("  {}", cores.line());
+        let (main_on_core, main_waiting) = cores.of(threads::Role::PageMain);
+        let elapsed = start.elapsed().as_secs_f64();
+        println!("  {}", split_line(&split_at_start, &split, elapsed));
+        let busy = split_task_seconds(&split_at_start, &split) / elapsed;
+        if let Some(path) = profile {
+            let taken = cdp(&client, "Profiler.stop", json!({})).await?;
+            profile::write(&path, taken.get("profile").unwrap_or(&Value::Null));
+        }
+        let probe = "['messages/s','diff-apply-p50','diff-apply-p99','re-check-step-p99','long-tasks','longest-task'].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
+        let value = eval(&client, probe).await?;
+        let at = |i: usize| value.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
+        Ok::<_, String>(json!({
+            "messages_per_sec": at(0), "main_thread_busy": busy, "apply_p50_ms": at(1), "apply_p99_ms": at(2),
+            "recheck_step_p99_ms": at(3), "long_tasks": at(4), "longest_task_ms": at(5),
+            "main_thread_on_core": main_on_core, "main_thread_waiting": main_waiting,
+        }))
+    }
+    .await;
+    browser.close().await;
+    feed.stop().await;
+    result
+}
