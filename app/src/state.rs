@@ -80,6 +80,9 @@ pub struct AppState {
     /// Cost of the last topology canvas draw, set by the canvas after each
     /// draw and read by diagnostics (a plain cell: nothing tracks it).
     pub topology_draw_millis: Rc<Cell<f64>>,
+    /// The browser's rendering of the frame of the last topology draw
+    /// (style, layout, paint, rasterizing the canvas), as the pacer counts it.
+    pub topology_render_millis: Rc<Cell<f64>>,
     pub settings: ReadOnly<Settings>,
     /// The theme in force (starts from the settings; the user may switch).
     pub theme: ReadOnly<Theme>,
@@ -118,6 +121,7 @@ impl AppState {
             embed_ignored: ReadOnly::new(0),
             csp_violations: ReadOnly::new(0),
             topology_draw_millis: Rc::new(Cell::new(0.0)),
+            topology_render_millis: Rc::new(Cell::new(0.0)),
             theme: ReadOnly::new(settings.theme),
             settings: ReadOnly::new(settings),
             worker: ReadOnly::new(WorkerHealth::Running),

@@ -34,6 +34,7 @@ pub struct PageCounts {
     pub embed_ignored: u64,
     pub csp_violations: u64,
     pub topology_draw_millis: f64,
+    pub topology_render_millis: f64,
 }
 
 pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, page: PageCounts) -> Vec<Figure> {
@@ -60,6 +61,12 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
         exact("Longest fill diff", apply.fill_longest_millis, format!("{:.0} ms", apply.fill_longest_millis), false),
         exact("Longest task", apply.longest_task_millis, format!("{:.0} ms", apply.longest_task_millis), false),
         exact("Topology draw", page.topology_draw_millis, format!("{:.1} ms", page.topology_draw_millis), false),
+        exact(
+            "Topology rendering",
+            page.topology_render_millis,
+            format!("{:.1} ms", page.topology_render_millis),
+            false,
+        ),
         exact("Diffs applied", apply.diffs as f64, compact(apply.diffs as f64), false),
         exact("Messages", counters.messages() as f64, compact(counters.messages() as f64), false),
         exact("Frames", counters.frames as f64, compact(counters.frames as f64), false),
@@ -172,7 +179,7 @@ pub fn DiagnosticsPanel() -> View {
     let status = state.status;
     let apply = state.apply_stats;
     let (embed_ignored, csp_violations) = (state.embed_ignored, state.csp_violations);
-    let draw_millis = state.topology_draw_millis.clone();
+    let (draw_millis, render_millis) = (state.topology_draw_millis.clone(), state.topology_render_millis.clone());
     // Refreshed with each status (once a second), not with every diff:
     // people read these figures, they do not watch them flicker.
     let items = create_memo(move || {
@@ -181,6 +188,7 @@ pub fn DiagnosticsPanel() -> View {
             embed_ignored: embed_ignored.get(),
             csp_violations: csp_violations.get(),
             topology_draw_millis: draw_millis.get(),
+            topology_render_millis: render_millis.get(),
         };
         status.with(|status| apply.with_untracked(|apply| figures(status, &counters, apply, page)))
     });

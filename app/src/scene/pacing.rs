@@ -1,13 +1,19 @@
 //! When the topology redraws: at most once per animation frame; after a
 //! data change, only once a gap of `DRAW_BUDGET_FACTOR` times the last
-//! draw's cost has passed, so drawing takes at most ~1/factor of the main
-//! thread however large the graph; at once after the user's own action
-//! (pan, zoom, select); and not while the canvas is off screen, where one
-//! missed change means one redraw when it comes back.
+//! draw's whole cost has passed (its script, and the browser's rendering of
+//! the frame it was in: style, layout, paint, rasterizing the canvas), so
+//! drawing takes at most ~1/factor of the main thread however large the
+//! graph or the canvas; at once after the user's own action (pan, zoom,
+//! select); and not while the canvas is off screen, where one missed
+//! change means one redraw when it comes back.
 
-/// Data-driven redraws wait this many times the last draw's script cost
-/// (rasterizing the canvas costs about as much again, unmeasured).
+use std::collections::VecDeque;
+
+/// Data-driven redraws wait this many times the last draw's whole cost.
 pub const DRAW_BUDGET_FACTOR: f64 = 80.0;
+/// Rendering costs kept: the least of them stands for the topology's own
+/// (a frame also renders whatever else changed in it, such as table rows).
+const RENDER_SAMPLES: usize = 4;
 /// A postponed redraw is retried no sooner than this.
 const MIN_RETRY_MILLIS: f64 = 16.0;
 
@@ -16,6 +22,8 @@ pub struct Pacer {
     frame_pending: bool,
     last_draw_millis: f64,
     last_draw_cost_millis: f64,
+    /// The browser's rendering after the last draws (at most `RENDER_SAMPLES`).
+    render_millis: VecDeque<f64>,
     /// The user moved the view: the next frame draws without waiting.
     interactive: bool,
     on_screen: bool,
@@ -37,6 +45,7 @@ impl Default for Pacer {
             frame_pending: false,
             last_draw_millis: 0.0,
             last_draw_cost_millis: 0.0,
+            render_millis: VecDeque::with_capacity(RENDER_SAMPLES),
             interactive: false,
             on_screen: true,
             stale_off_screen: false,
@@ -64,7 +73,7 @@ impl Pacer {
     pub fn on_frame(&mut self, now_millis: f64) -> OnFrame {
         self.frame_pending = false;
         let since = now_millis - self.last_draw_millis;
-        let gap = self.last_draw_cost_millis * DRAW_BUDGET_FACTOR;
+        let gap = (self.last_draw_cost_millis + self.render_cost_millis()) * DRAW_BUDGET_FACTOR;
         if !self.interactive && since < gap {
             return OnFrame::RetryAfterMillis((gap - since).max(MIN_RETRY_MILLIS));
         }
@@ -73,9 +82,22 @@ impl Pacer {
         OnFrame::Draw
     }
 
-    /// The draw that `on_frame` allowed took this long.
+    /// The draw that `on_frame` allowed took this long (its script).
     pub fn drawn(&mut self, cost_millis: f64) {
         self.last_draw_cost_millis = cost_millis;
+    }
+
+    /// The browser took this long to render the frame of the last draw.
+    pub fn rendered(&mut self, cost_millis: f64) {
+        if self.render_millis.len() == RENDER_SAMPLES {
+            self.render_millis.pop_front();
+        }
+        self.render_millis.push_back(cost_millis.max(0.0));
+    }
+
+    /// What rendering a draw costs: the least of the last few (0 before any).
+    pub fn render_cost_millis(&self) -> f64 {
+        self.render_millis.iter().copied().reduce(f64::min).unwrap_or(0.0)
     }
 
     /// The canvas came on or went off screen; true when it came back after
@@ -99,6 +121,8 @@ mod tests {
         Frame(f64, OnFrame),
         /// The draw cost this long.
         Drawn(f64),
+        /// Rendering its frame cost this long.
+        Rendered(f64),
         /// Came on (true) or off screen, and whether that redraws.
         OnScreen(bool, bool),
     }
@@ -118,6 +142,10 @@ mod tests {
                 Drawn(cost) => {
                     pacer.drawn(cost);
                     Drawn(cost)
+                }
+                Rendered(cost) => {
+                    pacer.rendered(cost);
+                    Rendered(cost)
                 }
                 OnScreen(on, _) => OnScreen(on, pacer.set_on_screen(on)),
             };
@@ -144,6 +172,36 @@ mod tests {
             Request(true),
             Frame(1160.0, Draw),
         ]);
+    }
+
+    #[test]
+    fn the_gap_counts_the_browsers_rendering_of_the_draw_too() {
+        check(&[
+            Request(true),
+            Frame(1000.0, Draw),
+            Drawn(2.0),
+            Rendered(3.0),
+            // Due at 1000 + (2 + 3) × 80 = 1400.
+            Request(true),
+            Frame(1016.0, RetryAfterMillis(384.0)),
+            Request(true),
+            Frame(1400.0, Draw),
+        ]);
+    }
+
+    #[test]
+    fn rendering_costs_the_least_of_the_last_four() {
+        let mut pacer = Pacer::default();
+        assert_eq!(pacer.render_cost_millis(), 0.0, "nothing measured yet");
+        // A frame that also re-rendered tables costs more than the draw's
+        // own rendering: the least stands.
+        for (cost, expected) in [(10.0, 10.0), (3.0, 3.0), (12.0, 3.0), (9.0, 3.0), (8.0, 3.0), (8.0, 8.0)] {
+            pacer.rendered(cost);
+            assert_eq!(pacer.render_cost_millis(), expected, "after {cost}");
+        }
+        // A clock that went backwards counts as nothing, not as a credit.
+        pacer.rendered(-5.0);
+        assert_eq!(pacer.render_cost_millis(), 0.0);
     }
 
     #[test]

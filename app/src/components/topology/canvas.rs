@@ -2,7 +2,7 @@
 //! and the grouping, moves the camera for Fit, a focus and a search, asks
 //! the pacer when to draw, builds the scene's draw list and paints it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -36,6 +36,8 @@ pub struct Topology {
     /// The canvas's last width ÷ height.
     pub aspect: f64,
     pub size: Size,
+    /// Times the browser's rendering of each draw's frame (for the pacer).
+    pub render_timer: Option<RenderTimer>,
 }
 
 impl Default for Topology {
@@ -50,6 +52,7 @@ impl Default for Topology {
             reachable: Reachable::default(),
             aspect: 3.0,
             size: Size::default(),
+            render_timer: None,
         }
     }
 }
@@ -58,6 +61,8 @@ pub type Shared = Rc<RefCell<Topology>>;
 
 pub fn attach(state: AppState, canvas_ref: NodeRef, fit_request: Signal<u64>, says: Signal<String>) {
     let topology: Shared = Rc::default();
+    let timer = RenderTimer::new(&topology, state.topology_render_millis.clone());
+    topology.borrow_mut().render_timer = timer;
     let redraw: Rc<dyn Fn()> = {
         let (state, topology) = (state.clone(), topology.clone());
         Rc::new(move || schedule(&state, &topology, canvas_ref))
@@ -217,9 +222,13 @@ pub fn schedule(state: &AppState, topology: &Shared, canvas_ref: NodeRef) {
                 let Some(canvas) = canvas_of(canvas_ref) else { return };
                 let mut topology = topology.borrow_mut();
                 draw(&canvas, &state, &mut topology);
-                let cost = performance_now() - now;
+                let drawn_at = performance_now();
+                let cost = drawn_at - now;
                 topology.pacer.drawn(cost);
                 state.topology_draw_millis.set(cost);
+                if let Some(timer) = &topology.render_timer {
+                    timer.start(drawn_at);
+                }
             }
         }
     });
@@ -260,6 +269,40 @@ fn draw(canvas: &HtmlCanvasElement, state: &AppState, topology: &mut Topology) {
     let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     paint::paint(&ctx, &list, size, &ThemeColours::of(canvas));
     topology.reachable = Reachable::of(&list, viewport.scale);
+}
+
+/// Times the browser's rendering of the frame a draw was in: a message
+/// posted from the animation frame is handled in the first task after that
+/// frame, once its style, layout, paint and the canvas's rasterizing are
+/// done. The pacer counts it with the draw's own cost.
+pub struct RenderTimer {
+    port: web_sys::MessagePort,
+    /// The port that hears it, held so it lives as long as the timer.
+    _receiver: web_sys::MessagePort,
+    drawn_at: Rc<Cell<Option<f64>>>,
+}
+
+impl RenderTimer {
+    fn new(topology: &Shared, shown: Rc<Cell<f64>>) -> Option<RenderTimer> {
+        let channel = web_sys::MessageChannel::new().ok()?;
+        let drawn_at: Rc<Cell<Option<f64>>> = Rc::default();
+        let (waiting, topology) = (drawn_at.clone(), Rc::downgrade(topology));
+        let on_message = Closure::<dyn FnMut()>::new(move || {
+            let (Some(at), Some(topology)) = (waiting.take(), topology.upgrade()) else { return };
+            let millis = performance_now() - at;
+            topology.borrow_mut().pacer.rendered(millis);
+            shown.set(millis);
+        });
+        let receiver = channel.port1();
+        receiver.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        Some(RenderTimer { port: channel.port2(), _receiver: receiver, drawn_at })
+    }
+
+    fn start(&self, drawn_at: f64) {
+        self.drawn_at.set(Some(drawn_at));
+        let _ = self.port.post_message(&wasm_bindgen::JsValue::NULL);
+    }
 }
 
 /// Tells the pacer whether the canvas is on screen; redraws when it
