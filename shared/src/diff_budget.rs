@@ -48,13 +48,21 @@ impl DiffBudget {
         });
     }
 
-    /// Graph changes the next diff may carry.
+    /// Graph changes the next diff may carry: the maximum while a snapshot
+    /// fills the page; the minimum until the page has reported a live diff
+    /// (a page's cost per change varies tenfold with the machine and the
+    /// mix of changes: the first live diff after a fill, at the maximum,
+    /// took 20–50 ms at 1k nodes), then what fits in the target.
     pub fn graph_changes(&self) -> usize {
+        if self.fill.is_some() {
+            return MAX_GRAPH_CHANGES_PER_DIFF;
+        }
         match self.millis_per_change {
-            Some(cost) if self.fill.is_none() && cost > 0.0 => {
+            None => MIN_GRAPH_CHANGES_PER_DIFF,
+            Some(cost) if cost > 0.0 => {
                 ((TARGET_APPLY_MILLIS / cost) as usize).clamp(MIN_GRAPH_CHANGES_PER_DIFF, MAX_GRAPH_CHANGES_PER_DIFF)
             }
-            _ => MAX_GRAPH_CHANGES_PER_DIFF,
+            Some(_) => MAX_GRAPH_CHANGES_PER_DIFF,
         }
     }
 
@@ -86,8 +94,11 @@ mod tests {
     #[test]
     fn the_budget_is_what_the_page_applies_within_the_target() {
         // (reports as (ms, changes), budget after them)
-        let cases: [(&[(f64, u32)], usize); 7] = [
-            (&[], MAX_GRAPH_CHANGES_PER_DIFF),
+        let cases: [(&[(f64, u32)], usize); 9] = [
+            // Nothing learnt yet: small, until the page says what a change costs.
+            (&[], MIN_GRAPH_CHANGES_PER_DIFF),
+            // A page that applies in no time: as many as allowed.
+            (&[(0.0, 4_000)], MAX_GRAPH_CHANGES_PER_DIFF),
             // 3 µs a change: 2,000 fit in 6 ms.
             (&[(12.0, 4_000)], 2_000),
             // Fast page: capped at the maximum.
@@ -96,6 +107,7 @@ mod tests {
             (&[(400.0, 4_000)], MIN_GRAPH_CHANGES_PER_DIFF),
             // Small diffs teach nothing.
             (&[(12.0, 4_000), (50.0, 100)], 2_000),
+            (&[(50.0, 100)], MIN_GRAPH_CHANGES_PER_DIFF),
             // Smoothed: 3 µs then 6 µs -> 3.9 µs -> 1,538.
             (&[(12.0, 4_000), (12.0, 2_000)], 1_538),
             // Nonsense is ignored.

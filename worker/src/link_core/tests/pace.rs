@@ -1,5 +1,6 @@
-//! Diffs sized to the page: after the page reports slow applies, a live
-//! diff carries no more graph changes than it can apply within the target,
+//! Diffs sized to the page: until the page has reported a live diff, one
+//! carries the minimum; after it reports slow applies, a live diff
+//! carries no more graph changes than it can apply within the target,
 //! nothing is lost (the rest follows in later diffs), and a snapshot still
 //! fills the page at full pace, its diffs marked as such.
 
@@ -49,8 +50,8 @@ fn tick(core: &mut LinkCore, now_millis: &mut f64) -> Vec<Diff> {
         .collect()
 }
 
-/// Ticks until nothing is posted, the page taking 8 µs a graph change;
-/// returns (graph changes, snapshot_fill) of each diff.
+/// Ticks until nothing is posted, the page taking 8 µs a graph change
+/// (and reporting it for live diffs); returns (graph changes, snapshot_fill) of each diff.
 fn drain(core: &mut LinkCore, page: &mut View, now_millis: &mut f64) -> Vec<(usize, bool)> {
     let mut seen = Vec::new();
     for _ in 0..200 {
@@ -60,7 +61,10 @@ fn drain(core: &mut LinkCore, page: &mut View, now_millis: &mut f64) -> Vec<(usi
         }
         for diff in diffs {
             seen.push((diff.graph_changes(), diff.snapshot_fill));
-            core.applied(diff.graph_changes() as f64 * 0.008, diff.graph_changes() as u32);
+            // As the page does: a fill's cost is not reported.
+            if !diff.snapshot_fill {
+                core.applied(diff.graph_changes() as f64 * 0.008, diff.graph_changes() as u32);
+            }
             page.apply_diff(diff);
         }
     }
@@ -75,16 +79,21 @@ fn a_slow_page_gets_diffs_it_can_apply_within_the_target_and_a_snapshot_fills_at
     core.frame(snapshot(10_000), now);
     let full = MAX_GRAPH_CHANGES_PER_DIFF;
     assert_eq!(drain(&mut core, &mut page, &mut now), [(full, true), (full, true), (10_000 - 2 * full, true)]);
-    // Learnt: 6 ms / 8 µs = 750 a diff, and the status says so.
-    let budget = (TARGET_APPLY_MILLIS / 0.008) as usize;
-    assert!(budget > MIN_GRAPH_CHANGES_PER_DIFF && budget < full);
-    assert_eq!(core.status(now).diff_graph_budget as usize, budget);
-    // Live changes to all of them: diffs of the budget, none a fill, and
-    // every node ends with its latest status.
+    // Nothing learnt from a fill: the first live diff is small.
+    let min = MIN_GRAPH_CHANGES_PER_DIFF;
+    assert_eq!(core.status(now).diff_graph_budget as usize, min);
+    // Live changes to all of them: the first diff of the minimum, then
+    // what was learnt from it (6 ms / 8 µs = 750 a diff, and the status
+    // says so), none a fill; every node ends with its latest status.
     core.frame(upserts(0, 10_000, "degraded"), now);
     core.frame(upserts(0, 10_000, "error"), now);
     let live = drain(&mut core, &mut page, &mut now);
+    let budget = (TARGET_APPLY_MILLIS / 0.008) as usize;
+    assert!(budget > min && budget < full);
+    assert_eq!(core.status(now).diff_graph_budget as usize, budget);
     assert_eq!(live.iter().map(|(changes, _)| changes).sum::<usize>(), 10_000, "each id once, latest value");
+    assert_eq!(live.first(), Some(&(min, false)), "{live:?}");
+    assert_eq!(live.get(1), Some(&(budget, false)), "{live:?}");
     assert!(live.iter().all(|&(changes, fill)| changes <= budget && !fill), "{live:?}");
     assert_eq!(page.nodes.len(), 10_000);
     assert!(page.nodes.values().all(|node| node.status.as_wire() == "error"));
