@@ -109,7 +109,7 @@ fn FindBar() -> View {
             filter.with(|q| if q.is_empty() { String::new() } else { format!("filter {q}") })
                 + &focus.unwrap_or_default()
         };
-        return view! { div(class="find-bar kiosk-summary") { span(class="muted") { (summary()) } } };
+        return view! { div(class="find-bar kiosk-summary") { span(class="muted") { (summary) } } };
     }
     view! {
         div(class="find-bar") {

@@ -55,7 +55,7 @@ pub fn Announcer() -> View {
         }
     });
     view! {
-        div(class="sr-only", role="status", aria-live="polite", aria-atomic="true", data-testid="announcer") { (text.get_clone()) }
+        div(class="sr-only", role="status", aria-live="polite", aria-atomic="true", data-testid="announcer") { (move || text.get_clone()) }
     }
 }
 

@@ -18,7 +18,7 @@ pub fn ChartsPanel() -> View {
     view! {
         section(class="panel panel-charts", aria-labelledby="charts-title") {
             header(class="panel-head") {
-                h2(id="charts-title") { "Charts " span(class="count", data-testid="chart-count") { (names.with(Vec::len)) } }
+                h2(id="charts-title") { "Charts " span(class="count", data-testid="chart-count") { (move || names.with(Vec::len).to_string()) } }
             }
             (if names.with(Vec::is_empty) {
                 view! { p(class="empty") { "No chart series yet." } }
@@ -89,7 +89,7 @@ fn ChartCard(series: String) -> View {
         figure(class="chart", data-series=series) {
             h3 {
                 span { (title) }
-                span(class="last") { (last.get_clone()) }
+                span(class="last") { (move || last.get_clone()) }
                 button(class="btn btn-small chart-png", on:click=handle_picture, title=picture_title, data-testid="chart-png") { "PNG" }
             }
             canvas(r#ref=canvas_ref, role="img", aria-label=aria_label)

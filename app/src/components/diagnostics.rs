@@ -202,7 +202,7 @@ pub fn DiagnosticsPanel() -> View {
         section(class="panel panel-diagnostics", aria-labelledby="diag-title") {
             header(class="panel-head") {
                 h2(id="diag-title") { "Diagnostics" }
-                span(class="muted id", data-testid="link-url") { (url()) }
+                span(class="muted id", data-testid="link-url") { (url) }
             }
             dl(class="diag", data-testid="diagnostics") {
                 Indexed(
@@ -215,7 +215,7 @@ pub fn DiagnosticsPanel() -> View {
                     },
                 )
             }
-            p(class="last-error") { (last_error()) }
+            p(class="last-error") { (last_error) }
         }
     }
 }

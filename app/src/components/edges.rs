@@ -75,7 +75,7 @@ pub fn EdgesPanel() -> View {
     view! {
         section(class="panel panel-edges", aria-labelledby="edges-title") {
             header(class="panel-head") {
-                h2(id="edges-title") { "Edges " span(class="count", data-testid="edge-count") { (count()) } }
+                h2(id="edges-title") { "Edges " span(class="count", data-testid="edge-count") { (count) } }
             }
             div(class="table-head edges-grid", aria-hidden="true") {
                 span { "Edge" } span { "Throughput" } span { "Latency" } span { "Errors" }

@@ -119,7 +119,7 @@ pub fn EventsPanel() -> View {
     view! {
         section(class="panel panel-events", aria-labelledby="events-title") {
             header(class="panel-head") {
-                h2(id="events-title") { "Events " span(class="count", data-testid="event-count") { (total.get()) } }
+                h2(id="events-title") { "Events " span(class="count", data-testid="event-count") { (move || total.get().to_string()) } }
                 div(class="controls") {
                     select(aria-label="Lowest severity", bind:value=severity) {
                         option(value="debug") { "All severities" } option(value="info") { "Info and up" }

@@ -69,7 +69,7 @@ pub fn FilterBar() -> View {
                     (error.get_clone().map_or_else(View::default, |error| error_view(text.get_clone(), error)))
                 }
             }
-            span(id="find-filter-count", class="filter-count", data-testid="filter-count") { (count()) }
+            span(id="find-filter-count", class="filter-count", data-testid="filter-count") { (count) }
             (if text.with(String::is_empty) { view! {} } else {
                 view! { button(class="btn btn-small", on:click=handle_clear, title="Show everything") { "Clear" } }
             })

@@ -57,7 +57,7 @@ pub fn Header() -> View {
             div(class="brand") {
                 span(class="logo", aria-hidden="true") { "◆" }
                 span(class="name") { "meshview" }
-                span(class="project", title="Project") { (project()) }
+                span(class="project", title="Project") { (project) }
             }
             div(class="status") {
                 span(class=move || format!("badge {}", badge_parts.with(|b| b.0)), role="status", aria-live="polite",
@@ -65,7 +65,7 @@ pub fn Header() -> View {
                     i(class="pulse", aria-hidden="true")
                     (badge_parts.with(|b| b.1.clone()))
                 }
-                span(class="rate", data-testid="rate", title="Messages per second reduced by the worker") { (rate()) }
+                span(class="rate", data-testid="rate", title="Messages per second reduced by the worker") { (rate) }
                 (if worker_stopped.get() {
                     view! {
                         button(class="btn btn-primary", on:click=|_| reload_page(), data-testid="reload",
@@ -86,7 +86,7 @@ pub fn Header() -> View {
                     (if paused.get() { "Resume" } else { "Pause" })
                 }
                 button(class="btn", on:click=handle_retry, title="Reconnect now") { "Retry now" }
-                button(class="btn", on:click=handle_theme, title="Switch between automatic, light and dark") { (theme_label()) }
+                button(class="btn", on:click=handle_theme, title="Switch between automatic, light and dark") { (theme_label) }
             }
         }
     }

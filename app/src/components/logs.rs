@@ -61,7 +61,7 @@ pub fn LogsPanel() -> View {
     view! {
         section(class="panel panel-logs", aria-labelledby="logs-title") {
             header(class="panel-head") {
-                h2(id="logs-title") { "Logs " span(class="count") { (title()) } }
+                h2(id="logs-title") { "Logs " span(class="count") { (title) } }
                 label(class="follow") {
                     input(r#type="checkbox", bind:checked=follow)
                     "Follow"

@@ -103,7 +103,7 @@ pub fn NodesPanel() -> View {
     view! {
         section(class="panel panel-nodes", aria-labelledby="nodes-title") {
             header(class="panel-head") {
-                h2(id="nodes-title") { "Nodes " span(class="count", data-testid="node-count") { (count()) } }
+                h2(id="nodes-title") { "Nodes " span(class="count", data-testid="node-count") { (count) } }
                 div(class="controls") {
                     select(aria-label="Sort nodes", bind:value=sort) {
                         option(value="id") { "Sort: id" } option(value="label") { "Sort: label" }

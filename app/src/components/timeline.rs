@@ -147,7 +147,7 @@ pub fn Timeline() -> View {
             } else {
                 view! {}
             })
-            span(class="timeline-caption", data-testid="timeline-caption") { (caption_text()) }
+            span(class="timeline-caption", data-testid="timeline-caption") { (caption_text) }
             SessionFiles()
         }
     }

@@ -110,7 +110,7 @@ pub fn TopologyPanel() -> View {
     view! {
         section(class="panel panel-topology", aria-labelledby="topology-title") {
             header(class="panel-head") {
-                h2(id="topology-title") { "Topology " span(class="count") { (count()) } }
+                h2(id="topology-title") { "Topology " span(class="count") { (count) } }
                 div(class="controls") {
                     (group_by)
                     button(class="btn btn-small", on:click=handle_fit, title=fit_title, data-testid="fit") { "Fit" }
@@ -127,7 +127,7 @@ pub fn TopologyPanel() -> View {
                     "f focuses on the selected node, Escape leaves the focus, slash searches, plus and minus zoom. "
                     "Click a node to select it or a group to open it; drag to pan, scroll to zoom."
                 }
-                div(class="sr-only", role="status", aria-live="polite", data-testid="topology-says") { (says.get_clone()) }
+                div(class="sr-only", role="status", aria-live="polite", data-testid="topology-says") { (move || says.get_clone()) }
             }
             Legend()
         }
