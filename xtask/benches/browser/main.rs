@@ -267,7 +267,6 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
     result
 }
 
-
 /// A bench page on the stream: (messages measured, messages per second).
 async fn page_rate(
     site: &Path,

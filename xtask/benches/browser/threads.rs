@@ -112,7 +112,8 @@ pub fn sample() -> Sample {
             continue;
         }
         let tids = numbers_in(&format!("/proc/{pid}/task"));
-        let page = cmdline.contains("--type=renderer") && tids.iter().any(|&t| comm(pid, t).starts_with("DedicatedWorker"));
+        let page =
+            cmdline.contains("--type=renderer") && tids.iter().any(|&t| comm(pid, t).starts_with("DedicatedWorker"));
         for tid in tids {
             let role = match (pid == own, page) {
                 (true, _) => Role::Feed,
