@@ -2,7 +2,8 @@
 //! it, as plain data, tested natively. `viewport` places the world on the
 //! screen, `detail` says what is drawn at which zoom, `draw_list` builds a
 //! frame as buckets of one ink each, `pick` finds the node under a click,
-//! `gesture` tells drags from clicks, `pacing` says when to redraw, and
+//! `gesture` tells drags from clicks, `pacing` says when to redraw,
+//! `titles` fits names written above small regions, and
 //! `ink` names the colours (CSS custom properties: the stylesheet holds the
 //! one light/dark table). The canvas glue in `components/topology.rs` only
 //! carries these out.
@@ -18,6 +19,7 @@ pub mod gesture;
 pub mod ink;
 pub mod pacing;
 pub mod pick;
+pub mod titles;
 pub mod viewport;
 pub mod zoom;
 

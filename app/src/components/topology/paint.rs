@@ -10,14 +10,13 @@ use crate::scene::boxes::{GroupBox, LinkLine, BOX_INSET_PX};
 use crate::scene::detail::Shape;
 use crate::scene::dots::{FADED_EDGE_ALPHA, FADED_NODE_ALPHA};
 use crate::scene::draw_list::{NodeBucket, RegionFrame};
+use crate::scene::titles::{fitting, outside_title_room, OUTSIDE_TITLE_PX};
 use crate::scene::{DrawList, Ink, Size, Tone};
 
 /// A box shows its texts from this size on (px).
 const BOX_TEXT_FROM: (f64, f64) = (70.0, 44.0);
 /// A region's title needs this much room above its dots (px).
 const TITLE_FROM_HEADER_PX: f64 = 15.0;
-/// Room above a region for its name written outside it.
-const OUTSIDE_TITLE_PX: f64 = 16.0;
 const MARK_PX: f64 = 4.0;
 
 struct Painter<'a> {
@@ -65,7 +64,7 @@ pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, colour
     ctx.set_global_alpha(1.0);
     ctx.set_fill_style_str(&painter.colour(Ink::Background));
     ctx.fill_rect(0.0, 0.0, size.width, size.height);
-    frames(&painter, &list.frames);
+    frames(&painter, &list.frames, size.width);
     links(&painter, list.links.iter().filter(|link| !link.bad));
     for group_box in &list.boxes {
         paint_box(&painter, group_box);
@@ -128,8 +127,8 @@ fn nodes(painter: &Painter, buckets: &[NodeBucket], list: &DrawList, alpha: f64)
 }
 
 /// Regions showing dots: a thin outline and the group's name.
-fn frames(painter: &Painter, frames: &[RegionFrame]) {
-    for frame in frames {
+fn frames(painter: &Painter, frames: &[RegionFrame], screen_width: f64) {
+    for (index, frame) in frames.iter().enumerate() {
         let r = frame.rect;
         painter.ctx.begin_path();
         painter.ctx.rect(r.x, r.y, r.width, r.height);
@@ -145,8 +144,15 @@ fn frames(painter: &Painter, frames: &[RegionFrame]) {
         } else if r.y >= OUTSIDE_TITLE_PX {
             // Too small to hold its name (a group of a few nodes beside
             // groups of thousands, the gateways at 10k): the name goes
-            // just above it, so no group is anonymous.
-            painter.text(&frame.title, r.x, r.y - 5.0, "600 11px system-ui, sans-serif", Ink::Label);
+            // just above it, so no group is anonymous, shortened to stop
+            // short of the next region's.
+            let font = "600 11px system-ui, sans-serif";
+            painter.ctx.set_font(font);
+            let room = outside_title_room(frames, index, screen_width);
+            let width_of = |text: &str| painter.ctx.measure_text(text).map_or(f64::INFINITY, |m| m.width());
+            if let Some(title) = fitting(&[&frame.title, frame.group], room, width_of) {
+                painter.text(&title, r.x, r.y - 5.0, font, Ink::Label);
+            }
         }
     }
 }
