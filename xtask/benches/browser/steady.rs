@@ -12,10 +12,6 @@ use crate::split::{main_thread_split, split_line, split_task_seconds};
 use crate::support::{self, cdp, eval, Browser};
 use crate::{profile, profile_path, threads};
 
-/// The UI at a steady, realistic load: a live 10,000-node / 30,000-edge
-/// mesh at ~6,700 msg/s (about 1,000 node and edge changes per 250 ms diff),
-/// measured over 20 s after a 62 s warm-up (the page's percentiles cover
-/// its last 240 diffs, a minute: the snapshot's burst has left them).
 /// The filter of the filtered steady run (`?q=`, URL-encoded).
 pub const STEADY_FILTER: &str = "status%3Aerror%2Cdegraded%20errors%3E1%25";
 
@@ -38,6 +34,10 @@ pub async fn steady_row(label: &str, query: &str) -> Option<Value> {
     result.ok()
 }
 
+/// A live 10,000-node / 30,000-edge mesh at ~6,700 msg/s (about 1,000
+/// node and edge changes per 250 ms diff), measured over 20 s after a 62 s
+/// warm-up (the page's percentiles cover its last 240 diffs, a minute: the
+/// snapshot's burst has left them).
 async fn steady_state(query: &str) -> Result<Value, String> {
     let settings =
         feed::SimSettings { n_nodes: 10_000, messages_per_sec: 6_700.0, batch: 100, seed: 7, mix: Mix::Mixed };
