@@ -206,8 +206,7 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
     let client = browser.client.clone();
     let result = async {
         cdp(&client, "Performance.enable", json!({})).await?;
-        // MESHVIEW_BENCH_QUERY (e.g. `hide=topology`) isolates a panel's share.
-        let query = std::env::var("MESHVIEW_BENCH_QUERY").map(|q| format!("?{q}")).unwrap_or_default();
+        let query = bench_query().map(|q| format!("?{q}")).unwrap_or_default();
         client.goto(&format!("http://{}/{query}", feed.addr)).await.map_err(|e| e.to_string())?;
         let probe = "[...['messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at','long-tasks','longest-task']].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
         let deadline = Instant::now() + INGEST_TIMEOUT;
@@ -265,6 +264,12 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
     browser.close().await;
     feed.stop().await;
     result
+}
+
+/// `MESHVIEW_BENCH_QUERY`: URL parameters for the dashboard in every row
+/// (e.g. `hide=topology`, to isolate a panel's share).
+fn bench_query() -> Option<String> {
+    std::env::var("MESHVIEW_BENCH_QUERY").ok()
 }
 
 /// A bench page on the stream: (messages measured, messages per second).

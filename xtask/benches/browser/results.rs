@@ -55,6 +55,11 @@ fn num(value: f64, shown: String) -> Cell {
     Cell::Number(value, shown)
 }
 
+/// A share of wall time, shown in percent to a tenth.
+fn percent(share: f64) -> Cell {
+    num(share, format!("{:.1}%", share * 100.0))
+}
+
 /// A reference-relative figure, missing when the reference did not run.
 fn versus_reference(row: &Row, value: f64, shown: fn(f64) -> String) -> Cell {
     if row.reference_rate > 0.0 {
@@ -74,18 +79,8 @@ const COLUMNS: &[Column] = &[
         key: "meshview_msgs_per_sec",
         cell: |r| num(r.meshview_rate, format!("{:.0}", r.meshview_rate)),
     },
-    Column {
-        title: "main%",
-        width: 7,
-        key: "main_thread_busy",
-        cell: |r| num(r.meshview_main_busy, format!("{:.1}%", r.meshview_main_busy * 100.0)),
-    },
-    Column {
-        title: "on core",
-        width: 7,
-        key: "main_thread_on_core",
-        cell: |r| num(r.main_on_core, format!("{:.1}%", r.main_on_core * 100.0)),
-    },
+    Column { title: "main%", width: 7, key: "main_thread_busy", cell: |r| percent(r.meshview_main_busy) },
+    Column { title: "on core", width: 7, key: "main_thread_on_core", cell: |r| percent(r.main_on_core) },
     Column { title: "", width: 0, key: "main_thread_waiting", cell: |r| num(r.main_waiting, String::new()) },
     Column {
         title: "apply p50",

@@ -10,7 +10,7 @@ use shared::sim::Mix;
 
 use crate::split::{main_thread_split, split_line, split_task_seconds};
 use crate::support::{self, cdp, eval, Browser};
-use crate::{profile, profile_path, threads};
+use crate::{bench_query, profile, profile_path, threads};
 
 /// The filter of the filtered steady run (`?q=`, URL-encoded).
 pub const STEADY_FILTER: &str = "status%3Aerror%2Cdegraded%20errors%3E1%25";
@@ -47,7 +47,7 @@ async fn steady_state(query: &str) -> Result<Value, String> {
     let client = browser.client.clone();
     let result = async {
         cdp(&client, "Performance.enable", json!({})).await?;
-        let extra = std::env::var("MESHVIEW_BENCH_QUERY").ok();
+        let extra = bench_query();
         let params: Vec<String> =
             (!query.is_empty()).then(|| format!("q={query}")).into_iter().chain(extra).collect();
         let url = format!("http://127.0.0.1:{port}/?{}", params.join("&"));
