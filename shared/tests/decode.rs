@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use shared::encode::{encode_batch, encode_message};
 use shared::limits::{MAX_FRAME_BYTES, MAX_ID_BYTES};
 use shared::protocol::{ChartPoint, EdgeStats, MeshEdge, MeshNode, Message, MetaEntry, Payload, Pos, Severity, Status};
-use shared::{decode_frame, DecodeErrorKind};
+use shared::{decode_frame, decode_frame_into, DecodeErrorKind, DecodedFrame};
 
 /// Decodes `frame` and compares the kinds of messages and errors, in order.
 fn check(frame: &str, messages: &[&str], errors: &[DecodeErrorKind]) {
@@ -29,6 +29,39 @@ fn frames_and_batches() {
         &["node-status"],
         &[],
     );
+}
+
+/// The worker decodes every frame into the same `DecodedFrame`: whatever
+/// the frame before left there (messages, errors, notes, a batch given up
+/// halfway for the slow path) is gone, and nothing is doubled.
+#[test]
+fn a_reused_frame_holds_only_the_last_one() {
+    let frames = [
+        format!("[{NODE},{NODE}]"),
+        format!(r#"[{NODE},{{"seq":"x","data":{{"type":"node-delete","id":"a"}}}},{NODE}]"#),
+        // The fast path parses two elements before the third fails it.
+        format!(
+            r#"[{NODE},{NODE},{{"data":{{"type":"chart-point","series":"s","value":{{"t":1e999,"y":1}}}}}},{NODE}]"#
+        ),
+        "[1,".to_owned(),
+        r#"{"data":{"type":"warp"}}"#.to_owned(),
+        NODE.to_owned(),
+        "[]".to_owned(),
+        format!("[{NODE},{NODE},{NODE}]"),
+    ];
+    let mut reused = DecodedFrame::default();
+    for (index, frame) in frames.iter().enumerate() {
+        decode_frame_into(frame, &mut reused);
+        assert_eq!(reused, decode_frame(frame), "frame {index}: {frame}");
+    }
+    let expected: [(usize, usize, u32); 8] =
+        [(2, 0, 0), (3, 0, 1), (3, 1, 0), (0, 1, 0), (0, 1, 0), (1, 0, 0), (0, 0, 0), (3, 0, 0)];
+    let mut counted = Vec::new();
+    for frame in &frames {
+        decode_frame_into(frame, &mut reused);
+        counted.push((reused.messages.len(), reused.errors.len(), reused.notes.invalid_seq));
+    }
+    assert_eq!(counted, expected);
 }
 
 #[test]

@@ -13,8 +13,9 @@ mod repair;
 mod wire;
 
 use std::borrow::Cow;
+use std::fmt;
 
-use serde::de::IgnoredAny;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -90,7 +91,7 @@ pub struct DecodeNotes {
 
 /// What a frame held: the good messages in stream order, the errors, and
 /// what was repaired on the way.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct DecodedFrame {
     pub messages: Vec<Message>,
     pub errors: Vec<DecodeError>,
@@ -100,19 +101,30 @@ pub struct DecodedFrame {
 /// Decodes one text frame (a message object or a JSON array of them).
 pub fn decode_frame(text: &str) -> DecodedFrame {
     let mut out = DecodedFrame::default();
+    decode_frame_into(text, &mut out);
+    out
+}
+
+/// Decodes one text frame into `out`, which is cleared first and keeps its
+/// buffers: the worker decodes every frame into the same one. A batch's
+/// elements go straight into `out.messages` as they are parsed (no
+/// intermediate list), and are thrown away again if the frame turns out to
+/// need the slow path.
+pub fn decode_frame_into(text: &str, out: &mut DecodedFrame) {
+    out.clear();
     if text.len() > MAX_FRAME_BYTES {
         out.errors.push(oversize_error(text.len()));
-        return out;
+        return;
     }
     match text.bytes().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'[') => match serde_json::from_str::<Vec<WireEnvelope>>(text) {
-            Ok(batch) => {
-                out.messages.reserve(batch.len());
-                batch.into_iter().for_each(|envelope| out.push(envelope));
+        Some(b'[') => {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            let parsed = BatchSeed(out).deserialize(&mut deserializer).and_then(|()| deserializer.end());
+            if parsed.is_err() {
+                decode_batch_slowly(text, out);
             }
-            Err(_) => decode_batch_slowly(text, &mut out),
-        },
-        Some(b'{') => decode_element(text, &mut out),
+        }
+        Some(b'{') => decode_element(text, out),
         _ => {
             let kind = match serde_json::from_str::<IgnoredAny>(text) {
                 Ok(_) => DecodeErrorKind::NotAMessage,
@@ -121,7 +133,32 @@ pub fn decode_frame(text: &str) -> DecodedFrame {
             out.errors.push(DecodeError { kind, detail: "frame is not an object or array".into() });
         }
     }
-    out
+}
+
+/// Parses a batch's elements into a `DecodedFrame`, one at a time.
+struct BatchSeed<'o>(&'o mut DecodedFrame);
+
+impl<'de> DeserializeSeed<'de> for BatchSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BatchSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of messages")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(envelope) = seq.next_element::<WireEnvelope>()? {
+            self.0.push(envelope);
+        }
+        Ok(())
+    }
 }
 
 /// The error for a frame of `len` bytes (or UTF-16 units) over the limit.
@@ -130,6 +167,13 @@ pub fn oversize_error(len: usize) -> DecodeError {
 }
 
 impl DecodedFrame {
+    /// Empties it, keeping its buffers.
+    fn clear(&mut self) {
+        self.messages.clear();
+        self.errors.clear();
+        self.notes = DecodeNotes::default();
+    }
+
     fn push(&mut self, envelope: WireEnvelope) {
         self.notes.invalid_seq += u32::from(envelope.seq.is_invalid());
         self.notes.invalid_pos += u32::from(envelope.pos.is_invalid());
@@ -156,7 +200,7 @@ impl DecodedFrame {
 /// skips values without interpreting them, so an element with a number out
 /// of range or a lone surrogate still leaves its neighbours intact.
 fn decode_batch_slowly(text: &str, out: &mut DecodedFrame) {
-    *out = DecodedFrame::default();
+    out.clear();
     match serde_json::from_str::<Vec<&RawValue>>(text) {
         Ok(elements) => elements.into_iter().for_each(|element| decode_element(element.get(), out)),
         Err(error) => out.errors.push(DecodeError { kind: DecodeErrorKind::InvalidJson, detail: error.to_string() }),

@@ -10,6 +10,7 @@ use super::graph::Graph;
 use super::hash::{FastMap, FastSet};
 use super::logs::{FrozenLogs, LogStore};
 use super::Reducer;
+use crate::decode::DecodedFrame;
 use crate::diff::{Counters, Event};
 use crate::protocol::{ChartPoint, MeshEdge, MeshNode, Pos};
 use crate::ring::TrackedRing;
@@ -73,6 +74,7 @@ impl Reducer {
             snapshot_open: frozen.snapshot_open,
             view_reset_pending: false,
             moved_pending: false,
+            decoded: DecodedFrame::default(),
         }
     }
 }

@@ -16,7 +16,7 @@ mod validate;
 
 use hash::{FastMap, FastSet};
 
-use crate::decode::{decode_frame, oversize_error, DecodeError, DecodeErrorKind, DecodeNotes};
+use crate::decode::{decode_frame_into, oversize_error, DecodeError, DecodeErrorKind, DecodeNotes, DecodedFrame};
 use crate::diff::{Counters, Diff, Event};
 use crate::limits::{
     MAX_CHART_SERIES, MAX_EVENTS, MAX_EVENT_MESSAGE_BYTES, MAX_GRAPH_CHANGES_PER_DIFF, MAX_POINTS_PER_SERIES,
@@ -59,6 +59,10 @@ pub struct Reducer {
     view_reset_pending: bool,
     /// `retarget` was called since the last diff.
     moved_pending: bool,
+    /// Where each frame is decoded: its buffers are kept from frame to
+    /// frame (empty between frames, so not part of the state).
+    #[serde(skip)]
+    decoded: DecodedFrame,
 }
 
 impl Default for Reducer {
@@ -77,6 +81,7 @@ impl Default for Reducer {
             snapshot_open: false,
             view_reset_pending: false,
             moved_pending: false,
+            decoded: DecodedFrame::default(),
         }
     }
 }
@@ -91,19 +96,21 @@ impl Reducer {
     pub fn apply_frame(&mut self, text: &str, now_millis: i64) {
         self.counters.frames += 1;
         self.counters.bytes += text.len() as u64;
-        let decoded = decode_frame(text);
-        for error in decoded.errors {
+        let mut decoded = std::mem::take(&mut self.decoded);
+        decode_frame_into(text, &mut decoded);
+        for error in decoded.errors.drain(..) {
             self.count_error(error);
         }
         self.count_notes(decoded.notes);
         // Messages after a `resumed` in the same frame are the replay.
         let mut in_replay = false;
-        for message in decoded.messages {
+        for message in decoded.messages.drain(..) {
             let resumed = matches!(message.payload, Payload::Resumed { .. });
             self.counters.resumed_messages += u64::from(in_replay && !resumed);
             in_replay |= resumed;
             self.apply(message, now_millis);
         }
+        self.decoded = decoded;
     }
 
     /// Counts a text frame that was over the limit before it was even
