@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
+
 use crate::lens::FastMap;
 
 use crate::natural::natural_cmp;
@@ -30,7 +32,7 @@ const SPARE_MIN: usize = 4;
 const KIND_ORDER: [&str; 7] = ["gateway", "service", "worker", "crawler", "queue", "redis", "postgres"];
 
 /// A rectangle in layout units.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Rect {
     pub x: f64,
     pub y: f64,

@@ -61,6 +61,8 @@ async fn strict_csp_allows_the_dashboard_and_nothing_else() {
     Browser::run(1440, 900, |client| async move {
         client.goto(&url).await.map_err(|e| e.to_string())?;
         wait_for(&client, "nodes under CSP", &format!("{} === '{n_nodes}'", text_of("[data-testid=node-count]"))).await?;
+        // Painted by the topology's own worker, which the policy must allow too.
+        wait_for(&client, "the topology under CSP", &format!("{} > 500", drawn_pixels("[data-testid=topology]"))).await?;
         eval(&client, "document.querySelector('.panel-charts').scrollIntoView()").await?;
         wait_for(&client, "a chart under CSP", &format!("{} > 500", drawn_pixels(".chart canvas"))).await?;
         // The page counts violations from its first moment; give the

@@ -28,7 +28,7 @@ const RING_AT_CENTRE: &str = r"(() => {
     const ratio = canvas.width / rect.width, hex = getComputedStyle(canvas).getPropertyValue('--accent').trim();
     const [r, g, b] = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
     const x0 = Math.round((rect.width / 2 - 24) * ratio), y0 = Math.round((rect.height / 2 - 24) * ratio);
-    const d = canvas.getContext('2d').getImageData(x0, y0, 48 * ratio, 48 * ratio).data;
+    const d = (c => { const s = new OffscreenCanvas(c.width, c.height).getContext('2d'); s.drawImage(c, 0, 0); return s; })(canvas).getImageData(x0, y0, 48 * ratio, 48 * ratio).data;
     let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b) n++; return n; })()";
 
 /// Chrome's window has a minimum width (500 px): set the page's own size.

@@ -18,7 +18,7 @@ async fn screenshots_of_a_populated_dashboard() {
     const FIND_A_DOT: &str = r"(() => {
         const canvas = document.querySelector('[data-testid=topology]'), style = getComputedStyle(canvas);
         const rgb = name => [1, 3, 5].map(i => parseInt(style.getPropertyValue(name).trim().slice(i, i + 2), 16));
-        const { width, height } = canvas, data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+        const { width, height } = canvas, data = (c => { const s = new OffscreenCanvas(c.width, c.height).getContext('2d'); s.drawImage(c, 0, 0); return s; })(canvas).getImageData(0, 0, width, height).data;
         const is = (x, y, [r, g, b]) => { const i = (y * width + x) * 4; return data[i] === r && data[i + 1] === g && data[i + 2] === b; };
         const rect = canvas.getBoundingClientRect(), ratio = width / rect.width, background = is(0, 0, rgb('--panel'));
         for (const status of ['--error', '--degraded', '--ok', '--running', '--starting', '--idle', '--stopped', '--unknown']) {
@@ -38,7 +38,7 @@ async fn screenshots_of_a_populated_dashboard() {
             const ratio = canvas.width / rect.width, hex = getComputedStyle(canvas).getPropertyValue('--accent').trim();
             const [r, g, b] = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16)), near = {x} !== null;
             const x0 = near ? Math.round(({x} - rect.left - 20) * ratio) : 0, y0 = near ? Math.round(({y} - rect.top - 20) * ratio) : 0;
-            const d = canvas.getContext('2d').getImageData(x0, y0, near ? 40 * ratio : canvas.width, near ? 40 * ratio : canvas.height).data;
+            const d = (c => {{ const s = new OffscreenCanvas(c.width, c.height).getContext('2d'); s.drawImage(c, 0, 0); return s; }})(canvas).getImageData(x0, y0, near ? 40 * ratio : canvas.width, near ? 40 * ratio : canvas.height).data;
             let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b) n++; return n; }})()"
         )
     }

@@ -12,7 +12,9 @@ mod canvas;
 #[cfg(target_arch = "wasm32")]
 mod input;
 #[cfg(target_arch = "wasm32")]
-mod paint;
+mod offscreen;
+#[cfg(target_arch = "wasm32")]
+pub mod paint;
 
 use shared::View as MeshView;
 use sycamore::prelude::*;

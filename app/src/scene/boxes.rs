@@ -4,6 +4,7 @@
 //! pair of groups for all their edges (width by summed throughput, red
 //! when the worst error rate is bad, labelled when there is room).
 
+use serde::{Deserialize, Serialize};
 use shared::{Status, View as MeshView};
 
 use super::ink::Tone;
@@ -28,7 +29,7 @@ const ALARM_UNHEALTHY_SHARE: f64 = 0.25;
 /// A link is drawn bad from this share of its edges at a bad error rate.
 const BAD_LINK_SHARE: f64 = 0.10;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupBox<'a> {
     pub group: &'a str,
     /// On screen, in px.
@@ -50,7 +51,7 @@ pub struct GroupBox<'a> {
 }
 
 /// All the edges between two groups, as one line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkLine {
     pub from: Point,
     pub to: Point,

@@ -3,6 +3,7 @@
 //! labels appear, under their dots, from half size when few enough are on
 //! screen; a big graph zoomed far out shows only its bad edges.
 
+use serde::{Deserialize, Serialize};
 use shared::EdgeStats;
 
 use crate::components::edges::BAD_ERROR_RATE;
@@ -43,14 +44,14 @@ const SELECTION_WIDTH_PX: f64 = 2.5;
 /// A click this far outside a dot still hits it.
 const PICK_SLACK_PX: f64 = 6.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Shape {
     Disc,
     Square,
 }
 
 /// An edge's line weight, by throughput.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Weight {
     Light,
     Medium,
@@ -58,14 +59,14 @@ pub enum Weight {
 }
 
 /// How an edge is drawn: its weight and whether its error rate is bad.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EdgeClass {
     pub weight: Weight,
     pub bad: bool,
 }
 
 /// What is drawn at one zoom.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Detail {
     pub node_radius_px: f64,
     pub shape: Shape,

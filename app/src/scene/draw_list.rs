@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 
+use serde::{Deserialize, Serialize};
 use shared::View as MeshView;
 
 use super::boxes::{group_boxes, link_lines, screen_rect, GroupBox, LinkLine};
@@ -19,7 +20,7 @@ use crate::layout::{Layout, Rect, REGION_HEADER};
 use crate::lens::Lens;
 
 /// Edges of one class, as screen segments.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EdgeBucket {
     pub class: EdgeClass,
     pub ink: Ink,
@@ -29,20 +30,20 @@ pub struct EdgeBucket {
 }
 
 /// Nodes of one tone, as screen centres (all the same shape and size).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeBucket {
     pub tone: Tone,
     pub centres: Vec<Point>,
 }
 
 /// A label's text and where its baseline starts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Label<'a> {
     pub at: Point,
     pub text: &'a str,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ring {
     pub centre: Point,
     pub radius_px: f64,
@@ -50,7 +51,7 @@ pub struct Ring {
 }
 
 /// A region showing its dots: its outline and its name, on screen.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegionFrame<'a> {
     pub group: &'a str,
     pub rect: Rect,
@@ -83,22 +84,27 @@ pub struct Frame<'a> {
 /// What one frame paints, in order: background, region frames, links,
 /// boxes, faded edges, edge buckets, faded nodes, node buckets, labels,
 /// selection. Empty buckets are left out.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DrawList<'a> {
     pub detail: Detail,
+    #[serde(borrow)]
     pub frames: Vec<RegionFrame<'a>>,
     pub links: Vec<LinkLine>,
+    #[serde(borrow)]
     pub boxes: Vec<GroupBox<'a>>,
     pub faded_edges: Vec<(Point, Point)>,
     pub edges: Vec<EdgeBucket>,
     pub faded_nodes: Vec<NodeBucket>,
     pub nodes: Vec<NodeBucket>,
     pub label_font_px: f64,
+    #[serde(borrow)]
     pub labels: Vec<Label<'a>>,
     pub selection: Option<Ring>,
     /// Around the focused node, a wider ring.
     pub focus_ring: Option<Ring>,
-    /// Shown dots and boxes on screen, for keyboard and pointer.
+    /// Shown dots and boxes on screen, for keyboard and pointer (the
+    /// page's: not sent to a paint worker).
+    #[serde(skip)]
     pub targets: Vec<(Target<'a>, Point)>,
 }
 

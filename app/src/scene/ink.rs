@@ -3,10 +3,11 @@
 //! the legend, the tables' status dots and the canvas all read it, and the
 //! theme in force picks the column.
 
+use serde::{Deserialize, Serialize};
 use shared::Status;
 
 /// The colour of a node status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Tone {
     Ok,
     Running,
@@ -20,7 +21,7 @@ pub enum Tone {
 }
 
 /// A colour the canvas uses: a status, or one of the scene's own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Ink {
     Background,
     Status(Tone),
@@ -96,6 +97,26 @@ impl Tone {
 }
 
 impl Ink {
+    /// Every ink.
+    pub const ALL: [Ink; 16] = [
+        Ink::Background,
+        Ink::Status(Tone::Ok),
+        Ink::Status(Tone::Running),
+        Ink::Status(Tone::Degraded),
+        Ink::Status(Tone::Error),
+        Ink::Status(Tone::Starting),
+        Ink::Status(Tone::Idle),
+        Ink::Status(Tone::Stopped),
+        Ink::Status(Tone::Other),
+        Ink::HealthyEdge,
+        Ink::BadEdge,
+        Ink::Label,
+        Ink::Selection,
+        Ink::BoxFill,
+        Ink::Outline,
+        Ink::Text,
+    ];
+
     /// The custom property holding the colour in the theme in force.
     pub fn css_property(self) -> &'static str {
         match self {
@@ -109,6 +130,23 @@ impl Ink {
             Ink::Outline => "--line",
             Ink::Text => "--text",
         }
+    }
+}
+
+/// Each ink's colour in the theme in force, read from the page's
+/// stylesheet (a paint worker has none: it is sent one with each frame).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Palette(Vec<(Ink, String)>);
+
+impl Palette {
+    /// Every ink's colour, from `colour_of(css_property)`.
+    pub fn read(colour_of: impl Fn(&str) -> String) -> Palette {
+        Palette(Ink::ALL.iter().map(|ink| (*ink, colour_of(ink.css_property()))).collect())
+    }
+
+    /// The colour of `ink` ("" if it has none).
+    pub fn colour(&self, ink: Ink) -> &str {
+        self.0.iter().find(|(known, _)| *known == ink).map_or("", |(_, colour)| colour.as_str())
     }
 }
 
@@ -156,6 +194,24 @@ mod tests {
             let uses = |column: &str| STYLE_CSS.matches(&format!("{property}: var({property}-{column});")).count();
             assert_eq!((uses("light"), uses("dark")), (1, 2), "{property}: how the themes pick a column");
         }
+    }
+
+    /// A paint worker paints only with the palette it is sent: an ink left
+    /// out of `Ink::ALL` would be painted in no colour at all.
+    #[test]
+    fn the_palette_holds_every_ink_once() {
+        let every_ink = [Ink::Background, Ink::HealthyEdge, Ink::BadEdge, Ink::Label, Ink::Selection]
+            .into_iter()
+            .chain([Ink::BoxFill, Ink::Outline, Ink::Text])
+            .chain(Tone::ALL.map(Ink::Status));
+        let palette = Palette::read(|property| format!("colour of {property}"));
+        let mut seen = std::collections::HashSet::new();
+        for ink in every_ink {
+            assert_eq!(palette.colour(ink), format!("colour of {}", ink.css_property()), "{ink:?}");
+            assert!(seen.insert(ink), "{ink:?} twice");
+        }
+        assert_eq!(Ink::ALL.len(), seen.len());
+        assert!(Ink::ALL.iter().all(|ink| seen.contains(ink)));
     }
 
     #[test]

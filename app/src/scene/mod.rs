@@ -3,7 +3,8 @@
 //! screen, `detail` says what is drawn at which zoom, `draw_list` builds a
 //! frame as buckets of one ink each, `pick` finds the node under a click,
 //! `gesture` tells drags from clicks, `pacing` says when to redraw,
-//! `titles` fits names written above small regions, and
+//! `titles` fits names written above small regions, `paint_frame` carries
+//! a frame to a paint worker, and
 //! `ink` names the colours (CSS custom properties: the stylesheet holds the
 //! one light/dark table). The canvas glue in `components/topology.rs` only
 //! carries these out.
@@ -18,6 +19,7 @@ pub mod draw_list;
 pub mod gesture;
 pub mod ink;
 pub mod pacing;
+pub mod paint_frame;
 pub mod pick;
 pub mod titles;
 pub mod viewport;

@@ -1,6 +1,8 @@
 //! Where the world (layout units) is on the screen (CSS pixels): zoom and
 //! pan, fitting the whole graph, and which points are worth drawing.
 
+use serde::{Deserialize, Serialize};
+
 use crate::layout::{Layout, SLOT_SPACING};
 
 /// Zoom limits for the wheel.
@@ -15,7 +17,7 @@ const WHEEL_ZOOM_PER_PX: f64 = 0.0015;
 /// Points this far off screen are still drawn (a dot or label overhangs).
 const OVERHANG_PX: f64 = 20.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Point {
     pub x: f64,
     pub y: f64,

@@ -265,11 +265,13 @@ pub fn counts(snapshot: &Message) -> (usize, usize) {
     }
 }
 
-/// Non-background pixels drawn on a canvas.
+/// Non-background pixels drawn on a canvas (read from a copy: the
+/// topology's canvas shows the paint worker's pictures through a
+/// `bitmaprenderer` context and has no 2D context to read).
 pub fn drawn_pixels(selector: &str) -> String {
     format!(
         "(() => {{ const c = document.querySelector({selector:?}); if (!c || !c.width) return 0;
-           const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+           const d = (c => {{ const s = new OffscreenCanvas(c.width, c.height).getContext('2d'); s.drawImage(c, 0, 0); return s; }})(c).getImageData(0, 0, c.width, c.height).data;
            let n = 0; for (let i = 0; i < d.length; i += 4) {{ if (d[i] !== d[0] || d[i+1] !== d[1] || d[i+2] !== d[2]) n++; }}
            return n; }})()"
     )

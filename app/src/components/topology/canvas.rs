@@ -1,6 +1,8 @@
 //! The canvas glue (browser only): keeps the layout in step with the diffs
 //! and the grouping, moves the camera for Fit, a focus and a search, asks
-//! the pacer when to draw, builds the scene's draw list and paints it.
+//! the pacer when to draw, builds the scene's draw list and has the paint
+//! worker paint it (`offscreen`), or paints it on the page where the
+//! browser has no `OffscreenCanvas`.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
@@ -11,10 +13,13 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use super::offscreen::{self, Answer, PaintWorker};
 use super::{input, paint};
 use crate::canvas::{fit_backing_store, ThemeColours};
 use crate::layout::Layout;
 use crate::lens::{GroupBy, Lens};
+use crate::scene::ink::Palette;
+use crate::scene::paint_frame;
 use crate::scene::{Camera, DrawList, Frame, Gesture, OnFrame, Pacer, Point, Reachable, Size};
 use crate::state::AppState;
 
@@ -36,8 +41,11 @@ pub struct Topology {
     /// The canvas's last width ÷ height.
     pub aspect: f64,
     pub size: Size,
-    /// Times the browser's rendering of each draw's frame (for the pacer).
+    /// Times the browser's rendering of each draw's frame (for the pacer),
+    /// when the page paints.
     pub render_timer: Option<RenderTimer>,
+    /// Paints the frames off the main thread, where the browser can.
+    pub paint_worker: Option<PaintWorker>,
 }
 
 impl Default for Topology {
@@ -53,6 +61,7 @@ impl Default for Topology {
             aspect: 3.0,
             size: Size::default(),
             render_timer: None,
+            paint_worker: None,
         }
     }
 }
@@ -61,8 +70,9 @@ pub type Shared = Rc<RefCell<Topology>>;
 
 pub fn attach(state: AppState, canvas_ref: NodeRef, fit_request: Signal<u64>, says: Signal<String>) {
     let topology: Shared = Rc::default();
-    let timer = RenderTimer::new(&topology, state.topology_render_millis.clone());
-    topology.borrow_mut().render_timer = timer;
+    let worker = start_paint_worker(&state, &topology, canvas_ref);
+    let timer = if worker.is_some() { None } else { RenderTimer::new(&topology, state.topology_render_millis.clone()) };
+    (topology.borrow_mut().paint_worker, topology.borrow_mut().render_timer) = (worker, timer);
     let redraw: Rc<dyn Fn()> = {
         let (state, topology) = (state.clone(), topology.clone());
         Rc::new(move || schedule(&state, &topology, canvas_ref))
@@ -75,6 +85,27 @@ pub fn attach(state: AppState, canvas_ref: NodeRef, fit_request: Signal<u64>, sa
         watch_visibility(&canvas, topology.clone(), redraw.clone());
         input::listen(&canvas, state, topology, redraw, says);
     });
+}
+
+/// The paint worker, showing each picture it sends back; its painting
+/// counts for the pacer as the page's rendering would.
+fn start_paint_worker(state: &AppState, topology: &Shared, canvas_ref: NodeRef) -> Option<PaintWorker> {
+    let (state, weak) = (state.clone(), Rc::downgrade(topology));
+    PaintWorker::start(move |answer| {
+        let Some(topology) = weak.upgrade() else { return };
+        if let Answer::Painted(picture, millis) = &answer {
+            if let (Some(picture), Some(canvas)) = (picture.as_ref(), canvas_of(canvas_ref)) {
+                offscreen::show(&canvas, picture);
+            }
+            state.topology_render_millis.set(*millis);
+            topology.borrow_mut().pacer.rendered(*millis);
+        }
+        let again = topology.borrow_mut().paint_worker.as_mut().is_some_and(PaintWorker::answered);
+        if again {
+            topology.borrow_mut().pacer.interact();
+            schedule(&state, &topology, canvas_ref);
+        }
+    })
 }
 
 /// Lays the nodes out afresh in their groups, as the lens has them.
@@ -221,12 +252,15 @@ pub fn schedule(state: &AppState, topology: &Shared, canvas_ref: NodeRef) {
             OnFrame::Draw => {
                 let Some(canvas) = canvas_of(canvas_ref) else { return };
                 let mut topology = topology.borrow_mut();
-                draw(&canvas, &state, &mut topology);
+                let drawn = draw(&canvas, &state, &mut topology);
+                if drawn == Drawn::Waiting {
+                    return;
+                }
                 let drawn_at = performance_now();
                 let cost = drawn_at - now;
                 topology.pacer.drawn(cost);
                 state.topology_draw_millis.set(cost);
-                if let Some(timer) = &topology.render_timer {
+                if let (Drawn::OnPage, Some(timer)) = (drawn, &topology.render_timer) {
                     timer.start(drawn_at);
                 }
             }
@@ -237,12 +271,21 @@ pub fn schedule(state: &AppState, topology: &Shared, canvas_ref: NodeRef) {
     }
 }
 
-fn draw(canvas: &HtmlCanvasElement, state: &AppState, topology: &mut Topology) {
+/// What a draw did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Drawn {
+    OnPage,
+    SentToWorker,
+    /// The worker is still painting the last frame: this one is drawn
+    /// when that is back.
+    Waiting,
+}
+
+fn draw(canvas: &HtmlCanvasElement, state: &AppState, topology: &mut Topology) -> Drawn {
+    if topology.paint_worker.as_mut().is_some_and(PaintWorker::is_busy) {
+        return Drawn::Waiting;
+    }
     let ratio = fit_backing_store(canvas);
-    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
     let size = Size { width: f64::from(canvas.width()) / ratio, height: f64::from(canvas.height()) / ratio };
     if size.width > 0.0 && size.height > 0.0 {
         topology.aspect = size.width / size.height;
@@ -266,9 +309,24 @@ fn draw(canvas: &HtmlCanvasElement, state: &AppState, topology: &mut Topology) {
         cursor: topology.cursor.as_deref(),
     };
     let list = DrawList::build(&frame);
-    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-    paint::paint(&ctx, &list, size, &ThemeColours::of(canvas));
+    let colours = ThemeColours::of(canvas);
+    let palette = Palette::read(|property| colours.get(property));
+    let drawn = match topology.paint_worker.as_mut() {
+        Some(worker) => {
+            worker.send(&paint_frame::encode(canvas.width(), canvas.height(), ratio, &palette, &list));
+            Drawn::SentToWorker
+        }
+        None => {
+            let context = canvas.get_context("2d").ok().flatten();
+            if let Some(ctx) = context.and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) {
+                let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+                paint::paint(&ctx, &list, size, &palette);
+            }
+            Drawn::OnPage
+        }
+    };
     topology.reachable = Reachable::of(&list, viewport.scale);
+    drawn
 }
 
 /// Times the browser's rendering of the frame a draw was in: a message

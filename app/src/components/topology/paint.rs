@@ -5,11 +5,11 @@ use std::f64::consts::TAU;
 
 use web_sys::CanvasRenderingContext2d;
 
-use crate::canvas::ThemeColours;
 use crate::scene::boxes::{GroupBox, LinkLine, BOX_INSET_PX};
 use crate::scene::detail::Shape;
 use crate::scene::dots::{FADED_EDGE_ALPHA, FADED_NODE_ALPHA};
 use crate::scene::draw_list::{NodeBucket, RegionFrame};
+use crate::scene::ink::Palette;
 use crate::scene::titles::{fitting, outside_title_room, OUTSIDE_TITLE_PX};
 use crate::scene::{DrawList, Ink, Size, Tone};
 
@@ -21,48 +21,41 @@ const MARK_PX: f64 = 4.0;
 
 struct Painter<'a> {
     ctx: &'a CanvasRenderingContext2d,
-    colours: &'a ThemeColours,
-    /// Each ink's colour, read from the stylesheet once per frame.
-    known: std::cell::RefCell<Vec<(Ink, String)>>,
+    palette: &'a Palette,
 }
 
 impl Painter<'_> {
-    fn colour(&self, ink: Ink) -> String {
-        if let Some((_, colour)) = self.known.borrow().iter().find(|(known, _)| *known == ink) {
-            return colour.clone();
-        }
-        let colour = self.colours.get(ink.css_property());
-        self.known.borrow_mut().push((ink, colour.clone()));
-        colour
+    fn colour(&self, ink: Ink) -> &str {
+        self.palette.colour(ink)
     }
 
     fn stroke(&self, ink: Ink, width: f64, alpha: f64) {
         self.ctx.set_global_alpha(alpha);
-        self.ctx.set_stroke_style_str(&self.colour(ink));
+        self.ctx.set_stroke_style_str(self.colour(ink));
         self.ctx.set_line_width(width);
         self.ctx.stroke();
     }
 
     fn fill(&self, ink: Ink, alpha: f64) {
         self.ctx.set_global_alpha(alpha);
-        self.ctx.set_fill_style_str(&self.colour(ink));
+        self.ctx.set_fill_style_str(self.colour(ink));
         self.ctx.fill();
     }
 
     fn text(&self, text: &str, x: f64, y: f64, font: &str, ink: Ink) {
         self.ctx.set_global_alpha(1.0);
         self.ctx.set_font(font);
-        self.ctx.set_fill_style_str(&self.colour(ink));
+        self.ctx.set_fill_style_str(self.colour(ink));
         let _ = self.ctx.fill_text(text, x, y);
     }
 }
 
 /// Paints `list`: background, region frames, links, boxes, faded and
 /// shown edges, faded and shown nodes, labels, selection.
-pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, colours: &ThemeColours) {
-    let painter = Painter { ctx, colours, known: std::cell::RefCell::default() };
+pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, palette: &Palette) {
+    let painter = Painter { ctx, palette };
     ctx.set_global_alpha(1.0);
-    ctx.set_fill_style_str(&painter.colour(Ink::Background));
+    ctx.set_fill_style_str(painter.colour(Ink::Background));
     ctx.fill_rect(0.0, 0.0, size.width, size.height);
     frames(&painter, &list.frames, size.width);
     links(&painter, list.links.iter().filter(|link| !link.bad));

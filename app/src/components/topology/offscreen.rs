@@ -1,0 +1,99 @@
+//! Painting the topology in the paint worker (browser only). The page
+//! builds each frame's draw list as before and sends it; the worker paints
+//! it on its own canvas and sends the picture back, which the page's canvas
+//! shows through a `bitmaprenderer` context: neither the painting nor the
+//! rasterizing is on the main thread. One frame at a time: a frame wanted
+//! while one is being painted (or before the worker listens) is drawn once
+//! it is back.
+
+use crate::paint_worker::READY;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    HtmlCanvasElement, ImageBitmap, ImageBitmapRenderingContext, MessageEvent, Worker, WorkerOptions, WorkerType,
+};
+
+/// The paint worker's loader, next to the page (trunk's `data-loader-shim`).
+const PAINT_LOADER: &str = "./paint_loader.js";
+
+/// What the paint worker says.
+pub enum Answer {
+    /// It listens.
+    Ready,
+    /// A frame painted (the picture; none for a frame it could not read)
+    /// in this many milliseconds.
+    Painted(Option<ImageBitmap>, f64),
+}
+
+pub struct PaintWorker {
+    worker: Worker,
+    /// A frame is being painted, or the worker does not listen yet.
+    busy: bool,
+    /// A frame was wanted while one was being painted.
+    wanted: bool,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl PaintWorker {
+    /// Starts the worker; `on_answer` hears what it says. `None` where the
+    /// browser has no `OffscreenCanvas` or module workers (the page then
+    /// paints itself).
+    pub fn start(mut on_answer: impl FnMut(Answer) + 'static) -> Option<PaintWorker> {
+        let global = js_sys::global();
+        for needed in ["OffscreenCanvas", "ImageBitmapRenderingContext"] {
+            if !js_sys::Reflect::has(&global, &JsValue::from_str(needed)).unwrap_or(false) {
+                return None;
+            }
+        }
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        options.set_name("meshview-paint");
+        let worker = Worker::new_with_options(PAINT_LOADER, &options).ok()?;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data = event.data();
+            if data.as_string().as_deref() == Some(READY) {
+                return on_answer(Answer::Ready);
+            }
+            let answer = js_sys::Array::from(&data);
+            let picture = answer.get(0).dyn_into::<ImageBitmap>().ok();
+            on_answer(Answer::Painted(picture, answer.get(1).as_f64().unwrap_or(0.0)));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(PaintWorker { worker, busy: true, wanted: true, _on_message: on_message })
+    }
+
+    /// True while a frame is being painted: the caller should not build
+    /// another (it is drawn when this one is back).
+    pub fn is_busy(&mut self) -> bool {
+        self.wanted |= self.busy;
+        self.busy
+    }
+
+    /// Sends one encoded frame (its buffer is transferred, not copied).
+    pub fn send(&mut self, frame: &[u8]) {
+        let bytes = js_sys::Uint8Array::from(frame);
+        let transfer = js_sys::Array::of1(&bytes.buffer());
+        self.busy = self.worker.post_message_with_transfer(&bytes, &transfer).is_ok();
+    }
+
+    /// A frame is back, or the worker listens; true when a frame was
+    /// wanted meanwhile.
+    pub fn answered(&mut self) -> bool {
+        self.busy = false;
+        std::mem::take(&mut self.wanted)
+    }
+}
+
+impl Drop for PaintWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+/// Shows a painted picture on the page's canvas.
+pub fn show(canvas: &HtmlCanvasElement, picture: &ImageBitmap) {
+    let context = canvas.get_context("bitmaprenderer").ok().flatten();
+    if let Some(context) = context.and_then(|c| c.dyn_into::<ImageBitmapRenderingContext>().ok()) {
+        context.transfer_from_image_bitmap(picture);
+    }
+}
