@@ -16,8 +16,10 @@ use std::time::Instant;
 pub enum Role {
     /// The page's main thread (the renderer process running our worker).
     PageMain,
-    /// The page's Web Worker (ingest, reducer, diffs).
+    /// The page's stream worker (ingest, reducer, diffs).
     PageWorker,
+    /// The page's paint worker (the topology's canvas).
+    PaintWorker,
     /// The page's renderer, other threads (compositor, IO, pools).
     PageOther,
     /// Every other Chromium process (browser, GPU/viz, network, driver).
@@ -26,7 +28,8 @@ pub enum Role {
     Feed,
 }
 
-const ROLES: [Role; 5] = [Role::PageMain, Role::PageWorker, Role::PageOther, Role::Chromium, Role::Feed];
+const ROLES: [Role; 6] =
+    [Role::PageMain, Role::PageWorker, Role::PaintWorker, Role::PageOther, Role::Chromium, Role::Feed];
 
 /// Nanoseconds (on a core, waiting for one) per role at one moment.
 pub struct Sample {
@@ -57,9 +60,10 @@ impl Cores {
         };
         let total: f64 = self.shares.iter().map(|(_, run, _)| run).sum();
         format!(
-            "cores: {}, {}, {}, {}, {}; {:.0} % of one core in all; the machine {:.0} % busy of {} %",
+            "cores: {}, {}, {}, {}, {}, {}; {:.0} % of one core in all; the machine {:.0} % busy of {} %",
             part("page main thread", Role::PageMain),
-            part("its worker", Role::PageWorker),
+            part("its stream worker", Role::PageWorker),
+            part("paint worker", Role::PaintWorker),
             part("renderer's others", Role::PageOther),
             part("rest of Chromium", Role::Chromium),
             part("feed", Role::Feed),
@@ -112,14 +116,19 @@ pub fn sample() -> Sample {
             continue;
         }
         let tids = numbers_in(&format!("/proc/{pid}/task"));
-        let page =
-            cmdline.contains("--type=renderer") && tids.iter().any(|&t| comm(pid, t).starts_with("DedicatedWorker"));
+        // Both workers' threads have the same name: the stream worker is
+        // started first (before the topology mounts), so its thread is the
+        // older one, with the lower id.
+        let workers: Vec<u32> = tids.iter().copied().filter(|&t| comm(pid, t).starts_with("DedicatedWorker")).collect();
+        let stream_worker = workers.iter().min().copied();
+        let page = cmdline.contains("--type=renderer") && stream_worker.is_some();
         for tid in tids {
             let role = match (pid == own, page) {
                 (true, _) => Role::Feed,
                 (false, false) => Role::Chromium,
                 (false, true) if tid == pid => Role::PageMain,
-                (false, true) if comm(pid, tid).starts_with("DedicatedWorker") => Role::PageWorker,
+                (false, true) if Some(tid) == stream_worker => Role::PageWorker,
+                (false, true) if workers.contains(&tid) => Role::PaintWorker,
                 (false, true) => Role::PageOther,
             };
             if let Some((run, wait)) = schedstat(pid, tid) {
