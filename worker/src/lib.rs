@@ -15,6 +15,8 @@ mod agent;
 mod link;
 #[cfg(target_arch = "wasm32")]
 pub mod socket;
+#[cfg(target_arch = "wasm32")]
+mod text_copy;
 
 #[cfg(target_arch = "wasm32")]
 pub use agent::MeshWorker;

@@ -72,14 +72,14 @@ impl Drop for Socket {
 /// Hands a message event's `data` to `sink`. The length of a JS string is
 /// read without copying it (in UTF-16 units: a string with more units than
 /// `MAX_FRAME_BYTES` has at least as many UTF-8 bytes), so an oversize frame
-/// costs no wasm memory; any other text is copied once, whole, and the
-/// decoder checks its bytes.
+/// costs no wasm memory; any other text is copied in (`text_copy`), whole,
+/// and the decoder checks its bytes.
 pub fn deliver_message(data: &JsValue, sink: &dyn SocketSink) {
     if let Some(text) = data.dyn_ref::<js_sys::JsString>() {
         let len_utf16 = text.length() as usize;
         if len_utf16 > MAX_FRAME_BYTES {
             sink.oversize(len_utf16);
-        } else if let Some(text) = data.as_string() {
+        } else if let Some(text) = crate::text_copy::copy(text).or_else(|| data.as_string()) {
             sink.text(text);
         }
     } else if let Some(buffer) = data.dyn_ref::<js_sys::ArrayBuffer>() {

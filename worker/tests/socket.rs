@@ -98,6 +98,44 @@ fn an_oversize_text_frame_is_counted_without_a_copy() {
     assert_eq!(oversize_errors(&sink), Some(2));
 }
 
+/// Text frames reach the sink byte for byte, whatever their characters and
+/// size (the copy sizes its buffer for ASCII first, then for three bytes a
+/// unit; a buffer over 1 MiB is let go after use): the same frames in
+/// another order must not change a byte either.
+#[wasm_bindgen_test]
+fn text_frames_arrive_byte_for_byte() {
+    let big_accented = "é".repeat(600_000);
+    let cases: Vec<(js_sys::JsString, String)> = vec![
+        ("".into(), String::new()),
+        (
+            r#"[{"data":{"type":"node-status","id":"n1","status":"ok"}}]"#.into(),
+            r#"[{"data":{"type":"node-status","id":"n1","status":"ok"}}]"#.to_owned(),
+        ),
+        ("caf\u{e9} · 日本 😀".into(), "caf\u{e9} · 日本 😀".to_owned()),
+        ("x".repeat(70_000).as_str().into(), "x".repeat(70_000)),
+        // A lone surrogate is not UTF-8: it arrives as U+FFFD.
+        (
+            js_sys::JsString::from("a").concat(&js_sys::JsString::from_char_code1(0xD83D)).concat(&"b".into()),
+            "a\u{FFFD}b".to_owned(),
+        ),
+        (big_accented.as_str().into(), big_accented.clone()),
+        ("après".into(), "après".to_owned()),
+    ];
+    for round in 0..2 {
+        let sink = Recorder::default();
+        let order: Vec<usize> = if round == 0 { (0..cases.len()).collect() } else { (0..cases.len()).rev().collect() };
+        for &index in &order {
+            deliver_message(&message_event(&cases[index].0).data(), &sink);
+        }
+        let frames = sink.frames.borrow();
+        assert_eq!(frames.len(), cases.len(), "round {round}");
+        for (position, &index) in order.iter().enumerate() {
+            let (got, want) = (&frames[position], &cases[index].1);
+            assert!(got == want, "round {round}, case {index}: {} bytes, expected {}", got.len(), want.len());
+        }
+    }
+}
+
 async fn sleep_millis(millis: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let global: web_sys::Window = wasm_bindgen::JsCast::unchecked_into(js_sys::global());
