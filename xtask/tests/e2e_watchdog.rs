@@ -118,3 +118,28 @@ async fn a_closed_worker_is_not_shown_as_live() {
 async fn a_worker_whose_code_throws_is_not_shown_as_live() {
     badge_leaves_live_when_the_worker_breaks("throw").await;
 }
+
+/// The topology's paint worker fails to start (its script throws): the
+/// page paints the topology itself, and says so in nothing but speed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paint_worker_that_fails_leaves_the_page_painting() {
+    let dir =
+        support::dist_copy_with(&[("paint_loader.js", "throw new Error('paint worker broken on purpose');".into())]);
+    let _dist_copy = DistCopy(dir.clone());
+    let settings = SimSettings { n_nodes: 60, messages_per_sec: 100.0, batch: 5, seed: 4, mix: Mix::Mixed };
+    let feed = support::serve_with_csp(free_port(), Source::Simulated(settings), dir, "/", None).await;
+    let url = format!("http://{}/", feed.addr);
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "the badge to say Live", &format!("{} === 'Live'", text_of(BADGE))).await?;
+        wait_for(
+            &client,
+            "a topology painted by the page",
+            &format!("{} > 500", support::drawn_pixels("[data-testid=topology]")),
+        )
+        .await?;
+        Ok(())
+    })
+    .await;
+    feed.stop().await;
+}

@@ -93,6 +93,16 @@ fn start_paint_worker(state: &AppState, topology: &Shared, canvas_ref: NodeRef) 
     let (state, weak) = (state.clone(), Rc::downgrade(topology));
     PaintWorker::start(move |answer| {
         let Some(topology) = weak.upgrade() else { return };
+        if let Answer::Failed = answer {
+            // The page paints from now on, paced by its own rendering.
+            let timer = RenderTimer::new(&topology, state.topology_render_millis.clone());
+            let worker = std::mem::take(&mut topology.borrow_mut().paint_worker);
+            topology.borrow_mut().render_timer = timer;
+            // Not dropped inside its own error handler: after it returns.
+            wasm_bindgen_futures::spawn_local(async move { drop(worker) });
+            topology.borrow_mut().pacer.interact();
+            return schedule(&state, &topology, canvas_ref);
+        }
         if let Answer::Painted(picture, millis) = &answer {
             if let (Some(picture), Some(canvas)) = (picture.as_ref(), canvas_of(canvas_ref)) {
                 offscreen::show(&canvas, picture);

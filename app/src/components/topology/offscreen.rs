@@ -6,12 +6,16 @@
 //! while one is being painted (or before the worker listens) is drawn once
 //! it is back.
 
-use crate::paint_worker::READY;
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
-    HtmlCanvasElement, ImageBitmap, ImageBitmapRenderingContext, MessageEvent, Worker, WorkerOptions, WorkerType,
+    Event, HtmlCanvasElement, ImageBitmap, ImageBitmapRenderingContext, MessageEvent, Worker, WorkerOptions, WorkerType,
 };
+
+use crate::paint_worker::READY;
 
 /// The paint worker's loader, next to the page (trunk's `data-loader-shim`).
 const PAINT_LOADER: &str = "./paint_loader.js";
@@ -23,6 +27,8 @@ pub enum Answer {
     /// A frame painted (the picture; none for a frame it could not read)
     /// in this many milliseconds.
     Painted(Option<ImageBitmap>, f64),
+    /// Its script failed (not found, refused, threw): the page paints.
+    Failed,
 }
 
 pub struct PaintWorker {
@@ -32,13 +38,14 @@ pub struct PaintWorker {
     /// A frame was wanted while one was being painted.
     wanted: bool,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 impl PaintWorker {
     /// Starts the worker; `on_answer` hears what it says. `None` where the
     /// browser has no `OffscreenCanvas` or module workers (the page then
     /// paints itself).
-    pub fn start(mut on_answer: impl FnMut(Answer) + 'static) -> Option<PaintWorker> {
+    pub fn start(on_answer: impl FnMut(Answer) + 'static) -> Option<PaintWorker> {
         let global = js_sys::global();
         for needed in ["OffscreenCanvas", "ImageBitmapRenderingContext"] {
             if !js_sys::Reflect::has(&global, &JsValue::from_str(needed)).unwrap_or(false) {
@@ -49,17 +56,23 @@ impl PaintWorker {
         options.set_type(WorkerType::Module);
         options.set_name("meshview-paint");
         let worker = Worker::new_with_options(PAINT_LOADER, &options).ok()?;
+        let on_answer = Rc::new(RefCell::new(on_answer));
+        let hears_error = on_answer.clone();
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |_: Event| (hears_error.borrow_mut())(Answer::Failed));
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
-            if data.as_string().as_deref() == Some(READY) {
-                return on_answer(Answer::Ready);
-            }
-            let answer = js_sys::Array::from(&data);
-            let picture = answer.get(0).dyn_into::<ImageBitmap>().ok();
-            on_answer(Answer::Painted(picture, answer.get(1).as_f64().unwrap_or(0.0)));
+            let answer = if data.as_string().as_deref() == Some(READY) {
+                Answer::Ready
+            } else {
+                let answer = js_sys::Array::from(&data);
+                let picture = answer.get(0).dyn_into::<ImageBitmap>().ok();
+                Answer::Painted(picture, answer.get(1).as_f64().unwrap_or(0.0))
+            };
+            (on_answer.borrow_mut())(answer);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        Some(PaintWorker { worker, busy: true, wanted: true, _on_message: on_message })
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Some(PaintWorker { worker, busy: true, wanted: true, _on_message: on_message, _on_error: on_error })
     }
 
     /// True while a frame is being painted: the caller should not build
