@@ -15,6 +15,8 @@ mod input;
 mod offscreen;
 #[cfg(target_arch = "wasm32")]
 pub mod paint;
+#[cfg(target_arch = "wasm32")]
+mod render_timer;
 
 use shared::View as MeshView;
 use sycamore::prelude::*;

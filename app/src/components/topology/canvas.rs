@@ -4,7 +4,7 @@
 //! worker paint it (`offscreen`), or paints it on the page where the
 //! browser has no `OffscreenCanvas`.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::offscreen::{self, Answer, PaintWorker};
+use super::render_timer::RenderTimer;
 use super::{input, paint};
 use crate::canvas::{fit_backing_store, ThemeColours};
 use crate::layout::Layout;
@@ -339,40 +340,6 @@ fn draw(canvas: &HtmlCanvasElement, state: &AppState, topology: &mut Topology) -
     drawn
 }
 
-/// Times the browser's rendering of the frame a draw was in: a message
-/// posted from the animation frame is handled in the first task after that
-/// frame, once its style, layout, paint and the canvas's rasterizing are
-/// done. The pacer counts it with the draw's own cost.
-pub struct RenderTimer {
-    port: web_sys::MessagePort,
-    /// The port that hears it, held so it lives as long as the timer.
-    _receiver: web_sys::MessagePort,
-    drawn_at: Rc<Cell<Option<f64>>>,
-}
-
-impl RenderTimer {
-    fn new(topology: &Shared, shown: Rc<Cell<f64>>) -> Option<RenderTimer> {
-        let channel = web_sys::MessageChannel::new().ok()?;
-        let drawn_at: Rc<Cell<Option<f64>>> = Rc::default();
-        let (waiting, topology) = (drawn_at.clone(), Rc::downgrade(topology));
-        let on_message = Closure::<dyn FnMut()>::new(move || {
-            let (Some(at), Some(topology)) = (waiting.take(), topology.upgrade()) else { return };
-            let millis = performance_now() - at;
-            topology.borrow_mut().pacer.rendered(millis);
-            shown.set(millis);
-        });
-        let receiver = channel.port1();
-        receiver.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-        Some(RenderTimer { port: channel.port2(), _receiver: receiver, drawn_at })
-    }
-
-    fn start(&self, drawn_at: f64) {
-        self.drawn_at.set(Some(drawn_at));
-        let _ = self.port.post_message(&wasm_bindgen::JsValue::NULL);
-    }
-}
-
 /// Tells the pacer whether the canvas is on screen; redraws when it
 /// comes back after changes it missed.
 fn watch_visibility(canvas: &HtmlCanvasElement, topology: Shared, redraw: Rc<dyn Fn()>) {
@@ -397,7 +364,7 @@ pub fn canvas_of(canvas_ref: NodeRef) -> Option<HtmlCanvasElement> {
     canvas_ref.try_get().and_then(|node| node.dyn_into::<HtmlCanvasElement>().ok())
 }
 
-fn performance_now() -> f64 {
+pub fn performance_now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
