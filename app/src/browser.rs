@@ -114,6 +114,15 @@ fn settle_in_frames(state: &AppState, settling: &Rc<std::cell::Cell<bool>>) {
     let _ = window.request_animation_frame(step.unchecked_ref());
 }
 
+/// A diff's data now, what it changed in a task of its own where the
+/// browser allows (`AppState::apply_diff_then`).
+fn apply_diff(state: &AppState, diff: shared::Diff, next_task: Option<&crate::next_task::NextTask>) {
+    match next_task {
+        Some(next_task) => state.apply_diff_then(diff, now_millis, |step| next_task.run(step)),
+        None => state.apply_diff(diff, now_millis),
+    }
+}
+
 fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
     let bridge_slot: Rc<RefCell<Option<gloo_worker::WorkerBridge<MeshWorker>>>> = Rc::new(RefCell::new(None));
     let sender = bridge_slot.clone();
@@ -131,6 +140,8 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
         let settling = Rc::new(std::cell::Cell::new(false));
         // Worker callbacks come from outside the reactive root: run them in it.
         let scope = use_current_scope();
+        // A diff's publishing step runs as a task of its own (`apply_diff_then`).
+        let next_task = crate::next_task::NextTask::new();
         let bridge = MeshWorker::spawner()
             .callback(move |event: WorkerEvent| {
                 heard.borrow_mut().heard(now_millis());
@@ -138,7 +149,7 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
                     receiver.report_worker(heard.borrow().health().clone());
                     match event {
                         WorkerEvent::Diff(diff) => {
-                            receiver.apply_diff(*diff, now_millis);
+                            apply_diff(&receiver, *diff, next_task.as_ref());
                             settle_in_frames(&receiver, &settling);
                         }
                         WorkerEvent::Status(status) => receiver.set_status(*status),

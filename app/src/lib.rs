@@ -26,6 +26,8 @@ mod embed_glue;
 #[cfg(target_arch = "wasm32")]
 pub mod find_glue;
 #[cfg(target_arch = "wasm32")]
+mod next_task;
+#[cfg(target_arch = "wasm32")]
 pub mod paint_worker;
 #[cfg(target_arch = "wasm32")]
 pub mod picture_glue;

@@ -21,10 +21,18 @@ use crate::lens::{Focus, GroupBy};
 use crate::settings::{Settings, Theme};
 use crate::watchdog::WorkerHealth;
 
-pub use apply::{apply_to_view, apply_with_lens, Applied, ApplyStats, GraphChange, Touched};
+pub use apply::{apply_to_view, apply_with_lens, Applied, ApplyStats, GraphChange, Tasks, Touched};
 pub use read_only::{LensCell, ReadOnly, ViewCell};
 
 use apply::ApplySamples;
+
+/// A diff applied to the data, waiting for its publishing step.
+struct Unpublished {
+    applied: Applied,
+    data_millis: f64,
+    graph_changes: u32,
+    fill: bool,
+}
 
 /// Sends commands to the worker (a no-op in tests and server renders).
 pub type CommandSink = Rc<dyn Fn(Command)>;
@@ -89,6 +97,8 @@ pub struct AppState {
     /// Whether the worker still answers (see `watchdog.rs`).
     pub worker: ReadOnly<WorkerHealth>,
     apply_samples: Rc<RefCell<ApplySamples>>,
+    /// A diff whose data is applied and whose publishing step waits.
+    unpublished: Rc<RefCell<Option<Unpublished>>>,
     commands: CommandSink,
 }
 
@@ -126,14 +136,32 @@ impl AppState {
             settings: ReadOnly::new(settings),
             worker: ReadOnly::new(WorkerHealth::Running),
             apply_samples: Rc::new(RefCell::new(ApplySamples::default())),
+            unpublished: Rc::default(),
             commands,
         }
     }
 
     /// Applies a worker diff to the data, then publishes what it touched
-    /// (waking only those panels), then clears a selection the diff deleted.
+    /// (waking only those panels), then clears a selection the diff deleted,
+    /// all at once (tests, and where the page has no way to defer).
     /// `clock_millis` times the apply (passed in to stay testable natively).
-    pub fn apply_diff(&self, diff: Diff, clock_millis: impl Fn() -> f64) {
+    pub fn apply_diff(&self, diff: Diff, clock_millis: impl Fn() -> f64 + 'static) {
+        self.apply_diff_then(diff, clock_millis, |publish| publish());
+    }
+
+    /// Applies a diff's data now and hands `defer` the step that publishes
+    /// what it changed (the signals, and the re-rendering they wake), to run
+    /// as a task of its own: a diff at its bounds holds the main thread as
+    /// two shorter tasks, with input and rendering free to come between.
+    /// A diff that arrives while an earlier one's step still waits has that
+    /// step run first, so steps publish in order and never pile up.
+    pub fn apply_diff_then(
+        &self,
+        diff: Diff,
+        clock_millis: impl Fn() -> f64 + 'static,
+        defer: impl FnOnce(Box<dyn FnOnce()>),
+    ) {
+        self.publish_waiting(&clock_millis);
         let start = clock_millis();
         let (graph_changes, fill) = (diff.graph_changes() as u32, diff.snapshot_fill);
         let selected = self.selected_node.get_clone_untracked();
@@ -142,6 +170,20 @@ impl AppState {
         let applied =
             apply_with_lens(&mut self.view.borrow_mut(), &mut self.lens.borrow_mut(), diff, selected.as_deref());
         let data_millis = clock_millis() - start;
+        *self.unpublished.borrow_mut() = Some(Unpublished { applied, data_millis, graph_changes, fill });
+        let state = self.clone();
+        defer(Box::new(move || state.publish_waiting(&clock_millis)));
+    }
+
+    /// Publishes the applied diff still waiting, if any, and records what
+    /// the diff cost: both its tasks (the worker sizes the next live diffs
+    /// to that), and the longer of them (what held the main thread at once).
+    fn publish_waiting(&self, clock_millis: &dyn Fn() -> f64) {
+        let Some(Unpublished { applied, data_millis, graph_changes, fill }) = self.unpublished.borrow_mut().take()
+        else {
+            return;
+        };
+        let start = clock_millis();
         let (selection_gone, nodes_touched) = (applied.selection_gone, applied.touched.nodes);
         let pending_graph_changes = applied.pending_graph_changes;
         self.publish(applied);
@@ -149,20 +191,20 @@ impl AppState {
             self.select_node(None);
         }
         let end = clock_millis();
+        let task = Tasks { data_millis, publish_millis: end - start };
         self.apply_stats.writer().update(|stats| {
             if nodes_touched && stats.first_nodes_at_millis.is_none() && !self.view.borrow().nodes.is_empty() {
                 stats.first_nodes_at_millis = Some(end);
             }
             if fill {
-                stats.record_fill(end - start, end);
+                stats.record_fill(task.total_millis(), end);
             } else {
-                self.apply_samples.borrow_mut().record(stats, end - start, data_millis, pending_graph_changes);
+                self.apply_samples.borrow_mut().record(stats, task, pending_graph_changes);
             }
         });
-        // The worker sizes the next live diffs to what this one cost (a
-        // fill's inserts cost more than the live pace's changes: not told).
+        // A fill's inserts cost more than the live pace's changes: not told.
         if !fill {
-            self.send(Command::Applied { millis: end - start, graph_changes });
+            self.send(Command::Applied { millis: task.total_millis(), graph_changes });
         }
     }
 

@@ -86,10 +86,14 @@ impl GraphChange {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApplyStats {
     pub diffs: u64,
+    /// A diff's whole main-thread cost: its data and publishing tasks.
     pub p50_millis: f64,
     pub p99_millis: f64,
     /// The share of p50 spent applying data (the rest is re-rendering).
     pub data_p50_millis: f64,
+    /// The longer of a diff's two tasks: how long it held the main thread
+    /// at once (what delays input and frames).
+    pub task_p99_millis: f64,
     /// When the first nodes were applied, on the page clock (ms since
     /// navigation): time to first node on screen.
     pub first_nodes_at_millis: Option<f64>,
@@ -215,24 +219,46 @@ impl Samples {
     }
 }
 
+/// What one diff cost the main thread, in its two tasks: applying the
+/// data, then publishing what changed (signals and the re-rendering they
+/// wake).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tasks {
+    pub data_millis: f64,
+    pub publish_millis: f64,
+}
+
+impl Tasks {
+    pub fn total_millis(self) -> f64 {
+        self.data_millis + self.publish_millis
+    }
+
+    pub fn longest_millis(self) -> f64 {
+        self.data_millis.max(self.publish_millis)
+    }
+}
+
 /// Apply durations: the whole apply (data and the re-rendering it
-/// triggers) and the data alone.
+/// triggers), the data alone, and the longer task.
 #[derive(Debug, Default)]
 pub struct ApplySamples {
     total: Samples,
     data: Samples,
+    task: Samples,
     recheck: Samples,
 }
 
 impl ApplySamples {
     /// Records one apply into `stats`.
-    pub fn record(&mut self, stats: &mut ApplyStats, total_millis: f64, data_millis: f64, pending_graph_changes: u64) {
-        let (p50_millis, p99_millis) = self.total.record(total_millis);
-        let (data_p50_millis, _) = self.data.record(data_millis);
+    pub fn record(&mut self, stats: &mut ApplyStats, tasks: Tasks, pending_graph_changes: u64) {
+        let (p50_millis, p99_millis) = self.total.record(tasks.total_millis());
+        let (data_p50_millis, _) = self.data.record(tasks.data_millis);
+        let (_, task_p99_millis) = self.task.record(tasks.longest_millis());
         stats.diffs += 1;
         stats.p50_millis = p50_millis;
         stats.p99_millis = p99_millis;
         stats.data_p50_millis = data_p50_millis;
+        stats.task_p99_millis = task_p99_millis;
         stats.pending_graph_changes = pending_graph_changes;
     }
 

@@ -208,10 +208,10 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         cdp(&client, "Performance.enable", json!({})).await?;
         let query = bench_query().map(|q| format!("?{q}")).unwrap_or_default();
         client.goto(&format!("http://{}/{query}", feed.addr)).await.map_err(|e| e.to_string())?;
-        let probe = "[...['messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at','long-tasks','longest-task']].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
+        let probe = "[...['messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at','long-tasks','longest-task','diff-task-p99']].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
         let deadline = Instant::now() + INGEST_TIMEOUT;
         let mut start: Option<(Instant, f64, Split, threads::Sample)> = None;
-        let mut last = vec![0.0; 7];
+        let mut last = vec![0.0; 8];
         while Instant::now() < deadline {
             let value = probe_page(&client, probe).await?;
             last = value.as_array().map(|a| a.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect()).unwrap_or_default();
@@ -255,6 +255,7 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         row.first_node_millis = at(4);
         row.long_tasks = at(5);
         row.longest_task_millis = at(6);
+        row.task_p99_millis = at(7);
         if seen < total as f64 {
             return Err(format!("ingested {seen} of {total} in {}s", INGEST_TIMEOUT.as_secs()));
         }

@@ -16,6 +16,8 @@ pub struct Row {
     pub main_waiting: f64,
     pub apply_p50_millis: f64,
     pub apply_p99_millis: f64,
+    /// p99 of the longer of a diff's two tasks (data, then publishing).
+    pub task_p99_millis: f64,
     /// Main-thread tasks over 50 ms after the first nodes were shown, and the longest.
     pub long_tasks: f64,
     pub longest_task_millis: f64,
@@ -93,6 +95,12 @@ const COLUMNS: &[Column] = &[
         width: 7,
         key: "apply_p99_ms",
         cell: |r| num(r.apply_p99_millis, format!("{:.2}", r.apply_p99_millis)),
+    },
+    Column {
+        title: "task p99",
+        width: 8,
+        key: "task_p99_ms",
+        cell: |r| num(r.task_p99_millis, format!("{:.2}", r.task_p99_millis)),
     },
     Column {
         title: "long",
