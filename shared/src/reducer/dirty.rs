@@ -6,25 +6,26 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::VecDeque;
 
-use super::hash::FastSet;
+use super::hash::{FastSet, IdKey};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct DirtyQueue {
-    order: VecDeque<String>,
-    members: FastSet<String>,
+    order: VecDeque<IdKey>,
+    members: FastSet<IdKey>,
 }
 
 impl DirtyQueue {
     /// Marks `id` as changed (once, keeping its place if already marked).
     pub fn mark(&mut self, id: &str) {
         if !self.members.contains(id) {
-            self.members.insert(id.to_owned());
-            self.order.push_back(id.to_owned());
+            let key = IdKey::from(id);
+            self.members.insert(key.clone());
+            self.order.push_back(key);
         }
     }
 
     /// The oldest marked id.
-    pub fn pop(&mut self) -> Option<String> {
+    pub fn pop(&mut self) -> Option<IdKey> {
         let id = self.order.pop_front()?;
         self.members.remove(&id);
         Some(id)
@@ -57,7 +58,7 @@ mod tests {
         assert_eq!(queue.len(), 3);
         assert_eq!(queue.pop().as_deref(), Some("b"));
         queue.mark("b");
-        let rest: Vec<String> = std::iter::from_fn(|| queue.pop()).collect();
+        let rest: Vec<IdKey> = std::iter::from_fn(|| queue.pop()).collect();
         assert_eq!(rest, ["a", "c", "b"]);
         assert!(queue.is_empty());
     }

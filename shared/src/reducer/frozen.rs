@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use super::graph::Graph;
-use super::hash::{FastMap, FastSet};
+use super::hash::{FastMap, FastSet, IdKey};
 use super::logs::{FrozenLogs, LogStore};
 use super::Reducer;
 use crate::decode::DecodedFrame;
@@ -119,7 +119,7 @@ impl Graph {
     fn thaw(&mut self, nodes: &[Arc<MeshNode>], edges: &[Arc<MeshEdge>]) {
         let mut node_map = FastMap::default();
         node_map.reserve(nodes.len());
-        node_map.extend(nodes.iter().map(|node| (node.id.clone(), Arc::clone(node))));
+        node_map.extend(nodes.iter().map(|node| (IdKey::from(node.id.as_str()), Arc::clone(node))));
         self.set_nodes(node_map);
         for edge in edges {
             self.insert_edge_shared(Arc::clone(edge));

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use std::sync::Arc;
 
-use super::hash::{FastMap, FastSet};
+use super::hash::{FastMap, FastSet, IdKey};
 
 use super::dirty::DirtyQueue;
 use crate::protocol::{EdgeStats, MeshEdge, MeshNode, Status};
@@ -25,10 +25,10 @@ pub enum Applied {
 pub struct Graph {
     /// Values are shared (`Arc`) with the history's checkpoints: a
     /// checkpoint holds pointers, and a change copies only what it touches.
-    nodes: FastMap<String, Arc<MeshNode>>,
-    edges: FastMap<String, Arc<MeshEdge>>,
+    nodes: FastMap<IdKey, Arc<MeshNode>>,
+    edges: FastMap<IdKey, Arc<MeshEdge>>,
     /// Edge ids by endpoint; endpoints need not exist as nodes.
-    incident: FastMap<String, FastSet<String>>,
+    incident: FastMap<IdKey, FastSet<IdKey>>,
     dirty_nodes: DirtyQueue,
     dirty_edges: DirtyQueue,
     /// A snapshot replaced everything since the last diff: the next diff
@@ -55,7 +55,7 @@ impl Graph {
 
     fn upsert_node_shared(&mut self, node: Arc<MeshNode>) {
         self.mark_node(&node.id);
-        self.nodes.insert(node.id.clone(), node);
+        self.nodes.insert(IdKey::from(node.id.as_str()), node);
     }
 
     pub fn set_node_status(&mut self, node_id: &str, status: Status) -> Applied {
@@ -85,7 +85,7 @@ impl Graph {
     }
 
     fn upsert_edge_shared(&mut self, edge: Arc<MeshEdge>) {
-        if let Some(old) = self.edges.get(&edge.id) {
+        if let Some(old) = self.edges.get(edge.id.as_str()) {
             if old.source != edge.source || old.target != edge.target {
                 let (old_source, old_target) = (old.source.clone(), old.target.clone());
                 self.unlink(&old_source, &edge.id);
@@ -93,12 +93,12 @@ impl Graph {
             }
         }
         for endpoint in [&edge.source, &edge.target] {
-            if !self.incident.get(endpoint).is_some_and(|ids| ids.contains(&edge.id)) {
-                self.incident.entry(endpoint.clone()).or_default().insert(edge.id.clone());
+            if !self.incident.get(endpoint.as_str()).is_some_and(|ids| ids.contains(edge.id.as_str())) {
+                self.incident.entry(IdKey::from(endpoint.as_str())).or_default().insert(IdKey::from(edge.id.as_str()));
             }
         }
         self.mark_edge(&edge.id);
-        self.edges.insert(edge.id.clone(), edge);
+        self.edges.insert(IdKey::from(edge.id.as_str()), edge);
     }
 
     pub fn set_edge_stats(&mut self, edge_id: &str, stats: EdgeStats) -> Applied {
@@ -129,7 +129,7 @@ impl Graph {
         self.reset = true;
         for node in nodes {
             self.mark_node(&node.id);
-            self.nodes.insert(node.id.clone(), Arc::new(node));
+            self.nodes.insert(IdKey::from(node.id.as_str()), Arc::new(node));
         }
         for edge in edges {
             self.upsert_edge(edge);
@@ -140,13 +140,13 @@ impl Graph {
     /// differs, so the dirty queues then carry just the difference to a
     /// receiver that holds what this graph handed out. O(graph).
     pub fn retarget(&mut self, target: &Graph) {
-        let gone_nodes: Vec<String> = self.nodes.keys().filter(|id| !target.nodes.contains_key(*id)).cloned().collect();
+        let gone_nodes: Vec<IdKey> = self.nodes.keys().filter(|id| !target.nodes.contains_key(*id)).cloned().collect();
         for node_id in gone_nodes {
             // Edges are matched on their own below: no cascade here.
             self.nodes.remove(&node_id);
             self.mark_node(&node_id);
         }
-        let gone_edges: Vec<String> = self.edges.keys().filter(|id| !target.edges.contains_key(*id)).cloned().collect();
+        let gone_edges: Vec<IdKey> = self.edges.keys().filter(|id| !target.edges.contains_key(*id)).cloned().collect();
         for edge_id in gone_edges {
             self.delete_edge(&edge_id);
         }
@@ -185,16 +185,16 @@ impl Graph {
     }
 
     /// Takes these nodes as the graph's (thawing a checkpoint).
-    pub(super) fn set_nodes(&mut self, nodes: FastMap<String, Arc<MeshNode>>) {
+    pub(super) fn set_nodes(&mut self, nodes: FastMap<IdKey, Arc<MeshNode>>) {
         self.nodes = nodes;
     }
 
     /// Adds an edge and its index entries without marking it changed.
     pub(super) fn insert_edge_shared(&mut self, edge: Arc<MeshEdge>) {
         for endpoint in [&edge.source, &edge.target] {
-            self.incident.entry(endpoint.clone()).or_default().insert(edge.id.clone());
+            self.incident.entry(IdKey::from(endpoint.as_str())).or_default().insert(IdKey::from(edge.id.as_str()));
         }
-        self.edges.insert(edge.id.clone(), edge);
+        self.edges.insert(IdKey::from(edge.id.as_str()), edge);
     }
 
     /// At most `budget` changes, nodes before edges, oldest first; the rest
@@ -206,7 +206,7 @@ impl Graph {
             let Some(node_id) = self.dirty_nodes.pop() else { break };
             match self.nodes.get(&node_id) {
                 Some(node) => changes.node_upserts.push(MeshNode::clone(node)),
-                None => changes.node_removals.push(node_id),
+                None => changes.node_removals.push(node_id.into()),
             }
             left -= 1;
         }
@@ -214,7 +214,7 @@ impl Graph {
             let Some(edge_id) = self.dirty_edges.pop() else { break };
             match self.edges.get(&edge_id) {
                 Some(edge) => changes.edge_upserts.push(MeshEdge::clone(edge)),
-                None => changes.edge_removals.push(edge_id),
+                None => changes.edge_removals.push(edge_id.into()),
             }
             left -= 1;
         }
@@ -236,11 +236,11 @@ impl Graph {
         self.reset
     }
 
-    pub fn nodes(&self) -> &FastMap<String, Arc<MeshNode>> {
+    pub fn nodes(&self) -> &FastMap<IdKey, Arc<MeshNode>> {
         &self.nodes
     }
 
-    pub fn edges(&self) -> &FastMap<String, Arc<MeshEdge>> {
+    pub fn edges(&self) -> &FastMap<IdKey, Arc<MeshEdge>> {
         &self.edges
     }
 

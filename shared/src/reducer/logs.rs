@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use std::sync::Arc;
 
-use super::hash::{FastMap, FastSet};
+use super::hash::{FastMap, FastSet, IdKey};
 use super::node_log::NodeLog;
 use crate::chunked::ChunkedQueue;
 use crate::diff::{Counters, LogDelta};
@@ -62,10 +62,10 @@ struct Marker {
 pub struct LogStore {
     /// Each node's log, shared (`Arc`) with the history's checkpoints: a
     /// log is copied only when it changes after a checkpoint took it.
-    logs: FastMap<String, (u64, Arc<NodeLog>)>,
+    logs: FastMap<IdKey, (u64, Arc<NodeLog>)>,
     /// Node id of each live log incarnation.
-    names: FastMap<u64, String>,
-    dirty: FastSet<String>,
+    names: FastMap<u64, IdKey>,
+    dirty: FastSet<IdKey>,
     watch: LogWatch,
     /// Logs the receiver holds but no longer watches: removed in the next diff.
     unwatched: Vec<String>,
@@ -93,21 +93,23 @@ struct Tally {
 impl LogStore {
     /// Appends a chunk to a node's log (creating it), then enforces the
     /// total bound.
-    pub fn append(&mut self, node_id: String, text: &str, counters: &mut Counters) {
+    pub fn append(&mut self, node_id: &str, text: &str, counters: &mut Counters) {
+        let known = self.logs.contains_key(node_id);
         let full = self.logs.len() >= MAX_LOG_STREAMS
             || self.tally.owner_id_bytes + node_id.len() > MAX_LOG_OWNER_ID_BYTES_TOTAL;
-        if full && !self.logs.contains_key(&node_id) {
+        if full && !known {
             counters.dropped_log_chunks += 1;
             return;
         }
-        self.mark(&node_id);
-        if !self.logs.contains_key(&node_id) {
+        self.mark(node_id);
+        if !known {
             self.tally.next_incarnation += 1;
             self.tally.owner_id_bytes += node_id.len();
-            self.names.insert(self.tally.next_incarnation, node_id.clone());
-            self.logs.insert(node_id.clone(), (self.tally.next_incarnation, Arc::new(NodeLog::default())));
+            let key = IdKey::from(node_id);
+            self.names.insert(self.tally.next_incarnation, key.clone());
+            self.logs.insert(key, (self.tally.next_incarnation, Arc::new(NodeLog::default())));
         }
-        let Some((log_incarnation, log)) = self.logs.get_mut(&node_id) else { return };
+        let Some((log_incarnation, log)) = self.logs.get_mut(node_id) else { return };
         let log = Arc::make_mut(log);
         let first_serial = log.lines_pushed();
         let (bytes_before, partial_before) = (log.bytes(), log.partial().len());
@@ -154,12 +156,12 @@ impl LogStore {
         }
         let previous = std::mem::replace(&mut self.watch, watch);
         let held: Vec<String> = match previous {
-            LogWatch::All => self.logs.keys().cloned().collect(),
+            LogWatch::All => self.logs.keys().map(|id| String::from(id.as_str())).collect(),
             LogWatch::Node(node_id) => vec![node_id],
             LogWatch::Nothing => Vec::new(),
         };
         self.unwatched.extend(held.into_iter().filter(|node_id| !self.watch.covers(node_id)));
-        let newly_watched: Vec<String> = self.logs.keys().filter(|id| self.watch.covers(id)).cloned().collect();
+        let newly_watched: Vec<IdKey> = self.logs.keys().filter(|id| self.watch.covers(id)).cloned().collect();
         for node_id in newly_watched {
             if let Some((_, log)) = self.logs.get_mut(&node_id) {
                 Arc::make_mut(log).resend_all();
@@ -175,14 +177,16 @@ impl LogStore {
         let watch = self.watch.clone();
         let mut removals = std::mem::take(&mut self.unwatched);
         let held = self.logs.keys().chain(self.dirty.iter());
-        removals.extend(held.filter(|id| watch.covers(id) && !target.logs.contains_key(*id)).cloned());
+        removals.extend(
+            held.filter(|id| watch.covers(id) && !target.logs.contains_key(*id)).map(|id| String::from(id.as_str())),
+        );
         removals.sort_unstable();
         removals.dedup();
         *self = target.clone();
         self.watch = watch;
         self.unwatched = removals;
         self.dirty.clear();
-        let watched: Vec<String> = self.logs.keys().filter(|id| self.watch.covers(id)).cloned().collect();
+        let watched: Vec<IdKey> = self.logs.keys().filter(|id| self.watch.covers(id)).cloned().collect();
         for node_id in watched {
             if let Some((_, log)) = self.logs.get_mut(&node_id) {
                 Arc::make_mut(log).resend_all();
@@ -204,8 +208,8 @@ impl LogStore {
                 continue;
             }
             match self.logs.get_mut(&node_id) {
-                Some((_, log)) => deltas.push(Arc::make_mut(log).take_delta(node_id)),
-                None => removals.push(node_id),
+                Some((_, log)) => deltas.push(Arc::make_mut(log).take_delta(node_id.into())),
+                None => removals.push(node_id.into()),
             }
         }
         (deltas, removals)
@@ -216,7 +220,7 @@ impl LogStore {
     }
 
     /// The watched logs as the receiver should hold them.
-    pub fn watched_views(&self) -> impl Iterator<Item = (&String, LogView)> {
+    pub fn watched_views(&self) -> impl Iterator<Item = (&IdKey, LogView)> {
         self.logs.iter().filter(|(node_id, _)| self.watch.covers(node_id)).map(|(node_id, (_, log))| {
             (node_id, LogView { lines: log.lines().map(str::to_owned).collect(), partial: log.partial().to_owned() })
         })
@@ -236,7 +240,7 @@ impl LogStore {
         ensure(self.tally.total_bytes <= MAX_LOG_BYTES_TOTAL, "too many bytes")?;
         ensure(self.tally.partial_bytes <= MAX_LOG_PARTIAL_BYTES_TOTAL, "too many unfinished bytes")?;
         ensure(self.tally.owner_id_bytes <= MAX_LOG_OWNER_ID_BYTES_TOTAL, "too many id bytes")?;
-        ensure(self.tally.owner_id_bytes == self.logs.keys().map(String::len).sum::<usize>(), "id bytes disagree")?;
+        ensure(self.tally.owner_id_bytes == self.logs.keys().map(IdKey::len).sum::<usize>(), "id bytes disagree")?;
         ensure(
             self.tally.partial_bytes == self.logs.values().map(|(_, log)| log.partial().len()).sum::<usize>(),
             "unfinished bytes disagree",
@@ -322,7 +326,7 @@ impl LogStore {
 
     fn mark(&mut self, node_id: &str) {
         if !self.dirty.contains(node_id) {
-            self.dirty.insert(node_id.to_owned());
+            self.dirty.insert(IdKey::from(node_id));
         }
     }
 }

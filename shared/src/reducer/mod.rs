@@ -326,7 +326,7 @@ impl Reducer {
     }
 
     fn append_log(&mut self, node_id: String, text: &str) {
-        self.logs.append(node_id, text, &mut self.counters);
+        self.logs.append(&node_id, text, &mut self.counters);
     }
 
     fn push_point(&mut self, name: String, point: ChartPoint) {

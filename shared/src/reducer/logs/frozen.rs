@@ -7,13 +7,13 @@ use std::sync::Arc;
 use super::{LogStore, LogWatch, Marker, Tally};
 use crate::chunked::ChunkedQueue;
 use crate::reducer::frozen::FrozenBytes;
-use crate::reducer::hash::{FastMap, FastSet};
+use crate::reducer::hash::{FastMap, FastSet, IdKey};
 use crate::reducer::node_log::NodeLog;
 
 /// A frozen `LogStore` (see `LogStore::freeze`).
 #[derive(Debug, Clone)]
 pub struct FrozenLogs {
-    logs: Vec<(String, u64, Arc<NodeLog>)>,
+    logs: Vec<(IdKey, u64, Arc<NodeLog>)>,
     markers: ChunkedQueue<Marker>,
     tally: Tally,
 }
