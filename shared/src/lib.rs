@@ -26,5 +26,5 @@ pub use diff::{Counters, Diff, Event, LogDelta, SeriesDelta};
 pub use protocol::{
     ChartPoint, EdgeStats, MeshEdge, MeshNode, Message, MessageKind, MetaEntry, Payload, Severity, Status,
 };
-pub use reducer::{LogWatch, Reducer};
+pub use reducer::{IdKey, LogWatch, Reducer};
 pub use view::View;

@@ -6,6 +6,8 @@
 
 use std::collections::VecDeque;
 
+use shared::IdKey;
+
 use super::{FastSet, Lens};
 
 /// Edge re-checks in one step (one step per animation frame): under 2 ms
@@ -17,19 +19,19 @@ pub const MAX_EDGE_CHECKS_PER_STEP: usize = 600;
 /// At most one entry per edge id (so never more entries than edges).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Backlog {
-    queue: VecDeque<String>,
-    queued: FastSet<String>,
+    queue: VecDeque<IdKey>,
+    queued: FastSet<IdKey>,
 }
 
 impl Backlog {
-    pub fn push(&mut self, edge_id: String) {
+    pub fn push(&mut self, edge_id: IdKey) {
         if !self.queued.contains(&edge_id) {
             self.queued.insert(edge_id.clone());
             self.queue.push_back(edge_id);
         }
     }
 
-    fn pop(&mut self) -> Option<String> {
+    fn pop(&mut self) -> Option<IdKey> {
         let edge_id = self.queue.pop_front()?;
         self.queued.remove(&edge_id);
         Some(edge_id)

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use shared::{MeshEdge, View as MeshView};
+use shared::{IdKey, MeshEdge, View as MeshView};
 
 use super::FastMap;
 use crate::filter::EdgeSubject;
@@ -17,15 +17,15 @@ pub type Numbers = (Option<f64>, Option<f64>, Option<f64>);
 /// What an upsert replaced (see `GraphIndex::upsert_edge`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Upserted {
-    pub moved: Option<Option<(String, String)>>,
+    pub moved: Option<Option<(IdKey, IdKey)>>,
     pub numbers: Option<Numbers>,
 }
 
 /// What the lens knows of an edge.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EdgeFacts {
-    pub source: String,
-    pub target: String,
+    pub source: IdKey,
+    pub target: IdKey,
     pub kind: Option<String>,
     pub error_rate: Option<f64>,
     pub latency_millis: Option<f64>,
@@ -36,8 +36,8 @@ impl From<&MeshEdge> for EdgeFacts {
     fn from(edge: &MeshEdge) -> Self {
         let stats = edge.stats.as_ref();
         EdgeFacts {
-            source: edge.source.clone(),
-            target: edge.target.clone(),
+            source: IdKey::from(edge.source.as_str()),
+            target: IdKey::from(edge.target.as_str()),
             kind: edge.kind.clone(),
             error_rate: stats.and_then(|s| s.error_rate),
             latency_millis: stats.and_then(|s| s.latency_millis),
@@ -62,10 +62,10 @@ impl EdgeFacts {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GraphIndex {
     /// Edge id → its ends and facts.
-    ends: FastMap<String, EdgeFacts>,
+    ends: FastMap<IdKey, EdgeFacts>,
     /// Node id → the ids of the edges that touch it (either end), whether
     /// or not the node itself is in the view.
-    incident: FastMap<String, BTreeSet<String>>,
+    incident: FastMap<IdKey, BTreeSet<IdKey>>,
 }
 
 impl GraphIndex {
@@ -86,7 +86,7 @@ impl GraphIndex {
         let numbers =
             (stats.and_then(|s| s.error_rate), stats.and_then(|s| s.latency_millis), stats.and_then(|s| s.throughput));
         let mut former_numbers = None;
-        if let Some(facts) = self.ends.get_mut(&edge.id) {
+        if let Some(facts) = self.ends.get_mut(edge.id.as_str()) {
             former_numbers = Some((facts.error_rate, facts.latency_millis, facts.throughput));
             if facts.source == edge.source && facts.target == edge.target {
                 (facts.error_rate, facts.latency_millis, facts.throughput) = numbers;
@@ -97,21 +97,23 @@ impl GraphIndex {
             }
         }
         let former = self.remove_edge(&edge.id);
-        self.ends.insert(edge.id.clone(), EdgeFacts::from(edge));
-        for end in [&edge.source, &edge.target] {
-            self.incident.entry(end.clone()).or_default().insert(edge.id.clone());
+        let id = IdKey::from(edge.id.as_str());
+        let facts = EdgeFacts::from(edge);
+        for end in [&facts.source, &facts.target] {
+            self.incident.entry(end.clone()).or_default().insert(id.clone());
         }
+        self.ends.insert(id, facts);
         Upserted { moved: Some(former), numbers: former_numbers }
     }
 
     /// Forgets an edge; returns its endpoints if it was known.
-    pub fn remove_edge(&mut self, edge_id: &str) -> Option<(String, String)> {
+    pub fn remove_edge(&mut self, edge_id: &str) -> Option<(IdKey, IdKey)> {
         let EdgeFacts { source, target, .. } = self.ends.remove(edge_id)?;
         for end in [&source, &target] {
-            if let Some(edges) = self.incident.get_mut(end) {
+            if let Some(edges) = self.incident.get_mut(end.as_str()) {
                 edges.remove(edge_id);
                 if edges.is_empty() {
-                    self.incident.remove(end);
+                    self.incident.remove(end.as_str());
                 }
             }
         }
@@ -133,7 +135,7 @@ impl GraphIndex {
 
     /// The edges touching `node_id`, in id order.
     pub fn incident(&self, node_id: &str) -> impl Iterator<Item = &str> {
-        self.incident.get(node_id).into_iter().flatten().map(String::as_str)
+        self.incident.get(node_id).into_iter().flatten().map(IdKey::as_str)
     }
 
     /// The nodes at the other end of `node_id`'s edges (with repeats when

@@ -11,7 +11,7 @@ mod upkeep;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use shared::{MeshNode, Status, View as MeshView};
+use shared::{IdKey, MeshNode, Status, View as MeshView};
 
 use super::FastMap;
 use crate::natural::{natural_cmp, Natural};
@@ -69,8 +69,8 @@ struct NodeEntry {
 /// What an edge adds to its link.
 #[derive(Debug, Clone, PartialEq)]
 struct EdgeEntry {
-    source: String,
-    target: String,
+    source: IdKey,
+    target: IdKey,
     throughput_milli: i64,
     error_bits: Option<u64>,
     shown: bool,
@@ -87,8 +87,8 @@ pub struct Groups {
     numbers: FastMap<String, u32>,
     /// Group number → stats (`n_nodes` 0: empty now).
     stats: Vec<GroupStats>,
-    nodes: FastMap<String, NodeEntry>,
-    edges: FastMap<String, EdgeEntry>,
+    nodes: FastMap<IdKey, NodeEntry>,
+    edges: FastMap<IdKey, EdgeEntry>,
     links: FastMap<(u32, u32), LinkStats>,
 }
 

@@ -4,11 +4,13 @@
 //! numbers change the counts at its two ends, and only a node whose
 //! comparison flips is checked again: no pass over a node's edges per diff.
 
+use shared::IdKey;
+
 use super::{FastMap, Lens, Pending};
 
 /// Per node: for each term of the query, (edges with a value, hot edges).
 /// Nodes with no counted edge have no entry.
-pub(super) type Heat = FastMap<String, Vec<(u32, u32)>>;
+pub(super) type Heat = FastMap<IdKey, Vec<(u32, u32)>>;
 
 /// An edge as the counts see it: its ends and (has, hot) masks.
 pub(super) type Warmth<'a> = (&'a str, &'a str, (u32, u32));
@@ -48,7 +50,7 @@ impl Lens {
                 let before = self.compare_bits(end);
                 add(&mut self.heat, end, n_terms, masks, sign);
                 if self.compare_bits(end) != before {
-                    check.more_nodes.push(end.to_owned());
+                    check.more_nodes.push(IdKey::from(end));
                 }
             }
         }
@@ -62,7 +64,7 @@ fn add(heat: &mut Heat, node_id: &str, n_terms: usize, (has, hot): (u32, u32), s
         return;
     }
     if !heat.contains_key(node_id) {
-        heat.insert(node_id.to_owned(), vec![(0, 0); n_terms]);
+        heat.insert(IdKey::from(node_id), vec![(0, 0); n_terms]);
     }
     let Some(counts) = heat.get_mut(node_id) else { return };
     for (index, (with_value, hot_count)) in counts.iter_mut().enumerate() {

@@ -14,7 +14,7 @@ mod neighbourhood;
 mod order;
 mod sorted;
 
-use shared::{Diff, MeshNode, View as MeshView};
+use shared::{Diff, IdKey, MeshNode, View as MeshView};
 
 use crate::filter::Query;
 
@@ -34,9 +34,9 @@ pub struct Lens {
     query: Query,
     focus: Option<Focus>,
     /// Distance from the focus of each node within its hops.
-    around: Option<FastMap<String, u8>>,
+    around: Option<FastMap<IdKey, u8>>,
     /// Each node's `Query::field_mask` (kept only while there is a query).
-    masks: FastMap<String, u32>,
+    masks: FastMap<IdKey, u32>,
     /// Counts behind each node's comparisons (kept only while the query
     /// compares numbers).
     heat: heat::Heat,
@@ -64,7 +64,7 @@ impl Lens {
         self.masks = if self.query.is_empty() {
             FastMap::default()
         } else {
-            view.nodes.values().map(|node| (node.id.clone(), self.query.field_mask(node))).collect()
+            view.nodes.values().map(|node| (IdKey::from(node.id.as_str()), self.query.field_mask(node))).collect()
         };
         self.heat = self.heat_from_scratch();
         let node_keys = view.nodes.values().filter(|node| self.node_shown(node)).map(|n| self.sort.key(n));
@@ -90,14 +90,14 @@ impl Lens {
         let mut check = Pending::default();
         // First what edges are tested against: their ends' matching terms.
         for node_id in &diff.node_removals {
-            self.masks.remove(node_id);
-            check.more_edges.extend(self.graph.incident(node_id).map(str::to_owned));
+            self.masks.remove(node_id.as_str());
+            check.more_edges.extend(self.graph.incident(node_id).map(IdKey::from));
         }
         if !self.query.is_empty() {
             for node in &diff.node_upserts {
                 let mask = self.query.field_mask(node);
-                if self.masks.insert(node.id.clone(), mask) != Some(mask) {
-                    check.more_edges.extend(self.graph.incident(&node.id).map(str::to_owned));
+                if self.masks.insert(IdKey::from(node.id.as_str()), mask) != Some(mask) {
+                    check.more_edges.extend(self.graph.incident(&node.id).map(IdKey::from));
                 }
             }
         }
@@ -202,7 +202,7 @@ impl Lens {
             new.keys().filter(|id| !old.contains_key(*id)).chain(old.keys().filter(|id| !new.contains_key(*id)));
         for node_id in moved {
             check.more_nodes.push(node_id.clone());
-            check.more_edges.extend(self.graph.incident(node_id).map(str::to_owned));
+            check.more_edges.extend(self.graph.incident(node_id).map(IdKey::from));
         }
         self.around = Some(new);
     }
@@ -278,7 +278,7 @@ impl Lens {
         if self.query.is_empty() || self.focus.as_ref().is_some_and(|focus| focus.node_id == node.id) {
             return true;
         }
-        let mask = self.masks.get(&node.id).copied().unwrap_or(0);
+        let mask = self.masks.get(node.id.as_str()).copied().unwrap_or(0);
         self.query.matches_node_bits(mask | self.compare_bits(&node.id))
     }
 
@@ -286,14 +286,16 @@ impl Lens {
         let ends = [&facts.source, &facts.target];
         ends.iter().all(|end| self.in_focus(end))
             && (self.query.is_empty()
-                || self.query.matches_edge_masks(facts.subject(edge_id), ends.map(|id| self.masks.get(id).copied())))
+                || self
+                    .query
+                    .matches_edge_masks(facts.subject(edge_id), ends.map(|id| self.masks.get(id.as_str()).copied())))
     }
 }
 
 /// What else one diff asks to re-check, besides its own nodes and edges.
 #[derive(Default)]
 struct Pending {
-    more_nodes: Vec<String>,
-    more_edges: Vec<String>,
+    more_nodes: Vec<IdKey>,
+    more_edges: Vec<IdKey>,
     focus_moved: bool,
 }

@@ -3,6 +3,8 @@
 
 use std::collections::VecDeque;
 
+use shared::IdKey;
+
 use super::graph::GraphIndex;
 use super::FastMap;
 
@@ -25,18 +27,19 @@ impl Focus {
 
 /// Every node within `hops` of `centre` (itself at 0), with its distance.
 /// Costs the neighbourhood's nodes and their edges.
-pub fn neighbourhood(graph: &GraphIndex, centre: &str, hops: u8) -> FastMap<String, u8> {
+pub fn neighbourhood(graph: &GraphIndex, centre: &str, hops: u8) -> FastMap<IdKey, u8> {
     let mut distance = FastMap::default();
-    distance.insert(centre.to_owned(), 0);
-    let mut queue = VecDeque::from([(centre.to_owned(), 0u8)]);
+    distance.insert(IdKey::from(centre), 0);
+    let mut queue = VecDeque::from([(IdKey::from(centre), 0u8)]);
     while let Some((node_id, at)) = queue.pop_front() {
         if at >= hops {
             continue;
         }
         for next in graph.neighbours(&node_id) {
             if !distance.contains_key(next) {
-                distance.insert(next.to_owned(), at + 1);
-                queue.push_back((next.to_owned(), at + 1));
+                let next = IdKey::from(next);
+                distance.insert(next.clone(), at + 1);
+                queue.push_back((next, at + 1));
             }
         }
     }

@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 use std::ops::Range;
 
-use shared::{MeshEdge, MeshNode, Status};
+use shared::{IdKey, MeshEdge, MeshNode, Status};
 
 use super::sorted::SortedList;
 use super::FastMap;
@@ -114,7 +114,7 @@ impl RowKey {
 /// The rows a table shows, in order.
 #[derive(Debug, Clone, Default)]
 pub struct Order {
-    keys: FastMap<String, RowKey>,
+    keys: FastMap<IdKey, RowKey>,
     list: SortedList<RowKey>,
 }
 
@@ -127,7 +127,7 @@ impl PartialEq for Order {
 impl Order {
     /// From every shown row's key, sorted once.
     pub fn build(keys: Vec<RowKey>) -> Order {
-        let map = keys.iter().map(|key| (key.id.clone(), key.clone())).collect();
+        let map = keys.iter().map(|key| (IdKey::from(key.id.as_str()), key.clone())).collect();
         Order { keys: map, list: SortedList::from_unsorted(keys) }
     }
 
@@ -142,7 +142,7 @@ impl Order {
                 }
                 if let Some(key) = key {
                     self.list.insert(key.clone());
-                    self.keys.insert(id.to_owned(), key);
+                    self.keys.insert(IdKey::from(id), key);
                 }
                 true
             }

@@ -8,6 +8,7 @@ mod dirty;
 mod frozen;
 mod graph;
 mod hash;
+pub use hash::IdKey;
 mod logs;
 mod node_log;
 mod read;

@@ -3,7 +3,7 @@
 //! showing or hiding one) adjust counts in place without allocating; a
 //! node that changes group takes its edges to their new links.
 
-use shared::MeshNode;
+use shared::{IdKey, MeshNode};
 
 use super::{status_slot, EdgeEntry, GroupBy, GroupStats, Groups, LinkStats, NodeEntry};
 use crate::components::edges::BAD_ERROR_RATE;
@@ -108,7 +108,7 @@ impl Groups {
     pub fn node(&mut self, node: &MeshNode, shown: bool, graph: &GraphIndex) -> bool {
         let slot = status_slot(&node.status);
         // The common case, in one lookup: same group, new status or shown.
-        if let Some(held) = self.nodes.get_mut(&node.id) {
+        if let Some(held) = self.nodes.get_mut(node.id.as_str()) {
             let same_group = match &self.by {
                 GroupBy::Kind => self.names.get(held.group as usize).is_some_and(|name| *name == node.kind),
                 GroupBy::Meta(_) => false,
@@ -125,7 +125,7 @@ impl Groups {
             }
         }
         let entry = NodeEntry { group: self.group_number_of(node), slot, shown };
-        let held = self.nodes.get(&node.id).copied();
+        let held = self.nodes.get(node.id.as_str()).copied();
         if held == Some(entry) {
             return true;
         }
@@ -133,9 +133,9 @@ impl Groups {
             self.count(&node.id, held, -1);
         }
         self.count(&node.id, entry, 1);
-        match self.nodes.get_mut(&node.id) {
+        match self.nodes.get_mut(node.id.as_str()) {
             Some(slot) => *slot = entry,
-            None => drop(self.nodes.insert(node.id.clone(), entry)),
+            None => drop(self.nodes.insert(IdKey::from(node.id.as_str()), entry)),
         }
         if held.map(|held| held.group) != Some(entry.group) {
             for edge_id in graph.incident(&node.id) {
@@ -216,7 +216,7 @@ impl Groups {
             link,
         };
         self.count_link(&entry, 1);
-        self.edges.insert(edge_id.to_owned(), entry);
+        self.edges.insert(IdKey::from(edge_id), entry);
     }
 
     pub fn remove_edge(&mut self, edge_id: &str) {
@@ -241,7 +241,7 @@ impl Groups {
         self.count_link(&held, -1);
         held.link = link;
         self.count_link(&held, 1);
-        self.edges.insert(edge_id.to_owned(), held);
+        self.edges.insert(IdKey::from(edge_id), held);
     }
 
     fn count_link(&mut self, entry: &EdgeEntry, sign: i64) {
