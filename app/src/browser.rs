@@ -23,6 +23,10 @@ const WORKER_LOADER: &str = "./worker_loader.js";
 const CONFIG_FILE: &str = "./config.json";
 
 pub fn start() {
+    // The paint worker runs this module too: there is no page to mount.
+    if web_sys::window().is_none() {
+        return;
+    }
     console_error_panic_hook::set_once();
     let csp_violations = count_csp_violations();
     wasm_bindgen_futures::spawn_local(async move {

@@ -1,6 +1,8 @@
-//! The paint worker's side (browser only; its own small wasm, built from
-//! `src/bin/paint.rs`): paints the topology's frames off the page's main
-//! thread. It owns an `OffscreenCanvas`. It says `"ready"` once it
+//! The paint worker's side (browser only): paints the topology's frames
+//! off the page's main thread. The worker runs the page's own wasm module
+//! (`app/paint_loader.js` loads it and calls `paintWorkerMain`): one
+//! download and one compiled module for both, instead of a second wasm of
+//! ~40 KB gzip that repeated the painter, the allocator and the glue. It owns an `OffscreenCanvas`. It says `"ready"` once it
 //! listens (a message sent to a worker before then is lost); then each
 //! message is one encoded frame (`scene::paint_frame`), answered with
 //! `[picture, millis]`: the painted picture as an `ImageBitmap`
@@ -15,8 +17,32 @@ use crate::components::topology::paint::paint;
 use crate::scene::paint_frame::{decode, PaintFrame};
 use crate::scene::Size;
 
+/// The worker's entry point (the page's module started in the worker).
+#[wasm_bindgen(js_name = paintWorkerMain)]
+pub fn paint_worker_main() {
+    console_error_panic_hook::set_once();
+    run();
+}
+
+/// The URL of the page's module script (wasm-bindgen's glue), which the
+/// paint worker loads too.
+pub fn module_script_url() -> String {
+    IMPORT_META.with(ImportMeta::url)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    type ImportMeta;
+
+    #[wasm_bindgen(method, getter)]
+    fn url(this: &ImportMeta) -> String;
+
+    #[wasm_bindgen(thread_local_v2, js_namespace = import, js_name = meta)]
+    static IMPORT_META: ImportMeta;
+}
+
 /// Starts listening for frames.
-pub fn run() {
+fn run() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let Ok(canvas) = OffscreenCanvas::new(1, 1) else { return };
     // An `OffscreenCanvasRenderingContext2D` has the methods of the page's

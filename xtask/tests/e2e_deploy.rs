@@ -63,6 +63,10 @@ async fn strict_csp_allows_the_dashboard_and_nothing_else() {
         wait_for(&client, "nodes under CSP", &format!("{} === '{n_nodes}'", text_of("[data-testid=node-count]"))).await?;
         // Painted by the topology's own worker, which the policy must allow too.
         wait_for(&client, "the topology under CSP", &format!("{} > 500", drawn_pixels("[data-testid=topology]"))).await?;
+        // The worker loads the page's module (a same-origin script and the
+        // compiled module it is sent): allowed by the policy, not fallen back.
+        let painter = "document.querySelector('[data-testid=topology]').dataset.paintedBy";
+        wait_for(&client, "the paint worker painting under CSP", &format!("{painter} === 'worker'")).await?;
         eval(&client, "document.querySelector('.panel-charts').scrollIntoView()").await?;
         wait_for(&client, "a chart under CSP", &format!("{} > 500", drawn_pixels(".chart canvas"))).await?;
         // The page counts violations from its first moment; give the

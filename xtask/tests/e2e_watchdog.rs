@@ -138,6 +138,8 @@ async fn a_paint_worker_that_fails_leaves_the_page_painting() {
             &format!("{} > 500", support::drawn_pixels("[data-testid=topology]")),
         )
         .await?;
+        let painter = "document.querySelector('[data-testid=topology]').dataset.paintedBy";
+        wait_for(&client, "the page named as the painter", &format!("{painter} === 'page'")).await?;
         Ok(())
     })
     .await;

@@ -332,6 +332,7 @@ fn draw(canvas: &HtmlCanvasElement, state: &AppState, topology: &mut Topology) -
             if let Some(ctx) = context.and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) {
                 let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
                 paint::paint(&ctx, &list, size, &palette);
+                offscreen::say_painted_by(canvas, "page");
             }
             Drawn::OnPage
         }

@@ -17,7 +17,8 @@ use web_sys::{
 
 use crate::paint_worker::READY;
 
-/// The paint worker's loader, next to the page (trunk's `data-loader-shim`).
+/// The paint worker's loader, next to the page (`app/paint_loader.js`); it
+/// is told which module script to run (`?module=`, the page's own).
 const PAINT_LOADER: &str = "./paint_loader.js";
 
 /// What the paint worker says.
@@ -55,7 +56,13 @@ impl PaintWorker {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         options.set_name("meshview-paint");
-        let worker = Worker::new_with_options(PAINT_LOADER, &options).ok()?;
+        let query = web_sys::UrlSearchParams::new().ok()?;
+        query.set("module", &crate::paint_worker::module_script_url());
+        let loader = format!("{PAINT_LOADER}?{}", String::from(query.to_string()));
+        let worker = Worker::new_with_options(&loader, &options).ok()?;
+        // The loader waits for the page's compiled module (shared, not
+        // copied: the worker compiles nothing).
+        worker.post_message(&wasm_bindgen::module()).ok()?;
         let on_answer = Rc::new(RefCell::new(on_answer));
         let hears_error = on_answer.clone();
         let on_error = Closure::<dyn FnMut(Event)>::new(move |_: Event| (hears_error.borrow_mut())(Answer::Failed));
@@ -108,5 +115,16 @@ pub fn show(canvas: &HtmlCanvasElement, picture: &ImageBitmap) {
     let context = canvas.get_context("bitmaprenderer").ok().flatten();
     if let Some(context) = context.and_then(|c| c.dyn_into::<ImageBitmapRenderingContext>().ok()) {
         context.transfer_from_image_bitmap(picture);
+        say_painted_by(canvas, "worker");
     }
 }
+
+/// Marks who painted the canvas's picture (`data-painted-by`: `worker` or
+/// `page`), for tests and for a reader of the page; set once per change.
+pub fn say_painted_by(canvas: &HtmlCanvasElement, painter: &str) {
+    if canvas.get_attribute(PAINTED_BY).as_deref() != Some(painter) {
+        let _ = canvas.set_attribute(PAINTED_BY, painter);
+    }
+}
+
+const PAINTED_BY: &str = "data-painted-by";
