@@ -31,7 +31,11 @@ where
     }
 }
 
-/// A text that follows a field of a slot's row.
+/// A text that follows a field of a slot's row, written to the page only
+/// when that field changed: a row whose status flapped keeps its label's
+/// text node untouched (a text node's data set again, even to the same
+/// string, makes the browser lay its line out again).
 pub fn field<R: 'static>(row: ReadSignal<R>, text: impl Fn(&R) -> String + 'static) -> impl Fn() -> String {
-    move || row.with(&text)
+    let value = create_selector(move || row.with(&text));
+    move || value.get_clone()
 }
