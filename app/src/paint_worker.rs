@@ -43,7 +43,9 @@ extern "C" {
 
 /// Starts listening for frames.
 fn run() {
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    // Exported, so callable from the page too (`wasmBindings`): there it
+    // must not take over the window's messages.
+    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else { return };
     let Ok(canvas) = OffscreenCanvas::new(1, 1) else { return };
     // An `OffscreenCanvasRenderingContext2D` has the methods of the page's
     // 2D context by the same names (the HTML standard defines both from
