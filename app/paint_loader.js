@@ -8,8 +8,9 @@ const compiled = new Promise((resolve) => {
 });
 const named = new URL(self.location.href).searchParams.get("module") || "";
 const script = new URL(named, self.location.href);
-if (script.origin !== self.location.origin) {
-  throw new Error("paint worker: module script not of this origin: " + named);
+// No name would resolve to this loader itself, whose import never settles.
+if (!named || script.origin !== self.location.origin) {
+  throw new Error("paint worker: no module script of this origin named: " + named);
 }
 const glue = await import(script.href);
 await glue.default({ module_or_path: await compiled });

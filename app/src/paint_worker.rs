@@ -2,8 +2,9 @@
 //! off the page's main thread. The worker runs the page's own wasm module
 //! (`app/paint_loader.js` loads it and calls `paintWorkerMain`): one
 //! download and one compiled module for both, instead of a second wasm of
-//! ~40 KB gzip that repeated the painter, the allocator and the glue. It owns an `OffscreenCanvas`. It says `"ready"` once it
-//! listens (a message sent to a worker before then is lost); then each
+//! ~40 KB gzip that repeated the painter, the allocator and the glue.
+//! It owns an `OffscreenCanvas`. It says `"ready"` once it listens (a
+//! message sent to a worker before then is lost); then each
 //! message is one encoded frame (`scene::paint_frame`), answered with
 //! `[picture, millis]`: the painted picture as an `ImageBitmap`
 //! (transferred, not copied), or null for bytes that were not a frame, and
