@@ -2,14 +2,20 @@
 //! messages plus classified errors, never a panic, and a bad message costs
 //! only itself, also inside a batch.
 //!
-//! The fast path parses the frame once, each message by its own type (see
-//! `wire`). Only a frame holding a bad element takes the slow path: it is
-//! split into raw elements (a split that tolerates numbers out of range and
-//! lone surrogate escapes), and each element is decoded, repaired or
-//! classified on its own.
+//! Three paths, each only for what the one before leaves. The scanner
+//! (`scan`) reads the hot message types straight from the bytes, and hands
+//! serde any element it does not read itself. Serde parses the frame once,
+//! each message by its own type (see `wire`). Only a frame holding a bad
+//! element takes the slow path: it is split into raw elements (a split that
+//! tolerates numbers out of range and lone surrogate escapes), and each
+//! element is decoded, repaired or classified on its own.
 
+mod cursor;
 mod lenient;
 mod repair;
+mod scan;
+#[cfg(test)]
+mod tests;
 mod wire;
 
 use std::borrow::Cow;
@@ -21,6 +27,7 @@ use serde_json::value::RawValue;
 
 use crate::limits::MAX_FRAME_BYTES;
 use crate::protocol::{Message, MessageKind};
+use scan::{scan_frame, Scanned};
 use wire::{WireData, WireEnvelope};
 
 /// Why (part of) a frame was not applied.
@@ -116,6 +123,17 @@ pub fn decode_frame_into(text: &str, out: &mut DecodedFrame) {
         out.errors.push(oversize_error(text.len()));
         return;
     }
+    if let Scanned::Read { by_serde } = scan_frame(text, out) {
+        // Each element handed to serde became one message or one error.
+        debug_assert!(by_serde <= out.messages.len() + out.errors.len());
+        return;
+    }
+    out.clear();
+    decode_with_serde(text, out);
+}
+
+/// The serde paths alone, for a frame within the size limit.
+fn decode_with_serde(text: &str, out: &mut DecodedFrame) {
     match text.bytes().find(|b| !b.is_ascii_whitespace()) {
         Some(b'[') => {
             let mut deserializer = serde_json::Deserializer::from_str(text);

@@ -1,0 +1,405 @@
+//! The JSON tokens the scanner (`scan`) reads: a cursor over a frame that
+//! answers `None` for anything it does not read itself, and never an error
+//! of its own. `None` means "let serde decide": the cursor is only ever
+//! stricter than JSON, never more lenient, so what it accepts serde accepts
+//! too and reads the same way.
+
+use std::borrow::Cow;
+
+/// Nesting the skipper follows before it leaves a value to serde (whose own
+/// limit is 128). Messages nest three or four levels deep.
+const MAX_SKIP_DEPTH: usize = 32;
+
+pub(super) struct Cursor<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(text: &'a str) -> Cursor<'a> {
+        Cursor { text, at: 0 }
+    }
+
+    /// The byte offset the cursor has reached.
+    pub fn offset(&self) -> usize {
+        self.at
+    }
+
+    /// Goes back to an offset read from `offset`.
+    pub fn rewind(&mut self, offset: usize) {
+        self.at = offset;
+    }
+
+    /// The frame's text between two offsets.
+    pub fn slice(&self, start: usize, end: usize) -> Option<&'a str> {
+        self.text.get(start..end)
+    }
+
+    /// Whether only whitespace is left.
+    pub fn at_end(&mut self) -> bool {
+        self.skip_whitespace();
+        self.at == self.text.len()
+    }
+
+    /// The next byte that is not whitespace, not consumed.
+    pub fn peek(&mut self) -> Option<u8> {
+        self.skip_whitespace();
+        self.bytes().get(self.at).copied()
+    }
+
+    /// Consumes `byte` if it comes next (after whitespace).
+    pub fn eat(&mut self, byte: u8) -> bool {
+        let next = self.peek() == Some(byte);
+        self.at += usize::from(next);
+        next
+    }
+
+    pub fn expect(&mut self, byte: u8) -> Option<()> {
+        self.eat(byte).then_some(())
+    }
+
+    /// The next key of an object whose `{` was read (its `:` read too), or
+    /// `Some(None)` at the object's `}`. `first` says no member was read yet.
+    /// A key with escapes is left to serde.
+    pub fn next_key(&mut self, first: bool) -> Option<Option<&'a str>> {
+        match self.peek()? {
+            b'}' => {
+                self.at += 1;
+                return Some(None);
+            }
+            b',' if !first => self.at += 1,
+            _ if first => {}
+            _ => return None,
+        }
+        let key = self.plain_str()?;
+        self.expect(b':')?;
+        Some(Some(key))
+    }
+
+    /// A string without escapes, borrowed from the frame.
+    pub fn plain_str(&mut self) -> Option<&'a str> {
+        self.expect(b'"')?;
+        let start = self.at;
+        let end = find_special(self.bytes(), start);
+        if self.bytes().get(end) != Some(&b'"') {
+            return None;
+        }
+        self.at = end + 1;
+        self.text.get(start..end)
+    }
+
+    /// A string, borrowed from the frame unless it holds escapes. A lone
+    /// surrogate escape is left to serde (the decoder repairs and notes it).
+    pub fn string(&mut self) -> Option<Cow<'a, str>> {
+        self.expect(b'"')?;
+        let bytes = self.bytes();
+        let start = self.at;
+        let mut at = find_special(bytes, start);
+        match bytes.get(at)? {
+            b'"' => {
+                self.at = at + 1;
+                return self.text.get(start..at).map(Cow::Borrowed);
+            }
+            b'\\' => {}
+            _ => return None,
+        }
+        let mut owned = String::with_capacity(at - start + 16);
+        owned.push_str(self.text.get(start..at)?);
+        loop {
+            match bytes.get(at)? {
+                b'"' => {
+                    self.at = at + 1;
+                    return Some(Cow::Owned(owned));
+                }
+                b'\\' => at = unescape(bytes, at + 1, &mut owned)?,
+                _ => return None,
+            }
+            let next = find_special(bytes, at);
+            owned.push_str(self.text.get(at..next)?);
+            at = next;
+        }
+    }
+
+    /// A finite number (an integer is read as the f64 nearest to it).
+    pub fn number(&mut self) -> Option<f64> {
+        self.skip_whitespace();
+        let start = self.at;
+        self.skip_number()?;
+        let text = self.text.get(start..self.at)?;
+        let value = short_decimal(text).or_else(|| serde_json::from_str(text).ok())?;
+        value.is_finite().then_some(value)
+    }
+
+    /// An unsigned integer that fits u64, written without fraction or
+    /// exponent.
+    pub fn unsigned(&mut self) -> Option<u64> {
+        self.skip_whitespace();
+        let start = self.at;
+        self.skip_number()?;
+        let digits = self.text.get(start..self.at)?;
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok()
+    }
+
+    /// Consumes `null` if it comes next.
+    pub fn null(&mut self) -> bool {
+        self.skip_whitespace();
+        let next = self.bytes().get(self.at..self.at + 4) == Some(b"null");
+        self.at += if next { 4 } else { 0 };
+        next
+    }
+
+    /// Skips any JSON value, checking its syntax.
+    pub fn skip_value(&mut self) -> Option<()> {
+        self.skip_nested(0)
+    }
+
+    fn skip_nested(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_SKIP_DEPTH {
+            return None;
+        }
+        match self.peek()? {
+            b'"' => self.skip_string(),
+            b'{' => {
+                self.at += 1;
+                let mut first = true;
+                while self.next_key_any(first)? {
+                    self.skip_nested(depth + 1)?;
+                    first = false;
+                }
+                Some(())
+            }
+            b'[' => {
+                self.at += 1;
+                if self.eat(b']') {
+                    return Some(());
+                }
+                loop {
+                    self.skip_nested(depth + 1)?;
+                    if self.eat(b']') {
+                        return Some(());
+                    }
+                    self.expect(b',')?;
+                }
+            }
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            _ => self.skip_number(),
+        }
+    }
+
+    /// Like `next_key`, for keys that may hold escapes: `true` when a key
+    /// and its `:` were read, `false` at the `}`.
+    fn next_key_any(&mut self, first: bool) -> Option<bool> {
+        match self.peek()? {
+            b'}' => {
+                self.at += 1;
+                return Some(false);
+            }
+            b',' if !first => self.at += 1,
+            _ if first => {}
+            _ => return None,
+        }
+        if self.peek()? != b'"' {
+            return None;
+        }
+        self.skip_string()?;
+        self.expect(b':')?;
+        Some(true)
+    }
+
+    fn skip_string(&mut self) -> Option<()> {
+        self.expect(b'"')?;
+        let bytes = self.bytes();
+        let mut at = self.at;
+        loop {
+            at = find_special(bytes, at);
+            match bytes.get(at)? {
+                b'"' => {
+                    self.at = at + 1;
+                    return Some(());
+                }
+                b'\\' => at = skip_escape(bytes, at + 1)?,
+                _ => return None,
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.at + word.len();
+        (self.bytes().get(self.at..end)? == word).then(|| self.at = end)
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    fn skip_number(&mut self) -> Option<()> {
+        let bytes = self.bytes();
+        let mut at = self.at;
+        at += usize::from(bytes.get(at) == Some(&b'-'));
+        match bytes.get(at)? {
+            b'0' => at += 1,
+            b'1'..=b'9' => at = skip_digits(bytes, at),
+            _ => return None,
+        }
+        if bytes.get(at) == Some(&b'.') {
+            at = skip_some_digits(bytes, at + 1)?;
+        }
+        if matches!(bytes.get(at), Some(b'e' | b'E')) {
+            at += 1;
+            at += usize::from(matches!(bytes.get(at), Some(b'+' | b'-')));
+            at = skip_some_digits(bytes, at)?;
+        }
+        self.at = at;
+        Some(())
+    }
+
+    fn skip_whitespace(&mut self) {
+        while matches!(self.bytes().get(self.at), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.at += 1;
+        }
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+}
+
+/// Powers of ten that are f64s exactly (5^22 < 2^53).
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
+
+/// A number whose digits fit u64 and whose decimal exponent is within ±22,
+/// read as serde_json reads it (its digits as an integer, then one
+/// multiplication or division by an exact power of ten), so both paths
+/// yield the same bits. Anything else (`None`) is left to serde_json; the
+/// text is a JSON number already. Going through serde_json's deserializer
+/// for each number was ~10 % of the scanned ingest in wasm; a correctly
+/// rounded parser (`str::parse`) cost 13 KB gzip and could differ from the
+/// serde path in the last bit.
+fn short_decimal(text: &str) -> Option<f64> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, text),
+    };
+    let mut significand = 0u64;
+    let mut exponent = 0i32;
+    let mut in_fraction = false;
+    for (index, byte) in digits.bytes().enumerate() {
+        match byte {
+            b'0'..=b'9' => {
+                significand = significand.checked_mul(10)?.checked_add(u64::from(byte - b'0'))?;
+                exponent -= i32::from(in_fraction);
+            }
+            b'.' => in_fraction = true,
+            _ => {
+                let explicit: i32 = digits.get(index + 1..)?.parse().ok()?;
+                exponent = exponent.checked_add(explicit)?;
+                break;
+            }
+        }
+    }
+    let power = EXACT_POWERS_OF_TEN.get(usize::try_from(exponent.unsigned_abs()).ok()?)?;
+    let magnitude = if exponent >= 0 { significand as f64 * power } else { significand as f64 / power };
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+fn skip_digits(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+        at += 1;
+    }
+    at
+}
+
+/// At least one digit.
+fn skip_some_digits(bytes: &[u8], at: usize) -> Option<usize> {
+    let end = skip_digits(bytes, at);
+    (end > at).then_some(end)
+}
+
+/// The offset of the first `"`, `\` or control byte at or after `from`
+/// (`bytes.len()` if none): eight bytes at a time, as the bytes of text
+/// between them are most of a frame.
+fn find_special(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
+    let mut at = from;
+    for chunk in bytes.get(from..).unwrap_or_default().chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
+        if control || has_zero_byte(word ^ (ONES * u64::from(b'"'))) || has_zero_byte(word ^ (ONES * u64::from(b'\\')))
+        {
+            break;
+        }
+        at += 8;
+    }
+    while let Some(&byte) = bytes.get(at) {
+        if byte == b'"' || byte == b'\\' || byte < 0x20 {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// Appends the character escaped at `at` (just after its `\`); returns the
+/// offset after the escape.
+fn unescape(bytes: &[u8], at: usize, out: &mut String) -> Option<usize> {
+    let simple = match bytes.get(at)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let (ch, end) = unicode_escape(bytes, at + 1)?;
+            out.push(ch);
+            return Some(end);
+        }
+        _ => return None,
+    };
+    out.push(simple);
+    Some(at + 1)
+}
+
+/// The character of `XXXX` at `at` (after `\u`), joined with a following
+/// `\uXXXX` low surrogate when it is a high one; `None` for a lone surrogate.
+fn unicode_escape(bytes: &[u8], at: usize) -> Option<(char, usize)> {
+    let unit = hex4(bytes, at)?;
+    match unit {
+        0xD800..=0xDBFF => {
+            if bytes.get(at + 4..at + 6)? != b"\\u" {
+                return None;
+            }
+            let low = hex4(bytes, at + 6)?;
+            if !(0xDC00..=0xDFFF).contains(&low) {
+                return None;
+            }
+            let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+            Some((char::from_u32(code)?, at + 10))
+        }
+        0xDC00..=0xDFFF => None,
+        _ => Some((char::from_u32(unit)?, at + 4)),
+    }
+}
+
+fn skip_escape(bytes: &[u8], at: usize) -> Option<usize> {
+    match bytes.get(at)? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(at + 1),
+        b'u' => hex4(bytes, at + 1).map(|_| at + 5),
+        _ => None,
+    }
+}
+
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    bytes.get(at..at + 4)?.iter().try_fold(0u32, |value, &byte| Some(value * 16 + char::from(byte).to_digit(16)?))
+}
