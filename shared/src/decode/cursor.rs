@@ -103,7 +103,10 @@ impl<'a> Cursor<'a> {
             b'\\' => {}
             _ => return None,
         }
-        let mut owned = String::with_capacity(at - start + 16);
+        // Its length escaped bounds its length unescaped: one allocation.
+        let mut probe = Cursor { text: self.text, at: start - 1 };
+        probe.skip_string()?;
+        let mut owned = String::with_capacity(probe.at - start);
         owned.push_str(self.text.get(start..at)?);
         loop {
             match bytes.get(at)? {

@@ -9,10 +9,10 @@ use crate::diff::LogDelta;
 use crate::limits::{MAX_LOG_LINES_PER_NODE, MAX_LOG_LINE_BYTES};
 use crate::ring::{RingDelta, TrackedRing};
 
-/// What appending a chunk cost, for the counters.
 /// A line's bookkeeping beyond its text: its pointer and its shared header.
 const LINE_OVERHEAD_BYTES: usize = 32;
 
+/// What appending a chunk cost, for the counters.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct AppendOutcome {
     pub lines_evicted: u64,
@@ -59,25 +59,40 @@ impl NodeLog {
             return outcome;
         };
         for next in pieces {
-            self.extend_partial(piece);
+            let line: Arc<str> = if self.starts_line() && piece.len() <= MAX_LOG_LINE_BYTES {
+                // A line that arrived whole goes straight into its shared
+                // string, without passing through `partial`.
+                let line = piece.strip_suffix('\r').unwrap_or(piece);
+                self.bytes += line.len();
+                Arc::from(line)
+            } else {
+                self.extend_partial(piece);
+                if std::mem::take(&mut self.partial_dropped) {
+                    piece = next;
+                    continue;
+                }
+                let mut line = std::mem::take(&mut self.partial);
+                if std::mem::take(&mut self.partial_cut) {
+                    outcome.lines_cut += 1;
+                } else if line.ends_with('\r') {
+                    line.pop();
+                    self.bytes -= 1;
+                }
+                Arc::from(line)
+            };
             piece = next;
-            if std::mem::take(&mut self.partial_dropped) {
-                continue;
-            }
-            let mut line = std::mem::take(&mut self.partial);
-            if std::mem::take(&mut self.partial_cut) {
-                outcome.lines_cut += 1;
-            } else if line.ends_with('\r') {
-                line.pop();
-                self.bytes -= 1;
-            }
-            if let Some(evicted) = self.lines.push(Arc::from(line)) {
+            if let Some(evicted) = self.lines.push(line) {
                 self.bytes -= evicted.len();
                 outcome.lines_evicted += 1;
             }
         }
         self.extend_partial(piece);
         outcome
+    }
+
+    /// Whether nothing of the current line was kept or dropped yet.
+    fn starts_line(&self) -> bool {
+        self.partial.is_empty() && !self.partial_cut && !self.partial_dropped
     }
 
     fn extend_partial(&mut self, piece: &str) {
