@@ -5,8 +5,9 @@
 //! It reads only what it can read the way serde would: `type` first, no
 //! repeated field, no value that the lenient readers would note or repair.
 //! An element outside that is cut out of the batch and decoded by serde on
-//! its own, exactly as the slow path would decode it; a frame whose syntax
-//! the scanner doubts goes to serde whole. So the scanner changes how fast
+//! its own, exactly as the slow path would decode it; a frame that starts
+//! with such an element, or whose syntax the scanner doubts, goes to serde
+//! whole. So the scanner changes how fast
 //! a frame is read, never what it yields (`decode/tests.rs` checks this on
 //! the simulator's streams and on generated frames).
 
@@ -33,7 +34,7 @@ pub(super) fn scan_frame(text: &str, out: &mut DecodedFrame) -> Scanned {
     let mut cursor = Cursor::new(text);
     let read = match cursor.peek() {
         Some(b'[') => scan_batch(&mut cursor, out),
-        Some(b'{') => element(&mut cursor, out),
+        Some(b'{') => element(&mut cursor, out, true),
         _ => None,
     };
     match read {
@@ -53,7 +54,7 @@ fn scan_batch(cursor: &mut Cursor, out: &mut DecodedFrame) -> Option<usize> {
         if cursor.peek()? != b'{' {
             return None;
         }
-        by_serde += element(cursor, out)?;
+        by_serde += element(cursor, out, by_serde == 0 && out.messages.is_empty())?;
         if cursor.eat(b']') {
             return Some(by_serde);
         }
@@ -62,11 +63,17 @@ fn scan_batch(cursor: &mut Cursor, out: &mut DecodedFrame) -> Option<usize> {
 }
 
 /// One message object: scanned, or else skipped and handed to serde (1).
-fn element(cursor: &mut Cursor, out: &mut DecodedFrame) -> Option<usize> {
+/// A frame whose first element is not scanned goes to serde whole: that is
+/// how snapshots and batches of upserts come, and serde reads them in one
+/// pass, where cutting out each element would read them twice.
+fn element(cursor: &mut Cursor, out: &mut DecodedFrame, first: bool) -> Option<usize> {
     let start = cursor.offset();
     if let Some(message) = message(cursor) {
         out.messages.push(message);
         return Some(0);
+    }
+    if first {
+        return None;
     }
     cursor.rewind(start);
     cursor.skip_value()?;

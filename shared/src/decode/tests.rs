@@ -105,29 +105,40 @@ fn numbers_read_as_serde_reads_them() {
     }
 }
 
+/// An element the scanner does not read, after one it read.
+fn after_a_status(element: &str) -> String {
+    format!("[{STATUS},{element}]")
+}
+
 #[test]
 fn other_elements_go_to_serde_alone() {
     let one = Scanned::Read { by_serde: 1 };
-    check(UPSERT, one);
     check(&format!("[{STATUS},{UPSERT},{STATUS}]"), one);
-    // `type` not first, a repeated field, escapes in a key.
-    check(r#"{"data":{"id":"n1","type":"node-delete"}}"#, one);
-    check(r#"{"seq":1,"seq":2,"data":{"type":"node-delete","id":"n1"}}"#, one);
-    check(r#"{"data":{"type":"node-status","id":"n1","status":"ok","status":"error"}}"#, one);
-    check(r#"{"d\u0061ta":{"type":"node-delete","id":"n1"}}"#, one);
-    // What serde notes, repairs or refuses.
-    check(
-        r#"[{"seq":-1,"data":{"type":"node-delete","id":"n1"}},{"seq":1.5,"data":{"type":"node-delete","id":"n"}}]"#,
-        Scanned::Read { by_serde: 2 },
-    );
-    check(r#"{"pos":"no-offset","data":{"type":"node-delete","id":"n1"}}"#, one);
-    check(r#"{"data":{"type":"log-chunk","nodeId":"n1","text":"lone \ud800"}}"#, one);
-    check(r#"{"data":{"type":"edge-stats","id":"e1","stats":{"throughput":1e999}}}"#, one);
-    check(r#"{"data":{"type":"edge-stats","id":"e1","stats":{"queue":3}}}"#, one);
-    check(r#"{"data":{"type":"edge-stats","id":"e1","stats":{"bytes":"9"}}}"#, one);
-    check(r#"{"data":{"type":"node-status","id":"n1"}}"#, one);
-    check(r#"{"data":{"type":"warp","id":"n1"}}"#, one);
-    check(&format!(r#"{{"data":{{"type":"node-delete","id":"{}"}}}}"#, "x".repeat(1025)), one);
+    let long_id = format!(r#"{{"data":{{"type":"node-delete","id":"{}"}}}}"#, "x".repeat(1025));
+    for element in [
+        UPSERT,
+        // `type` not first, a repeated field, escapes in a key.
+        r#"{"data":{"id":"n1","type":"node-delete"}}"#,
+        r#"{"seq":1,"seq":2,"data":{"type":"node-delete","id":"n1"}}"#,
+        r#"{"data":{"type":"node-status","id":"n1","status":"ok","status":"error"}}"#,
+        r#"{"d\u0061ta":{"type":"node-delete","id":"n1"}}"#,
+        // What serde notes, repairs or refuses.
+        r#"{"seq":-1,"data":{"type":"node-delete","id":"n1"}}"#,
+        r#"{"seq":1.5,"data":{"type":"node-delete","id":"n"}}"#,
+        r#"{"pos":"no-offset","data":{"type":"node-delete","id":"n1"}}"#,
+        r#"{"data":{"type":"log-chunk","nodeId":"n1","text":"lone \ud800"}}"#,
+        r#"{"data":{"type":"edge-stats","id":"e1","stats":{"throughput":1e999}}}"#,
+        r#"{"data":{"type":"edge-stats","id":"e1","stats":{"queue":3}}}"#,
+        r#"{"data":{"type":"edge-stats","id":"e1","stats":{"bytes":"9"}}}"#,
+        r#"{"data":{"type":"node-status","id":"n1"}}"#,
+        r#"{"data":{"type":"warp","id":"n1"}}"#,
+        &long_id,
+    ] {
+        check(&after_a_status(element), one);
+        // First in a frame, or a frame of its own: the frame is serde's.
+        check(element, Scanned::Whole);
+        check(&format!("[{element},{STATUS}]"), Scanned::Whole);
+    }
 }
 
 #[test]
@@ -174,7 +185,11 @@ fn the_simulated_streams_are_scanned() {
         for batch in messages.chunks(100) {
             let cold = batch.iter().filter(|message| !is_hot(message)).count();
             let frame = encode_batch(batch);
-            assert_eq!(scanned(&frame), Scanned::Read { by_serde: cold });
+            let expected = match batch.first() {
+                Some(first) if !is_hot(first) => Scanned::Whole,
+                _ => Scanned::Read { by_serde: cold },
+            };
+            assert_eq!(scanned(&frame), expected);
             assert_same_as_serde(&frame);
         }
         let hot = messages.iter().filter(|message| is_hot(message)).count();
