@@ -12,6 +12,7 @@
 
 mod cursor;
 mod lenient;
+mod number;
 mod repair;
 mod scan;
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! the frame's bytes into `Message`s, without serde's generic machinery.
 //!
 //! It reads only what it can read the way serde would: `type` first, no
-//! repeated field, no value that the lenient readers would note or repair.
+//! repeated field, no value that the lenient readers would note, repair or
+//! read as a default (a non-string `ts` or `severity`).
 //! An element outside that is cut out of the batch and decoded by serde on
 //! its own, exactly as the slow path would decode it; a frame that starts
 //! with such an element, or whose syntax the scanner doubts, goes to serde
@@ -77,7 +78,7 @@ fn element(cursor: &mut Cursor, out: &mut DecodedFrame, first: bool) -> Option<u
     }
     cursor.rewind(start);
     cursor.skip_value()?;
-    decode_element(cursor.slice(start, cursor.offset())?.trim_start(), out);
+    decode_element(cursor.slice(start, cursor.offset())?, out);
     Some(1)
 }
 
