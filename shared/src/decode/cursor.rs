@@ -64,14 +64,8 @@ impl<'a> Cursor<'a> {
     /// `Some(None)` at the object's `}`. `first` says no member was read yet.
     /// A key with escapes is left to serde.
     pub fn next_key(&mut self, first: bool) -> Option<Option<&'a str>> {
-        match self.peek()? {
-            b'}' => {
-                self.at += 1;
-                return Some(None);
-            }
-            b',' if !first => self.at += 1,
-            _ if first => {}
-            _ => return None,
+        if !self.member_follows(first)? {
+            return Some(None);
         }
         let key = self.plain_str()?;
         self.expect(b':')?;
@@ -199,14 +193,8 @@ impl<'a> Cursor<'a> {
     /// Like `next_key`, for keys that may hold escapes: `true` when a key
     /// and its `:` were read, `false` at the `}`.
     fn next_key_any(&mut self, first: bool) -> Option<bool> {
-        match self.peek()? {
-            b'}' => {
-                self.at += 1;
-                return Some(false);
-            }
-            b',' if !first => self.at += 1,
-            _ if first => {}
-            _ => return None,
+        if !self.member_follows(first)? {
+            return Some(false);
         }
         if self.peek()? != b'"' {
             return None;
@@ -214,6 +202,22 @@ impl<'a> Cursor<'a> {
         self.skip_string()?;
         self.expect(b':')?;
         Some(true)
+    }
+
+    /// Reads the `,` before a member (none before the first) and answers
+    /// whether one follows, or the object's `}` (read too).
+    fn member_follows(&mut self, first: bool) -> Option<bool> {
+        match self.peek()? {
+            b'}' => {
+                self.at += 1;
+                Some(false)
+            }
+            b',' if !first => {
+                self.at += 1;
+                Some(true)
+            }
+            _ => first.then_some(true),
+        }
     }
 
     fn skip_string(&mut self) -> Option<()> {
