@@ -4,13 +4,12 @@
 //!
 //! It reads only what it can read the way serde would: `type` first, no
 //! repeated field, no value that the lenient readers would note, repair or
-//! read as a default (a non-string `ts` or `severity`).
-//! An element outside that is cut out of the batch and decoded by serde on
-//! its own, exactly as the slow path would decode it; a frame that starts
-//! with such an element, or whose syntax the scanner doubts, goes to serde
-//! whole. So the scanner changes how fast
-//! a frame is read, never what it yields (`decode/tests.rs` checks this on
-//! the simulator's streams and on generated frames).
+//! read as a default (a non-string `ts` or `severity`). An element outside
+//! that is cut out of the batch and decoded by serde on its own, exactly as
+//! the slow path would decode it; a frame that starts with such an element,
+//! or whose syntax the scanner doubts, goes to serde whole. So the scanner
+//! changes how fast a frame is read, never what it yields (`decode/tests.rs`
+//! checks this on the simulator's streams and on generated frames).
 
 use std::borrow::Cow;
 
