@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use super::number::short_decimal;
+use super::repair::hex_escape;
 
 /// Nesting the skipper follows before it leaves a frame to serde (whose
 /// raw-value split has no limit). Messages nest three or four levels deep.
@@ -329,7 +330,7 @@ fn unescape(bytes: &[u8], at: usize, out: &mut String) -> Option<usize> {
         b'r' => '\r',
         b't' => '\t',
         b'u' => {
-            let (ch, end) = unicode_escape(bytes, at + 1)?;
+            let (ch, end) = unicode_escape(bytes, at.checked_sub(1)?)?;
             out.push(ch);
             return Some(end);
         }
@@ -339,35 +340,29 @@ fn unescape(bytes: &[u8], at: usize, out: &mut String) -> Option<usize> {
     Some(at + 1)
 }
 
-/// The character of `XXXX` at `at` (after `\u`), joined with a following
-/// `\uXXXX` low surrogate when it is a high one; `None` for a lone surrogate.
+/// The character of the `\uXXXX` escape whose backslash is at `at`,
+/// joined with a following low surrogate escape when it is a high one, and
+/// the offset after it; `None` for a lone surrogate.
 fn unicode_escape(bytes: &[u8], at: usize) -> Option<(char, usize)> {
-    let unit = hex4(bytes, at)?;
+    let unit = hex_escape(bytes, at)?;
     match unit {
         0xD800..=0xDBFF => {
-            if bytes.get(at + 4..at + 6)? != b"\\u" {
-                return None;
-            }
-            let low = hex4(bytes, at + 6)?;
+            let low = hex_escape(bytes, at + 6)?;
             if !(0xDC00..=0xDFFF).contains(&low) {
                 return None;
             }
             let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-            Some((char::from_u32(code)?, at + 10))
+            Some((char::from_u32(code)?, at + 12))
         }
         0xDC00..=0xDFFF => None,
-        _ => Some((char::from_u32(unit)?, at + 4)),
+        _ => Some((char::from_u32(unit)?, at + 6)),
     }
 }
 
 fn skip_escape(bytes: &[u8], at: usize) -> Option<usize> {
     match bytes.get(at)? {
         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(at + 1),
-        b'u' => hex4(bytes, at + 1).map(|_| at + 5),
+        b'u' => hex_escape(bytes, at.checked_sub(1)?).map(|_| at + 5),
         _ => None,
     }
-}
-
-fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
-    bytes.get(at..at + 4)?.iter().try_fold(0u32, |value, &byte| Some(value * 16 + char::from(byte).to_digit(16)?))
 }

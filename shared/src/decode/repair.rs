@@ -39,14 +39,14 @@ pub fn replace_lone_surrogates(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// The code unit of a `\uXXXX` escape starting at `at`, if there is one.
-fn hex_escape(bytes: &[u8], at: usize) -> Option<u32> {
-    let escape = bytes.get(at..at + 6)?;
-    if escape.get(..2)? != b"\\u" {
+/// The code unit of a `\uXXXX` escape whose backslash is at `at`, if
+/// there is one: exactly four hex digits, as JSON has them (no sign).
+pub(super) fn hex_escape(bytes: &[u8], at: usize) -> Option<u32> {
+    if bytes.get(at..at + 2)? != b"\\u" {
         return None;
     }
-    let hex = std::str::from_utf8(escape.get(2..)?).ok()?;
-    u32::from_str_radix(hex, 16).ok()
+    let hex = bytes.get(at + 2..at + 6)?;
+    hex.iter().try_fold(0u32, |value, &byte| Some(value * 16 + char::from(byte).to_digit(16)?))
 }
 
 #[cfg(test)]

@@ -159,6 +159,8 @@ fn doubtful_syntax_goes_to_serde_whole() {
         &format!("{STATUS}{STATUS}"),
         &format!("[{STATUS},{{\"data\":01}}]"),
         "[{\"a\":\"\u{1}\"}]",
+        // A `\u` escape takes four hex digits and no sign.
+        &format!(r#"[{STATUS},{{"x":"\u+123"}}]"#),
         r#"[{"data":{"type":"node-delete","id":"n1"}},{"x":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]"#,
     ] {
         check(frame, Scanned::Whole);
