@@ -280,3 +280,59 @@ fn only_the_watched_log_crosses_and_arrives_whole() {
     view.apply_diff(reducer.take_diff());
     assert!(view.logs.is_empty());
 }
+
+/// What the receiver has been sent decides how a change travels: a status
+/// or numbers change to a node or edge it holds goes alone; anything else
+/// (or such a change before it was sent whole) goes whole.
+#[test]
+fn a_status_or_numbers_change_goes_alone_to_a_receiver_that_holds_the_rest() {
+    const A_ERROR: &str = r#"{"data":{"type":"node-status","id":"a","status":"error"}}"#;
+    const AB_STATS: &str = r#"{"data":{"type":"edge-stats","id":"ab","stats":{"throughput":3}}}"#;
+    // (frames before the first diff, frames before the second; the second
+    // diff's whole upserts (nodes, edges), alone changes (nodes, edges))
+    let cases: [(&[&str], &[&str], (&[&str], &[&str]), (&[&str], &[&str])); 5] = [
+        // Sent whole first, then changed: alone.
+        (&[A, B, AB], &[A_ERROR, AB_STATS], (&[], &[]), (&["a"], &["ab"])),
+        // Changed before it was sent: whole, once.
+        (&[], &[A, B, AB, A_ERROR, AB_STATS], (&["a", "b"], &["ab"]), (&[], &[])),
+        // A change alone, then an upsert of the same node: whole.
+        (&[A, B, AB], &[A_ERROR, A], (&["a"], &[]), (&[], &[])),
+        // An upsert, then a status: whole (the upsert's other fields too).
+        (&[A, B, AB], &[AB, AB_STATS], (&[], &["ab"]), (&[], &[])),
+        // A status that changes nothing sends nothing.
+        (&[A, B], &[r#"{"data":{"type":"node-status","id":"a","status":"ok"}}"#], (&[], &[]), (&[], &[])),
+    ];
+    for (first, second, (whole_nodes, whole_edges), (alone_nodes, alone_edges)) in cases {
+        let mut reducer = Reducer::new();
+        let mut view = View::default();
+        for frame in first {
+            reducer.apply_frame(frame, NOW_MILLIS);
+        }
+        view.apply_diff(reducer.take_diff());
+        for frame in second {
+            reducer.apply_frame(frame, NOW_MILLIS);
+        }
+        let diff = reducer.take_diff();
+        let ids = |ids: Vec<&str>| ids.into_iter().map(str::to_owned).collect::<Vec<String>>();
+        let label = format!("{first:?} then {second:?}");
+        assert_eq!(
+            ids(diff.node_upserts.iter().map(|n| n.id.as_str()).collect()),
+            ids(whole_nodes.to_vec()),
+            "{label}"
+        );
+        assert_eq!(
+            ids(diff.edge_upserts.iter().map(|e| e.id.as_str()).collect()),
+            ids(whole_edges.to_vec()),
+            "{label}"
+        );
+        assert_eq!(
+            ids(diff.node_statuses.iter().map(|c| c.id.as_str()).collect()),
+            ids(alone_nodes.to_vec()),
+            "{label}"
+        );
+        assert_eq!(ids(diff.edge_stats.iter().map(|c| c.id.as_str()).collect()), ids(alone_edges.to_vec()), "{label}");
+        assert_eq!(view.apply_light_changes(&diff), 0, "{label}");
+        view.apply_diff(diff);
+        assert_eq!(view, reducer.to_view(), "{label}");
+    }
+}
