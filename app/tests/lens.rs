@@ -11,9 +11,7 @@ use app::filter::parse;
 use app::lens::{Focus, GroupBy, Lens, NodeSort};
 use app::state::apply_with_lens;
 use shared::sim::SplitMix64;
-use shared::{
-    Diff, EdgeStats, EdgeStatsChange, MeshEdge, MeshNode, MetaEntry, NodeStatusChange, Status, View as MeshView,
-};
+use shared::{Diff, EdgeStats, MeshEdge, MeshNode, MetaEntry, Status, View as MeshView};
 
 const KINDS: [&str; 3] = ["api", "db", "cache"];
 const STATUSES: [&str; 5] = ["ok", "error", "degraded", "running", "mystery"];
@@ -55,23 +53,8 @@ fn random_diff(rng: &mut SplitMix64, view: &MeshView) -> Diff {
     }
     let mut nodes: BTreeMap<String, Option<MeshNode>> = BTreeMap::new();
     let mut edges: BTreeMap<String, Option<MeshEdge>> = BTreeMap::new();
-    // Changes alone to what the view holds, as the worker sends them.
-    let mut statuses: BTreeMap<String, Status> = BTreeMap::new();
-    let mut numbers: BTreeMap<String, Option<EdgeStats>> = BTreeMap::new();
     for _ in 0..1 + rng.below(6) {
-        match rng.below(9) {
-            6 | 7 => {
-                let known: Vec<&String> = view.nodes.keys().collect();
-                if let Some(id) = known.get(rng.below(known.len() as u64 + 1) as usize) {
-                    statuses.insert((*id).clone(), Status::from_wire(pick(rng, &STATUSES)));
-                }
-            }
-            8 => {
-                let known: Vec<&String> = view.edges.keys().collect();
-                if let Some(id) = known.get(rng.below(known.len() as u64 + 1) as usize) {
-                    numbers.insert((*id).clone(), random_edge(rng).stats);
-                }
-            }
+        match rng.below(6) {
             0 | 1 => {
                 let node = random_node(rng);
                 nodes.insert(node.id.clone(), Some(node));
@@ -98,18 +81,7 @@ fn random_diff(rng: &mut SplitMix64, view: &MeshView) -> Diff {
     let node_removals = nodes.iter().filter(|(_, n)| n.is_none()).map(|(id, _)| id.clone()).collect();
     let edge_upserts: Vec<MeshEdge> = edges.values().flatten().cloned().collect();
     let edge_removals = edges.iter().filter(|(_, e)| e.is_none()).map(|(id, _)| id.clone()).collect();
-    // An id is in one list of a diff at most.
-    let node_statuses = statuses
-        .into_iter()
-        .filter(|(id, _)| !nodes.contains_key(id))
-        .map(|(id, status)| NodeStatusChange { id, status })
-        .collect();
-    let edge_stats = numbers
-        .into_iter()
-        .filter(|(id, _)| !edges.contains_key(id))
-        .map(|(id, stats)| EdgeStatsChange { id, stats })
-        .collect();
-    Diff { node_upserts, node_removals, edge_upserts, edge_removals, node_statuses, edge_stats, ..Diff::default() }
+    Diff { node_upserts, node_removals, edge_upserts, edge_removals, ..Diff::default() }
 }
 
 /// The lens's choices, made on a lens.

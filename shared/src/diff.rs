@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::decode::DecodeErrorKind;
-use crate::protocol::{ChartPoint, EdgeStats, MeshEdge, MeshNode, MessageKind, Severity, Status};
+use crate::protocol::{ChartPoint, MeshEdge, MeshNode, MessageKind, Severity};
 use crate::ring::RingDelta;
 
 /// An entry of the event list.
@@ -36,12 +36,6 @@ pub struct Diff {
     pub node_removals: Vec<String>,
     pub edge_upserts: Vec<MeshEdge>,
     pub edge_removals: Vec<String>,
-    /// Nodes the receiver holds whose status alone changed (each id at
-    /// most once in a diff, in no other of its graph lists): the common
-    /// change, sent without the rest of the node.
-    pub node_statuses: Vec<NodeStatusChange>,
-    /// Edges the receiver holds whose numbers alone changed (likewise).
-    pub edge_stats: Vec<EdgeStatsChange>,
     /// New events, oldest first, at most `MAX_EVENTS`.
     pub events: RingDelta<Event>,
     /// Per-node log changes.
@@ -62,20 +56,6 @@ pub struct Diff {
     pub snapshot_fill: bool,
     /// Totals since the worker started.
     pub counters: Counters,
-}
-
-/// A node's new status (the receiver holds the rest of the node).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NodeStatusChange {
-    pub id: String,
-    pub status: Status,
-}
-
-/// An edge's new numbers (the receiver holds the rest of the edge).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EdgeStatsChange {
-    pub id: String,
-    pub stats: Option<EdgeStats>,
 }
 
 /// New lines of one node's log.
@@ -167,12 +147,7 @@ impl Counters {
 impl Diff {
     /// Nodes and edges inserted, changed or removed.
     pub fn graph_changes(&self) -> usize {
-        self.node_upserts.len()
-            + self.node_removals.len()
-            + self.edge_upserts.len()
-            + self.edge_removals.len()
-            + self.node_statuses.len()
-            + self.edge_stats.len()
+        self.node_upserts.len() + self.node_removals.len() + self.edge_upserts.len() + self.edge_removals.len()
     }
 
     /// True when the diff changes nothing but counters.
@@ -183,8 +158,6 @@ impl Diff {
             && self.node_removals.is_empty()
             && self.edge_upserts.is_empty()
             && self.edge_removals.is_empty()
-            && self.node_statuses.is_empty()
-            && self.edge_stats.is_empty()
             && self.events.is_empty()
             && self.logs.is_empty()
             && self.log_removals.is_empty()

@@ -47,7 +47,6 @@ impl View {
             self.nodes.clear();
             self.edges.clear();
         }
-        self.apply_light_changes(&diff);
         for node_id in diff.node_removals {
             self.nodes.remove(&node_id);
         }
@@ -84,27 +83,5 @@ impl View {
             delta.points.apply_to(points, MAX_POINTS_PER_SERIES);
         }
         self.counters = diff.counters;
-    }
-
-    /// Applies the diff's status and numbers changes, in place (their ids
-    /// are in none of its other graph lists, so this may come first; a
-    /// receiver may do it ahead of the rest, and again: it is idempotent).
-    /// Returns how many named a node or edge this view does not hold
-    /// (none, for diffs taken in order from one reducer).
-    pub fn apply_light_changes(&mut self, diff: &Diff) -> usize {
-        let mut unknown = 0;
-        for change in &diff.node_statuses {
-            match self.nodes.get_mut(&change.id) {
-                Some(node) => node.status.clone_from(&change.status),
-                None => unknown += 1,
-            }
-        }
-        for change in &diff.edge_stats {
-            match self.edges.get_mut(&change.id) {
-                Some(edge) => edge.stats.clone_from(&change.stats),
-                None => unknown += 1,
-            }
-        }
-        unknown
     }
 }

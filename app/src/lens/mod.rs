@@ -77,12 +77,10 @@ impl Lens {
         self.groups = Groups::compute(view, self.groups.by().clone(), |id| nodes.contains(id), |id| edges.contains(id));
     }
 
-    /// Follows one diff just before `view` applies it, all but its status
-    /// and numbers changes, which `view` must have applied already
-    /// (`View::apply_light_changes`): the diff's nodes and edges are read
-    /// from the diff itself (at hand), everything else from the lens's own
-    /// index, and `view` for those changed alone and for the nodes the diff
-    /// leaves as they are. A graph reset is not followed here: `rebuild` once the
+    /// Follows one diff just before `view` applies it: the diff's nodes and
+    /// edges are read from the diff itself (at hand), everything else from
+    /// the lens's own index, and `view` only for nodes the diff leaves as
+    /// they are. A graph reset is not followed here: `rebuild` once the
     /// view has it. True when the shown rows or their order changed. The
     /// edges around changed nodes are left for `settle`.
     pub fn follow(&mut self, diff: &Diff, view: &MeshView) -> bool {
@@ -95,10 +93,8 @@ impl Lens {
             self.masks.remove(node_id.as_str());
             check.more_edges.extend(self.graph.incident(node_id).map(IdKey::from));
         }
-        // Status changes alone: the view holds those nodes, already changed.
-        let status_changed = || diff.node_statuses.iter().filter_map(|change| view.nodes.get(&change.id));
         if !self.query.is_empty() {
-            for node in diff.node_upserts.iter().chain(status_changed()) {
+            for node in &diff.node_upserts {
                 let mask = self.query.field_mask(node);
                 if self.masks.insert(IdKey::from(node.id.as_str()), mask) != Some(mask) {
                     check.more_edges.extend(self.graph.incident(&node.id).map(IdKey::from));
@@ -107,7 +103,7 @@ impl Lens {
         }
         // Every check is idempotent: an id met twice is checked twice, at
         // no harm (cheaper than keeping them apart).
-        let mut changed = self.follow_edges(diff, view, &mut check);
+        let mut changed = self.follow_edges(diff, &mut check);
         if check.focus_moved {
             self.move_focus(&mut check);
         }
@@ -119,7 +115,7 @@ impl Lens {
         for node_id in &diff.node_removals {
             changed |= self.check_node(node_id, None);
         }
-        for node in diff.node_upserts.iter().chain(status_changed()) {
+        for node in &diff.node_upserts {
             changed |= self.check_node(&node.id, Some(node));
         }
         for edge_id in check.more_edges {
@@ -129,9 +125,8 @@ impl Lens {
     }
 
     /// The graph index follows the diff's edges, each checked at once;
-    /// notes what else to re-check. Edges whose numbers alone changed are
-    /// read from `view`, which has them already.
-    fn follow_edges(&mut self, diff: &Diff, view: &MeshView, check: &mut Pending) -> bool {
+    /// notes what else to re-check.
+    fn follow_edges(&mut self, diff: &Diff, check: &mut Pending) -> bool {
         let compares = self.query.needs_metrics();
         let mut changed = false;
         for edge_id in &diff.edge_removals {
@@ -144,8 +139,7 @@ impl Lens {
             }
             changed |= self.check_edge(edge_id, true);
         }
-        let numbers_changed = diff.edge_stats.iter().filter_map(|change| view.edges.get(&change.id));
-        for edge in diff.edge_upserts.iter().chain(numbers_changed) {
+        for edge in &diff.edge_upserts {
             let upserted = self.graph.upsert_edge(edge);
             let old_masks = upserted.numbers.filter(|_| compares).map(|(e, l, t)| self.query.heat(e, l, t));
             let moved = match upserted.moved {

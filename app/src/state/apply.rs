@@ -26,16 +26,8 @@ impl Touched {
     pub fn of(diff: &Diff) -> Touched {
         let all = diff.view_reset;
         Touched {
-            nodes: all
-                || diff.graph_reset
-                || !diff.node_upserts.is_empty()
-                || !diff.node_removals.is_empty()
-                || !diff.node_statuses.is_empty(),
-            edges: all
-                || diff.graph_reset
-                || !diff.edge_upserts.is_empty()
-                || !diff.edge_removals.is_empty()
-                || !diff.edge_stats.is_empty(),
+            nodes: all || diff.graph_reset || !diff.node_upserts.is_empty() || !diff.node_removals.is_empty(),
+            edges: all || diff.graph_reset || !diff.edge_upserts.is_empty() || !diff.edge_removals.is_empty(),
             events: all || !diff.events.is_empty(),
             logs: diff.logs.iter().map(|log| log.node_id.clone()).chain(diff.log_removals.iter().cloned()).collect(),
             series: diff
@@ -54,8 +46,7 @@ impl Touched {
 pub struct GraphChange {
     /// The whole graph was replaced (snapshot or view reset): rebuild.
     pub rebuilt: bool,
-    /// Nodes inserted or changed: (node id, kind). Not those whose
-    /// status alone changed: their place is the same.
+    /// Nodes inserted or changed: (node id, kind).
     pub upserted: Vec<(String, String)>,
     pub removed: Vec<String>,
     /// Edges inserted or changed, and removed (ids).
@@ -75,15 +66,9 @@ impl GraphChange {
         let selected_touched = selected.is_some_and(|id| {
             rebuilt
                 || diff.node_upserts.iter().any(|n| n.id == id)
-                || diff.node_statuses.iter().any(|n| n.id == id)
                 || diff.node_removals.iter().any(|n| n == id)
                 || diff.edge_upserts.iter().any(|e| e.source == id || e.target == id)
-                || diff
-                    .edge_removals
-                    .iter()
-                    .chain(diff.edge_stats.iter().map(|e| &e.id))
-                    .filter_map(|e| view.edges.get(e))
-                    .any(|e| e.source == id || e.target == id)
+                || diff.edge_removals.iter().filter_map(|e| view.edges.get(e)).any(|e| e.source == id || e.target == id)
         });
         GraphChange {
             rebuilt,
@@ -173,13 +158,9 @@ pub struct Applied {
 /// commands). The lens follows the diff first, reading its nodes and edges
 /// while they are at hand; a graph reset rebuilds the lens afterwards.
 pub fn apply_with_lens(view: &mut View, lens: &mut Lens, diff: Diff, selected: Option<&str>) -> Applied {
-    // Status and numbers changes first, in place: the lens reads those
-    // nodes and edges from the view (the diff has only their new part).
-    let graph_change = graph_change_of(&diff, view, selected);
-    view.apply_light_changes(&diff);
     let shown_changed = lens.follow(&diff, view);
     let rebuilt = diff.view_reset || diff.graph_reset;
-    let mut applied = apply_to_view_with(view, diff, selected, graph_change);
+    let mut applied = apply_to_view(view, diff, selected);
     if rebuilt {
         lens.rebuild(view);
     }
@@ -189,23 +170,8 @@ pub fn apply_with_lens(view: &mut View, lens: &mut Lens, diff: Diff, selected: O
 
 /// Applies `diff` to `view` (data only: no signals, no commands).
 pub fn apply_to_view(view: &mut View, diff: Diff, selected: Option<&str>) -> Applied {
-    let graph_change = graph_change_of(&diff, view, selected);
-    apply_to_view_with(view, diff, selected, graph_change)
-}
-
-/// How `diff` changes the graph, read before `view` applies any of it.
-fn graph_change_of(diff: &Diff, view: &View, selected: Option<&str>) -> Option<GraphChange> {
-    let touched = Touched::of(diff);
-    (touched.nodes || touched.edges).then(|| GraphChange::of(diff, view, selected))
-}
-
-fn apply_to_view_with(
-    view: &mut View,
-    diff: Diff,
-    selected: Option<&str>,
-    graph_change: Option<GraphChange>,
-) -> Applied {
     let touched = Touched::of(&diff);
+    let graph_change = (touched.nodes || touched.edges).then(|| GraphChange::of(&diff, view, selected));
     let (view_reset, pending_graph_changes) = (diff.view_reset, diff.pending_graph_changes);
     let series_removed = !diff.series_removals.is_empty();
     let events_added = diff.events.items.len() as u64;

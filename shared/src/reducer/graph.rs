@@ -10,7 +10,6 @@ use std::sync::Arc;
 use super::hash::{FastMap, FastSet, IdKey};
 
 use super::dirty::DirtyQueue;
-use crate::diff::{EdgeStatsChange, NodeStatusChange};
 use crate::protocol::{EdgeStats, MeshEdge, MeshNode, Status};
 
 /// What an update did, so the caller can count orphans.
@@ -47,9 +46,6 @@ pub struct GraphChanges {
     pub node_removals: Vec<String>,
     pub edge_upserts: Vec<MeshEdge>,
     pub edge_removals: Vec<String>,
-    /// Status or numbers alone (`DirtyQueue::mark_light`).
-    pub node_statuses: Vec<NodeStatusChange>,
-    pub edge_stats: Vec<EdgeStatsChange>,
 }
 
 impl Graph {
@@ -70,7 +66,7 @@ impl Graph {
             return Applied::Unchanged;
         }
         Arc::make_mut(node).status = status;
-        self.dirty_nodes.mark_light(node_id);
+        self.mark_node(node_id);
         Applied::Changed
     }
 
@@ -110,7 +106,7 @@ impl Graph {
             return Applied::Orphan;
         };
         Arc::make_mut(edge).stats = Some(stats);
-        self.dirty_edges.mark_light(edge_id);
+        self.mark_edge(edge_id);
         Applied::Changed
     }
 
@@ -207,22 +203,16 @@ impl Graph {
         let mut changes = GraphChanges { reset: std::mem::take(&mut self.reset), ..GraphChanges::default() };
         let mut left = budget;
         while left > 0 {
-            let Some((node_id, light)) = self.dirty_nodes.pop() else { break };
+            let Some(node_id) = self.dirty_nodes.pop() else { break };
             match self.nodes.get(&node_id) {
-                Some(node) if light => {
-                    changes.node_statuses.push(NodeStatusChange { id: node_id.into(), status: node.status.clone() })
-                }
                 Some(node) => changes.node_upserts.push(MeshNode::clone(node)),
                 None => changes.node_removals.push(node_id.into()),
             }
             left -= 1;
         }
         while left > 0 {
-            let Some((edge_id, light)) = self.dirty_edges.pop() else { break };
+            let Some(edge_id) = self.dirty_edges.pop() else { break };
             match self.edges.get(&edge_id) {
-                Some(edge) if light => {
-                    changes.edge_stats.push(EdgeStatsChange { id: edge_id.into(), stats: edge.stats.clone() })
-                }
                 Some(edge) => changes.edge_upserts.push(MeshEdge::clone(edge)),
                 None => changes.edge_removals.push(edge_id.into()),
             }

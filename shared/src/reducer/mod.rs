@@ -255,8 +255,6 @@ impl Reducer {
             node_removals: graph.node_removals,
             edge_upserts: graph.edge_upserts,
             edge_removals: graph.edge_removals,
-            node_statuses: graph.node_statuses,
-            edge_stats: graph.edge_stats,
             events,
             logs,
             log_removals,
