@@ -79,7 +79,7 @@ pub fn deliver_message(data: &JsValue, sink: &dyn SocketSink) {
         let len_utf16 = text.length() as usize;
         if len_utf16 > MAX_FRAME_BYTES {
             sink.oversize(len_utf16);
-        } else if let Some(text) = crate::text_copy::copy(text).or_else(|| data.as_string()) {
+        } else if let Some(text) = crate::text_copy::copy(text, len_utf16 as u32).or_else(|| data.as_string()) {
             sink.text(text);
         }
     } else if let Some(buffer) = data.dyn_ref::<js_sys::ArrayBuffer>() {

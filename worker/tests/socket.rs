@@ -99,8 +99,9 @@ fn an_oversize_text_frame_is_counted_without_a_copy() {
 }
 
 /// Text frames reach the sink byte for byte, whatever their characters and
-/// size (the copy sizes its buffer for ASCII first, then for three bytes a
-/// unit; a buffer over 1 MiB is let go after use): the same frames in
+/// size (short ones are copied by wasm-bindgen; longer ones through a
+/// buffer sized for ASCII first, then for three bytes a unit; a buffer over
+/// 1 MiB is let go after use): the same frames in
 /// another order must not change a byte either.
 #[wasm_bindgen_test]
 fn text_frames_arrive_byte_for_byte() {
@@ -120,6 +121,10 @@ fn text_frames_arrive_byte_for_byte() {
         ),
         (big_accented.as_str().into(), big_accented.clone()),
         ("après".into(), "après".to_owned()),
+        // Either side of the length from which the copy takes `encodeInto`
+        // (1,024 units), in more bytes than units.
+        ("é".repeat(1024).as_str().into(), "é".repeat(1024)),
+        ("é".repeat(1025).as_str().into(), "é".repeat(1025)),
     ];
     for round in 0..2 {
         let sink = Recorder::default();
