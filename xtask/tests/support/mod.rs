@@ -110,6 +110,15 @@ impl Browser {
                 format!("--user-data-dir={}", profile.display()), format!("--window-size={width},{height}"),
             ],
         });
+        // For profiling by hand, e.g. `--js-flags=--prof` (a V8 log per
+        // isolate, workers included, for `node --prof-process`) or
+        // `--trace-startup=...`: extra Chromium flags, space-separated.
+        let mut options = options;
+        if let Ok(extra) = std::env::var("MESHVIEW_CHROMIUM_ARGS") {
+            if let Some(args) = options.get_mut("args").and_then(Value::as_array_mut) {
+                args.extend(extra.split_whitespace().map(|a| json!(a)));
+            }
+        }
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("chrome"));
         capabilities.insert("goog:chromeOptions".into(), options);
