@@ -49,8 +49,9 @@ thread_local! {
     static SCRATCH: RefCell<Option<(Uint8Array, u32)>> = const { RefCell::new(None) };
 }
 
-/// `text` as a `String`; `None` only where the browser has no
-/// `TextEncoder` (then the caller copies it the slow way).
+/// `text`, of `len_utf16` UTF-16 units, as a `String`; `None` only where
+/// the browser has no `TextEncoder` for a long one (then the caller copies
+/// it the slow way).
 pub fn copy(text: &JsString, len_utf16: u32) -> Option<String> {
     if len_utf16 <= MAX_WALKED_UNITS {
         return JsValue::as_string(text);
