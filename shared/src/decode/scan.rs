@@ -50,11 +50,12 @@ fn scan_batch(cursor: &mut Cursor, out: &mut DecodedFrame) -> Option<usize> {
     if cursor.eat(b']') {
         return Some(by_serde);
     }
+    let mut first = true;
     loop {
         if cursor.peek()? != b'{' {
             return None;
         }
-        by_serde += element(cursor, out, by_serde == 0 && out.messages.is_empty())?;
+        by_serde += element(cursor, out, std::mem::take(&mut first))?;
         if cursor.eat(b']') {
             return Some(by_serde);
         }
