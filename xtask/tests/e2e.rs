@@ -45,6 +45,7 @@ async fn load_shows_every_panel_populated() {
         // Select a node that has logs (the simulator logs mostly on n0..n7).
         wait_for(&client, "node n0's row", "document.querySelector('[data-node-id=n0]')").await?;
         eval(&client, "document.querySelector('[data-node-id=n0]').click()").await?;
+        support::show_panel(&client, ".panel-logs").await?;
         wait_for(&client, "log lines", "document.querySelectorAll('[data-testid=logs] .row').length > 3").await?;
         wait_for(&client, "node details", &format!("{}.includes('n0')", text_of("[data-testid=details]"))).await?;
         eval(&client, "document.querySelector('.panel-charts').scrollIntoView()").await?;
@@ -82,6 +83,7 @@ async fn restart_reconnects_and_resyncs() {
         // No help from the test: the jittered backoff reconnects by itself.
         wait_for(&client, "Live again", &format!("{} === 'Live'", text_of(BADGE))).await?;
         wait_for(&client, "the new graph", &format!("{} === '17'", text_of("[data-testid=node-count]"))).await?;
+        support::show_panel(&client, ".panel-events").await?;
         wait_for(
             &client,
             "a connection-lost event",
@@ -231,6 +233,8 @@ async fn injected_markup_shows_as_text_and_runs_nothing() {
         client.goto(&url).await.map_err(|e| e.to_string())?;
         wait_for(&client, "the node row", "document.querySelector('[data-node-id=x1]')").await?;
         eval(&client, "document.querySelector('[data-node-id=x1]').click()").await?;
+        support::show_panel(&client, ".panel-logs").await?;
+        support::show_panel(&client, ".panel-events").await?;
         wait_for(&client, "the log line", "document.querySelectorAll('[data-testid=logs] .row').length === 1").await?;
         // The details panel counts the lines that came after the selection.
         wait_for(&client, "the details' log count", &format!("{} === '1'", text_of("[data-testid=log-line-count]")))

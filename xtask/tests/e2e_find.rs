@@ -73,9 +73,11 @@ async fn a_filter_in_the_url_shows_exactly_the_error_nodes() {
         check(typed == "status:error", format!("the filter bar says {typed}"))?;
         // Events by node: n17's shows, n4's (a healthy node) does not.
         let events = "[...document.querySelectorAll('.panel-events .row')].map(r => r.title)";
+        let scrolled = support::show_panel(&client, ".panel-events").await?;
         wait_for(&client, "n17's event", &format!("{events}.some(t => t.includes('node n17;'))")).await?;
         let listed = eval(&client, events).await?;
         check(!listed.to_string().contains("node n4;"), format!("a healthy node's event shows: {listed}"))?;
+        support::scroll_back(&client, scrolled).await?;
         // Edges: only those that touch an error node.
         let edges =
             eval(&client, "[...document.querySelectorAll('.panel-edges .row')].map(r => r.textContent)").await?;

@@ -21,7 +21,9 @@ use serde_json::Value;
 use shared::encode::{encode_batch, encode_message};
 use shared::protocol::{MeshNode, Message, Payload, Severity, Status};
 use shared::sim::{SimConfig, Simulator};
-use support::{cdp, check, eval, screenshot, start_feed, text_frame, text_of, wait_for, Browser};
+use support::{
+    cdp, check, eval, screenshot, scroll_back, show_panel, start_feed, text_frame, text_of, wait_for, Browser,
+};
 
 const ADDED: usize = 8;
 const BASE_NODES: usize = 40;
@@ -87,9 +89,11 @@ async fn scrubbing_back_shows_the_mesh_of_then_and_live_returns() {
                  && added.every((v, i) => v === i + 1) ? [n, added] : null; }})()",
             text_of(NODE_COUNT)
         );
+        let scrolled = show_panel(&client, ".panel-events").await?;
         let shown = wait_for(&client, "node count and events of one moment", &agreed).await?;
         let caption = eval(&client, &text_of("[data-testid=timeline-caption]")).await?;
         check(caption.as_str().is_some_and(|c| c.starts_with("Showing ")), format!("caption: {caption}"))?;
+        scroll_back(&client, scrolled).await?;
         screenshot(&client, "rewind-desktop").await?;
 
         // Live: everything again.
@@ -101,6 +105,7 @@ async fn scrubbing_back_shows_the_mesh_of_then_and_live_returns() {
             .await
             .map_err(|e| e.to_string())?;
         wait_for(&client, "every node again", &format!("{} === '{all}'", text_of(NODE_COUNT))).await?;
+        show_panel(&client, ".panel-events").await?;
         let added =
             wait_for(&client, "every added event", &format!("{ADDED_EVENTS}.length === {ADDED} && {ADDED_EVENTS}"))
                 .await?;
@@ -187,6 +192,7 @@ async fn a_saved_session_opens_in_a_page_with_no_server() {
         wait_for(&client, "the page", "document.querySelector('[data-testid=open-session]') !== null").await?;
         open_file(&client, &file).await?;
         wait_for(&client, "the recording's nodes", &format!("{} === '{all}'", text_of(NODE_COUNT))).await?;
+        let scrolled = show_panel(&client, ".panel-events").await?;
         let added = wait_for(&client, "the recording's events", &format!("{ADDED_EVENTS}.length === {ADDED} && {ADDED_EVENTS}"))
             .await?;
         check(added == Value::from((1..=ADDED).collect::<Vec<_>>()), format!("events: {added}"))?;
@@ -204,6 +210,7 @@ async fn a_saved_session_opens_in_a_page_with_no_server() {
             text_of(NODE_COUNT)
         );
         wait_for(&client, "a moment of the recording", &agreed).await?;
+        scroll_back(&client, scrolled).await?;
         screenshot(&client, "session-recording-desktop").await?;
 
         // A damaged file: a message, and the recording stays.

@@ -167,6 +167,7 @@ async fn the_dashboard_resumes_on_another_replica_without_a_gap() {
         let badges = eval(&client, "window.__badges").await?;
         check(!badges.to_string().contains("Stale"), format!("the badge went stale: {badges}"))?;
         check(badges.to_string().contains("Reconnecting"), format!("the link never dropped: {badges}"))?;
+        support::show_panel(&client, ".panel-events").await?;
         let lost = "[...document.querySelectorAll('.panel-events .msg')].some(e => e.textContent.startsWith('connection lost'))";
         let gap_event = eval(&client, lost).await?;
         check(gap_event.as_bool() == Some(false), "a 'connection lost' event after a resume")?;

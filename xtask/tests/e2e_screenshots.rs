@@ -93,12 +93,16 @@ async fn screenshots_of_a_populated_dashboard() {
             wait_for(&client, "the clicked dot ringed", &format!("{} > 10", ring_pixels(Some((x, y))))).await?;
 
             // Select a node that logs (the simulator favours n0..n7) in the table.
+            // A narrow embed stacks the panels: the table is further down.
+            let scrolled = support::show_panel(&client, ".panel-nodes").await?;
             wait_for(&client, "node n1's row", "document.querySelector('[data-node-id=n1]')").await?;
             eval(&client, "document.querySelector('[data-node-id=n1]').click()").await?;
             let selected = "document.querySelector('[data-node-id=n1]')?.classList.contains('selected')";
             wait_for(&client, "n1's row selected", selected).await?;
             wait_for(&client, "n1's details", &format!("{} === 'n1'", text_of("[data-testid=details] .id"))).await?;
+            support::show_panel(&client, ".panel-logs").await?;
             wait_for(&client, "n1's log", "document.querySelectorAll('[data-testid=logs] .row').length > 0").await?;
+            support::scroll_back(&client, scrolled).await?;
             wait_for(&client, "n1 ringed", &format!("{} > 10", ring_pixels(None))).await?;
             let overflow =
                 eval(&client, "document.documentElement.scrollWidth - document.documentElement.clientWidth").await?;

@@ -107,11 +107,11 @@ pub mod draw {
     use plotters_canvas::CanvasBackend;
     use shared::ChartPoint;
     use sycamore::prelude::*;
-    use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     use web_sys::HtmlCanvasElement;
 
     use crate::canvas::{fit_backing_store, is_dark};
+    use crate::components::on_screen::{watch_on_screen, NEAR_MARGIN_PX};
     use crate::format::clock;
 
     /// Redraws `canvas` when `version` changes while it is on screen, and
@@ -119,22 +119,7 @@ pub mod draw {
     pub fn keep_drawn(canvas_ref: NodeRef, version: Signal<u64>, draw: impl Fn(&HtmlCanvasElement) + 'static) {
         let on_screen = create_signal(false);
         let drawn_version = create_signal(u64::MAX);
-        on_mount(move || {
-            let Some(canvas) = canvas_of(canvas_ref) else { return };
-            let scope = use_current_scope();
-            let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                let visible = entries
-                    .iter()
-                    .filter_map(|entry| entry.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-                    .any(|entry| entry.is_intersecting());
-                scope.run_in(|| on_screen.set(visible));
-            });
-            if let Ok(observer) = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()) {
-                observer.observe(&canvas);
-                on_cleanup(move || observer.disconnect());
-            }
-            callback.forget();
-        });
+        watch_on_screen(canvas_ref, on_screen, NEAR_MARGIN_PX);
         create_effect(move || {
             let current = version.get();
             if on_screen.get() && drawn_version.get_untracked() != current {

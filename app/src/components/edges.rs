@@ -65,7 +65,7 @@ fn edge_row_view(row: ReadSignal<EdgeRow>) -> View {
 pub fn EdgesPanel() -> View {
     let state = use_context::<AppState>();
     let (for_len, for_rows, for_view) = (state.lens.clone(), state.lens.clone(), state.view.clone());
-    let ListModel { total, window, rows } = indexed_list_model(
+    let ListModel { total, window, rows, on_screen } = indexed_list_model(
         *state.lens_version,
         move || for_len.borrow().edges().len(),
         move |range| edge_rows(&for_view.borrow(), &for_rows.borrow(), range),
@@ -80,7 +80,7 @@ pub fn EdgesPanel() -> View {
             div(class="table-head edges-grid", aria-hidden="true") {
                 span { "Edge" } span { "Throughput" } span { "Latency" } span { "Errors" }
             }
-            ScrollFrame(total_rows=total, window=window, label="Edges") {
+            ScrollFrame(total_rows=total, window=window, on_screen=on_screen, label="Edges") {
                 (slots(rows, edge_row_view))
             }
         }

@@ -92,7 +92,7 @@ pub fn EventsPanel() -> View {
     let (for_order, for_len, for_rows, lens) =
         (state.view.clone(), state.view.clone(), state.view.clone(), state.lens.clone());
     let shown_version = state.shown_version;
-    let ListModel { total, window, rows } = list_model(
+    let ListModel { total, window, rows, on_screen } = list_model(
         state.events_version,
         move || {
             shown_version.track();
@@ -129,7 +129,7 @@ pub fn EventsPanel() -> View {
                 }
             }
             div(class="events-list", on:click=handle_click, on:keydown=handle_key) {
-                ScrollFrame(total_rows=total, window=window, label="Events", rows_added_on_top=*state.events_added) {
+                ScrollFrame(total_rows=total, window=window, on_screen=on_screen, label="Events", rows_added_on_top=*state.events_added) {
                     (slots(rows, event_row_view))
                 }
             }

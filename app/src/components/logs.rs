@@ -8,6 +8,7 @@ use std::ops::Range;
 use shared::view::LogView;
 use sycamore::prelude::*;
 
+use crate::components::on_screen::rows_while_on_screen;
 use crate::components::scroll_frame::ScrollFrame;
 use crate::components::slots::{field, slots};
 use crate::state::AppState;
@@ -37,9 +38,9 @@ pub fn LogsPanel() -> View {
         }
         selected.with(|id| id.as_ref().and_then(|id| view_cell.borrow().logs.get(id).map(log_row_count)).unwrap_or(0))
     });
-    let window = create_signal(0..0);
+    let (window, on_screen) = (create_signal(0..0), create_signal(true));
     let view_cell = state.view.clone();
-    let rows = create_memo(move || {
+    let rows = rows_while_on_screen(*on_screen, move || {
         log_version.track();
         let range = window.get_clone();
         if held.get() {
@@ -84,7 +85,7 @@ pub fn LogsPanel() -> View {
                 view! {}
             })
             div(class="logs", data-testid="logs") {
-                ScrollFrame(total_rows=total, window=window, label="Log lines", follow=follow) {
+                ScrollFrame(total_rows=total, window=window, on_screen=on_screen, label="Log lines", follow=follow) {
                     (slots(rows, |line: ReadSignal<String>| view! { div(class="row") { (field(line, String::clone)) } }))
                 }
             }

@@ -11,6 +11,7 @@ pub mod focus_bar;
 pub mod header;
 pub mod logs;
 pub mod nodes;
+pub mod on_screen;
 pub mod scroll_frame;
 pub mod search;
 pub mod slots;

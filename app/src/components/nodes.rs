@@ -89,7 +89,7 @@ pub fn NodesPanel() -> View {
     let sort = sort_choice(&state);
     let (for_len, for_rows, for_view) = (state.lens.clone(), state.lens.clone(), state.view.clone());
     let selected = state.selected_node;
-    let ListModel { total, window, rows } = indexed_list_model(
+    let ListModel { total, window, rows, on_screen } = indexed_list_model(
         *state.lens_version,
         move || for_len.borrow().nodes().len(),
         move |range| {
@@ -112,7 +112,7 @@ pub fn NodesPanel() -> View {
                 }
             }
             div(class="table-head nodes-grid", aria-hidden="true") { span { "Node" } span { "Kind" } span { "Status" } }
-            ScrollFrame(total_rows=total, window=window, label="Nodes") {
+            ScrollFrame(total_rows=total, window=window, on_screen=on_screen, label="Nodes") {
                 ({ let app = app.clone(); slots(rows, move |row| node_row_view(app.clone(), row)) })
             }
         }

@@ -7,6 +7,8 @@ use std::ops::Range;
 use sycamore::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::components::on_screen::{rows_while_on_screen, watch_on_screen, NEAR_MARGIN_PX};
+
 /// Every virtualized row is this tall (CSS keeps it so).
 pub const ROW_HEIGHT_PX: f64 = 28.0;
 /// Rows rendered above and below the viewport.
@@ -44,17 +46,20 @@ pub fn window_items<'a, K, T: 'a>(
 }
 
 /// The signals behind a virtualized list: how many rows there are, the
-/// window the frame asks for, and that window's rows.
+/// window the frame asks for, that window's rows (kept up to date while
+/// the frame is on screen), and whether it is (the frame says).
 #[derive(Debug)]
 pub struct ListModel<R: 'static> {
     pub total: ReadSignal<usize>,
     pub window: Signal<Range<usize>>,
     pub rows: ReadSignal<Vec<R>>,
+    pub on_screen: Signal<bool>,
 }
 
 /// Builds a list's memos once for every panel: `order` gives the query's
 /// keys (`None` for the data's natural order, of `natural_len` rows), and
-/// `rows` turns a window into rows. All refresh when `version` moves.
+/// `rows` turns a window into rows. All refresh when `version` moves; the
+/// rows only while the list is on screen.
 pub fn list_model<K: 'static, R: 'static>(
     version: Signal<u64>,
     mut order: impl FnMut() -> Option<Vec<K>> + 'static,
@@ -69,18 +74,18 @@ pub fn list_model<K: 'static, R: 'static>(
         version.track();
         order.with(|order| order.as_ref().map_or_else(&natural_len, Vec::len))
     });
-    let window = create_signal(0..0);
-    let rows = create_memo(move || {
+    let (window, on_screen) = (create_signal(0..0), create_signal(true));
+    let rows = rows_while_on_screen(*on_screen, move || {
         version.track();
         let range = window.get_clone();
         order.with(|order| rows(order.as_deref(), range))
     });
-    ListModel { total, window, rows }
+    ListModel { total, window, rows, on_screen }
 }
 
 /// A list read by row position from an index kept elsewhere (the lens's
 /// orders): nothing is materialized but the window. Refreshes when
-/// `version` moves.
+/// `version` moves (the rows only while the list is on screen).
 pub fn indexed_list_model<R: 'static>(
     version: ReadSignal<u64>,
     len: impl Fn() -> usize + 'static,
@@ -90,12 +95,12 @@ pub fn indexed_list_model<R: 'static>(
         version.track();
         len()
     });
-    let window = create_signal(0..0);
-    let rows = create_memo(move || {
+    let (window, on_screen) = (create_signal(0..0), create_signal(true));
+    let rows = rows_while_on_screen(*on_screen, move || {
         version.track();
         rows(window.get_clone())
     });
-    ListModel { total, window, rows }
+    ListModel { total, window, rows, on_screen }
 }
 
 #[derive(Props)]
@@ -104,6 +109,8 @@ pub struct ScrollFrameProps {
     pub total_rows: ReadSignal<usize>,
     /// Written by the frame: the rows the parent must render.
     pub window: Signal<Range<usize>>,
+    /// Written by the frame: whether it is on screen (or nearly).
+    pub on_screen: Signal<bool>,
     pub label: &'static str,
     /// Grows by the number of rows inserted at the top; the frame scrolls
     /// down by as much so what the reader looks at stays put.
@@ -118,10 +125,11 @@ pub struct ScrollFrameProps {
 
 #[component]
 pub fn ScrollFrame(props: ScrollFrameProps) -> View {
-    let ScrollFrameProps { total_rows, window, label, rows_added_on_top, follow, children } = props;
+    let ScrollFrameProps { total_rows, window, on_screen, label, rows_added_on_top, follow, children } = props;
     let scroll_top = create_signal(0.0);
     let viewport = create_signal(DEFAULT_VIEWPORT_PX);
     let frame_ref = create_node_ref();
+    watch_on_screen(frame_ref, on_screen, NEAR_MARGIN_PX);
 
     create_effect(move || {
         let rows = visible_rows(scroll_top.get(), viewport.get(), total_rows.get());
@@ -164,7 +172,7 @@ pub fn ScrollFrame(props: ScrollFrameProps) -> View {
     });
     let rows = children.call();
     view! {
-        div(class="scroll", r#ref=frame_ref, on:scroll=handle_scroll, tabindex="0", aria-label=label) {
+        div(class="scroll", r#ref=frame_ref, on:scroll=handle_scroll, tabindex="0", aria-label=label, data-on-screen=move || on_screen.get().to_string()) {
             div(class="scroll-space", r#ref=space_ref) {
                 div(class="scroll-rows", r#ref=rows_ref) { (rows) }
             }

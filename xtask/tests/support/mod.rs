@@ -196,6 +196,25 @@ fn truthy(value: &Value) -> bool {
 }
 
 /// The text of the first element matching a CSS selector ("" if none).
+/// Brings `panel` into view and waits until its list has caught up: a list
+/// below the fold keeps the rows it showed until the reader comes to it
+/// (its frame says `data-on-screen="true"` once it has). Returns where the
+/// page was scrolled, for `scroll_back`.
+pub async fn show_panel(client: &Client, panel: &str) -> Result<f64, String> {
+    let scrolled = format!(
+        "(() => {{ const y = window.scrollY; document.querySelector({panel:?}).scrollIntoView({{ block: 'nearest' }}); return y; }})()"
+    );
+    let before = eval(client, &scrolled).await?.as_f64().unwrap_or(0.0);
+    let caught_up = format!("document.querySelector({:?})?.dataset.onScreen === 'true'", format!("{panel} .scroll"));
+    wait_for(client, &format!("{panel} in view"), &caught_up).await?;
+    Ok(before)
+}
+
+/// Scrolls the page back to `y` (from `show_panel`).
+pub async fn scroll_back(client: &Client, y: f64) -> Result<(), String> {
+    eval(client, &format!("window.scrollTo(0, {y})")).await.map(drop)
+}
+
 pub fn text_of(selector: &str) -> String {
     format!("(document.querySelector({selector:?})?.textContent ?? '').trim()")
 }
