@@ -4,6 +4,7 @@
 
 use sycamore::prelude::*;
 
+use crate::components::on_screen::{watch_on_screen, NEAR_MARGIN_PX};
 use crate::state::AppState;
 
 /// The last value of a series, for the card title.
@@ -52,16 +53,26 @@ fn ChartCard(series: String) -> View {
             version.update(|v| *v += 1);
         }
     });
+    // Drawn and captioned only near the screen (like the lists).
+    let on_screen = create_signal(false);
+    watch_on_screen(canvas_ref, on_screen, NEAR_MARGIN_PX);
     let name = series.clone();
-    let last = create_memo(move || {
-        version.track();
-        last_value_text(view_cell.borrow().series.get(&name).and_then(|points| points.back()).map(|p| p.y))
+    let last = create_signal(String::new());
+    create_effect(move || {
+        if on_screen.get() {
+            version.track();
+            let text =
+                last_value_text(view_cell.borrow().series.get(&name).and_then(|points| points.back()).map(|p| p.y));
+            if last.with_untracked(|held| *held != text) {
+                last.set(text);
+            }
+        }
     });
     #[cfg(target_arch = "wasm32")]
     {
         let view_cell = state.view.clone();
         let name = series.clone();
-        draw::keep_drawn(canvas_ref, version, move |canvas| {
+        draw::keep_drawn(canvas_ref, version, *on_screen, move |canvas| {
             let view = view_cell.borrow();
             if let Some(points) = view.series.get(&name) {
                 draw::line_chart(canvas, points);
@@ -111,15 +122,17 @@ pub mod draw {
     use web_sys::HtmlCanvasElement;
 
     use crate::canvas::{fit_backing_store, is_dark};
-    use crate::components::on_screen::{watch_on_screen, NEAR_MARGIN_PX};
     use crate::format::clock;
 
-    /// Redraws `canvas` when `version` changes while it is on screen, and
+    /// Redraws `canvas` when `version` changes while `on_screen` holds, and
     /// once when it comes into view after changes it missed.
-    pub fn keep_drawn(canvas_ref: NodeRef, version: Signal<u64>, draw: impl Fn(&HtmlCanvasElement) + 'static) {
-        let on_screen = create_signal(false);
+    pub fn keep_drawn(
+        canvas_ref: NodeRef,
+        version: Signal<u64>,
+        on_screen: ReadSignal<bool>,
+        draw: impl Fn(&HtmlCanvasElement) + 'static,
+    ) {
         let drawn_version = create_signal(u64::MAX);
-        watch_on_screen(canvas_ref, on_screen, NEAR_MARGIN_PX);
         create_effect(move || {
             let current = version.get();
             if on_screen.get() && drawn_version.get_untracked() != current {
