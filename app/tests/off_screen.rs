@@ -10,10 +10,10 @@ use std::rc::Rc;
 use app::components::scroll_frame::{indexed_list_model, ListModel, ScrollFrame};
 use app::components::slots::{field, slots};
 use sycamore::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{MutationObserver, MutationObserverInit};
+
+mod dom_watch;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -82,18 +82,6 @@ fn texts(parent: &web_sys::Element) -> Vec<String> {
     (0..found.length()).filter_map(|at| found.get(at)).filter_map(|node| node.text_content()).collect()
 }
 
-fn watch(parent: &web_sys::Element) -> MutationObserver {
-    let ignore = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {});
-    let observer = MutationObserver::new(ignore.as_ref().unchecked_ref()).expect("an observer");
-    ignore.forget();
-    let options = MutationObserverInit::new();
-    options.set_character_data(true);
-    options.set_child_list(true);
-    options.set_subtree(true);
-    observer.observe_with_options(parent, &options).expect("observing");
-    observer
-}
-
 #[wasm_bindgen_test]
 async fn a_list_off_screen_writes_nothing_and_catches_up_in_view() {
     let data: Rows = Rc::new(RefCell::new(vec!["a0".into(), "a1".into(), "a2".into()]));
@@ -101,7 +89,7 @@ async fn a_list_off_screen_writes_nothing_and_catches_up_in_view() {
     // Filled once at mount, then the observer finds it below the fold.
     assert_eq!(texts(&parent), ["a0", "a1", "a2"]);
     wait_for_on_screen(handles, false).await;
-    let observer = watch(&parent);
+    let observer = dom_watch::watch(&parent);
     *data.borrow_mut() = vec!["b0".into(), "b1".into(), "b2".into(), "b3".into()];
     handles.version.update(|v| *v += 1);
     sleep_millis(100).await;

@@ -12,7 +12,9 @@ use app::components::slots::{field, slots};
 use sycamore::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{MutationObserver, MutationObserverInit, MutationRecord};
+use web_sys::{MutationObserver, MutationRecord};
+
+mod dom_watch;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -64,22 +66,11 @@ fn written(observer: &MutationObserver) -> Vec<String> {
     texts
 }
 
-fn watch(parent: &web_sys::Element) -> MutationObserver {
-    let ignore = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {});
-    let observer = MutationObserver::new(ignore.as_ref().unchecked_ref()).expect("an observer");
-    ignore.forget();
-    let options = MutationObserverInit::new();
-    options.set_character_data(true);
-    options.set_subtree(true);
-    observer.observe_with_options(parent, &options).expect("observing");
-    observer
-}
-
 #[wasm_bindgen_test]
 fn a_changed_field_is_the_only_text_written() {
     let (parent, rows) = mount();
     assert_eq!(parent.text_content().as_deref(), Some("alphaokbetaok"));
-    let observer = watch(&parent);
+    let observer = dom_watch::watch(&parent);
     rows.set(vec![row("alpha", "error"), row("beta", "ok")]);
     assert_eq!(parent.text_content().as_deref(), Some("alphaerrorbetaok"));
     assert_eq!(written(&observer), ["error"], "only the first row's status was to be written");
