@@ -31,12 +31,9 @@ pub fn ChartsPanel() -> View {
     }
 }
 
-#[component(inline_props)]
-fn ChartCard(series: String) -> View {
-    let state = use_context::<AppState>();
-    let canvas_ref = create_node_ref();
-    let view_cell = state.view.clone();
-    let name = series.clone();
+/// Moves when the series `name` changed, or the theme (which recolours
+/// every chart; not on the first run).
+fn series_version(state: &AppState, name: String) -> Signal<u64> {
     let version = create_signal(0u64);
     let touched = state.series_touched;
     create_effect(move || {
@@ -44,7 +41,6 @@ fn ChartCard(series: String) -> View {
             version.update(|v| *v += 1);
         }
     });
-    // A theme switch recolours every chart (not on the first run).
     let theme = state.theme;
     let mut first_run = true;
     create_effect(move || {
@@ -53,6 +49,15 @@ fn ChartCard(series: String) -> View {
             version.update(|v| *v += 1);
         }
     });
+    version
+}
+
+#[component(inline_props)]
+fn ChartCard(series: String) -> View {
+    let state = use_context::<AppState>();
+    let canvas_ref = create_node_ref();
+    let view_cell = state.view.clone();
+    let version = series_version(&state, series.clone());
     // Drawn and captioned only near the screen (like the lists).
     let on_screen = create_signal(false);
     watch_on_screen(canvas_ref, on_screen, NEAR_MARGIN_PX);
