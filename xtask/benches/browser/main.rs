@@ -210,7 +210,13 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         cdp(&client, "Performance.enable", json!({})).await?;
         let query = bench_query().map(|q| format!("?{q}")).unwrap_or_default();
         client.goto(&format!("http://{}/{query}", feed.addr)).await.map_err(|e| e.to_string())?;
-        let probe = "[...['messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at','long-tasks','longest-task','diff-task-p99']].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
+        // While the stream flows, only what the loop needs (each figure is
+        // a look-up on the page's main thread); all of them at the end.
+        let figures = |keys: &str| {
+            format!("[{keys}].map(k => Number(document.querySelector(`[data-figure=\"${{k}}\"] dd`)?.dataset.value ?? 'NaN'))")
+        };
+        let flow_probe = figures("'messages','worker-memory'");
+        let probe = figures("'messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at','long-tasks','longest-task','diff-task-p99'");
         let deadline = Instant::now() + INGEST_TIMEOUT;
         // The count on the page moves once a second (Diagnostics). The rate
         // and the main thread's share are taken between two moves seen
@@ -224,7 +230,7 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         let mut last = vec![0.0; 8];
         let mut seen_before = f64::NAN;
         while Instant::now() < deadline {
-            let value = probe_page(&client, probe).await?;
+            let value = probe_page(&client, &flow_probe).await?;
             last = value.as_array().map(|a| a.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect()).unwrap_or_default();
             let seen = last.first().copied().unwrap_or(0.0);
             let moved = seen != seen_before;
@@ -269,7 +275,7 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         (row.main_on_core, row.main_waiting) = cores.of(threads::Role::PageMain);
         // Status (memory) comes once a second: let the last one land.
         tokio::time::sleep(Duration::from_millis(1200)).await;
-        let value = eval(&client, probe).await?;
+        let value = eval(&client, &probe).await?;
         let at = |i: usize| value.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
         row.memory_at_end_bytes = at(1);
         row.apply_p50_millis = at(2);
