@@ -191,6 +191,10 @@ async fn measure(
     }
     row.ceiling_count_rate =
         page_rate(site, frames.clone(), "ceiling.html?mode=count", CEILING_CAP_MILLIS, Some(batch)).await.1;
+    if batch == 1 {
+        row.ceiling_read_rate =
+            page_rate(site, frames.clone(), "ceiling.html?mode=read", CEILING_CAP_MILLIS, Some(batch)).await.1;
+    }
     row.ceiling_parse_rate = page_rate(site, frames, "ceiling.html?mode=parse", CEILING_CAP_MILLIS, None).await.1;
     row
 }

@@ -27,6 +27,9 @@ pub struct Row {
     pub reference_rate: f64,
     pub reference_messages: f64,
     pub ceiling_count_rate: f64,
+    /// Single-message frames: a worker that reads each frame's text and
+    /// nothing more (what any client of a text stream pays the browser).
+    pub ceiling_read_rate: f64,
     pub ceiling_parse_rate: f64,
     pub note: String,
 }
@@ -149,6 +152,12 @@ const COLUMNS: &[Column] = &[
         width: 9,
         key: "ceiling_count_msgs_per_sec",
         cell: |r| num(r.ceiling_count_rate, format!("{:.0}", r.ceiling_count_rate)),
+    },
+    Column {
+        title: "read/s",
+        width: 9,
+        key: "ceiling_read_msgs_per_sec",
+        cell: |r| num(r.ceiling_read_rate, format!("{:.0}", r.ceiling_read_rate)),
     },
     Column {
         title: "parse/s",

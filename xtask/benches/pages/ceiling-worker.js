@@ -1,4 +1,6 @@
-// Counts (and optionally parses) every frame; first/last on the page clock.
+// Counts every frame, and in mode "read" also reads its text (the browser
+// makes the JS string only when `data` is read), in mode "parse" parses it;
+// first/last on the page clock.
 onmessage = (event) => {
   const { ws: url, mode, cap } = event.data;
   const state = { frames: 0, messages: 0, first: 0, last: 0, done: false };
@@ -8,7 +10,9 @@ onmessage = (event) => {
     const now = performance.now();
     if (!state.first) state.first = now;
     state.frames++;
-    if (mode === "parse") {
+    if (mode === "read") {
+      state.units = (state.units || 0) + frame.data.length;
+    } else if (mode === "parse") {
       const parsed = JSON.parse(frame.data);
       state.messages += Array.isArray(parsed) ? parsed.length : 1;
     }
