@@ -231,7 +231,7 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         // single-frame row's (measured; both rates print).
         let mut start: Option<Mark> = None;
         let mut end: Option<Mark> = None;
-        let mut last = vec![0.0; 8];
+        let mut last = vec![0.0; 2];
         let mut seen_before = f64::NAN;
         while Instant::now() < deadline {
             let value = probe_page(&client, &flow_probe).await?;

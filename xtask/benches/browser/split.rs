@@ -21,6 +21,18 @@ pub type Split = Vec<(&'static str, f64)>;
 /// those tasks.
 const SPLIT_METRICS: [&str; 5] =
     ["TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "DevToolsCommandDuration"];
+/// Where `SPLIT_METRICS` has each duration.
+const TASK: usize = 0;
+const SCRIPT: usize = 1;
+const STYLE: usize = 2;
+const LAYOUT: usize = 3;
+const DEVTOOLS: usize = 4;
+
+/// Seconds of the metric at `index` between two splits.
+fn between(before: &[(&str, f64)], after: &[(&str, f64)], index: usize) -> f64 {
+    let at = |split: &[(&str, f64)]| split.get(index).map_or(0.0, |(_, seconds)| *seconds);
+    at(after) - at(before)
+}
 
 pub async fn main_thread_split(client: &Client) -> Result<Split, String> {
     let metrics = cdp(client, "Performance.getMetrics", json!({})).await?;
@@ -41,21 +53,14 @@ pub async fn main_thread_split(client: &Client) -> Result<Split, String> {
 /// The page's task seconds between two splits: all tasks but the bench's
 /// DevTools commands.
 pub fn split_task_seconds(before: &[(&str, f64)], after: &[(&str, f64)]) -> f64 {
-    let between = |index: usize| {
-        let at = |split: &[(&str, f64)]| split.get(index).map_or(0.0, |(_, seconds)| *seconds);
-        at(after) - at(before)
-    };
-    between(0) - between(4)
+    between(before, after, TASK) - between(before, after, DEVTOOLS)
 }
 
 /// What the main thread did between two splits, as shares of `wall` seconds.
 pub fn split_line(before: &[(&str, f64)], after: &[(&str, f64)], wall: f64) -> String {
-    let share = |index: usize| {
-        let at = |split: &[(&str, f64)]| split.get(index).map_or(0.0, |(_, seconds)| *seconds);
-        (at(after) - at(before)) / wall * 100.0
-    };
-    let (task, script, style, layout, devtools) = (share(0), share(1), share(2), share(3), share(4));
-    let page = task - devtools;
+    let share = |index: usize| between(before, after, index) / wall * 100.0;
+    let (script, style, layout, devtools) = (share(SCRIPT), share(STYLE), share(LAYOUT), share(DEVTOOLS));
+    let page = split_task_seconds(before, after) / wall * 100.0;
     format!(
         "main thread {page:.1} % (and the bench's DevTools commands {devtools:.1} %): script {script:.1} %, \
          style {style:.1} %, layout {layout:.1} %, paint and the rest {:.1} %",
