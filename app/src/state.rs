@@ -24,7 +24,7 @@ use crate::watchdog::WorkerHealth;
 pub use apply::{apply_to_view, apply_with_lens, Applied, ApplyStats, GraphChange, Tasks, Touched};
 pub use read_only::{LensCell, ReadOnly, ViewCell};
 
-use apply::ApplySamples;
+use apply::{ApplySamples, Queue};
 
 /// A diff applied to the data, waiting for its publishing step.
 struct Unpublished {
@@ -185,7 +185,8 @@ impl AppState {
         };
         let start = clock_millis();
         let (selection_gone, nodes_touched) = (applied.selection_gone, applied.touched.nodes);
-        let pending_graph_changes = applied.pending_graph_changes;
+        let queue =
+            Queue { pending_graph_changes: applied.pending_graph_changes, graph_lag_diffs: applied.graph_lag_diffs };
         self.publish(applied);
         if selection_gone {
             self.select_node(None);
@@ -199,7 +200,7 @@ impl AppState {
             if fill {
                 stats.record_fill(task.total_millis(), end);
             } else {
-                self.apply_samples.borrow_mut().record(stats, task, pending_graph_changes);
+                self.apply_samples.borrow_mut().record(stats, task, queue);
             }
         });
         // A fill's inserts cost more than the live pace's changes: not told.

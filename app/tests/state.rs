@@ -302,6 +302,29 @@ fn a_snapshot_fill_is_kept_apart_from_the_live_pace() {
     });
 }
 
+#[test]
+fn the_graph_lag_each_live_diff_reports_is_shown_with_its_p99() {
+    with_state(|state, _| {
+        state.apply_diff(snapshot(), ticking_clock());
+        // 100 live diffs: lags 0..=99 diffs, the worker's queue ten times
+        // the lag; the latest is shown, and the p99 of those kept.
+        for lag in 0..100_u32 {
+            let live = Diff {
+                node_upserts: vec![node("n1")],
+                pending_graph_changes: u64::from(lag) * 10,
+                graph_lag_diffs: lag,
+                ..Diff::default()
+            };
+            state.apply_diff(live, ticking_clock());
+        }
+        let stats = state.apply_stats.get_clone_untracked();
+        assert_eq!((stats.pending_graph_changes, stats.graph_lag_diffs), (990, 99));
+        // 101 samples (the snapshot's 0 and 0..=99): the 99th percentile
+        // is the 100th smallest, 98.
+        assert_eq!(stats.graph_lag_p99_diffs, 98.0);
+    });
+}
+
 /// The steps handed to `defer`, run when the test says.
 type Deferred = Rc<RefCell<Vec<Box<dyn FnOnce()>>>>;
 

@@ -51,6 +51,9 @@ pub struct Diff {
     pub moved: bool,
     /// Graph changes still queued in the worker for the next diffs.
     pub pending_graph_changes: u64,
+    /// How many diffs the oldest of those has missed (0: none waits): how
+    /// far behind the stream the receiver's graph is, in diff intervals.
+    pub graph_lag_diffs: u32,
     /// Part of a snapshot filling the receiver's graph at full pace
     /// (`DiffBudget`): a one-off, not the live pace.
     pub snapshot_fill: bool,

@@ -1,11 +1,21 @@
 //! How many graph changes the next diff may carry: as many as the page
-//! applies within `TARGET_APPLY_MILLIS`, learnt from what it reports after
-//! each live diff (its apply time and the graph changes in it; a snapshot
-//! fill's inserts cost more than live changes and are not reported). A slow page or
-//! a busy machine gets smaller diffs; the rest waits in the reducer's FIFO
-//! dirty queues (each id once, latest value), so under a stream faster than
-//! the page can follow, what lags is how fresh the last few thousand
-//! changes are, never a frame.
+//! applies within `TARGET_APPLY_MILLIS` in its slow diffs, not only its
+//! typical ones. Learnt from what the page reports after each live diff
+//! (its apply time and the graph changes in it; a snapshot fill's inserts
+//! cost more than live changes and are not reported): the cost of one
+//! change is tracked as a running mean and a running mean deviation, the
+//! way TCP tracks a round trip and its spread, and a diff is sized to the
+//! mean plus `DEVIATIONS` deviations. When the page's main thread waits for
+//! a busy machine's cores, its diffs cost several times their median in
+//! their slowest few percent; a diff sized to the mean alone then holds a
+//! frame whenever it is preempted. On a quiet machine the deviation is
+//! small and the diffs are as large as the mean allows.
+//!
+//! A slow page or a busy machine gets smaller diffs; the rest waits in the
+//! reducer's dirty queues (each id once, latest value, oldest first across
+//! nodes and edges), so under a stream faster than the page can follow,
+//! what lags is how fresh the queued changes are (`Diff::graph_lag_diffs`),
+//! never a frame.
 //!
 //! Bounds: never below `MIN_GRAPH_CHANGES_PER_DIFF` (the graph keeps
 //! moving however slow the page), never above `MAX_GRAPH_CHANGES_PER_DIFF`.
@@ -17,22 +27,38 @@ use crate::diff::Diff;
 use crate::limits::MAX_GRAPH_CHANGES_PER_DIFF;
 use crate::reducer::Reducer;
 
-/// What one diff's apply on the page should cost at most, typically.
-pub const TARGET_APPLY_MILLIS: f64 = 6.0;
+/// What one diff's apply on the page should cost at most, but for its
+/// rare slowest diffs.
+pub const TARGET_APPLY_MILLIS: f64 = 7.0;
 /// The smallest graph budget per diff.
 pub const MIN_GRAPH_CHANGES_PER_DIFF: usize = 250;
 /// Reports of fewer changes than this say more about the page's fixed
 /// costs than about a change's: they are not learnt from.
 const MIN_CHANGES_TO_LEARN: u32 = 200;
-/// Weight of the newest report in the running estimate.
-const SMOOTHING: f64 = 0.3;
+/// Weight of the newest report in the running mean and deviation.
+const GAIN: f64 = 0.25;
+/// A slow diff's cost per change, in deviations above the mean.
+const DEVIATIONS: f64 = 2.0;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DiffBudget {
-    /// The page's cost of one graph change, smoothed (ms).
-    millis_per_change: Option<f64>,
+    /// The page's cost of one graph change (ms): running mean and mean
+    /// deviation; the first report counts as deviating by half itself.
+    cost: Option<Cost>,
     /// Filling a new graph: graph changes handed out since its reset.
     fill: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Cost {
+    mean_millis: f64,
+    deviation_millis: f64,
+}
+
+impl Cost {
+    fn slow_millis(self) -> f64 {
+        self.mean_millis + DEVIATIONS * self.deviation_millis
+    }
 }
 
 impl DiffBudget {
@@ -42,9 +68,12 @@ impl DiffBudget {
             return;
         }
         let sample = apply_millis / f64::from(graph_changes);
-        self.millis_per_change = Some(match self.millis_per_change {
-            Some(held) => held + SMOOTHING * (sample - held),
-            None => sample,
+        self.cost = Some(match self.cost {
+            None => Cost { mean_millis: sample, deviation_millis: sample / 2.0 },
+            Some(Cost { mean_millis: mean, deviation_millis: deviation }) => Cost {
+                mean_millis: mean + GAIN * (sample - mean),
+                deviation_millis: deviation + GAIN * ((sample - mean).abs() - deviation),
+            },
         });
     }
 
@@ -52,12 +81,13 @@ impl DiffBudget {
     /// fills the page; the minimum until the page has reported a live diff
     /// (a page's cost per change varies tenfold with the machine and the
     /// mix of changes: the first live diff after a fill, at the maximum,
-    /// took 20–50 ms at 1k nodes), then what fits in the target.
+    /// took 20–50 ms at 1k nodes), then what fits in the target at a slow
+    /// diff's cost per change.
     pub fn graph_changes(&self) -> usize {
         if self.fill.is_some() {
             return MAX_GRAPH_CHANGES_PER_DIFF;
         }
-        match self.millis_per_change {
+        match self.cost.map(Cost::slow_millis) {
             None => MIN_GRAPH_CHANGES_PER_DIFF,
             Some(cost) if cost > 0.0 => {
                 ((TARGET_APPLY_MILLIS / cost) as usize).clamp(MIN_GRAPH_CHANGES_PER_DIFF, MAX_GRAPH_CHANGES_PER_DIFF)
@@ -91,31 +121,51 @@ impl DiffBudget {
 mod tests {
     use super::*;
 
+    /// `count` reports of `millis` for 2,048 changes (costs in powers of
+    /// two, so the arithmetic below is exact).
+    fn reports(millis: f64, count: usize) -> impl Iterator<Item = (f64, u32)> + Clone {
+        std::iter::repeat_n((millis, 2_048), count)
+    }
+
     #[test]
-    fn the_budget_is_what_the_page_applies_within_the_target() {
-        // (reports as (ms, changes), budget after them)
-        let cases: [(&[(f64, u32)], usize); 9] = [
+    fn the_budget_is_what_the_page_applies_within_the_target_in_its_slow_diffs() {
+        assert_eq!((TARGET_APPLY_MILLIS, GAIN, DEVIATIONS), (7.0, 0.25, 2.0), "the cases are worked out for these");
+        // Worked out by hand from the rule (mean m, deviation d, cost c:
+        // m += (c - m) / 4, d += (|c - m| - d) / 4, budget 7 / (m + 2d)),
+        // with c = 7/2048 ms for a "fast" diff.
+        let fast = |count| reports(7.0, count);
+        let slow = |millis, count| reports(millis, count);
+        let cases: Vec<(Vec<(f64, u32)>, usize)> = vec![
             // Nothing learnt yet: small, until the page says what a change costs.
-            (&[], MIN_GRAPH_CHANGES_PER_DIFF),
+            (vec![], MIN_GRAPH_CHANGES_PER_DIFF),
+            // One report: its cost plus twice half of it (2c): 1,024.
+            (fast(1).collect(), 1_024),
+            // A page that keeps to its pace: the deviation fades, towards
+            // 2,048 (7 / (c (1 + 0.75^32))).
+            (fast(32).collect(), 2_047),
+            // Diffs that alternate between c and 3c: the mean is 2c but
+            // the spread makes it ~4.4c: 462 instead of 1,024.
+            (fast(1).chain(slow(21.0, 1)).cycle().take(32).collect(), 462),
+            // One diff at 5c after a steady pace: 2c + 2 * ~c, 511...
+            (fast(31).chain(slow(35.0, 1)).collect(), 511),
+            // ...and the budget comes back as fast diffs follow.
+            (fast(31).chain(slow(35.0, 1)).chain(fast(8)).collect(), 1_116),
+            (fast(31).chain(slow(35.0, 1)).chain(fast(16)).collect(), 1_801),
             // A page that applies in no time: as many as allowed.
-            (&[(0.0, 4_000)], MAX_GRAPH_CHANGES_PER_DIFF),
-            // 3 µs a change: 2,000 fit in 6 ms.
-            (&[(12.0, 4_000)], 2_000),
+            (vec![(0.0, 4_000)], MAX_GRAPH_CHANGES_PER_DIFF),
             // Fast page: capped at the maximum.
-            (&[(2.0, 4_000)], MAX_GRAPH_CHANGES_PER_DIFF),
+            (reports(1.0, 32).collect(), MAX_GRAPH_CHANGES_PER_DIFF),
             // Very slow page: never below the minimum.
-            (&[(400.0, 4_000)], MIN_GRAPH_CHANGES_PER_DIFF),
+            (vec![(448.0, 2_048)], MIN_GRAPH_CHANGES_PER_DIFF),
             // Small diffs teach nothing.
-            (&[(12.0, 4_000), (50.0, 100)], 2_000),
-            (&[(50.0, 100)], MIN_GRAPH_CHANGES_PER_DIFF),
-            // Smoothed: 3 µs then 6 µs -> 3.9 µs -> 1,538.
-            (&[(12.0, 4_000), (12.0, 2_000)], 1_538),
+            (vec![(7.0, 2_048), (50.0, 100)], 1_024),
+            (vec![(50.0, 100)], MIN_GRAPH_CHANGES_PER_DIFF),
             // Nonsense is ignored.
-            (&[(f64::NAN, 4_000), (-1.0, 4_000), (12.0, 4_000)], 2_000),
+            (vec![(f64::NAN, 4_000), (-1.0, 4_000), (7.0, 2_048), (f64::INFINITY, 2_048)], 1_024),
         ];
         for (reports, expected) in cases {
             let mut budget = DiffBudget::default();
-            for &(millis, changes) in reports {
+            for &(millis, changes) in &reports {
                 budget.report(millis, changes);
             }
             assert_eq!(budget.graph_changes(), expected, "{reports:?}");

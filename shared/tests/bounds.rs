@@ -239,3 +239,76 @@ fn log_owner_ids_are_bounded_in_bytes() {
     reducer.apply(message(Payload::LogChunk { node_id: first, text: "y\n".into() }), 0);
     assert_eq!(reducer.counters().dropped_log_chunks, 10);
 }
+
+/// What one diff of at most `budget` graph changes carries, as ids in
+/// order (nodes as `n:id`, edges as `e:id`), and its lag.
+fn take_ids(reducer: &mut Reducer, budget: usize) -> (Vec<String>, u32) {
+    let diff = reducer.take_diff_within(budget);
+    let nodes = diff.node_upserts.iter().map(|n| format!("n:{}", n.id));
+    let edges = diff.edge_upserts.iter().map(|e| format!("e:{}", e.id));
+    (nodes.chain(edges).collect(), diff.graph_lag_diffs)
+}
+
+#[test]
+fn graph_changes_are_served_oldest_first_across_nodes_and_edges_with_their_lag() {
+    let node = |id: &str| {
+        format!(r#"{{"data":{{"type":"node-upsert","node":{{"id":"{id}","kind":"k","label":"L","status":"ok"}}}}}}"#)
+    };
+    let edge =
+        |id: &str| format!(r#"{{"data":{{"type":"edge-upsert","edge":{{"id":"{id}","source":"x","target":"y"}}}}}}"#);
+    let ids = |list: &[&str]| list.iter().map(|id| (*id).to_owned()).collect::<Vec<String>>();
+    let mut reducer = Reducer::new();
+    // Before the first diff: an edge, then a node (the same interval).
+    reducer.apply_frame(&edge("e1"), 0);
+    reducer.apply_frame(&node("a"), 0);
+    // Of one interval, nodes first; the edge left has missed one diff.
+    assert_eq!(take_ids(&mut reducer, 1), (ids(&["n:a"]), 1));
+    reducer.apply_frame(&node("b"), 0);
+    reducer.apply_frame(&node("c"), 0);
+    // The older edge before the newer nodes.
+    assert_eq!(take_ids(&mut reducer, 1), (ids(&["e:e1"]), 1));
+    // Nothing new: the nodes left wait one more diff each time.
+    assert_eq!(take_ids(&mut reducer, 1), (ids(&["n:b"]), 2));
+    // Marked again while waiting: it keeps its place and its age.
+    reducer.apply_frame(&node("c"), 0);
+    reducer.apply_frame(&edge("e2"), 0);
+    assert_eq!(take_ids(&mut reducer, 1), (ids(&["n:c"]), 1));
+    assert_eq!(take_ids(&mut reducer, 10), (ids(&["e:e2"]), 0));
+    assert_eq!(take_ids(&mut reducer, 10), (vec![], 0));
+}
+
+/// Status flaps on 10k nodes at full speed (30k msg/s, so ~7,500 messages
+/// a 250 ms interval) bring more changed nodes per diff than a small
+/// budget carries: edges must still get their turn, and the lag must stay
+/// bounded.
+#[test]
+fn node_churn_beyond_the_budget_does_not_starve_edges() {
+    const BUDGET: usize = 1_000;
+    const MESSAGES_PER_INTERVAL: i64 = 7_500;
+    let mut sim = Simulator::new(SimConfig { n_nodes: 10_000, seed: 11, mix: Mix::Mixed });
+    let mut reducer = Reducer::new();
+    reducer.apply(sim.snapshot(0), 0);
+    while reducer.has_changes() {
+        reducer.take_diff();
+    }
+    let (mut edge_changes, mut worst_lag) = (0, 0);
+    for interval in 0..80 {
+        for i in 0..MESSAGES_PER_INTERVAL {
+            let at = interval * MESSAGES_PER_INTERVAL + i;
+            reducer.apply(sim.next_message(at), at);
+        }
+        let diff = reducer.take_diff_within(BUDGET);
+        let changes =
+            diff.node_upserts.len() + diff.node_removals.len() + diff.edge_upserts.len() + diff.edge_removals.len();
+        assert_eq!(changes, BUDGET, "more is queued than a diff carries");
+        if interval >= 40 {
+            edge_changes += diff.edge_upserts.len() + diff.edge_removals.len();
+            worst_lag = worst_lag.max(diff.graph_lag_diffs);
+        }
+    }
+    // Edge stats are 35 % of the mix, status flaps 25 %: edges take about
+    // half of every diff once the queues are old enough.
+    assert!(edge_changes > 40 * BUDGET / 4, "edges got {edge_changes} of {} changes", 40 * BUDGET);
+    // Waiting ids soak up repeats, so the backlog levels off.
+    assert!(worst_lag < 40, "the oldest change waited {worst_lag} diffs");
+}

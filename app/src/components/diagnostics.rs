@@ -92,6 +92,9 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
     out.extend(stream_figures(counters));
     out.extend([
         count("Pending graph changes", apply.pending_graph_changes, false),
+        // Diffs the oldest of them has missed: how stale the graph shown is.
+        exact("Graph lag", f64::from(apply.graph_lag_diffs), diffs_text(f64::from(apply.graph_lag_diffs)), false),
+        exact("Graph lag p99", apply.graph_lag_p99_diffs, diffs_text(apply.graph_lag_p99_diffs), false),
         // The worker sizes diffs to this page's pace (`DiffBudget`).
         count("Graph changes per diff", u64::from(status.diff_graph_budget), false),
         count("Re-checks waiting", apply.rechecks_waiting, false),
@@ -102,6 +105,14 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
         count("CSP violations", page.csp_violations, page.csp_violations > 0),
     ]);
     out
+}
+
+fn diffs_text(diffs: f64) -> String {
+    if diffs == 1.0 {
+        "1 diff".to_owned()
+    } else {
+        format!("{diffs:.0} diffs")
+    }
 }
 
 /// The time-travel history: what it keeps against its budget.

@@ -100,6 +100,10 @@ pub struct ApplyStats {
     /// Graph changes the worker still holds for the next diffs (it sends
     /// at most a budget per diff).
     pub pending_graph_changes: u64,
+    /// How many diffs the oldest of them has missed (how far the graph
+    /// shown is behind the stream, in diff intervals), and its p99.
+    pub graph_lag_diffs: u32,
+    pub graph_lag_p99_diffs: f64,
     /// The lens's re-check steps (one per frame while edges wait; see
     /// `Lens::settle`): p99 of their durations, and edges still waiting.
     pub recheck_p99_millis: f64,
@@ -152,6 +156,7 @@ pub struct Applied {
     /// The lens shows other nodes or edges (`apply_with_lens`).
     pub shown_changed: bool,
     pub pending_graph_changes: u64,
+    pub graph_lag_diffs: u32,
 }
 
 /// Applies `diff` to `lens` and `view` (data only: no signals, no
@@ -172,7 +177,8 @@ pub fn apply_with_lens(view: &mut View, lens: &mut Lens, diff: Diff, selected: O
 pub fn apply_to_view(view: &mut View, diff: Diff, selected: Option<&str>) -> Applied {
     let touched = Touched::of(&diff);
     let graph_change = (touched.nodes || touched.edges).then(|| GraphChange::of(&diff, view, selected));
-    let (view_reset, pending_graph_changes) = (diff.view_reset, diff.pending_graph_changes);
+    let (view_reset, pending_graph_changes, graph_lag_diffs) =
+        (diff.view_reset, diff.pending_graph_changes, diff.graph_lag_diffs);
     let series_removed = !diff.series_removals.is_empty();
     let events_added = diff.events.items.len() as u64;
     let series_before = view.series.len();
@@ -191,6 +197,7 @@ pub fn apply_to_view(view: &mut View, diff: Diff, selected: Option<&str>) -> App
         selection_gone,
         shown_changed: false,
         pending_graph_changes,
+        graph_lag_diffs,
     }
 }
 
@@ -238,6 +245,13 @@ impl Tasks {
     }
 }
 
+/// What a diff said of the graph changes still queued in the worker.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Queue {
+    pub pending_graph_changes: u64,
+    pub graph_lag_diffs: u32,
+}
+
 /// Apply durations: the whole apply (data and the re-rendering it
 /// triggers), the data alone, and the longer task.
 #[derive(Debug, Default)]
@@ -246,11 +260,12 @@ pub struct ApplySamples {
     data: Samples,
     task: Samples,
     recheck: Samples,
+    lag: Samples,
 }
 
 impl ApplySamples {
     /// Records one apply into `stats`.
-    pub fn record(&mut self, stats: &mut ApplyStats, tasks: Tasks, pending_graph_changes: u64) {
+    pub fn record(&mut self, stats: &mut ApplyStats, tasks: Tasks, queue: Queue) {
         let (p50_millis, p99_millis) = self.total.record(tasks.total_millis());
         let (data_p50_millis, _) = self.data.record(tasks.data_millis);
         let (_, task_p99_millis) = self.task.record(tasks.longest_millis());
@@ -259,7 +274,9 @@ impl ApplySamples {
         stats.p99_millis = p99_millis;
         stats.data_p50_millis = data_p50_millis;
         stats.task_p99_millis = task_p99_millis;
-        stats.pending_graph_changes = pending_graph_changes;
+        stats.pending_graph_changes = queue.pending_graph_changes;
+        stats.graph_lag_diffs = queue.graph_lag_diffs;
+        stats.graph_lag_p99_diffs = self.lag.record(f64::from(queue.graph_lag_diffs)).1;
     }
 
     /// Records one re-check step of the lens into `stats`.

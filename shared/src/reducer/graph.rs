@@ -31,6 +31,9 @@ pub struct Graph {
     incident: FastMap<IdKey, FastSet<IdKey>>,
     dirty_nodes: DirtyQueue,
     dirty_edges: DirtyQueue,
+    /// Diff intervals so far: how many times changes were taken. A change
+    /// is stamped with the interval it was made in.
+    interval: u64,
     /// A snapshot replaced everything since the last diff: the next diff
     /// tells the receiver to drop its graph; every id is then dirty.
     reset: bool,
@@ -42,6 +45,9 @@ pub struct GraphChanges {
     pub reset: bool,
     /// Changes left for later diffs (over the budget).
     pub pending: usize,
+    /// How many diffs the oldest change left for later has missed
+    /// (0 when none is left): the receiver's lag, in diff intervals.
+    pub lag_diffs: u32,
     pub node_upserts: Vec<MeshNode>,
     pub node_removals: Vec<String>,
     pub edge_upserts: Vec<MeshEdge>,
@@ -197,29 +203,48 @@ impl Graph {
         self.edges.insert(IdKey::from(edge.id.as_str()), edge);
     }
 
-    /// At most `budget` changes, nodes before edges, oldest first; the rest
-    /// stay queued for the next call.
+    /// At most `budget` changes, oldest first across nodes and edges
+    /// (nodes first among changes of the same interval, as a snapshot
+    /// marks them); the rest stay queued for the next call. Serving one
+    /// queue before the other would starve the second while the first
+    /// never empties (status flaps on 10k nodes outrun a small budget).
     pub fn take_changes(&mut self, budget: usize) -> GraphChanges {
         let mut changes = GraphChanges { reset: std::mem::take(&mut self.reset), ..GraphChanges::default() };
-        let mut left = budget;
-        while left > 0 {
-            let Some(node_id) = self.dirty_nodes.pop() else { break };
-            match self.nodes.get(&node_id) {
-                Some(node) => changes.node_upserts.push(MeshNode::clone(node)),
-                None => changes.node_removals.push(node_id.into()),
+        for _ in 0..budget {
+            let nodes_first = match (self.dirty_nodes.oldest_interval(), self.dirty_edges.oldest_interval()) {
+                (None, None) => break,
+                (Some(node), Some(edge)) => node <= edge,
+                (node, _) => node.is_some(),
+            };
+            if nodes_first {
+                let Some(node_id) = self.dirty_nodes.pop() else { break };
+                match self.nodes.get(&node_id) {
+                    Some(node) => changes.node_upserts.push(MeshNode::clone(node)),
+                    None => changes.node_removals.push(node_id.into()),
+                }
+            } else {
+                let Some(edge_id) = self.dirty_edges.pop() else { break };
+                match self.edges.get(&edge_id) {
+                    Some(edge) => changes.edge_upserts.push(MeshEdge::clone(edge)),
+                    None => changes.edge_removals.push(edge_id.into()),
+                }
             }
-            left -= 1;
         }
-        while left > 0 {
-            let Some(edge_id) = self.dirty_edges.pop() else { break };
-            match self.edges.get(&edge_id) {
-                Some(edge) => changes.edge_upserts.push(MeshEdge::clone(edge)),
-                None => changes.edge_removals.push(edge_id.into()),
-            }
-            left -= 1;
-        }
+        self.interval += 1;
         changes.pending = self.pending_changes();
+        changes.lag_diffs = self.lag_diffs();
         changes
+    }
+
+    /// How many diffs the oldest queued change has missed (0 when none
+    /// waits): marked in the interval before the last take, it missed one.
+    pub fn lag_diffs(&self) -> u32 {
+        let oldest = match (self.dirty_nodes.oldest_interval(), self.dirty_edges.oldest_interval()) {
+            (Some(node), Some(edge)) => node.min(edge),
+            (Some(one), None) | (None, Some(one)) => one,
+            (None, None) => return 0,
+        };
+        u32::try_from(self.interval - oldest).unwrap_or(u32::MAX)
     }
 
     /// Changes queued for later diffs.
@@ -270,10 +295,10 @@ impl Graph {
     }
 
     fn mark_node(&mut self, node_id: &str) {
-        self.dirty_nodes.mark(node_id);
+        self.dirty_nodes.mark(node_id, self.interval);
     }
 
     fn mark_edge(&mut self, edge_id: &str) {
-        self.dirty_edges.mark(edge_id);
+        self.dirty_edges.mark(edge_id, self.interval);
     }
 }

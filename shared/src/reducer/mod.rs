@@ -262,6 +262,7 @@ impl Reducer {
             series_removals,
             moved: std::mem::take(&mut self.moved_pending),
             pending_graph_changes: graph.pending as u64,
+            graph_lag_diffs: graph.lag_diffs,
             snapshot_fill: false,
             counters: self.counters.clone(),
         }

@@ -18,6 +18,9 @@ pub struct Row {
     pub apply_p99_millis: f64,
     /// p99 of the longer of a diff's two tasks (data, then publishing).
     pub task_p99_millis: f64,
+    /// p99 of how many diffs the oldest graph change still queued in the
+    /// worker had missed (how stale the graph shown was).
+    pub graph_lag_p99_diffs: f64,
     /// Main-thread tasks over 50 ms after the first nodes were shown, and the longest.
     pub long_tasks: f64,
     pub longest_task_millis: f64,
@@ -104,6 +107,12 @@ const COLUMNS: &[Column] = &[
         width: 8,
         key: "task_p99_ms",
         cell: |r| num(r.task_p99_millis, format!("{:.2}", r.task_p99_millis)),
+    },
+    Column {
+        title: "lag p99",
+        width: 7,
+        key: "graph_lag_p99_diffs",
+        cell: |r| num(r.graph_lag_p99_diffs, format!("{:.0}", r.graph_lag_p99_diffs)),
     },
     Column {
         title: "long",

@@ -20,12 +20,13 @@ pub async fn steady_row(label: &str, query: &str) -> Option<Value> {
     let result = steady_state(query).await;
     match &result {
         Ok(row) => println!(
-            "\n{label}: 10k nodes, ~1000 graph changes per diff ({:.0} msg/s): main thread {:.1}% busy, diff apply p50 {:.2} ms, p99 {:.2} ms (longest task p99 {:.2} ms); lens re-check step p99 {:.2} ms; {} long tasks (longest {:.0} ms)",
+            "\n{label}: 10k nodes, ~1000 graph changes per diff ({:.0} msg/s): main thread {:.1}% busy, diff apply p50 {:.2} ms, p99 {:.2} ms (longest task p99 {:.2} ms); graph lag p99 {:.0} diffs; lens re-check step p99 {:.2} ms; {} long tasks (longest {:.0} ms)",
             row.get("messages_per_sec").and_then(Value::as_f64).unwrap_or(0.0),
             row.get("main_thread_busy").and_then(Value::as_f64).unwrap_or(0.0) * 100.0,
             row.get("apply_p50_ms").and_then(Value::as_f64).unwrap_or(0.0),
             row.get("apply_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
             row.get("task_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
+            row.get("graph_lag_p99_diffs").and_then(Value::as_f64).unwrap_or(0.0),
             row.get("recheck_step_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
             row.get("long_tasks").and_then(Value::as_f64).unwrap_or(0.0),
             row.get("longest_task_ms").and_then(Value::as_f64).unwrap_or(0.0),
@@ -73,12 +74,12 @@ async fn steady_state(query: &str) -> Result<Value, String> {
             let taken = cdp(&client, "Profiler.stop", json!({})).await?;
             profile::write(&path, taken.get("profile").unwrap_or(&Value::Null));
         }
-        let probe = "['messages/s','diff-apply-p50','diff-apply-p99','re-check-step-p99','long-tasks','longest-task','diff-task-p99'].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
+        let probe = "['messages/s','diff-apply-p50','diff-apply-p99','re-check-step-p99','long-tasks','longest-task','diff-task-p99','graph-lag-p99'].map(k => Number(document.querySelector(`[data-figure=\"${k}\"] dd`)?.dataset.value ?? 'NaN'))";
         let value = eval(&client, probe).await?;
         let at = |i: usize| value.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
         Ok::<_, String>(json!({
             "messages_per_sec": at(0), "main_thread_busy": busy, "apply_p50_ms": at(1), "apply_p99_ms": at(2),
-            "recheck_step_p99_ms": at(3), "long_tasks": at(4), "longest_task_ms": at(5), "task_p99_ms": at(6),
+            "recheck_step_p99_ms": at(3), "long_tasks": at(4), "longest_task_ms": at(5), "task_p99_ms": at(6), "graph_lag_p99_diffs": at(7),
             "main_thread_on_core": main_on_core, "main_thread_waiting": main_waiting,
         }))
     }
