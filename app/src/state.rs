@@ -204,8 +204,13 @@ impl AppState {
             }
         });
         // A fill's inserts cost more than the live pace's changes: not told.
+        // The worker is told the data task's cost: what a diff's size
+        // decides. Publishing re-renders what is on screen whatever the
+        // size (with every panel in view it is most of the apply), so a
+        // budget learnt from both would shrink diffs without making them
+        // cheaper, and the graph would fall behind.
         if !fill {
-            self.send(Command::Applied { millis: task.total_millis(), graph_changes });
+            self.send(Command::Applied { data_millis, graph_changes });
         }
     }
 

@@ -56,9 +56,12 @@ pub enum Command {
     SaveSession,
     /// Open this session file instead of the link (until `Configure`).
     OpenSession(Vec<u8>),
-    /// The page applied a diff carrying `graph_changes` in `millis`
-    /// (the worker sizes the next diffs to it: `DiffBudget`).
-    Applied { millis: f64, graph_changes: u32 },
+    /// The page applied the data of a diff carrying `graph_changes` in
+    /// `data_millis`: its data task, the part that grows with the changes
+    /// (publishing them re-renders what is on screen, bounded by the
+    /// screen, not by the diff). The worker sizes the next diffs to it
+    /// (`DiffBudget`).
+    Applied { data_millis: f64, graph_changes: u32 },
 }
 
 /// Where and how the worker connects.
@@ -137,9 +140,11 @@ impl fmt::Debug for Command {
             Command::Rewind(at_millis) => f.debug_tuple("Rewind").field(at_millis).finish(),
             Command::SaveSession => f.write_str("SaveSession"),
             Command::OpenSession(bytes) => write!(f, "OpenSession(<{} bytes>)", bytes.len()),
-            Command::Applied { millis, graph_changes } => {
-                f.debug_struct("Applied").field("millis", millis).field("graph_changes", graph_changes).finish()
-            }
+            Command::Applied { data_millis, graph_changes } => f
+                .debug_struct("Applied")
+                .field("data_millis", data_millis)
+                .field("graph_changes", graph_changes)
+                .finish(),
         }
     }
 }

@@ -100,7 +100,7 @@ impl Worker for MeshWorker {
             Command::Rewind(at_millis) => link.rewind(at_millis),
             Command::SaveSession => link.save_session(),
             Command::OpenSession(file) => link.open_session(&file),
-            Command::Applied { millis, graph_changes } => link.applied(millis, graph_changes),
+            Command::Applied { data_millis, graph_changes } => link.applied(data_millis, graph_changes),
         }
         drop(link);
         if configure {

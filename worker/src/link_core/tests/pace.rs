@@ -4,7 +4,7 @@
 //! nothing is lost (the rest follows in later diffs), and a snapshot still
 //! fills the page at full pace, its diffs marked as such.
 
-use shared::diff_budget::{MIN_GRAPH_CHANGES_PER_DIFF, TARGET_APPLY_MILLIS};
+use shared::diff_budget::{MIN_GRAPH_CHANGES_PER_DIFF, TARGET_DATA_MILLIS};
 use shared::limits::MAX_GRAPH_CHANGES_PER_DIFF;
 use shared::{Diff, View};
 
@@ -53,12 +53,12 @@ fn tick(core: &mut LinkCore, now_millis: &mut f64) -> Vec<Diff> {
 /// What the page takes per graph change in these tests: 1/128 ms (7.8 µs,
 /// a power of two so the budgets below are exact).
 const PAGE_MILLIS_PER_CHANGE: f64 = 1.0 / 128.0;
-/// What fits in the 7 ms target at that cost: the budget a page of a
+/// What fits in the 4 ms target at that cost: the budget a page of a
 /// steady pace tends to (its cost's deviation fading).
-const STEADY_BUDGET: usize = 896;
+const STEADY_BUDGET: usize = 512;
 /// After the page's first report: the target at twice the cost (the first
 /// report counts as deviating by half itself).
-const FIRST_BUDGET: usize = 448;
+const FIRST_BUDGET: usize = 256;
 
 /// Ticks until nothing is posted, the page taking 1/128 ms a graph change
 /// (and reporting it for live diffs); returns (graph changes, snapshot_fill) of each diff.
@@ -93,10 +93,10 @@ fn a_slow_page_gets_diffs_it_can_apply_within_the_target_and_a_snapshot_fills_at
     let min = MIN_GRAPH_CHANGES_PER_DIFF;
     assert_eq!(core.status(now).diff_graph_budget as usize, min);
     // Live changes to all of them: the first diff of the minimum, then
-    // what was learnt from it, growing towards what fits in 7 ms as the
+    // what was learnt from it, growing towards what fits in 4 ms as the
     // page keeps its pace (and the status says so); none a fill; every
     // node ends with its latest status.
-    assert_eq!(TARGET_APPLY_MILLIS, 7.0, "the budgets here are worked out for 7 ms");
+    assert_eq!(TARGET_DATA_MILLIS, 4.0, "the budgets here are worked out for 4 ms");
     core.frame(upserts(0, 10_000, "degraded"), now);
     core.frame(upserts(0, 10_000, "error"), now);
     let live = drain(&mut core, &mut page, &mut now);
