@@ -6,7 +6,8 @@
 //! the data task: publishing re-renders what is on screen, bounded by the
 //! screen whatever the diff's size, and with every panel in view it is most
 //! of a diff's cost; learnt from, it shrank diffs to the minimum without
-//! making them cheaper, and the graph fell minutes behind. The cost of one
+//! making them cheaper, and the graph fell further behind every second
+//! (26 s after 70 s at steady load, in BENCHMARKS.md). The cost of one
 //! change is tracked as a running mean and a running mean deviation, the
 //! way TCP tracks a round trip and its spread, and a diff is sized to the
 //! mean plus `DEVIATIONS` deviations. When the page's main thread waits for
