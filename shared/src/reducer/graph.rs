@@ -211,11 +211,7 @@ impl Graph {
     pub fn take_changes(&mut self, budget: usize) -> GraphChanges {
         let mut changes = GraphChanges { reset: std::mem::take(&mut self.reset), ..GraphChanges::default() };
         for _ in 0..budget {
-            let nodes_first = match (self.dirty_nodes.oldest_interval(), self.dirty_edges.oldest_interval()) {
-                (None, None) => break,
-                (Some(node), Some(edge)) => node <= edge,
-                (node, _) => node.is_some(),
-            };
+            let Some((nodes_first, _)) = self.oldest_queued() else { break };
             if nodes_first {
                 let Some(node_id) = self.dirty_nodes.pop() else { break };
                 match self.nodes.get(&node_id) {
@@ -238,13 +234,19 @@ impl Graph {
 
     /// How many diffs the oldest queued change has missed (0 when none
     /// waits): marked in the interval before the last take, it missed one.
-    pub fn lag_diffs(&self) -> u32 {
-        let oldest = match (self.dirty_nodes.oldest_interval(), self.dirty_edges.oldest_interval()) {
-            (Some(node), Some(edge)) => node.min(edge),
-            (Some(one), None) | (None, Some(one)) => one,
-            (None, None) => return 0,
-        };
-        u32::try_from(self.interval - oldest).unwrap_or(u32::MAX)
+    fn lag_diffs(&self) -> u32 {
+        self.oldest_queued().map_or(0, |(_, oldest)| u32::try_from(self.interval - oldest).unwrap_or(u32::MAX))
+    }
+
+    /// Which queue holds the oldest change (true: the nodes'; nodes win a
+    /// tie) and the interval it was marked in.
+    fn oldest_queued(&self) -> Option<(bool, u64)> {
+        match (self.dirty_nodes.oldest_interval(), self.dirty_edges.oldest_interval()) {
+            (Some(node), Some(edge)) => Some((node <= edge, node.min(edge))),
+            (Some(node), None) => Some((true, node)),
+            (None, Some(edge)) => Some((false, edge)),
+            (None, None) => None,
+        }
     }
 
     /// Changes queued for later diffs.
