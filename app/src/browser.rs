@@ -17,8 +17,6 @@ use crate::state::AppState;
 use crate::watchdog::{Watchdog, WATCHDOG_CHECK_INTERVAL_MILLIS};
 use crate::App;
 
-/// The worker script trunk emits next to index.html.
-const WORKER_LOADER: &str = "./worker_loader.js";
 /// Deploy-time defaults, next to index.html (optional).
 const CONFIG_FILE: &str = "./config.json";
 
@@ -175,7 +173,7 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
             })
             .with_loader(true)
             .as_module(true)
-            .spawn(WORKER_LOADER);
+            .spawn(&crate::stream_worker::loader_url());
         bridge.send(Command::Configure(settings.link.clone()));
         bridge.send(Command::WatchLog(None));
         *bridge_slot.borrow_mut() = Some(bridge);

@@ -33,6 +33,8 @@ pub mod paint_worker;
 pub mod picture_glue;
 #[cfg(target_arch = "wasm32")]
 pub mod session_glue;
+#[cfg(target_arch = "wasm32")]
+pub mod stream_worker;
 
 use sycamore::prelude::*;
 

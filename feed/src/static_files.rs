@@ -82,8 +82,8 @@ mod tests {
     fn only_trunk_hashed_names_are_cached_long() {
         assert!(is_hashed("/app-e24e47e5bbd4bca1_bg.wasm"));
         assert!(is_hashed("/dash/style-2821ac4c59134752.css"));
-        assert!(!is_hashed("/worker_bg.wasm"));
-        assert!(!is_hashed("/worker_loader.js"));
+        assert!(!is_hashed("/stream_loader.js"));
+        assert!(!is_hashed("/paint_loader.js"));
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/"));
     }

@@ -26,7 +26,7 @@ const LEAVES_LIVE_WITHIN: Duration = Duration::from_secs(3);
 /// The channel the patched loader listens on.
 const BREAK_CHANNEL: &str = "meshview-e2e-break";
 
-/// Appended to `worker_loader.js`: breaks this worker when told to.
+/// Appended to `stream_loader.js`: breaks this worker when told to.
 fn break_hook() -> String {
     format!(
         r#"
@@ -51,8 +51,8 @@ impl Drop for DistCopy {
 
 /// Serves the build with the patched loader and a live simulated feed.
 async fn serve_breakable() -> (feed::Feed, DistCopy) {
-    let loader = std::fs::read_to_string(support::dist().join("worker_loader.js")).expect("dist/worker_loader.js");
-    let dir = support::dist_copy_with(&[("worker_loader.js", format!("{loader}\n{}", break_hook()))]);
+    let loader = std::fs::read_to_string(support::dist().join("stream_loader.js")).expect("dist/stream_loader.js");
+    let dir = support::dist_copy_with(&[("stream_loader.js", format!("{loader}\n{}", break_hook()))]);
     let settings = SimSettings { n_nodes: 20, messages_per_sec: 100.0, batch: 5, seed: 4, mix: Mix::EventsAndLogs };
     let feed = support::serve_with_csp(free_port(), Source::Simulated(settings), dir.clone(), "/", None).await;
     (feed, DistCopy(dir))
@@ -140,6 +140,58 @@ async fn a_paint_worker_that_fails_leaves_the_page_painting() {
         .await?;
         let painter = "document.querySelector('[data-testid=topology]').dataset.paintedBy";
         wait_for(&client, "the page named as the painter", &format!("{painter} === 'page'")).await?;
+        Ok(())
+    })
+    .await;
+    feed.stop().await;
+}
+
+/// Starts each worker loader from the page with `module` named as the
+/// script to run, and records what the worker did: `message` (it ran a
+/// script, which posted) or `error` (it refused, or failed).
+fn start_loaders(module: &str) -> String {
+    format!(
+        r#"(() => {{
+  window.loaderProbe = {{}};
+  for (const loader of ["stream_loader.js", "paint_loader.js"]) {{
+    const worker = new Worker(`./${{loader}}?module=${{encodeURIComponent({module})}}`, {{ type: "module" }});
+    worker.onmessage = () => {{ window.loaderProbe[loader] = "message"; }};
+    worker.onerror = () => {{ window.loaderProbe[loader] ??= "error"; }};
+    // The paint loader waits for a compiled module after loading its script.
+    worker.postMessage(null);
+  }}
+  return true;
+}})()"#
+    )
+}
+
+/// The loaders run only a module script of the page's own origin: named a
+/// script that would run anywhere else (a `data:` script that posts, on a
+/// page served without a Content-Security-Policy to stop it), each fails
+/// instead; named the page's own module script, the stream worker starts
+/// and says so (gloo's "loaded"), which shows the probe can see a run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_loaders_refuse_a_script_of_another_origin() {
+    let settings = SimSettings { n_nodes: 20, messages_per_sec: 50.0, batch: 5, seed: 4, mix: Mix::Mixed };
+    let feed = support::serve_with_csp(free_port(), Source::Simulated(settings), support::dist(), "/", None).await;
+    let url = format!("http://{}/", feed.addr);
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "the badge to say Live", &format!("{} === 'Live'", text_of(BADGE))).await?;
+        let both = "window.loaderProbe['stream_loader.js'] && window.loaderProbe['paint_loader.js']";
+        let foreign = r#""data:text/javascript,postMessage('ran')""#;
+        eval(&client, &start_loaders(foreign)).await?;
+        wait_for(&client, "both loaders to answer", both).await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let outcome =
+            eval(&client, "window.loaderProbe['stream_loader.js'] + ' ' + window.loaderProbe['paint_loader.js']")
+                .await?;
+        check(outcome == "error error", format!("a foreign script (stream, paint loader): {outcome}"))?;
+        let own = "document.querySelector('script[type=module]').textContent.match(/from '([^']+)'/)[1]";
+        eval(&client, &start_loaders(&format!("new URL({own}, location.href).href"))).await?;
+        wait_for(&client, "the stream loader to answer", "window.loaderProbe['stream_loader.js']").await?;
+        let stream = eval(&client, "window.loaderProbe['stream_loader.js']").await?;
+        check(stream == "message", format!("the page's own module script did not start the stream worker: {stream}"))?;
         Ok(())
     })
     .await;

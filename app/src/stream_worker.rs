@@ -1,0 +1,30 @@
+//! The stream worker's entry point (browser only). The worker that owns
+//! the WebSocket, the decoder, the reducer and the diff clock (crate
+//! `worker`) runs the page's own wasm module: `app/stream_loader.js` loads
+//! it and calls `streamWorkerMain`. One module for the page, the stream
+//! worker and the paint worker means one copy of the standard library,
+//! serde, bincode and the glue instead of two, and no second set of
+//! unhashed files that a deployment could serve from another version.
+
+use gloo_worker::Registrable;
+use wasm_bindgen::prelude::*;
+use worker::MeshWorker;
+
+/// The stream worker's loader, next to the page (`app/stream_loader.js`).
+const STREAM_LOADER: &str = "./stream_loader.js";
+
+/// The worker's entry point (the page's module started in the worker).
+#[wasm_bindgen(js_name = streamWorkerMain)]
+pub fn stream_worker_main() {
+    console_error_panic_hook::set_once();
+    MeshWorker::registrar().register();
+}
+
+/// Where the page starts the stream worker: its loader, told which module
+/// script to run (the page's own).
+pub fn loader_url() -> String {
+    let module = crate::paint_worker::module_script_url();
+    let Ok(query) = web_sys::UrlSearchParams::new() else { return STREAM_LOADER.to_owned() };
+    query.set("module", &module);
+    format!("{STREAM_LOADER}?{}", String::from(query.to_string()))
+}
