@@ -4,7 +4,9 @@
 use shared::encode::{encode_batch, encode_message};
 use shared::history::{History, HistoryBudget, Input, MarkKind};
 use shared::limits::MAX_SESSION_FILE_BYTES;
-use shared::session::{encode_session, read_session, read_session_meta, write_session, SessionError, SESSION_MAGIC};
+use shared::session::{
+    body_crc, encode_session, read_session, read_session_meta, write_session, SessionError, SESSION_MAGIC,
+};
 use shared::sim::{SimConfig, Simulator};
 use shared::{LogWatch, Reducer};
 
@@ -119,6 +121,32 @@ fn every_bad_file_gets_its_error() {
             }
         }
     }
+}
+
+/// CRC-32 (ISO-HDLC: reflected, polynomial 0xEDB88320, all ones in and
+/// out), a bit at a time: the definition, independent of any library.
+fn crc32_by_definition(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn the_body_ends_with_its_crc_32() {
+    // The catalogue's check value of CRC-32/ISO-HDLC.
+    assert_eq!((crc32_by_definition(b"123456789"), body_crc(b"123456789")), (0xCBF4_3926, 0xCBF4_3926));
+    let file = good_file();
+    let header_len = 24 + u32::from_le_bytes(file[20..24].try_into().expect("4 bytes")) as usize;
+    let body_len = u32::from_le_bytes(file[header_len..header_len + 4].try_into().expect("4 bytes")) as usize;
+    let body = &file[header_len + 4..header_len + 4 + body_len];
+    let stored = u32::from_le_bytes(file[header_len + 4 + body_len..].try_into().expect("4 bytes after the body"));
+    assert!(body_len > 1_000, "a body of {body_len} bytes");
+    assert_eq!(stored, crc32_by_definition(body));
 }
 
 #[test]

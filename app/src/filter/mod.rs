@@ -8,6 +8,7 @@
 //! ```
 
 mod eval;
+mod number;
 mod parse;
 
 pub use eval::{contains, EdgeSubject, NodeMetrics, Subject};

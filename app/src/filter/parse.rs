@@ -143,7 +143,7 @@ fn compare(name: &str, comparison: Comparison, value: &str) -> Result<Test, Stri
     let Some(metric) = metric(name) else {
         return Err(format!("`{name}` is not a number to compare: use errors, latency or throughput"));
     };
-    let number = |text: &str| text.parse::<f64>().ok().filter(|n| n.is_finite());
+    let number = super::number::decimal;
     let amount = match metric {
         Metric::Errors => match value.strip_suffix('%') {
             Some(percent) => number(percent).map(|n| n / 100.0),
