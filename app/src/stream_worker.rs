@@ -8,6 +8,7 @@
 
 use gloo_worker::Registrable;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use worker::MeshWorker;
 
 /// The stream worker's loader, next to the page (`app/stream_loader.js`).
@@ -16,6 +17,11 @@ const STREAM_LOADER: &str = "./stream_loader.js";
 /// The worker's entry point (the page's module started in the worker).
 #[wasm_bindgen(js_name = streamWorkerMain)]
 pub fn stream_worker_main() {
+    // Exported, so callable from the page too (`wasmBindings`): there it
+    // must not take over the window's messages (the embed API's).
+    if !js_sys::global().is_instance_of::<web_sys::DedicatedWorkerGlobalScope>() {
+        return;
+    }
     console_error_panic_hook::set_once();
     MeshWorker::registrar().register();
 }
