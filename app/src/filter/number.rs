@@ -6,11 +6,8 @@
 //! integer times or over an exact power of ten, one rounding); beyond
 //! that, within a few units in the last place.
 
-/// Powers of ten that are f64s exactly (5^22 < 2^53).
-const EXACT_POWERS_OF_TEN: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
-    1e21, 1e22,
-];
+use shared::decode::EXACT_POWERS_OF_TEN;
+
 /// Significant digits kept (u64 holds any 19); later ones only scale.
 const MAX_SIGNIFICANT_DIGITS: u32 = 19;
 /// An exponent this large is infinite or zero whatever the digits; the

@@ -31,6 +31,9 @@ use crate::protocol::{Message, MessageKind};
 use scan::{scan_frame, Scanned};
 use wire::{WireData, WireEnvelope};
 
+/// Powers of ten that are f64s exactly (also the filter's thresholds' reader).
+pub use number::EXACT_POWERS_OF_TEN;
+
 /// Why (part of) a frame was not applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DecodeErrorKind {
