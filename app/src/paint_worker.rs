@@ -31,6 +31,14 @@ pub fn module_script_url() -> String {
     IMPORT_META.with(ImportMeta::url)
 }
 
+/// `loader`'s URL, telling it which module script to run (`?module=`, the
+/// page's own): how the page starts both of its workers.
+pub fn loader_url(loader: &str) -> Option<String> {
+    let query = web_sys::UrlSearchParams::new().ok()?;
+    query.set("module", &module_script_url());
+    Some(format!("{loader}?{}", String::from(query.to_string())))
+}
+
 #[wasm_bindgen]
 extern "C" {
     type ImportMeta;

@@ -28,9 +28,8 @@ pub fn stream_worker_main() {
 
 /// Where the page starts the stream worker: its loader, told which module
 /// script to run (the page's own).
+/// (Without it the loader refuses to start, and the watchdog shows the
+/// worker as stopped.)
 pub fn loader_url() -> String {
-    let module = crate::paint_worker::module_script_url();
-    let Ok(query) = web_sys::UrlSearchParams::new() else { return STREAM_LOADER.to_owned() };
-    query.set("module", &module);
-    format!("{STREAM_LOADER}?{}", String::from(query.to_string()))
+    crate::paint_worker::loader_url(STREAM_LOADER).unwrap_or_else(|| STREAM_LOADER.to_owned())
 }

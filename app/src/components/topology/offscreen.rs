@@ -56,9 +56,7 @@ impl PaintWorker {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         options.set_name("meshview-paint");
-        let query = web_sys::UrlSearchParams::new().ok()?;
-        query.set("module", &crate::paint_worker::module_script_url());
-        let loader = format!("{PAINT_LOADER}?{}", String::from(query.to_string()));
+        let loader = crate::paint_worker::loader_url(PAINT_LOADER)?;
         let worker = Worker::new_with_options(&loader, &options).ok()?;
         // The loader waits for the page's compiled module (shared, not
         // copied: the worker compiles nothing).
