@@ -4,7 +4,11 @@
 //! 6,700 msg/s, a diff every 250 ms), with no filter and with filters like
 //! the browser bench's. Prints per-diff percentiles, the lens's and the
 //! view's shares, and the cost per graph change.
-//! Run with `cargo bench -p app --bench lens`.
+//! Then the snapshot's fill: a 10k-node graph handed to a fresh page in
+//! diffs of the most graph changes a diff carries, as the worker does
+//! after a (re)connect; its cost per change is what the browser bench's
+//! batch rows spend in their first seconds.
+//! Run with `cargo bench -p app --bench lens` (`-- fill`: the fill alone).
 //! (A benchmark, not a test: figures vary with the machine's load. The page
 //! runs the size-tuned wasm build, slower than this.)
 // Native only: std::time::Instant is fine here (it is banned for wasm code).
@@ -14,7 +18,8 @@ use std::time::Instant;
 
 use app::filter::parse;
 use app::lens::Lens;
-use app::state::apply_to_view;
+use app::state::{apply_to_view, apply_with_lens};
+use shared::diff_budget::DiffBudget;
 use shared::sim::{Mix, SimConfig, Simulator};
 use shared::{Reducer, View};
 
@@ -25,6 +30,11 @@ const DIFFS: usize = 200;
 const START_MILLIS: i64 = 1_795_719_600_000;
 
 fn main() {
+    let fill_only = std::env::args().any(|arg| arg == "fill");
+    if fill_only {
+        print_fill();
+        return;
+    }
     println!(
         "{:<36} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>10}",
         "filter", "p50 ms", "p99 ms", "max ms", "lens p50", "view p50", "changes", "ns/change"
@@ -32,6 +42,47 @@ fn main() {
     for query in ["", "status:error", "status:error,degraded errors>1%", "kind:api latency>200ms"] {
         run(query);
     }
+    println!();
+    print_fill();
+}
+
+fn print_fill() {
+    println!("{:<36} {:>8} {:>8} {:>8} {:>10}", "snapshot fill (10k nodes)", "p50 ms", "min ms", "diffs", "ns/change");
+    fill();
+}
+
+/// Fills a fresh view and lens with a 10k-node snapshot, diff by diff as
+/// the worker's budget hands it out; `FILLS` times.
+fn fill() {
+    const FILLS: usize = 9;
+    let mut sim = Simulator::new(SimConfig { n_nodes: 10_000, seed: 7, mix: Mix::Mixed });
+    let mut fills_millis = Vec::with_capacity(FILLS);
+    let (mut diffs, mut changes) = (0, 0);
+    for _ in 0..FILLS {
+        let mut reducer = Reducer::new();
+        reducer.apply(sim.snapshot(START_MILLIS), START_MILLIS);
+        let mut budget = DiffBudget::default();
+        let (mut view, mut lens) = (View::default(), Lens::default());
+        let mut millis = 0.0;
+        (diffs, changes) = (0, 0);
+        loop {
+            let diff = budget.take_diff(&mut reducer);
+            if !diff.snapshot_fill {
+                break;
+            }
+            changes += diff.graph_changes();
+            diffs += 1;
+            let start = Instant::now();
+            apply_with_lens(&mut view, &mut lens, diff, None);
+            millis += start.elapsed().as_secs_f64() * 1e3;
+        }
+        assert_eq!((view.nodes.len(), lens.nodes().len()), (10_000, 10_000), "the fill shows every node");
+        fills_millis.push(millis);
+    }
+    fills_millis.sort_by(f64::total_cmp);
+    let p50 = fills_millis.get(FILLS / 2).copied().unwrap_or(f64::NAN);
+    let min = fills_millis.first().copied().unwrap_or(f64::NAN);
+    println!("{:<36} {p50:>8.1} {min:>8.1} {diffs:>8} {:>10.0}", "(none)", p50 * 1e6 / changes.max(1) as f64);
 }
 
 /// Per-diff milliseconds: (whole, lens, view).

@@ -4,6 +4,7 @@
 
 use std::cmp::Ordering;
 use std::ops::Range;
+use std::rc::Rc;
 
 use shared::{IdKey, MeshEdge, MeshNode, Status};
 
@@ -173,11 +174,12 @@ impl RowKey {
     }
 }
 
-/// The rows a table shows, in order.
+/// The rows a table shows, in order. The map and the list share each key
+/// (one allocation of its texts, not two).
 #[derive(Debug, Clone, Default)]
 pub struct Order {
-    keys: FastMap<IdKey, RowKey>,
-    list: SortedList<RowKey>,
+    keys: FastMap<IdKey, Rc<RowKey>>,
+    list: SortedList<Rc<RowKey>>,
 }
 
 impl PartialEq for Order {
@@ -189,7 +191,8 @@ impl PartialEq for Order {
 impl Order {
     /// From every shown row's key, sorted once.
     pub fn build(keys: Vec<RowKey>) -> Order {
-        let map = keys.iter().map(|key| (IdKey::from(key.id.as_str()), key.clone())).collect();
+        let keys: Vec<Rc<RowKey>> = keys.into_iter().map(Rc::new).collect();
+        let map = keys.iter().map(|key| (IdKey::from(key.id.as_str()), Rc::clone(key))).collect();
         Order { keys: map, list: SortedList::from_unsorted(keys) }
     }
 
@@ -197,18 +200,23 @@ impl Order {
     pub fn set(&mut self, id: &str, key: Option<RowKey>) -> bool {
         match (self.keys.get(id), key) {
             (None, None) => false,
-            (Some(old), Some(new)) if *old == new => false,
+            (Some(old), Some(new)) if **old == new => false,
             (_, key) => {
                 if let Some(old) = self.keys.remove(id) {
                     self.list.remove(&old);
                 }
                 if let Some(key) = key {
-                    self.list.insert(key.clone());
+                    let key = Rc::new(key);
+                    self.list.insert(Rc::clone(&key));
                     self.keys.insert(IdKey::from(id), key);
                 }
                 true
             }
         }
+    }
+
+    pub fn reserve(&mut self, more: usize) {
+        self.keys.reserve(more);
     }
 
     pub fn len(&self) -> usize {
@@ -225,7 +233,7 @@ impl Order {
 
     /// The key a row is shown under.
     pub fn key(&self, id: &str) -> Option<&RowKey> {
-        self.keys.get(id)
+        self.keys.get(id).map(|key| &**key)
     }
 
     /// The ids at row positions `range`.
