@@ -55,7 +55,7 @@ fn print_fill() {
 /// the worker's budget hands it out; `FILLS` times.
 fn fill() {
     const FILLS: usize = 9;
-    let mut sim = Simulator::new(SimConfig { n_nodes: 10_000, seed: 7, mix: Mix::Mixed });
+    let sim = Simulator::new(SimConfig { n_nodes: 10_000, seed: 7, mix: Mix::Mixed });
     let mut fills_millis = Vec::with_capacity(FILLS);
     let (mut diffs, mut changes) = (0, 0);
     for _ in 0..FILLS {

@@ -51,6 +51,11 @@ pub struct Diff {
     pub moved: bool,
     /// Graph changes still queued in the worker for the next diffs.
     pub pending_graph_changes: u64,
+    /// Nodes and edges in the worker's graph, the queued changes included:
+    /// what the receiver's graph holds once it has caught up. A fill sizes
+    /// the receiver's tables to it once (`View::reserve_for`) instead of
+    /// growing them row by row.
+    pub graph_size: GraphSize,
     /// How many diffs the oldest of those has missed (0: none waits): how
     /// far behind the stream the receiver's graph is, in diff intervals.
     pub graph_lag_diffs: u32,
@@ -59,6 +64,13 @@ pub struct Diff {
     pub snapshot_fill: bool,
     /// Totals since the worker started.
     pub counters: Counters,
+}
+
+/// How many nodes and edges a graph holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GraphSize {
+    pub nodes: u32,
+    pub edges: u32,
 }
 
 /// New lines of one node's log.

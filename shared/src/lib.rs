@@ -22,7 +22,7 @@ pub mod time;
 pub mod view;
 
 pub use decode::{decode_frame, decode_frame_into, DecodeError, DecodeErrorKind, DecodedFrame};
-pub use diff::{Counters, Diff, Event, LogDelta, SeriesDelta};
+pub use diff::{Counters, Diff, Event, GraphSize, LogDelta, SeriesDelta};
 pub use protocol::{
     ChartPoint, EdgeStats, MeshEdge, MeshNode, Message, MessageKind, MetaEntry, Payload, Severity, Status,
 };

@@ -280,3 +280,42 @@ fn only_the_watched_log_crosses_and_arrives_whole() {
     view.apply_diff(reducer.take_diff());
     assert!(view.logs.is_empty());
 }
+
+#[test]
+fn every_diff_says_how_large_the_graph_is_and_a_fill_makes_room_for_it_at_once() {
+    use shared::diff_budget::DiffBudget;
+    use shared::GraphSize;
+    let node = |i: usize| format!(r#"{{"id":"n{i}","kind":"svc","label":"n{i}","status":"ok"}}"#);
+    // Edge i joins node i mod 3,000 to the next: each node has four edges.
+    let edge = |i: usize| format!(r#"{{"id":"e{i}","source":"n{}","target":"n{}"}}"#, i % 3_000, (i + 1) % 3_000);
+    let nodes: Vec<String> = (0..3_000).map(node).collect();
+    let edges: Vec<String> = (0..6_000).map(edge).collect();
+    let snapshot =
+        format!(r#"{{"data":{{"type":"snapshot","nodes":[{}],"edges":[{}]}}}}"#, nodes.join(","), edges.join(","));
+    let mut reducer = Reducer::new();
+    reducer.apply_frame(&snapshot, NOW_MILLIS);
+    let mut budget = DiffBudget::default();
+    let mut view = View::default();
+    // The first diff of the fill carries a part of the graph and its size.
+    let first = budget.take_diff(&mut reducer);
+    assert!(first.snapshot_fill && first.graph_changes() < 9_000, "{}", first.graph_changes());
+    assert_eq!(first.graph_size, GraphSize { nodes: 3_000, edges: 6_000 });
+    view.apply_diff(first);
+    assert!(view.nodes.capacity() >= 3_000 && view.edges.capacity() >= 6_000, "room for the whole graph at once");
+    loop {
+        let diff = budget.take_diff(&mut reducer);
+        if !diff.snapshot_fill {
+            break;
+        }
+        view.apply_diff(diff);
+    }
+    assert_eq!((view.nodes.len(), view.edges.len()), (3_000, 6_000));
+    // Live diffs say the size too, and make no room ahead.
+    reducer.apply_frame(r#"{"data":{"type":"node-delete","id":"n2999"}}"#, NOW_MILLIS);
+    let live = reducer.take_diff();
+    assert!(!live.snapshot_fill);
+    assert_eq!(live.graph_size, GraphSize { nodes: 2_999, edges: 6_000 - 4 }, "n2999 took its four edges");
+    let mut fresh = View::default();
+    fresh.apply_diff(live);
+    assert!(fresh.nodes.capacity() < 3_000 && fresh.edges.capacity() < 6_000);
+}

@@ -6,7 +6,8 @@
 
 use std::collections::BTreeSet;
 
-use shared::{IdKey, MeshEdge, View as MeshView};
+use shared::view::reserve_for;
+use shared::{GraphSize, IdKey, MeshEdge, View as MeshView};
 
 use super::FastMap;
 use crate::filter::EdgeSubject;
@@ -104,6 +105,12 @@ impl GraphIndex {
         }
         self.ends.insert(id, facts);
         Upserted { moved: Some(former), numbers: former_numbers }
+    }
+
+    /// Room for a graph of `size` (a snapshot's fill).
+    pub fn reserve_for(&mut self, size: GraphSize) {
+        reserve_for(&mut self.ends, size.edges);
+        reserve_for(&mut self.incident, size.nodes);
     }
 
     /// Forgets an edge; returns its endpoints if it was known.

@@ -11,7 +11,8 @@ mod upkeep;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use shared::{IdKey, MeshNode, Status, View as MeshView};
+use shared::view::reserve_for;
+use shared::{GraphSize, IdKey, MeshNode, Status, View as MeshView};
 
 use super::FastMap;
 use crate::natural::{natural_cmp, Natural};
@@ -121,6 +122,12 @@ pub fn status_slot(status: &Status) -> usize {
 }
 
 impl Groups {
+    /// Room for a graph of `size` (a snapshot's fill).
+    pub fn reserve_for(&mut self, size: GraphSize) {
+        reserve_for(&mut self.nodes, size.nodes);
+        reserve_for(&mut self.edges, size.edges);
+    }
+
     pub fn new(by: GroupBy) -> Groups {
         Groups { by, ..Groups::default() }
     }

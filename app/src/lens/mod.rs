@@ -14,7 +14,8 @@ mod neighbourhood;
 mod order;
 mod sorted;
 
-use shared::{Diff, IdKey, MeshNode, View as MeshView};
+use shared::view::reserve_for;
+use shared::{Diff, GraphSize, IdKey, MeshNode, View as MeshView};
 
 use crate::filter::Query;
 
@@ -77,6 +78,18 @@ impl Lens {
         self.groups = Groups::compute(view, self.groups.by().clone(), |id| nodes.contains(id), |id| edges.contains(id));
     }
 
+    /// Makes room for a graph of `size` at once (a snapshot's fill), in
+    /// every map keyed by node or edge id.
+    fn reserve_for(&mut self, size: GraphSize) {
+        self.graph.reserve_for(size);
+        self.nodes.reserve_for(size.nodes);
+        self.edges.reserve_for(size.edges);
+        self.groups.reserve_for(size);
+        if !self.query.is_empty() {
+            reserve_for(&mut self.masks, size.nodes);
+        }
+    }
+
     /// Follows one diff just before `view` applies it: the diff's nodes and
     /// edges are read from the diff itself (at hand), everything else from
     /// the lens's own index, and `view` only for nodes the diff leaves as
@@ -86,6 +99,9 @@ impl Lens {
     pub fn follow(&mut self, diff: &Diff, view: &MeshView) -> bool {
         if diff.view_reset || diff.graph_reset {
             return false;
+        }
+        if diff.snapshot_fill {
+            self.reserve_for(diff.graph_size);
         }
         let mut check = Pending::default();
         // First what edges are tested against: their ends' matching terms.

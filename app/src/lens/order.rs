@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use std::ops::Range;
 use std::rc::Rc;
 
+use shared::view::reserve_for;
 use shared::{IdKey, MeshEdge, MeshNode, Status};
 
 use super::sorted::SortedList;
@@ -217,6 +218,11 @@ impl Order {
 
     pub fn reserve(&mut self, more: usize) {
         self.keys.reserve(more);
+    }
+
+    /// Room for `total` rows (a snapshot's fill).
+    pub fn reserve_for(&mut self, total: u32) {
+        reserve_for(&mut self.keys, total);
     }
 
     pub fn len(&self) -> usize {

@@ -18,7 +18,7 @@ mod validate;
 use hash::{FastMap, FastSet};
 
 use crate::decode::{decode_frame_into, oversize_error, DecodeError, DecodeErrorKind, DecodeNotes, DecodedFrame};
-use crate::diff::{Counters, Diff, Event};
+use crate::diff::{Counters, Diff, Event, GraphSize};
 use crate::limits::{
     MAX_CHART_SERIES, MAX_EVENTS, MAX_EVENT_MESSAGE_BYTES, MAX_GRAPH_CHANGES_PER_DIFF, MAX_POINTS_PER_SERIES,
 };
@@ -262,6 +262,10 @@ impl Reducer {
             series_removals,
             moved: std::mem::take(&mut self.moved_pending),
             pending_graph_changes: graph.pending as u64,
+            graph_size: GraphSize {
+                nodes: u32::try_from(self.graph.nodes().len()).unwrap_or(u32::MAX),
+                edges: u32::try_from(self.graph.edges().len()).unwrap_or(u32::MAX),
+            },
             graph_lag_diffs: graph.lag_diffs,
             snapshot_fill: false,
             counters: self.counters.clone(),
