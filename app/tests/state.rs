@@ -294,6 +294,8 @@ fn a_snapshot_fill_is_kept_apart_from_the_live_pace() {
         assert_eq!((stats.diffs, stats.fill_diffs), (4, 3));
         // Its clock reads 1,040 and 1,080 (data), then 1,120 and 1,160.
         assert_eq!((stats.fill_longest_millis, stats.filled_at_millis), (80.0, Some(1_160.0)));
+        // All three together: 2 ms on the ticking clock, none, 80 ms.
+        assert_eq!(stats.fill_total_millis, 82.0);
         // Only the live diff's cost goes to the worker.
         let reports: Vec<_> = sent.borrow().iter().map(|(command, _)| command.clone()).collect();
         assert_eq!(reports, [Command::Applied { data_millis: 1.0, graph_changes: 1 }]);

@@ -65,6 +65,7 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
         count("Long tasks", apply.long_tasks, apply.long_tasks > 0),
         count("Snapshot fill diffs", apply.fill_diffs, false),
         exact("Longest fill diff", apply.fill_longest_millis, format!("{:.0} ms", apply.fill_longest_millis), false),
+        exact("Snapshot fill time", apply.fill_total_millis, format!("{:.0} ms", apply.fill_total_millis), false),
         exact("Longest task", apply.longest_task_millis, format!("{:.0} ms", apply.longest_task_millis), false),
         exact("Topology draw", page.topology_draw_millis, format!("{:.1} ms", page.topology_draw_millis), false),
         exact(

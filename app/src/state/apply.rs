@@ -113,10 +113,11 @@ pub struct ApplyStats {
     pub long_tasks: u64,
     pub longest_task_millis: f64,
     /// Diffs that filled the page with a snapshot at full pace (not in the
-    /// percentiles above: a one-off, not the live pace), the longest, and
-    /// when the last one was applied (page clock).
+    /// percentiles above: a one-off, not the live pace), the longest, all
+    /// of them together, and when the last one was applied (page clock).
     pub fill_diffs: u64,
     pub fill_longest_millis: f64,
+    pub fill_total_millis: f64,
     pub filled_at_millis: Option<f64>,
 }
 
@@ -127,6 +128,7 @@ impl ApplyStats {
         self.diffs += 1;
         self.fill_diffs += 1;
         self.fill_longest_millis = self.fill_longest_millis.max(total_millis);
+        self.fill_total_millis += total_millis;
         self.filled_at_millis = Some(end_millis);
     }
 

@@ -27,6 +27,8 @@ pub struct Row {
     pub memory_at_mark_bytes: f64,
     pub memory_at_end_bytes: f64,
     pub first_node_millis: f64,
+    /// The page's time in the snapshot's fill diffs, together.
+    pub fill_millis: f64,
     pub reference_rate: f64,
     pub reference_messages: f64,
     pub ceiling_count_rate: f64,
@@ -143,6 +145,12 @@ const COLUMNS: &[Column] = &[
         width: 10,
         key: "first_node_ms",
         cell: |r| num(r.first_node_millis, format!("{:.0}ms", r.first_node_millis)),
+    },
+    Column {
+        title: "fill ms",
+        width: 8,
+        key: "snapshot_fill_ms",
+        cell: |r| num(r.fill_millis, format!("{:.0}", r.fill_millis)),
     },
     Column {
         title: "ref/s",
