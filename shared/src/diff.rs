@@ -53,7 +53,7 @@ pub struct Diff {
     pub pending_graph_changes: u64,
     /// Nodes and edges in the worker's graph, the queued changes included:
     /// what the receiver's graph holds once it has caught up. A fill sizes
-    /// the receiver's tables to it once (`View::reserve_for`) instead of
+    /// the receiver's maps to it once (`view::reserve_for`) instead of
     /// growing them row by row.
     pub graph_size: GraphSize,
     /// How many diffs the oldest of those has missed (0: none waits): how

@@ -216,10 +216,6 @@ impl Order {
         }
     }
 
-    pub fn reserve(&mut self, more: usize) {
-        self.keys.reserve(more);
-    }
-
     /// Room for `total` rows (a snapshot's fill).
     pub fn reserve_for(&mut self, total: u32) {
         reserve_for(&mut self.keys, total);
