@@ -50,6 +50,7 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
         exact("Diff apply p50", apply.p50_millis, format!("{:.2} ms", apply.p50_millis), false),
         exact("Diff apply p99", apply.p99_millis, format!("{:.2} ms", apply.p99_millis), apply.p99_millis > 8.0),
         exact("Diff data p50", apply.data_p50_millis, format!("{:.2} ms", apply.data_p50_millis), false),
+        exact("Diff data p99", apply.data_p99_millis, format!("{:.2} ms", apply.data_p99_millis), false),
         exact(
             "Diff task p99",
             apply.task_p99_millis,

@@ -89,8 +89,10 @@ pub struct ApplyStats {
     /// A diff's whole main-thread cost: its data and publishing tasks.
     pub p50_millis: f64,
     pub p99_millis: f64,
-    /// The share of p50 spent applying data (the rest is re-rendering).
+    /// The data task alone (the rest is publishing and re-rendering): p50
+    /// and p99.
     pub data_p50_millis: f64,
+    pub data_p99_millis: f64,
     /// The longer of a diff's two tasks: how long it held the main thread
     /// at once (what delays input and frames).
     pub task_p99_millis: f64,
@@ -269,12 +271,13 @@ impl ApplySamples {
     /// Records one apply into `stats`.
     pub fn record(&mut self, stats: &mut ApplyStats, tasks: Tasks, queue: Queue) {
         let (p50_millis, p99_millis) = self.total.record(tasks.total_millis());
-        let (data_p50_millis, _) = self.data.record(tasks.data_millis);
+        let (data_p50_millis, data_p99_millis) = self.data.record(tasks.data_millis);
         let (_, task_p99_millis) = self.task.record(tasks.longest_millis());
         stats.diffs += 1;
         stats.p50_millis = p50_millis;
         stats.p99_millis = p99_millis;
         stats.data_p50_millis = data_p50_millis;
+        stats.data_p99_millis = data_p99_millis;
         stats.task_p99_millis = task_p99_millis;
         stats.pending_graph_changes = queue.pending_graph_changes;
         stats.graph_lag_diffs = queue.graph_lag_diffs;

@@ -16,6 +16,9 @@ pub struct Row {
     pub main_waiting: f64,
     pub apply_p50_millis: f64,
     pub apply_p99_millis: f64,
+    /// p99 of a diff's data task alone (the rest of `apply_p99_millis` is
+    /// publishing).
+    pub data_p99_millis: f64,
     /// p99 of the longer of a diff's two tasks (data, then publishing).
     pub task_p99_millis: f64,
     /// p99 of how many diffs the oldest graph change still queued in the
@@ -103,6 +106,12 @@ const COLUMNS: &[Column] = &[
         width: 7,
         key: "apply_p99_ms",
         cell: |r| num(r.apply_p99_millis, format!("{:.2}", r.apply_p99_millis)),
+    },
+    Column {
+        title: "data p99",
+        width: 8,
+        key: "data_p99_ms",
+        cell: |r| num(r.data_p99_millis, format!("{:.2}", r.data_p99_millis)),
     },
     Column {
         title: "task p99",
