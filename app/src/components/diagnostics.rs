@@ -47,27 +47,9 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
             format!("{:.1}", status.reduce_millis_per_sec),
             false,
         ),
-        exact("Diff apply p50", apply.p50_millis, format!("{:.2} ms", apply.p50_millis), false),
-        exact("Diff apply p99", apply.p99_millis, format!("{:.2} ms", apply.p99_millis), apply.p99_millis > 8.0),
-        exact("Diff data p50", apply.data_p50_millis, format!("{:.2} ms", apply.data_p50_millis), false),
-        exact("Diff data p99", apply.data_p99_millis, format!("{:.2} ms", apply.data_p99_millis), false),
-        exact(
-            "Diff task p99",
-            apply.task_p99_millis,
-            format!("{:.2} ms", apply.task_p99_millis),
-            apply.task_p99_millis > 8.0,
-        ),
-        exact(
-            "Re-check step p99",
-            apply.recheck_p99_millis,
-            format!("{:.2} ms", apply.recheck_p99_millis),
-            apply.recheck_p99_millis > 8.0,
-        ),
-        count("Long tasks", apply.long_tasks, apply.long_tasks > 0),
-        count("Snapshot fill diffs", apply.fill_diffs, false),
-        exact("Longest fill diff", apply.fill_longest_millis, format!("{:.0} ms", apply.fill_longest_millis), false),
-        exact("Snapshot fill time", apply.fill_total_millis, format!("{:.0} ms", apply.fill_total_millis), false),
-        exact("Longest task", apply.longest_task_millis, format!("{:.0} ms", apply.longest_task_millis), false),
+    ];
+    out.extend(apply_figures(apply));
+    out.extend([
         exact("Topology draw", page.topology_draw_millis, format!("{:.1} ms", page.topology_draw_millis), false),
         exact(
             "Topology rendering",
@@ -85,7 +67,7 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
             apply.first_nodes_at_millis.map_or_else(|| "–".to_owned(), |ms| format!("{ms:.0} ms")),
             false,
         ),
-    ];
+    ]);
     for kind in DecodeErrorKind::ALL {
         let errors = counters.errors_of(kind);
         out.push(count(&capitalized(kind.label()), errors, errors > 0));
@@ -107,6 +89,34 @@ pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, pag
         count("CSP violations", page.csp_violations, page.csp_violations > 0),
     ]);
     out
+}
+
+/// What applying diffs costs the page: both tasks, the re-checks, the
+/// long tasks and the snapshot's fill.
+fn apply_figures(apply: &ApplyStats) -> Vec<Figure> {
+    vec![
+        exact("Diff apply p50", apply.p50_millis, format!("{:.2} ms", apply.p50_millis), false),
+        exact("Diff apply p99", apply.p99_millis, format!("{:.2} ms", apply.p99_millis), apply.p99_millis > 8.0),
+        exact("Diff data p50", apply.data_p50_millis, format!("{:.2} ms", apply.data_p50_millis), false),
+        exact("Diff data p99", apply.data_p99_millis, format!("{:.2} ms", apply.data_p99_millis), false),
+        exact(
+            "Diff task p99",
+            apply.task_p99_millis,
+            format!("{:.2} ms", apply.task_p99_millis),
+            apply.task_p99_millis > 8.0,
+        ),
+        exact(
+            "Re-check step p99",
+            apply.recheck_p99_millis,
+            format!("{:.2} ms", apply.recheck_p99_millis),
+            apply.recheck_p99_millis > 8.0,
+        ),
+        count("Long tasks", apply.long_tasks, apply.long_tasks > 0),
+        count("Snapshot fill diffs", apply.fill_diffs, false),
+        exact("Longest fill diff", apply.fill_longest_millis, format!("{:.0} ms", apply.fill_longest_millis), false),
+        exact("Snapshot fill time", apply.fill_total_millis, format!("{:.0} ms", apply.fill_total_millis), false),
+        exact("Longest task", apply.longest_task_millis, format!("{:.0} ms", apply.longest_task_millis), false),
+    ]
 }
 
 fn diffs_text(diffs: f64) -> String {
