@@ -32,7 +32,7 @@ const START_MILLIS: i64 = 1_795_719_600_000;
 fn main() {
     let fill_only = std::env::args().any(|arg| arg == "fill");
     if fill_only {
-        print_fill();
+        fill();
         return;
     }
     println!(
@@ -43,11 +43,6 @@ fn main() {
         run(query);
     }
     println!();
-    print_fill();
-}
-
-fn print_fill() {
-    println!("{:<36} {:>8} {:>8} {:>8} {:>10}", "snapshot fill (10k nodes)", "p50 ms", "min ms", "diffs", "ns/change");
     fill();
 }
 
@@ -55,6 +50,7 @@ fn print_fill() {
 /// the worker's budget hands it out; `FILLS` times.
 fn fill() {
     const FILLS: usize = 9;
+    println!("{:<36} {:>8} {:>8} {:>8} {:>10}", "snapshot fill (10k nodes)", "p50 ms", "min ms", "diffs", "ns/change");
     let sim = Simulator::new(SimConfig { n_nodes: 10_000, seed: 7, mix: Mix::Mixed });
     let mut fills_millis = Vec::with_capacity(FILLS);
     let (mut diffs, mut changes) = (0, 0);
