@@ -300,6 +300,8 @@ fn a_snapshot_fill_is_kept_apart_from_the_live_pace() {
         let reports: Vec<_> = sent.borrow().iter().map(|(command, _)| command.clone()).collect();
         assert_eq!(reports, [Command::Applied { data_millis: 1.0, graph_changes: 1 }]);
         assert_eq!((stats.p50_millis, stats.p99_millis), (2.0, 2.0));
+        // Its data task alone: the 1 ms it reported to the worker.
+        assert_eq!((stats.data_p50_millis, stats.data_p99_millis), (1.0, 1.0));
         // A long task during the fill is not counted; one after it is.
         let mut stats = stats;
         stats.note_long_task(1_100.0, 70.0);
