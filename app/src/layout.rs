@@ -158,7 +158,7 @@ impl Layout {
         // Placed in natural id order, so neighbours in name are neighbours
         // on screen, whatever order the nodes come in.
         let mut nodes: Vec<(&str, &str)> = nodes.collect();
-        nodes.sort_unstable_by(|a, b| crate::natural::natural_cmp(a.0, b.0));
+        crate::sort::sort_by(&mut nodes, |a, b| crate::natural::natural_cmp(a.0, b.0));
         let mut counts: BTreeMap<GroupKey, usize> = BTreeMap::new();
         for (_, group) in &nodes {
             *counts.entry(GroupKey((*group).to_owned())).or_default() += 1;

@@ -14,6 +14,7 @@ pub mod navigate;
 pub mod picture;
 pub mod scene;
 pub mod settings;
+pub mod sort;
 pub mod state;
 pub mod watchdog;
 

@@ -31,7 +31,7 @@ pub fn node_details(view: &MeshView, node_id: &str) -> NodeDetails {
     let node = view.nodes.get(node_id);
     let mut incident: Vec<_> =
         view.edges.values().filter(|edge| edge.source == node_id || edge.target == node_id).collect();
-    incident.sort_unstable_by(|a, b| crate::natural::natural_cmp(&a.id, &b.id));
+    crate::sort::sort_by(&mut incident, |a, b| crate::natural::natural_cmp(&a.id, &b.id));
     NodeDetails {
         id: node_id.to_owned(),
         label: node.map_or_else(|| node_id.to_owned(), |n| n.label.clone()),

@@ -48,7 +48,7 @@ pub fn search_nodes(view: &MeshView, lens: &Lens, text: &str) -> (Vec<Hit>, usiz
         .filter_map(|node| rank(&node.id).into_iter().chain(rank(&node.label)).min().map(|r| (r, node)))
         .collect();
     let total = found.len();
-    found.sort_by(|(ra, a), (rb, b)| {
+    crate::sort::sort_by(&mut found, |(ra, a), (rb, b)| {
         ra.cmp(rb).then_with(|| natural_cmp(&a.label, &b.label)).then_with(|| natural_cmp(&a.id, &b.id))
     });
     let hits = found

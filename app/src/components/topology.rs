@@ -40,7 +40,7 @@ pub fn meta_keys(view: &MeshView) -> Vec<String> {
             }
         }
     }
-    keys.sort_by(|a, b| natural_cmp(a, b));
+    crate::sort::sort_by(&mut keys, |a, b| natural_cmp(a, b));
     keys
 }
 

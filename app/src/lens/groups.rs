@@ -159,7 +159,7 @@ impl Groups {
     pub fn groups(&self) -> impl Iterator<Item = (&str, &GroupStats)> {
         let mut listed: Vec<(&str, &GroupStats)> =
             (self.names.iter().map(String::as_str)).zip(&self.stats).filter(|(_, stats)| stats.n_nodes > 0).collect();
-        listed.sort_by(|a, b| natural_cmp(a.0, b.0));
+        crate::sort::sort_by(&mut listed, |a, b| natural_cmp(a.0, b.0));
         listed.into_iter()
     }
 
@@ -180,7 +180,7 @@ impl Groups {
                 (if natural_cmp(a, b).is_le() { (a, b) } else { (b, a) }, stats)
             })
             .collect();
-        listed.sort_by(|x, y| natural_cmp(x.0 .0, y.0 .0).then_with(|| natural_cmp(x.0 .1, y.0 .1)));
+        crate::sort::sort_by(&mut listed, |x, y| natural_cmp(x.0 .0, y.0 .0).then_with(|| natural_cmp(x.0 .1, y.0 .1)));
         listed.into_iter()
     }
 

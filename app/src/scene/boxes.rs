@@ -157,7 +157,7 @@ pub fn group_boxes<'a>(
 pub fn link_lines(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<LinkLine> {
     let mut lines = unlabelled_links(zoom, lens, viewport);
     let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by(|a, b| {
+    crate::sort::sort_by(&mut order, |a, b| {
         let key = |at: &usize| lines.get(*at).map_or((false, 0.0), |(line, _, throughput)| (line.bad, *throughput));
         let (ka, kb) = (key(a), key(b));
         kb.0.cmp(&ka.0).then(kb.1.total_cmp(&ka.1))

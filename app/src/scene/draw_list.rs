@@ -171,7 +171,7 @@ const LABEL_CHAR_WIDTH: f64 = 0.58;
 /// otherwise: a dense row shows every other label; zoomed in, all. At most 400 labels against
 /// as many dots, only while labels show at all.
 fn declutter<'a>(mut labels: Vec<(u8, Label<'a>)>, font_px: f64, dots: &[Point], radius: f64) -> Vec<Label<'a>> {
-    labels.sort_by_key(|(rank, _)| *rank);
+    crate::sort::sort_by_key(&mut labels, |(rank, _)| *rank);
     let apart = |a: &Rect, b: &Rect| {
         a.x >= b.x + b.width || b.x >= a.x + a.width || a.y >= b.y + b.height || b.y >= a.y + a.height
     };

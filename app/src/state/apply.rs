@@ -224,7 +224,7 @@ impl Samples {
         }
         self.0.push_back(millis);
         let mut sorted: Vec<f64> = self.0.iter().copied().collect();
-        sorted.sort_by(f64::total_cmp);
+        crate::sort::sort_by(&mut sorted, f64::total_cmp);
         let at = |q: f64| sorted.get(((sorted.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
         (at(0.5), at(0.99))
     }
