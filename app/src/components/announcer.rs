@@ -30,11 +30,9 @@ pub fn announcement(view: &MeshView, lens: &Lens, selected: Option<&str>) -> Str
         });
     }
     if let Some(focus) = lens.focus() {
-        let hops = if focus.hops == 1 { "1 hop" } else { "hops" };
-        let reach = if focus.hops == 1 { hops.to_owned() } else { format!("{} {hops}", focus.hops) };
-        let n_shown = lens.nodes().len();
-        let nodes = if n_shown == 1 { "node" } else { "nodes" };
-        parts.push(format!("Focus on {}: {n_shown} {nodes} within {reach}.", focus.node_id));
+        let label = view.nodes.get(&focus.node_id).map(|node| node.label.as_str());
+        let (_, reach) = super::focus_bar::focus_summary(focus, label, lens.nodes().len());
+        parts.push(format!("Focus on {}: {reach}.", focus.node_id));
     }
     parts.join(" ")
 }
@@ -92,5 +90,11 @@ mod tests {
             "Selected pg-n1 (n1), db, status error, 1 edge, outside the filter. Focus on n2: 1 node within 1 hop."
         );
         assert_eq!(announcement(&view, &lens, None), "Focus on n2: 1 node within 1 hop.");
+        // A focus on an id no node has (a label, say) is said to be one.
+        lens.set_focus(Some(Focus::new("pg-n2", 2)), &view);
+        assert_eq!(
+            announcement(&view, &lens, None),
+            "Focus on pg-n2: no node has this id now (focus takes a node id)."
+        );
     }
 }

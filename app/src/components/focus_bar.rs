@@ -8,10 +8,14 @@ use crate::lens::{Focus, MAX_HOPS};
 use crate::state::AppState;
 
 /// The crumb's words for a focus: the node's name and how much shows.
+/// `label` is None when no node has the focused id (a label typed into
+/// `?focus=`, or a node deleted since): the crumb says so, instead of a
+/// bare "0 nodes".
 pub fn focus_summary(focus: &Focus, label: Option<&str>, n_shown: usize) -> (String, String) {
     let name = match label {
         Some(label) if label != focus.node_id => format!("{label} ({})", focus.node_id),
-        _ => focus.node_id.clone(),
+        Some(_) => focus.node_id.clone(),
+        None => return (focus.node_id.clone(), "no node has this id now (focus takes a node id)".to_owned()),
     };
     let hops = if focus.hops == 1 { "1 hop" } else { "hops" };
     let reach = if focus.hops == 1 { hops.to_owned() } else { format!("{} {hops}", focus.hops) };
@@ -78,6 +82,7 @@ mod tests {
         };
         check(Focus::new("n7", 1), Some("pg-7"), 4, ("pg-7 (n7)", "4 nodes within 1 hop"));
         check(Focus::new("n7", 3), Some("n7"), 1, ("n7", "1 node within 3 hops"));
-        check(Focus::new("gone", 2), None, 0, ("gone", "0 nodes within 2 hops"));
+        check(Focus::new("n7", 2), Some("pg-7"), 0, ("pg-7 (n7)", "0 nodes within 2 hops"));
+        check(Focus::new("pg-7", 2), None, 0, ("pg-7", "no node has this id now (focus takes a node id)"));
     }
 }
