@@ -2,6 +2,9 @@
 //! file of `dist/`, gzip at the best level): a ratchet, so that no change
 //! grows the download unnoticed. The size target is 250 KB; where the
 //! bytes are, and what was measured to cut them, is in BENCHMARKS.md.
+// Native only: the shared support's waits use std::time::Instant, which is
+// fine here (it is banned for wasm code).
+#![allow(clippy::disallowed_methods)]
 
 #[allow(dead_code)] // each suite uses part of the shared support
 mod support;
