@@ -40,7 +40,7 @@ pub struct GroupBox<'a> {
     /// Status segments in the legend's order: (tone, share of the members).
     pub histogram: Vec<(Tone, f64)>,
     /// Error and degraded members where they sit.
-    pub marks: Vec<(Tone, Point)>,
+    pub marks: Vec<Mark>,
     /// Error when `ALARM_ERROR_SHARE` of the members are in error,
     /// degraded when `ALARM_UNHEALTHY_SHARE` are unhealthy.
     pub alarm: Option<Tone>,
@@ -48,6 +48,17 @@ pub struct GroupBox<'a> {
     pub dimmed: bool,
     /// The keyboard is on it.
     pub cursor: bool,
+}
+
+/// An unhealthy member where it sits in its box.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Mark {
+    pub tone: Tone,
+    pub at: Point,
+    /// The filter or focus hides the member: drawn faint, so that the
+    /// members that match stand out (a filter for one region must not
+    /// show the other regions' errors at full strength).
+    pub faded: bool,
 }
 
 /// All the edges between two groups, as one line.
@@ -120,7 +131,8 @@ pub fn group_boxes<'a>(
                         Status::Error => Tone::Error,
                         _ => Tone::Degraded,
                     };
-                    Some((tone, viewport.to_screen(layout.position(&id.0)?.into())))
+                    let at = viewport.to_screen(layout.position(&id.0)?.into());
+                    Some(Mark { tone, at, faded: lens.is_narrowed() && !lens.shows_node(&id.0) })
                 })
                 .collect();
             let (errors, degraded) = (stats.by_status.get(3).copied(), stats.by_status.get(2).copied());

@@ -80,7 +80,7 @@ mod tests {
                 count: "1,204".to_owned(),
                 health: "3 error".to_owned(),
                 histogram: vec![(Tone::Ok, 0.75), (Tone::Error, 0.25)],
-                marks: vec![(Tone::Error, point(7.0, 8.0))],
+                marks: vec![crate::scene::boxes::Mark { tone: Tone::Error, at: point(7.0, 8.0), faded: false }],
                 alarm: Some(Tone::Error),
                 dimmed: false,
                 cursor: true,

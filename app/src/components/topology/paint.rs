@@ -5,7 +5,7 @@ use std::f64::consts::TAU;
 
 use web_sys::CanvasRenderingContext2d;
 
-use crate::scene::boxes::{GroupBox, LinkLine, BOX_INSET_PX};
+use crate::scene::boxes::{GroupBox, LinkLine, Mark, BOX_INSET_PX};
 use crate::scene::detail::Shape;
 use crate::scene::dots::{FADED_EDGE_ALPHA, FADED_NODE_ALPHA};
 use crate::scene::draw_list::{NodeBucket, RegionFrame};
@@ -226,20 +226,22 @@ fn paint_box(painter: &Painter, group_box: &GroupBox) {
     painter.stroke(outline, width, alpha);
 }
 
-/// Every box's unhealthy marks: one path per tone and strength.
+/// Every box's unhealthy marks: one path per tone and strength (faint in
+/// a dimmed box, or where the filter or focus hides the member).
 fn marks(painter: &Painter, boxes: &[GroupBox]) {
     for tone in [Tone::Degraded, Tone::Error] {
-        for dimmed in [false, true] {
+        for faint in [false, true] {
             painter.ctx.begin_path();
             let mut any = false;
-            for group_box in boxes.iter().filter(|b| b.dimmed == dimmed) {
-                for (_, at) in group_box.marks.iter().filter(|(t, _)| *t == tone) {
-                    painter.ctx.rect(at.x - MARK_PX / 2.0, at.y - MARK_PX / 2.0, MARK_PX, MARK_PX);
+            for group_box in boxes {
+                let wanted = |mark: &&Mark| mark.tone == tone && (group_box.dimmed || mark.faded) == faint;
+                for mark in group_box.marks.iter().filter(wanted) {
+                    painter.ctx.rect(mark.at.x - MARK_PX / 2.0, mark.at.y - MARK_PX / 2.0, MARK_PX, MARK_PX);
                     any = true;
                 }
             }
             if any {
-                painter.fill(Ink::Status(tone), if dimmed { 0.45 } else { 1.0 });
+                painter.fill(Ink::Status(tone), if faint { FADED_NODE_ALPHA } else { 1.0 });
             }
         }
     }
@@ -267,7 +269,7 @@ fn box_texts(painter: &Painter, group_box: &GroupBox) {
     painter.text(group_box.group, r.x + inset, r.y + inset + 12.0, "600 13px system-ui, sans-serif", Ink::Text);
     painter.text(&group_box.count, r.x + inset, r.y + inset + 28.0, "12px system-ui, sans-serif", Ink::Label);
     if !group_box.health.is_empty() {
-        let tone = group_box.marks.iter().any(|(tone, _)| *tone == Tone::Error);
+        let tone = group_box.marks.iter().any(|mark| mark.tone == Tone::Error);
         let ink = Ink::Status(if tone { Tone::Error } else { Tone::Degraded });
         let font = "600 11.5px system-ui, sans-serif";
         ctx.set_font(font);

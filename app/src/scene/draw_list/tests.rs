@@ -227,6 +227,8 @@ fn many_nodes_show_as_boxes_with_histograms_marks_and_links() {
     );
     let histogram = list.boxes.first().map(|b| b.histogram.clone()).unwrap_or_default();
     assert_eq!(histogram, [(Tone::Ok, 240.0 / 300.0), (Tone::Degraded, 30.0 / 300.0), (Tone::Error, 30.0 / 300.0)]);
+    // No filter: every mark at full strength.
+    assert!(list.boxes.iter().flat_map(|b| &b.marks).all(|mark| !mark.faded));
     let link = list.links.first().cloned();
     let link = link.map(|l| (l.bad, (l.width_px * 1000.0).round(), l.label));
     // Width 1 + ln(1 + 350.4) / 2; bad: one edge in three fails; the worst of 1 % and 30 %.
@@ -255,4 +257,40 @@ fn edges_into_a_box_are_its_link_and_edges_between_dots_stay_edges() {
     let links: Vec<_> = list.links.iter().map(|l| (l.bad, (l.width_px * 1000.0).round())).collect();
     // One of the two edges fails (20 %): bad. Width 1 + ln(1 + 150) / 2.
     assert_eq!(links, [(true, 3509.0)]);
+}
+
+#[test]
+fn a_filter_fades_the_marks_of_the_members_it_hides() {
+    // api: 5,000 nodes, 500 in error and 500 degraded. Every filter below
+    // shows more than `MAX_DOTS_ON_SCREEN` of them, so api stays a box; its
+    // marks of the members the filter hides fade, the others stay strong.
+    let nodes: Vec<(String, Status)> = (0..5_000)
+        .map(|i| {
+            let status = match i % 10 {
+                0 => Status::Error,
+                1 => Status::Degraded,
+                _ => Status::Ok,
+            };
+            (format!("api{i}"), status)
+        })
+        .collect();
+    let borrowed: Vec<_> = nodes.iter().map(|(id, status)| (id.as_str(), "api", status.clone())).collect();
+    let view = mesh(&borrowed, &[]);
+    let cases = [("", 1_000, 0), ("status:error", 500, 500), ("status:degraded", 500, 500), ("status:ok", 0, 1_000)];
+    for (query, strong, faint) in cases {
+        let scene = lens_and_layout(&view, query, 3.0);
+        let screen = Size { width: 1200.0, height: 400.0 };
+        let viewport = Viewport::fit(scene.1.bounds().unwrap_or_default(), screen);
+        let none = BTreeSet::new();
+        let list = build(&view, &scene, &viewport, screen, None, &none);
+        assert_eq!(list.boxes.len(), 1, "{query:?}: api as a box");
+        let marks: Vec<_> = list.boxes.iter().flat_map(|b| b.marks.iter()).collect();
+        let count = |faded: bool, tone: Option<Tone>| {
+            marks.iter().filter(|m| m.faded == faded && tone.is_none_or(|tone| m.tone == tone)).count()
+        };
+        assert_eq!((count(false, None), count(true, None)), (strong, faint), "{query:?}");
+        if query == "status:error" {
+            assert_eq!((count(false, Some(Tone::Error)), count(true, Some(Tone::Degraded))), (500, 500));
+        }
+    }
 }
