@@ -40,8 +40,22 @@ pub struct GroupStats {
     pub n_shown: usize,
     /// Members per status slot (`status_slot`).
     pub by_status: [usize; STATUS_SLOTS],
+    /// Shown members per status slot.
+    pub shown_by_status: [usize; STATUS_SLOTS],
     /// Members in error or degraded.
     pub unhealthy: BTreeSet<Natural>,
+}
+
+impl GroupStats {
+    /// The members a box counts, and their statuses: those shown while the
+    /// filter or focus narrows (one filter applies to every view), else all.
+    pub fn counted(&self, narrowed: bool) -> (usize, &[usize; STATUS_SLOTS]) {
+        if narrowed {
+            (self.n_shown, &self.shown_by_status)
+        } else {
+            (self.n_nodes, &self.by_status)
+        }
+    }
 }
 
 /// The edges between two groups (or inside one), together.

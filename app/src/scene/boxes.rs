@@ -35,7 +35,8 @@ pub struct GroupBox<'a> {
     /// On screen, in px.
     pub rect: Rect,
     pub count: String,
-    /// "3 error · 12 degraded", or empty.
+    /// "3 error · 12 degraded", or empty; of the shown members while the
+    /// filter or focus narrows, as the histogram and the alarm.
     pub health: String,
     /// Status segments in the legend's order: (tone, share of the members).
     pub histogram: Vec<(Tone, f64)>,
@@ -115,10 +116,13 @@ pub fn group_boxes<'a>(
             } else {
                 format!("{} nodes", thousands(n))
             };
-            let share = |count: usize| count as f64 / n.max(1) as f64;
+            // The histogram and the health line count what the count
+            // counts: the shown members while the filter or focus narrows.
+            let (n_counted, by_status) = stats.counted(lens.is_narrowed());
+            let share = |count: usize| count as f64 / n_counted.max(1) as f64;
             let histogram = Tone::ALL
                 .iter()
-                .zip(stats.by_status)
+                .zip(*by_status)
                 .filter(|(_, count)| *count > 0)
                 .map(|(tone, count)| (*tone, share(count)))
                 .collect();
@@ -135,7 +139,7 @@ pub fn group_boxes<'a>(
                     Some(Mark { tone, at, faded: lens.is_narrowed() && !lens.shows_node(&id.0) })
                 })
                 .collect();
-            let (errors, degraded) = (stats.by_status.get(3).copied(), stats.by_status.get(2).copied());
+            let (errors, degraded) = (by_status.get(3).copied(), by_status.get(2).copied());
             let (errors, degraded) = (errors.unwrap_or(0), degraded.unwrap_or(0));
             let alarm = if share(errors) >= ALARM_ERROR_SHARE {
                 Some(Tone::Error)

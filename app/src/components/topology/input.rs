@@ -177,10 +177,16 @@ fn enter(state: &AppState, topology: &Shared, says: Signal<String>, redraw: &Rc<
 pub fn describe_group(state: &AppState, group: &str) -> String {
     let lens = state.lens.borrow();
     let Some(stats) = lens.groups().group(group) else { return format!("Group {group}.") };
-    let count = |slot: usize| stats.by_status.get(slot).copied().unwrap_or(0);
+    let narrowed = lens.is_narrowed();
+    let (n_counted, by_status) = stats.counted(narrowed);
+    let count = |slot: usize| by_status.get(slot).copied().unwrap_or(0);
+    let members = if narrowed {
+        format!("{} of {} nodes shown", thousands(n_counted), thousands(stats.n_nodes))
+    } else {
+        format!("{} nodes", thousands(n_counted))
+    };
     format!(
-        "Group {group}: {} nodes, {} in error, {} degraded. Enter opens it.",
-        thousands(stats.n_nodes),
+        "Group {group}: {members}, {} in error, {} degraded. Enter opens it.",
         thousands(count(3)),
         thousands(count(2))
     )

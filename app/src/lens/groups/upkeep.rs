@@ -153,7 +153,11 @@ impl Groups {
         }
         held.shown = shown;
         if let Some(stats) = self.stats.get_mut(held.group as usize) {
-            step(&mut stats.n_shown, if shown { 1 } else { -1 });
+            let sign = if shown { 1 } else { -1 };
+            step(&mut stats.n_shown, sign);
+            if let Some(count) = stats.shown_by_status.get_mut(held.slot) {
+                step(count, sign);
+            }
         }
     }
 
@@ -171,6 +175,9 @@ impl Groups {
         step(&mut stats.n_nodes, sign);
         if entry.shown {
             step(&mut stats.n_shown, sign);
+            if let Some(count) = stats.shown_by_status.get_mut(entry.slot) {
+                step(count, sign);
+            }
         }
         if let Some(count) = stats.by_status.get_mut(entry.slot) {
             step(count, sign);

@@ -276,14 +276,24 @@ fn a_filter_fades_the_marks_of_the_members_it_hides() {
         .collect();
     let borrowed: Vec<_> = nodes.iter().map(|(id, status)| (id.as_str(), "api", status.clone())).collect();
     let view = mesh(&borrowed, &[]);
-    let cases = [("", 1_000, 0), ("status:error", 500, 500), ("status:degraded", 500, 500), ("status:ok", 0, 1_000)];
-    for (query, strong, faint) in cases {
+    // (filter, strong marks, faint marks, health line, histogram): the
+    // health line and histogram count the shown members, as the count does.
+    let all = vec![(Tone::Ok, 0.8), (Tone::Degraded, 0.1), (Tone::Error, 0.1)];
+    let cases = [
+        ("", 1_000, 0, "500 error · 500 degraded", all),
+        ("status:error", 500, 500, "500 error", vec![(Tone::Error, 1.0)]),
+        ("status:degraded", 500, 500, "500 degraded", vec![(Tone::Degraded, 1.0)]),
+        ("status:ok", 0, 1_000, "", vec![(Tone::Ok, 1.0)]),
+    ];
+    for (query, strong, faint, health, histogram) in cases {
         let scene = lens_and_layout(&view, query, 3.0);
         let screen = Size { width: 1200.0, height: 400.0 };
         let viewport = Viewport::fit(scene.1.bounds().unwrap_or_default(), screen);
         let none = BTreeSet::new();
         let list = build(&view, &scene, &viewport, screen, None, &none);
         assert_eq!(list.boxes.len(), 1, "{query:?}: api as a box");
+        let api = list.boxes.first().map(|b| (b.health.as_str(), b.histogram.clone()));
+        assert_eq!(api, Some((health, histogram)), "{query:?}");
         let marks: Vec<_> = list.boxes.iter().flat_map(|b| b.marks.iter()).collect();
         let count = |faded: bool, tone: Option<Tone>| {
             marks.iter().filter(|m| m.faded == faded && tone.is_none_or(|tone| m.tone == tone)).count()
