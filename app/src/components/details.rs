@@ -6,6 +6,7 @@ use sycamore::prelude::*;
 
 use crate::components::edges::{edge_row, EdgeRow};
 use crate::format::status_class;
+use crate::lens::GraphIndex;
 use crate::state::AppState;
 
 /// Incident edges listed at most (a hub node may have thousands).
@@ -26,11 +27,13 @@ pub struct NodeDetails {
     pub missing: bool,
 }
 
-/// Everything the panel shows for `node_id` (one scan over the edges).
-pub fn node_details(view: &MeshView, node_id: &str) -> NodeDetails {
+/// Everything the panel shows for `node_id`. Its edges come from the
+/// graph index (`graph`: the lens's, in step with `view`), so the work
+/// follows the node's degree, not the graph's size: the panel is redone
+/// on every diff that touches the node or its edges.
+pub fn node_details(view: &MeshView, graph: &GraphIndex, node_id: &str) -> NodeDetails {
     let node = view.nodes.get(node_id);
-    let mut incident: Vec<_> =
-        view.edges.values().filter(|edge| edge.source == node_id || edge.target == node_id).collect();
+    let mut incident: Vec<_> = graph.incident(node_id).filter_map(|edge_id| view.edges.get(edge_id)).collect();
     crate::sort::sort_by(&mut incident, |a, b| crate::natural::natural_cmp(&a.id, &b.id));
     NodeDetails {
         id: node_id.to_owned(),
@@ -50,9 +53,9 @@ pub fn node_details(view: &MeshView, node_id: &str) -> NodeDetails {
 pub fn DetailsPanel() -> View {
     let state = use_context::<AppState>();
     let selected = state.selected_node;
-    let view_cell = state.view.clone();
-    // Recomputed (one scan of the edges) only when the selection changes or
-    // a diff touched the selected node or its edges.
+    let (view_cell, lens_cell) = (state.view.clone(), state.lens.clone());
+    // Recomputed only when the selection changes or a diff touched the
+    // selected node or its edges.
     let details = create_signal(None::<NodeDetails>);
     let mut shown_for: Option<String> = None;
     let series_names = state.series_names;
@@ -62,7 +65,7 @@ pub fn DetailsPanel() -> View {
         series_names.track();
         let relevant = state.graph_change.with(|change| current.is_some() && change.selected_touched);
         if relevant || current != shown_for {
-            details.set(current.as_ref().map(|id| node_details(&view_cell.borrow(), id)));
+            details.set(current.as_ref().map(|id| node_details(&view_cell.borrow(), lens_cell.borrow().graph(), id)));
             shown_for = current;
         }
     });
@@ -149,6 +152,8 @@ mod tests {
     use super::*;
     use shared::{MeshEdge, MeshNode, MetaEntry, Status};
 
+    use crate::lens::Lens;
+
     #[test]
     fn details_gather_meta_edges_and_series() {
         let mut view = MeshView::default();
@@ -170,11 +175,15 @@ mod tests {
         }
         view.series.insert("cpu:n1".into(), Default::default());
         view.series.insert("cpu:n11".into(), Default::default());
-        let details = node_details(&view, "n1");
+        let mut lens = Lens::default();
+        lens.rebuild(&view);
+        let details = node_details(&view, lens.graph(), "n1");
         assert_eq!(details.meta, [("region".to_owned(), "eu".to_owned())]);
         assert_eq!(details.n_edges, 2);
+        let edges: Vec<&str> = details.edges.iter().map(|row| row.id.as_str()).collect();
+        assert_eq!(edges, ["a", "b"]);
         assert_eq!(details.series, ["cpu:n1"]);
         assert!(!details.missing);
-        assert!(node_details(&view, "gone").missing);
+        assert!(node_details(&view, lens.graph(), "gone").missing);
     }
 }
