@@ -269,7 +269,8 @@ fn box_texts(painter: &Painter, group_box: &GroupBox) {
     painter.text(group_box.group, r.x + inset, r.y + inset + 12.0, "600 13px system-ui, sans-serif", Ink::Text);
     painter.text(&group_box.count, r.x + inset, r.y + inset + 28.0, "12px system-ui, sans-serif", Ink::Label);
     if !group_box.health.is_empty() {
-        let tone = group_box.marks.iter().any(|mark| mark.tone == Tone::Error);
+        // The colour of the worst status the health line counts.
+        let tone = group_box.histogram.iter().any(|(tone, _)| *tone == Tone::Error);
         let ink = Ink::Status(if tone { Tone::Error } else { Tone::Degraded });
         let font = "600 11.5px system-ui, sans-serif";
         ctx.set_font(font);
