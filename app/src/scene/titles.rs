@@ -1,8 +1,11 @@
 //! A region too small to hold its name has it written just above it. That
 //! name may run to the right only as far as the next region whose name
 //! band it would cross, and is shortened to fit: the name without its
-//! count, then cut with an ellipsis. One that cannot show two letters is
-//! left out rather than written over another region's name.
+//! count. Where a region above leaves no room (a second shelf of regions
+//! zoomed far out), the name goes inside the region's top-left corner on a
+//! plate instead, if it fits there whole. Else it is cut with an ellipsis
+//! above; one that cannot show two letters is left out rather than written
+//! over another region's name.
 
 use std::borrow::Cow;
 
@@ -48,6 +51,33 @@ pub fn fitting<'t>(candidates: &[&'t str], room: f64, width_of: impl Fn(&str) ->
         .map(|keep| chars.iter().take(keep).collect::<String>() + "…")
         .find(|cut| width_of(cut) <= room)
         .map(Cow::Owned)
+}
+
+/// Where a small region's name goes, and as what.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TitlePlace<'t> {
+    Above(Cow<'t, str>),
+    /// Inside the region's top-left corner, on a plate.
+    Inside(Cow<'t, str>),
+}
+
+/// The place of a small region's name: whole above it (`room_above`, 0
+/// when there is no band), else whole inside it (`room_inside`), else cut
+/// above (`fitting`), else nowhere.
+pub fn place_title<'t>(
+    candidates: &[&'t str],
+    room_above: f64,
+    room_inside: f64,
+    width_of: impl Fn(&str) -> f64,
+) -> Option<TitlePlace<'t>> {
+    let whole = |room: f64| candidates.iter().find(|text| width_of(text) <= room).map(|text| Cow::Borrowed(*text));
+    if let Some(title) = whole(room_above) {
+        return Some(TitlePlace::Above(title));
+    }
+    if let Some(title) = whole(room_inside) {
+        return Some(TitlePlace::Inside(title));
+    }
+    fitting(candidates, room_above, width_of).map(TitlePlace::Above)
 }
 
 #[cfg(test)]
@@ -112,5 +142,34 @@ mod tests {
         assert_eq!(fitting(&[], 100.0, width_of), None);
         // Cut by characters, not bytes.
         assert_eq!(fitting(&["ßßßßß"], 28.0, width_of).as_deref(), Some("ßßß…"));
+    }
+
+    #[test]
+    fn a_name_with_no_room_above_goes_inside_whole_or_above_cut() {
+        // 7 px a character: "redis · 12 of 1652" is 126 px, "redis" 35.
+        let width_of = |text: &str| text.chars().count() as f64 * 7.0;
+        let candidates = ["redis · 12 of 1652", "redis"];
+        let above = |text: &'static str| Some(TitlePlace::Above(Cow::Borrowed(text)));
+        let inside = |text: &'static str| Some(TitlePlace::Inside(Cow::Borrowed(text)));
+        // (room above, room inside, place)
+        let cases: [(f64, f64, Option<TitlePlace>); 7] = [
+            (200.0, 300.0, above("redis · 12 of 1652")),
+            // Above wins while the short name fits there.
+            (40.0, 300.0, above("redis")),
+            // A region above leaves 13 px: inside, as long as it fits.
+            (13.0, 300.0, inside("redis · 12 of 1652")),
+            (13.0, 100.0, inside("redis")),
+            (0.0, 35.0, inside("redis")),
+            // Too narrow inside as well: cut above, or nothing.
+            (28.0, 20.0, Some(TitlePlace::Above(Cow::Owned("red…".to_owned())))),
+            (13.0, 20.0, None),
+        ];
+        for (room_above, room_inside, expected) in cases {
+            assert_eq!(
+                place_title(&candidates, room_above, room_inside, width_of),
+                expected,
+                "{room_above} {room_inside}"
+            );
+        }
     }
 }

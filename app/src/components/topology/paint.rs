@@ -10,7 +10,7 @@ use crate::scene::detail::Shape;
 use crate::scene::dots::{FADED_EDGE_ALPHA, FADED_NODE_ALPHA};
 use crate::scene::draw_list::{NodeBucket, RegionFrame};
 use crate::scene::ink::Palette;
-use crate::scene::titles::{fitting, outside_title_room, OUTSIDE_TITLE_PX};
+use crate::scene::titles::{outside_title_room, place_title, TitlePlace, OUTSIDE_TITLE_PX};
 use crate::scene::{DrawList, Ink, Size, Tone};
 
 /// A box shows its texts from this size on (px).
@@ -134,17 +134,26 @@ fn frames(painter: &Painter, frames: &[RegionFrame], screen_width: f64) {
             let baseline = r.y + (frame.header_px * 0.45 + 5.0).min(18.0);
             painter.text(&frame.title, r.x + 8.0, baseline, "600 12px system-ui, sans-serif", Ink::Label);
             painter.ctx.restore();
-        } else if r.y >= OUTSIDE_TITLE_PX {
-            // Too small to hold its name (a group of a few nodes beside
-            // groups of thousands, the gateways at 10k): the name goes
-            // just above it, so no group is anonymous, shortened to stop
-            // short of the next region's.
+        } else {
+            // Too small to hold its name in its header (a group of a few
+            // nodes beside groups of thousands, the gateways at 10k; every
+            // group zoomed far out): the name goes just above it, shortened
+            // to stop short of the next region's, or inside its corner
+            // where a region above leaves no room, so no group is anonymous.
             let font = "600 11px system-ui, sans-serif";
             painter.ctx.set_font(font);
-            let room = outside_title_room(frames, index, screen_width);
+            let room_above =
+                if r.y >= OUTSIDE_TITLE_PX { outside_title_room(frames, index, screen_width) } else { 0.0 };
             let width_of = |text: &str| painter.ctx.measure_text(text).map_or(f64::INFINITY, |m| m.width());
-            if let Some(title) = fitting(&[&frame.title, frame.group], room, width_of) {
-                painter.text(&title, r.x, r.y - 5.0, font, Ink::Label);
+            match place_title(&[&frame.title, frame.group], room_above, r.width - 8.0, width_of) {
+                Some(TitlePlace::Above(title)) => painter.text(&title, r.x, r.y - 5.0, font, Ink::Label),
+                Some(TitlePlace::Inside(title)) => {
+                    painter.ctx.begin_path();
+                    painter.ctx.rect(r.x + 1.0, r.y + 1.0, width_of(&title) + 6.0, OUTSIDE_TITLE_PX - 1.0);
+                    painter.fill(Ink::BoxFill, 0.9);
+                    painter.text(&title, r.x + 4.0, r.y + OUTSIDE_TITLE_PX - 4.0, font, Ink::Label);
+                }
+                None => {}
             }
         }
     }
