@@ -208,7 +208,7 @@ fn check_groups(view: &MeshView, query: &str, by: GroupBy, groups: &[GroupRow], 
         .map(|(name, stats)| {
             let status = [0, 1, 2, 3].map(|slot| stats.by_status.get(slot).copied().unwrap_or(0));
             let unhealthy = stats.unhealthy.iter().map(|id| id.0.clone()).collect();
-            (name.to_owned(), stats.n_nodes, stats.n_shown, status, unhealthy)
+            (name.to_owned(), stats.n_nodes, stats.n_shown(), status, unhealthy)
         })
         .collect();
     assert_eq!(found, groups, "groups for {query:?}");

@@ -36,22 +36,25 @@ pub enum GroupBy {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GroupStats {
     pub n_nodes: usize,
-    /// Members the filter and focus show.
-    pub n_shown: usize,
     /// Members per status slot (`status_slot`).
     pub by_status: [usize; STATUS_SLOTS],
-    /// Shown members per status slot.
+    /// Members the filter and focus show, per status slot.
     pub shown_by_status: [usize; STATUS_SLOTS],
     /// Members in error or degraded.
     pub unhealthy: BTreeSet<Natural>,
 }
 
 impl GroupStats {
+    /// Members the filter and focus show.
+    pub fn n_shown(&self) -> usize {
+        self.shown_by_status.iter().sum()
+    }
+
     /// The members a box counts, and their statuses: those shown while the
     /// filter or focus narrows (one filter applies to every view), else all.
     pub fn counted(&self, narrowed: bool) -> (usize, &[usize; STATUS_SLOTS]) {
         if narrowed {
-            (self.n_shown, &self.shown_by_status)
+            (self.n_shown(), &self.shown_by_status)
         } else {
             (self.n_nodes, &self.by_status)
         }

@@ -112,7 +112,7 @@ pub fn group_boxes<'a>(
             let stats = lens.groups().group(region.group)?;
             let n = stats.n_nodes;
             let count = if lens.is_narrowed() {
-                format!("{} of {}", thousands(stats.n_shown), thousands(n))
+                format!("{} of {}", thousands(stats.n_shown()), thousands(n))
             } else {
                 format!("{} nodes", thousands(n))
             };
@@ -160,7 +160,7 @@ pub fn group_boxes<'a>(
                 histogram,
                 marks,
                 alarm,
-                dimmed: lens.is_narrowed() && stats.n_shown == 0,
+                dimmed: lens.is_narrowed() && stats.n_shown() == 0,
                 cursor: cursor == Some(region.group),
             })
         })

@@ -112,7 +112,7 @@ impl<'a> DrawList<'a> {
     pub fn build(frame: &Frame<'a>) -> DrawList<'a> {
         let detail = Detail::at(frame.viewport.scale, frame.view.edges.len());
         let groups = frame.lens.groups();
-        let shown = |group: &str| groups.group(group).map_or(0, |stats| stats.n_shown);
+        let shown = |group: &str| groups.group(group).map_or(0, |stats| stats.n_shown());
         let zoom = Zoom::decide(frame.layout, shown, frame.viewport, frame.screen, frame.expanded);
         let dots = dots(frame, &zoom, &detail);
         let n_on_screen = dots.nodes.iter().map(|bucket| bucket.centres.len()).sum();
@@ -203,7 +203,7 @@ fn region_frames<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>) -> Vec<RegionFrame<'a>>
             let stats = groups.group(region.group);
             let n = stats.map_or(0, |stats| stats.n_nodes);
             let title = match stats {
-                Some(stats) if frame.lens.is_narrowed() => format!("{} · {} of {n}", region.group, stats.n_shown),
+                Some(stats) if frame.lens.is_narrowed() => format!("{} · {} of {n}", region.group, stats.n_shown()),
                 _ => format!("{} · {n}", region.group),
             };
             let rect = screen_rect(region.world, frame.viewport);

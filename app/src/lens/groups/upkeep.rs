@@ -153,10 +153,8 @@ impl Groups {
         }
         held.shown = shown;
         if let Some(stats) = self.stats.get_mut(held.group as usize) {
-            let sign = if shown { 1 } else { -1 };
-            step(&mut stats.n_shown, sign);
             if let Some(count) = stats.shown_by_status.get_mut(held.slot) {
-                step(count, sign);
+                step(count, if shown { 1 } else { -1 });
             }
         }
     }
@@ -174,7 +172,6 @@ impl Groups {
         let Some(stats) = self.stats.get_mut(entry.group as usize) else { return };
         step(&mut stats.n_nodes, sign);
         if entry.shown {
-            step(&mut stats.n_shown, sign);
             if let Some(count) = stats.shown_by_status.get_mut(entry.slot) {
                 step(count, sign);
             }
