@@ -37,20 +37,19 @@ pub fn outside_title_room(frames: &[RegionFrame], index: usize, screen_width: f6
     (next_x - x - GAP_PX).max(0.0)
 }
 
-/// The first of `candidates` (longest first) that fits `room` as
-/// `width_of` measures it; else the last one cut, with an ellipsis, to the
-/// most characters that fit; `None` when not even `MIN_CUT_CHARS` do.
-pub fn fitting<'t>(candidates: &[&'t str], room: f64, width_of: impl Fn(&str) -> f64) -> Option<Cow<'t, str>> {
-    if let Some(fits) = candidates.iter().find(|text| width_of(text) <= room) {
-        return Some(Cow::Borrowed(fits));
-    }
-    let shortest = candidates.last()?;
-    let chars: Vec<char> = shortest.chars().collect();
+/// The first of `candidates` that fits `room` whole.
+fn whole<'t>(candidates: &[&'t str], room: f64, width_of: &impl Fn(&str) -> f64) -> Option<&'t str> {
+    candidates.iter().copied().find(|text| width_of(text) <= room)
+}
+
+/// `text` cut, with an ellipsis, to the most characters that fit `room`
+/// (at least `MIN_CUT_CHARS`).
+fn cut(text: &str, room: f64, width_of: &impl Fn(&str) -> f64) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
     (MIN_CUT_CHARS..chars.len())
         .rev()
         .map(|keep| chars.iter().take(keep).collect::<String>() + "…")
         .find(|cut| width_of(cut) <= room)
-        .map(Cow::Owned)
 }
 
 /// Where a small region's name goes, and as what.
@@ -63,21 +62,20 @@ pub enum TitlePlace<'t> {
 
 /// The place of a small region's name: whole above it (`room_above`, 0
 /// when there is no band), else whole inside it (`room_inside`), else cut
-/// above (`fitting`), else nowhere.
+/// above, else nowhere.
 pub fn place_title<'t>(
     candidates: &[&'t str],
     room_above: f64,
     room_inside: f64,
     width_of: impl Fn(&str) -> f64,
 ) -> Option<TitlePlace<'t>> {
-    let whole = |room: f64| candidates.iter().find(|text| width_of(text) <= room).map(|text| Cow::Borrowed(*text));
-    if let Some(title) = whole(room_above) {
-        return Some(TitlePlace::Above(title));
+    if let Some(text) = whole(candidates, room_above, &width_of) {
+        return Some(TitlePlace::Above(Cow::Borrowed(text)));
     }
-    if let Some(title) = whole(room_inside) {
-        return Some(TitlePlace::Inside(title));
+    if let Some(text) = whole(candidates, room_inside, &width_of) {
+        return Some(TitlePlace::Inside(Cow::Borrowed(text)));
     }
-    fitting(candidates, room_above, width_of).map(TitlePlace::Above)
+    cut(candidates.last()?, room_above, &width_of).map(|text| TitlePlace::Above(Cow::Owned(text)))
 }
 
 #[cfg(test)]
@@ -136,12 +134,15 @@ mod tests {
             (42.0, Some("gatew…")),
             (20.0, None),
         ];
+        // No room inside: the name goes above, whole or cut, or nowhere.
+        let above = |candidates: &[&'static str], room| place_title(candidates, room, 0.0, width_of);
+        let written = |text: Option<&'static str>| text.map(|text| TitlePlace::Above(Cow::Borrowed(text)));
         for (room, expected) in cases {
-            assert_eq!(fitting(&candidates, room, width_of).as_deref(), expected, "room {room}");
+            assert_eq!(above(&candidates, room), written(expected), "room {room}");
         }
-        assert_eq!(fitting(&[], 100.0, width_of), None);
+        assert_eq!(above(&[], 100.0), None);
         // Cut by characters, not bytes.
-        assert_eq!(fitting(&["ßßßßß"], 28.0, width_of).as_deref(), Some("ßßß…"));
+        assert_eq!(above(&["ßßßßß"], 28.0), written(Some("ßßß…")));
     }
 
     #[test]
