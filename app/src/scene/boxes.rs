@@ -18,7 +18,11 @@ use crate::lens::Lens;
 pub const MAX_MARKS_PER_BOX: usize = 2000;
 /// Inner margin of a box's texts and histogram, in px.
 pub const BOX_INSET_PX: f64 = 10.0;
-/// Links shorter than this on screen carry no label.
+/// A link is at least this long on screen (between boxes closer than
+/// this it reaches into both).
+const MIN_LINK_PX: f64 = 16.0;
+/// Links between regions whose centres are closer than this on screen
+/// carry no label.
 const LABEL_FROM_PX: f64 = 140.0;
 /// Labelled links at most (the most troubled first, then the busiest).
 const MAX_LINK_LABELS: usize = 8;
@@ -88,6 +92,19 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// "3 error · 12 degraded", then shorter forms for narrow boxes.
+pub fn health_variants(health: &str) -> Vec<String> {
+    let short = health.replace(" error", " err").replace(" degraded", " deg");
+    let first = short.split(" · ").next().unwrap_or_default().to_owned();
+    vec![health.to_owned(), short, first]
+}
+
+/// "1,653 nodes" or "567 of 1,653", then shorter forms for narrow boxes.
+pub fn count_variants(count: &str) -> Vec<String> {
+    let short = count.strip_suffix(" nodes").map_or_else(|| count.replace(" of ", "/"), str::to_owned);
+    vec![count.to_owned(), short]
+}
+
 pub fn screen_rect(world: Rect, viewport: &Viewport) -> Rect {
     let corner = viewport.to_screen(Point::new(world.x, world.y));
     Rect { x: corner.x, y: corner.y, width: world.width * viewport.scale, height: world.height * viewport.scale }
@@ -95,6 +112,40 @@ pub fn screen_rect(world: Rect, viewport: &Viewport) -> Rect {
 
 fn centre(rect: Rect) -> Point {
     Point::new(rect.x + rect.width / 2.0, rect.y + rect.height / 2.0)
+}
+
+/// Where the way from `rect`'s centre to `towards` leaves `rect` (or
+/// `towards` itself, inside it).
+fn border_towards(rect: Rect, towards: Point) -> Point {
+    let from = centre(rect);
+    let (dx, dy) = (towards.x - from.x, towards.y - from.y);
+    // The share of the way at which each pair of sides is reached.
+    let reach = |half: f64, delta: f64| if delta == 0.0 { f64::INFINITY } else { half / delta.abs() };
+    let share = reach(rect.width / 2.0, dx).min(reach(rect.height / 2.0, dy)).min(1.0);
+    Point::new(from.x + dx * share, from.y + dy * share)
+}
+
+/// A link between two regions, from border to border, so that it does
+/// not run over the boxes it joins (their marks and texts stay clear),
+/// and its middle, where its label goes, lies between them. Across a gap
+/// narrower than `MIN_LINK_PX` it reaches into both, so that it still
+/// shows; regions that overlap have no way between their borders: centre
+/// to centre.
+fn border_to_border(a: Rect, b: Rect) -> (Point, Point) {
+    let (centre_a, centre_b) = (centre(a), centre(b));
+    let (from, to) = (border_towards(a, centre_b), border_towards(b, centre_a));
+    let (dx, dy) = (centre_b.x - centre_a.x, centre_b.y - centre_a.y);
+    let (length, gap) = (dx.hypot(dy), (to.x - from.x) * dx + (to.y - from.y) * dy);
+    if gap < 0.0 || length <= MIN_LINK_PX {
+        return (centre_a, centre_b);
+    }
+    let gap = gap / length;
+    if gap >= MIN_LINK_PX {
+        return (from, to);
+    }
+    // Each end moves back along the line by half the shortfall.
+    let back = (MIN_LINK_PX - gap) / 2.0 / length;
+    (Point::new(from.x - dx * back, from.y - dy * back), Point::new(to.x + dx * back, to.y + dy * back))
 }
 
 /// The boxes of the regions zoomed out and on screen.
@@ -168,7 +219,7 @@ pub fn group_boxes<'a>(
 }
 
 /// One line per pair of groups of which one at least is a box (and one
-/// at least on screen), from region centre to region centre; the most
+/// at least on screen), from region border to region border; the most
 /// troubled, then the busiest, long enough ones are labelled.
 pub fn link_lines(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<LinkLine> {
     let mut lines = unlabelled_links(zoom, lens, viewport);
@@ -181,8 +232,7 @@ pub fn link_lines(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<LinkLine
     let mut budget = MAX_LINK_LABELS;
     for at in order {
         let Some((line, label, _)) = lines.get_mut(at) else { continue };
-        let long = (line.to.x - line.from.x).hypot(line.to.y - line.from.y) >= LABEL_FROM_PX;
-        if budget > 0 && long && !line.dimmed {
+        if budget > 0 && label.is_some() && !line.dimmed {
             line.label = label.take();
             budget -= 1;
         }
@@ -190,7 +240,8 @@ pub fn link_lines(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<LinkLine
     lines.into_iter().map(|(line, _, _)| line).collect()
 }
 
-/// The lines, each with the label it would have and its throughput.
+/// The lines, each with the label it would have (if its regions are far
+/// enough apart) and its throughput.
 fn unlabelled_links(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<(LinkLine, Option<String>, f64)> {
     let region = |group: &str| zoom.regions.iter().find(|r| r.group == group);
     lens.groups()
@@ -203,7 +254,10 @@ fn unlabelled_links(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<(LinkL
             if (!seen_a && !seen_b) || (a.look == Look::Dots && b.look == Look::Dots) {
                 return None;
             }
-            let (from, to) = (centre(screen_rect(world_a, viewport)), centre(screen_rect(world_b, viewport)));
+            let (rect_a, rect_b) = (screen_rect(world_a, viewport), screen_rect(world_b, viewport));
+            let (from, to) = border_to_border(rect_a, rect_b);
+            let (centre_a, centre_b) = (centre(rect_a), centre(rect_b));
+            let long = (centre_b.x - centre_a.x).hypot(centre_b.y - centre_a.y) >= LABEL_FROM_PX;
             let throughput = stats.throughput();
             let label = match stats.worst_error_rate() {
                 Some(rate) => format!("{}/s · worst {} err", compact(throughput), percent(rate)),
@@ -217,7 +271,7 @@ fn unlabelled_links(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<(LinkL
                 dimmed: lens.is_narrowed() && stats.n_shown == 0,
                 label: None,
             };
-            Some((line, Some(label), throughput))
+            Some((line, long.then_some(label), throughput))
         })
         .collect()
 }
@@ -231,6 +285,48 @@ mod tests {
         let cases = [(0, "0"), (999, "999"), (1000, "1,000"), (12_345, "12,345"), (1_234_567, "1,234,567")];
         for (n, text) in cases {
             assert_eq!(thousands(n), text);
+        }
+    }
+
+    #[test]
+    fn narrow_boxes_get_shorter_texts() {
+        let counts: [(&str, &[&str]); 2] =
+            [("1,653 nodes", &["1,653 nodes", "1,653"]), ("567 of 1,653", &["567 of 1,653", "567/1,653"])];
+        for (text, variants) in counts {
+            assert_eq!(count_variants(text), variants, "{text}");
+        }
+        let healths: [(&str, &[&str]); 2] = [
+            ("3 error · 12 degraded", &["3 error · 12 degraded", "3 err · 12 deg", "3 err"]),
+            ("12 degraded", &["12 degraded", "12 deg", "12 deg"]),
+        ];
+        for (text, variants) in healths {
+            assert_eq!(health_variants(text), variants, "{text}");
+        }
+    }
+
+    fn rect(x: f64, y: f64, width: f64, height: f64) -> Rect {
+        Rect { x, y, width, height }
+    }
+
+    #[test]
+    fn links_run_from_border_to_border() {
+        // (a, b, from, to) for 100 × 100 boxes: side by side, 100 px
+        // apart; one above a 100 × 40 one; diagonal, to (300, 150) (the
+        // centres' slope 1/2 leaves a through its right side at y 75, and
+        // enters b through its left side at y 175); 6 px apart (the 16 px
+        // link reaches 5 px into each); touching (8 px into each); and
+        // overlapping (centre to centre).
+        let cases = [
+            (rect(0.0, 0.0, 100.0, 100.0), rect(200.0, 0.0, 100.0, 100.0), (100.0, 50.0), (200.0, 50.0)),
+            (rect(0.0, 0.0, 100.0, 100.0), rect(0.0, 300.0, 100.0, 40.0), (50.0, 100.0), (50.0, 300.0)),
+            (rect(0.0, 0.0, 100.0, 100.0), rect(300.0, 150.0, 100.0, 100.0), (100.0, 75.0), (300.0, 175.0)),
+            (rect(0.0, 0.0, 100.0, 100.0), rect(106.0, 0.0, 100.0, 100.0), (95.0, 50.0), (111.0, 50.0)),
+            (rect(0.0, 0.0, 100.0, 100.0), rect(100.0, 0.0, 100.0, 100.0), (92.0, 50.0), (108.0, 50.0)),
+            (rect(0.0, 0.0, 100.0, 100.0), rect(50.0, 0.0, 100.0, 100.0), (50.0, 50.0), (100.0, 50.0)),
+        ];
+        for (a, b, from, to) in cases {
+            let (got_from, got_to) = border_to_border(a, b);
+            assert_eq!(((got_from.x, got_from.y), (got_to.x, got_to.y)), (from, to), "{a:?} to {b:?}");
         }
     }
 }

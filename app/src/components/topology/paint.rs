@@ -5,7 +5,7 @@ use std::f64::consts::TAU;
 
 use web_sys::CanvasRenderingContext2d;
 
-use crate::scene::boxes::{GroupBox, LinkLine, Mark, BOX_INSET_PX};
+use crate::scene::boxes::{count_variants, health_variants, GroupBox, LinkLine, Mark, BOX_INSET_PX};
 use crate::scene::detail::Shape;
 use crate::scene::dots::{FADED_EDGE_ALPHA, FADED_NODE_ALPHA};
 use crate::scene::draw_list::{NodeBucket, RegionFrame};
@@ -63,11 +63,11 @@ pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, palett
         paint_box(&painter, group_box);
     }
     marks(&painter, &list.boxes);
+    // Troubled links stay visible over the boxes, but under their texts.
+    links(&painter, list.links.iter().filter(|link| link.bad));
     for group_box in &list.boxes {
         box_texts(&painter, group_box);
     }
-    // Troubled links stay visible over the boxes.
-    links(&painter, list.links.iter().filter(|link| link.bad));
     link_labels(&painter, &list.links, &list.boxes);
     if !list.faded_edges.is_empty() {
         ctx.begin_path();
@@ -201,13 +201,6 @@ fn link_labels(painter: &Painter, links: &[LinkLine], boxes: &[GroupBox]) {
     }
 }
 
-/// "3 error · 12 degraded", then shorter forms for narrow boxes.
-fn health_variants(health: &str) -> Vec<String> {
-    let short = health.replace(" error", " err").replace(" degraded", " deg");
-    let first = short.split(" · ").next().unwrap_or_default().to_owned();
-    vec![health.to_owned(), short, first]
-}
-
 /// Where a box's texts go (x, y, width, height), if it is big enough.
 fn text_plate(group_box: &GroupBox) -> Option<(f64, f64, f64, f64)> {
     let r = group_box.rect;
@@ -276,7 +269,13 @@ fn box_texts(painter: &Painter, group_box: &GroupBox) {
         painter.fill(Ink::BoxFill, 0.9);
     }
     painter.text(group_box.group, r.x + inset, r.y + inset + 12.0, "600 13px system-ui, sans-serif", Ink::Text);
-    painter.text(&group_box.count, r.x + inset, r.y + inset + 28.0, "12px system-ui, sans-serif", Ink::Label);
+    let font = "12px system-ui, sans-serif";
+    ctx.set_font(font);
+    let fits = |text: &str| ctx.measure_text(text).is_ok_and(|m| m.width() <= plate_width);
+    let count = count_variants(&group_box.count).into_iter().find(|text| fits(text));
+    if let Some(count) = count {
+        painter.text(&count, r.x + inset, r.y + inset + 28.0, font, Ink::Label);
+    }
     if !group_box.health.is_empty() {
         // The colour of the worst status the health line counts.
         let tone = group_box.histogram.iter().any(|(tone, _)| *tone == Tone::Error);

@@ -234,6 +234,16 @@ fn many_nodes_show_as_boxes_with_histograms_marks_and_links() {
     // Width 1 + ln(1 + 350.4) / 2; bad: one edge in three fails; the worst of 1 % and 30 %.
     assert_eq!(link, Some((true, 3931.0, Some("350/s · worst 30 % err".to_owned()))));
     assert_eq!(list.links.len(), 1);
+    // Side by side, more than 16 px apart: the line runs from api's right
+    // side to db's left side, over neither box.
+    let rects: Vec<_> = list.boxes.iter().map(|b| b.rect).collect();
+    let (Some(api), Some(db), Some(link)) = (rects.first(), rects.get(1), list.links.first()) else {
+        panic!("two boxes and a link: {rects:?}");
+    };
+    assert!(db.x - (api.x + api.width) > 16.0, "{rects:?}");
+    assert_eq!((link.from.x, link.to.x), (api.x + api.width, db.x));
+    assert!(link.from.y > api.y && link.from.y < api.y + api.height, "{link:?} {api:?}");
+    assert!(link.to.y > db.y && link.to.y < db.y + db.height, "{link:?} {db:?}");
     let targets: Vec<_> = list.targets.iter().map(|(t, _)| *t).collect();
     assert_eq!(targets, [Target::Group("api"), Target::Group("db")]);
 }
