@@ -11,6 +11,20 @@ use feed::SimSettings;
 use shared::sim::Mix;
 use support::{check, drawn_pixels, eval, free_port, screenshot, simulated_feed, text_of, wait_for, Browser, BADGE};
 
+/// The edge rows in the panel's view: how many, the names cut short, and
+/// whether the errors column shows.
+const EDGE_ROWS_SHOWN: &str = "(() => {
+    const frame = document.querySelector('.panel-edges .scroll').getBoundingClientRect();
+    const rows = [...document.querySelectorAll('.panel-edges .row')].filter(row => {
+        const r = row.getBoundingClientRect();
+        return r.top >= frame.top && r.bottom <= frame.bottom;
+    });
+    const cut = rows.map(row => row.children[0]).filter(cell => cell.scrollWidth > cell.clientWidth)
+        .map(cell => cell.textContent);
+    const errors = rows[0]?.children[3];
+    return { rows: rows.length, cut, errors_shown: !!errors && errors.getBoundingClientRect().width > 0 };
+})()";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn screenshots_of_a_populated_dashboard() {
     /// An inner pixel (in page px) of a dot in a status colour of the theme
@@ -100,6 +114,16 @@ async fn screenshots_of_a_populated_dashboard() {
             let selected = "document.querySelector('[data-node-id=n1]')?.classList.contains('selected')";
             wait_for(&client, "n1's row selected", selected).await?;
             wait_for(&client, "n1's details", &format!("{} === 'n1'", text_of("[data-testid=details] .id"))).await?;
+            // Every edge row in view shows its name whole and its errors
+            // (the narrowest embed gives up throughput and latency first).
+            support::show_panel(&client, ".panel-edges").await?;
+            wait_for(&client, "edge rows", "document.querySelectorAll('.panel-edges .row').length > 5").await?;
+            let edges = eval(&client, EDGE_ROWS_SHOWN).await?;
+            check(
+                edges["rows"].as_i64().is_some_and(|n| n > 5) && edges["cut"] == serde_json::json!([]),
+                format!("{name}: edge names cut short: {edges}"),
+            )?;
+            check(edges["errors_shown"] == true, format!("{name}: the edges' errors column is hidden: {edges}"))?;
             support::show_panel(&client, ".panel-logs").await?;
             wait_for(&client, "n1's log", "document.querySelectorAll('[data-testid=logs] .row').length > 0").await?;
             support::scroll_back(&client, scrolled).await?;
