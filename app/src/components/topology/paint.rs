@@ -50,14 +50,14 @@ impl Painter<'_> {
     }
 }
 
-/// Paints `list`: background, region frames, links, boxes, faded and
-/// shown edges, faded and shown nodes, labels, selection.
+/// Paints `list`: background, region outlines, links, boxes, faded and
+/// shown edges, faded and shown nodes, region names, labels, selection.
 pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, palette: &Palette) {
     let painter = Painter { ctx, palette };
     ctx.set_global_alpha(1.0);
     ctx.set_fill_style_str(painter.colour(Ink::Background));
     ctx.fill_rect(0.0, 0.0, size.width, size.height);
-    frames(&painter, &list.frames, size.width);
+    frame_outlines(&painter, &list.frames);
     links(&painter, list.links.iter().filter(|link| !link.bad));
     for group_box in &list.boxes {
         paint_box(&painter, group_box);
@@ -87,6 +87,9 @@ pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, palett
     }
     nodes(&painter, &list.faded_nodes, list, FADED_NODE_ALPHA);
     nodes(&painter, &list.nodes, list, 1.0);
+    // Over the nodes: a name written inside its region's corner stays
+    // whole (the members under its plate show through it, faint).
+    frame_titles(&painter, &list.frames, size.width);
     if !list.labels.is_empty() {
         let font = format!("{}px system-ui, sans-serif", list.label_font_px);
         ctx.set_text_align("center");
@@ -119,13 +122,20 @@ fn nodes(painter: &Painter, buckets: &[NodeBucket], list: &DrawList, alpha: f64)
     }
 }
 
-/// Regions showing dots: a thin outline and the group's name.
-fn frames(painter: &Painter, frames: &[RegionFrame], screen_width: f64) {
+/// Regions showing dots: a thin outline.
+fn frame_outlines(painter: &Painter, frames: &[RegionFrame]) {
+    painter.ctx.begin_path();
+    for frame in frames {
+        let r = frame.rect;
+        painter.ctx.rect(r.x, r.y, r.width, r.height);
+    }
+    painter.stroke(Ink::Outline, 1.0, 1.0);
+}
+
+/// Regions showing dots: the group's name.
+fn frame_titles(painter: &Painter, frames: &[RegionFrame], screen_width: f64) {
     for (index, frame) in frames.iter().enumerate() {
         let r = frame.rect;
-        painter.ctx.begin_path();
-        painter.ctx.rect(r.x, r.y, r.width, r.height);
-        painter.stroke(Ink::Outline, 1.0, 1.0);
         if r.width >= BOX_TEXT_FROM.0 && frame.header_px >= TITLE_FROM_HEADER_PX {
             painter.ctx.save();
             painter.ctx.begin_path();
