@@ -1,10 +1,10 @@
 //! Details of the selected node: status, kind, meta, incident edges with
 //! their stats, log size and the node's chart series.
 
-use shared::View as MeshView;
+use shared::{MeshEdge, View as MeshView};
 use sycamore::prelude::*;
 
-use crate::components::edges::{edge_row, EdgeRow};
+use crate::components::edges::{edge_row, EdgeRow, BAD_ERROR_RATE};
 use crate::format::status_class;
 use crate::lens::GraphIndex;
 use crate::state::AppState;
@@ -34,7 +34,13 @@ pub struct NodeDetails {
 pub fn node_details(view: &MeshView, graph: &GraphIndex, node_id: &str) -> NodeDetails {
     let node = view.nodes.get(node_id);
     let mut incident: Vec<_> = graph.incident(node_id).filter_map(|edge_id| view.edges.get(edge_id)).collect();
-    crate::sort::sort_by(&mut incident, |a, b| crate::natural::natural_cmp(&a.id, &b.id));
+    // The failing edges first (a hub's list is cut at MAX_DETAIL_EDGES,
+    // and they are what the panel is opened for), each part in natural
+    // order: rows move only when an edge starts or stops failing.
+    let failing = |edge: &MeshEdge| edge.stats.as_ref().and_then(|s| s.error_rate).is_some_and(|r| r >= BAD_ERROR_RATE);
+    crate::sort::sort_by(&mut incident, |a, b| {
+        failing(b).cmp(&failing(a)).then_with(|| crate::natural::natural_cmp(&a.id, &b.id))
+    });
     NodeDetails {
         id: node_id.to_owned(),
         label: node.map_or_else(|| node_id.to_owned(), |n| n.label.clone()),
@@ -123,8 +129,14 @@ fn details_view(details: NodeDetails, log_lines: ReadSignal<usize>) -> View {
         edges
             .into_iter()
             .map(|edge| {
-                let stats = format!("{} · {} · {}", edge.throughput, edge.latency, edge.errors);
-                view! { li { span(class="msg") { (edge.route) } span(class="muted") { (stats) } } }
+                let stats = format!("{} · {} · ", edge.throughput, edge.latency);
+                let errors_class = if edge.errors_bad { "status-text st-error" } else { "" };
+                view! {
+                    li {
+                        span(class="msg") { (edge.route) }
+                        span(class="muted") { (stats) span(class=errors_class) { (edge.errors) } }
+                    }
+                }
             })
             .collect::<Vec<View>>(),
     );
@@ -185,5 +197,34 @@ mod tests {
         assert_eq!(details.series, ["cpu:n1"]);
         assert!(!details.missing);
         assert!(node_details(&view, lens.graph(), "gone").missing);
+    }
+
+    #[test]
+    fn a_hubs_failing_edges_come_first_and_are_never_cut() {
+        // 60 edges e0..e59 from the hub; e55 fails at 20 %, e57 at exactly
+        // the bad rate (5 %), e3 at 1 % (not failing). 50 are listed.
+        let mut view = MeshView::default();
+        for i in 0..60 {
+            let error_rate = match i {
+                55 => Some(0.2),
+                57 => Some(0.05),
+                3 => Some(0.01),
+                _ => None,
+            };
+            let stats = Some(shared::EdgeStats { error_rate, ..Default::default() });
+            let id = format!("e{i}");
+            let edge = MeshEdge { id: id.clone(), source: "hub".into(), target: format!("n{i}"), kind: None, stats };
+            view.edges.insert(id, edge);
+        }
+        let mut lens = Lens::default();
+        lens.rebuild(&view);
+        let details = node_details(&view, lens.graph(), "hub");
+        let listed: Vec<&str> = details.edges.iter().map(|row| row.id.as_str()).collect();
+        let mut expected = vec!["e55".to_owned(), "e57".to_owned()];
+        expected.extend((0..48).map(|i| format!("e{i}")));
+        assert_eq!(details.n_edges, 60);
+        assert_eq!(listed, expected);
+        let bad: Vec<bool> = details.edges.iter().take(4).map(|row| row.errors_bad).collect();
+        assert_eq!(bad, [true, true, false, false]);
     }
 }
