@@ -7,6 +7,8 @@
 #[allow(dead_code)] // each suite uses part of the shared support
 mod support;
 
+use std::time::Duration;
+
 use feed::SimSettings;
 use shared::sim::Mix;
 use support::{check, drawn_pixels, eval, free_port, screenshot, simulated_feed, text_of, wait_for, Browser, BADGE};
@@ -23,6 +25,13 @@ const EDGE_ROWS_SHOWN: &str = "(() => {
         .map(cell => cell.textContent);
     const errors = rows[0]?.children[3];
     return { rows: rows.length, cut, errors_shown: !!errors && errors.getBoundingClientRect().width > 0 };
+})()";
+
+/// Whether the log follows, and how far below its view its last line is.
+const LOG_TAIL: &str = "(() => {
+    const frame = document.querySelector('[data-testid=logs] .scroll');
+    const follow = document.querySelector('.panel-logs input[type=checkbox]').checked;
+    return { follow, below_px: frame.scrollHeight - frame.scrollTop - frame.clientHeight };
 })()";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -126,6 +135,14 @@ async fn screenshots_of_a_populated_dashboard() {
             check(edges["errors_shown"] == true, format!("{name}: the edges' errors column is hidden: {edges}"))?;
             support::show_panel(&client, ".panel-logs").await?;
             wait_for(&client, "n1's log", "document.querySelectorAll('[data-testid=logs] .row').length > 0").await?;
+            // The log follows its tail as lines come, the reader not having
+            // scrolled: its own scrolling must not read as the reader's.
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            let tail = eval(&client, LOG_TAIL).await?;
+            check(
+                tail["follow"] == true && tail["below_px"].as_f64().is_some_and(|px| px < 28.0),
+                format!("{name}: the log stopped following: {tail}"),
+            )?;
             support::scroll_back(&client, scrolled).await?;
             wait_for(&client, "n1 ringed", &format!("{} > 10", ring_pixels(None))).await?;
             let overflow =

@@ -137,9 +137,7 @@ pub fn ScrollFrame(props: ScrollFrameProps) -> View {
             window.set(rows);
         }
     });
-    if let Some(follow) = follow {
-        follow_bottom(follow, total_rows, frame_ref, (scroll_top, viewport));
-    }
+    let follow_writer = follow.map(|follow| follow_bottom(follow, total_rows, frame_ref, (scroll_top, viewport)));
     if let Some(added) = rows_added_on_top {
         keep_rows_in_place(added, frame_ref, scroll_top);
     }
@@ -151,10 +149,10 @@ pub fn ScrollFrame(props: ScrollFrameProps) -> View {
         let height = f64::from(element.client_height());
         scroll_top.set(top);
         viewport.set(height);
-        if let Some(follow) = follow {
-            let at_bottom = top + height >= f64::from(element.scroll_height()) - ROW_HEIGHT_PX / 2.0;
-            if follow.get_untracked() != at_bottom {
-                follow.set(at_bottom);
+        if let (Some(follow), Some(writer)) = (follow, follow_writer) {
+            let scroll = Scroll { top_px: top, height_px: height, content_px: f64::from(element.scroll_height()) };
+            if let Some(now) = follow_after_scroll(follow.get_untracked(), scroll, writer.written_px()) {
+                follow.set(now);
             }
         }
     };
@@ -180,13 +178,36 @@ pub fn ScrollFrame(props: ScrollFrameProps) -> View {
     }
 }
 
-/// While `follow` holds, keeps the frame scrolled to the bottom as rows come.
+/// A frame's scroll position, as a scroll event finds it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Scroll {
+    top_px: f64,
+    height_px: f64,
+    /// The height of all the rows (`scrollHeight`).
+    content_px: f64,
+}
+
+/// What a scroll event makes of following the bottom: on once the reader
+/// is back at the bottom, off once they leave it; unchanged (`None`) when
+/// the frame is where following last put it. Rows keep coming between
+/// that write and its scroll event, so the frame is no longer at the
+/// bottom when the event comes: that is not the reader scrolling up.
+fn follow_after_scroll(following: bool, scroll: Scroll, written_px: Option<f64>) -> Option<bool> {
+    if following && written_px.is_some_and(|written| (scroll.top_px - written).abs() < 1.0) {
+        return None;
+    }
+    let at_bottom = scroll.top_px + scroll.height_px >= scroll.content_px - ROW_HEIGHT_PX / 2.0;
+    (at_bottom != following).then_some(at_bottom)
+}
+
+/// While `follow` holds, keeps the frame scrolled to the bottom as rows
+/// come; the writer says where it last put the frame.
 fn follow_bottom(
     follow: Signal<bool>,
     total_rows: ReadSignal<usize>,
     frame_ref: NodeRef,
     (scroll_top, viewport): (Signal<f64>, Signal<f64>),
-) {
+) -> ScrollWriter {
     let writer = ScrollWriter::new(frame_ref);
     create_effect(move || {
         let total = total_rows.get();
@@ -200,6 +221,7 @@ fn follow_bottom(
             }
         }
     });
+    writer
 }
 
 /// Rows added on top push the rows the reader looks at down: scroll by as
@@ -233,11 +255,17 @@ struct ScrollWriter {
     frame_ref: NodeRef,
     /// The position to write at the next frame, if one is scheduled.
     pending: Signal<Option<f64>>,
+    /// Where the last write put the frame (as the browser has it).
+    written: Signal<Option<f64>>,
 }
 
 impl ScrollWriter {
     fn new(frame_ref: NodeRef) -> ScrollWriter {
-        ScrollWriter { frame_ref, pending: create_signal(None) }
+        ScrollWriter { frame_ref, pending: create_signal(None), written: create_signal(None) }
+    }
+
+    fn written_px(self) -> Option<f64> {
+        self.written.get_untracked()
     }
 
     fn scroll_to(self, top_px: f64) {
@@ -252,6 +280,8 @@ impl ScrollWriter {
             if self.pending.is_alive() {
                 if let (Some(top), Some(element)) = (self.pending.get_untracked(), element_of(self.frame_ref)) {
                     element.set_scroll_top(top as i32);
+                    // Read back: the browser clamps to the rows' height.
+                    self.written.set_silent(Some(f64::from(element.scroll_top())));
                 }
                 self.pending.set_silent(None);
             }
@@ -273,6 +303,29 @@ fn element_of(node_ref: NodeRef) -> Option<web_sys::Element> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn following_stops_only_when_the_reader_leaves_the_bottom() {
+        // 336 px of a 10,052 px log; the bottom is at 9,716 (half a row of slack).
+        let at = |top_px: f64| Scroll { top_px, height_px: 336.0, content_px: 10_052.0 };
+        let cases = [
+            // (following, scroll, last written, now)
+            (true, at(9_716.0), Some(9_716.0), None),
+            // Rows came after following put the frame at 9,048: still following.
+            (true, at(9_048.0), Some(9_048.0), None),
+            (true, at(9_048.4), Some(9_048.0), None),
+            // The reader scrolled up from there, or never was where it was put.
+            (true, at(8_000.0), Some(9_048.0), Some(false)),
+            (true, at(9_048.0), None, Some(false)),
+            // Back at the bottom (within half a row): following again.
+            (false, at(9_703.0), Some(9_048.0), Some(true)),
+            (false, at(9_048.0), Some(9_048.0), None),
+            (true, at(9_710.0), Some(9_048.0), None),
+        ];
+        for (following, scroll, written, now) in cases {
+            assert_eq!(follow_after_scroll(following, scroll, written), now, "{following} {scroll:?} {written:?}");
+        }
+    }
 
     #[test]
     fn renders_only_the_rows_in_view() {
