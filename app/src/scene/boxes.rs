@@ -259,10 +259,10 @@ fn unlabelled_links(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<(LinkL
             let (centre_a, centre_b) = (centre(rect_a), centre(rect_b));
             let long = (centre_b.x - centre_a.x).hypot(centre_b.y - centre_a.y) >= LABEL_FROM_PX;
             let throughput = stats.throughput();
-            let label = match stats.worst_error_rate() {
+            let label = long.then(|| match stats.worst_error_rate() {
                 Some(rate) => format!("{}/s · worst {} err", compact(throughput), percent(rate)),
                 None => format!("{}/s", compact(throughput)),
-            };
+            });
             let line = LinkLine {
                 from,
                 to,
@@ -271,7 +271,7 @@ fn unlabelled_links(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<(LinkL
                 dimmed: lens.is_narrowed() && stats.n_shown == 0,
                 label: None,
             };
-            Some((line, long.then_some(label), throughput))
+            Some((line, label, throughput))
         })
         .collect()
 }
