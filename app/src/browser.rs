@@ -145,6 +145,7 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
         // A diff's publishing step runs as a task of its own (`apply_diff_then`).
         let next_task = crate::next_task::NextTask::new();
         let bridge = MeshWorker::spawner()
+            .encoding::<worker::codec::OnePassBincode>()
             .callback(move |event: WorkerEvent| {
                 heard.borrow_mut().heard(now_millis());
                 scope.run_in(|| {

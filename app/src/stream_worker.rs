@@ -23,7 +23,7 @@ pub fn stream_worker_main() {
         return;
     }
     console_error_panic_hook::set_once();
-    MeshWorker::registrar().register();
+    MeshWorker::registrar().encoding::<worker::codec::OnePassBincode>().register();
 }
 
 /// Where the page starts the stream worker: its loader, told which module

@@ -4,6 +4,7 @@
 //! worker <-> UI boundary. Pure Rust: no web-sys, gloo or wasm-bindgen, so
 //! all of it is tested natively with `cargo test`.
 
+pub mod binary;
 pub mod bridge;
 pub mod chunked;
 pub mod decode;

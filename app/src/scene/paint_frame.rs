@@ -33,8 +33,8 @@ struct PaintFrameRef<'r, 'a> {
 /// The bytes of one frame.
 pub fn encode(width_px: u32, height_px: u32, device_pixel_ratio: f64, palette: &Palette, list: &DrawList) -> Vec<u8> {
     let frame = PaintFrameRef { width_px, height_px, device_pixel_ratio, palette, list };
-    // Serializing plain data into a Vec cannot fail.
-    bincode::serialize(&frame).unwrap_or_default()
+    // In one pass, as the page ↔ worker messages.
+    shared::binary::to_bytes(&frame)
 }
 
 /// A frame back from its bytes; `None` for bytes that are not one.
