@@ -58,7 +58,11 @@ impl Inputs {
     /// for inputs this build made, but memory is not worth a panic).
     pub(super) fn seal(&mut self) {
         let Inputs::Open { items, .. } = self else { return };
-        let Ok(encoded) = bincode::serialize(&*items) else { return };
+        // In one pass (`binary`); empty only if packing failed.
+        let encoded = crate::binary::to_bytes(&*items);
+        if encoded.is_empty() {
+            return;
+        }
         let packed = lz4_flex::compress_prepend_size(&encoded);
         let last_at_millis = items.last().map(|(at, _)| *at);
         *self = Inputs::Sealed { packed, count: items.len(), last_at_millis };
