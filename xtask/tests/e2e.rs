@@ -138,6 +138,50 @@ async fn pause_holds_diffs_and_resume_jumps_to_live() {
     feed.stop().await;
 }
 
+/// The events in the frame's view, their texts from the top.
+const EVENTS_IN_VIEW: &str = "(() => {
+    const frame = document.querySelector('.panel-events .scroll');
+    const box = frame.getBoundingClientRect();
+    return [...frame.querySelectorAll('.row')].filter(row => {
+        const r = row.getBoundingClientRect();
+        return r.bottom > box.top && r.top < box.bottom;
+    }).map(row => row.textContent);
+})()";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_down_the_events_keeps_rows_in_view_as_the_oldest_go() {
+    // Events come faster than the list keeps them (2,000): the reader, a
+    // few rows down, keeps the rows they read in place as new ones come on
+    // top, until those rows are dropped; then the oldest kept show, never
+    // an empty list.
+    let port = free_port();
+    let feed = simulated_feed(
+        port,
+        SimSettings { n_nodes: 20, messages_per_sec: 3000.0, batch: 30, seed: 4, mix: Mix::EventsAndLogs },
+    )
+    .await;
+    let url = format!("http://127.0.0.1:{port}/");
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "events", &format!("Number({}) > 100", text_of("[data-testid=event-count]"))).await?;
+        support::show_panel(&client, ".panel-events").await?;
+        eval(&client, "document.querySelector('.panel-events .scroll').scrollTop = 280").await?;
+        wait_for(&client, "a row read", &format!("{EVENTS_IN_VIEW}.length > 5")).await?;
+        let read = eval(&client, &format!("{EVENTS_IN_VIEW}[0]")).await?;
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let still = eval(&client, &format!("{EVENTS_IN_VIEW}[0]")).await?;
+        check(read == still, format!("the row read moved away: {read} -> {still}"))?;
+        wait_for(&client, "the list full", &format!("{} === '2000'", text_of("[data-testid=event-count]"))).await?;
+        // Long enough for the rows read to be dropped, several diffs over.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let shown = eval(&client, EVENTS_IN_VIEW).await?;
+        let n_shown = shown.as_array().map_or(0, Vec::len);
+        check(n_shown > 5, format!("{n_shown} events in view once the oldest went: {shown}"))
+    })
+    .await;
+    feed.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_input_is_counted_and_good_messages_applied() {
     let node = |id: &str| MeshNode {

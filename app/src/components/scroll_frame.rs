@@ -16,11 +16,14 @@ const OVERSCAN_ROWS: usize = 6;
 /// Assumed viewport height until the element has been measured.
 const DEFAULT_VIEWPORT_PX: f64 = 360.0;
 
-/// The rows to render for a scroll position.
+/// The rows to render for a scroll position. A position past the end (the
+/// browser stops at the last row, but a position kept here may run ahead
+/// of it) shows the last rows.
 pub fn visible_rows(scroll_top_px: f64, viewport_px: f64, total_rows: usize) -> Range<usize> {
-    let first = (scroll_top_px.max(0.0) / ROW_HEIGHT_PX).floor() as usize;
-    let start = first.saturating_sub(OVERSCAN_ROWS).min(total_rows);
     let in_view = (viewport_px.max(0.0) / ROW_HEIGHT_PX).ceil() as usize + 1;
+    let last_first = total_rows.saturating_sub(in_view - 1);
+    let first = ((scroll_top_px.max(0.0) / ROW_HEIGHT_PX).floor() as usize).min(last_first);
+    let start = first.saturating_sub(OVERSCAN_ROWS).min(total_rows);
     let end = (first + in_view + OVERSCAN_ROWS).min(total_rows);
     start..end.max(start)
 }
@@ -139,7 +142,7 @@ pub fn ScrollFrame(props: ScrollFrameProps) -> View {
     });
     let follow_writer = follow.map(|follow| follow_bottom(follow, total_rows, frame_ref, (scroll_top, viewport)));
     if let Some(added) = rows_added_on_top {
-        keep_rows_in_place(added, frame_ref, scroll_top);
+        keep_rows_in_place(added, frame_ref, (scroll_top, viewport), total_rows);
     }
     let handle_scroll = move |event: web_sys::Event| {
         let Some(element) = event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok()) else {
@@ -226,23 +229,38 @@ fn follow_bottom(
 
 /// Rows added on top push the rows the reader looks at down: scroll by as
 /// much, unless the reader is at the top watching the newest rows come.
-fn keep_rows_in_place(added: ReadSignal<u64>, frame_ref: NodeRef, scroll_top: Signal<f64>) {
+fn keep_rows_in_place(
+    added: ReadSignal<u64>,
+    frame_ref: NodeRef,
+    (scroll_top, viewport): (Signal<f64>, Signal<f64>),
+    total_rows: ReadSignal<usize>,
+) {
     let previous = create_signal(added.get_untracked());
     let writer = ScrollWriter::new(frame_ref);
     create_effect(move || {
         let now = added.get();
         let delta = now.saturating_sub(previous.get_untracked());
         previous.set(now);
-        if delta == 0 {
-            return;
-        }
-        let top = scroll_top.get_untracked();
-        if top > 0.0 {
-            let shifted = top + delta as f64 * ROW_HEIGHT_PX;
+        let total = total_rows.get_untracked();
+        if let Some(shifted) = kept_in_place(scroll_top.get_untracked(), delta, total, viewport.get_untracked()) {
             writer.scroll_to(shifted);
             scroll_top.set(shifted);
         }
     });
+}
+
+/// Where the frame goes when `added` rows came on top (`None`: it stays,
+/// at the top or for nothing added): as far down as they take the rows
+/// in view, but never past the last row. A bounded list drops its oldest
+/// rows as new ones come: the rows in view may be gone, and a position
+/// kept past the end would show nothing (the browser stops at the last
+/// row and says nothing, so no scroll event would correct it).
+fn kept_in_place(top_px: f64, added: u64, total_rows: usize, viewport_px: f64) -> Option<f64> {
+    if added == 0 || top_px <= 0.0 {
+        return None;
+    }
+    let last_px = (total_rows as f64 * ROW_HEIGHT_PX - viewport_px).max(0.0);
+    Some((top_px + added as f64 * ROW_HEIGHT_PX).min(last_px))
 }
 
 /// Writes a frame's scroll position at the next animation frame, the last
@@ -328,11 +346,34 @@ mod tests {
     }
 
     #[test]
+    fn rows_added_on_top_keep_the_rows_in_view_within_the_list() {
+        // (top, added, total rows, viewport 336 px) → where the frame goes;
+        // 2000 rows end at 56,000 px, the last position is 55,664.
+        let cases = [
+            (0.0, 5, 2000, None),
+            (280.0, 0, 2000, None),
+            (280.0, 5, 2000, Some(420.0)),
+            (55_000.0, 20, 2000, Some(55_560.0)),
+            // The rows in view were dropped (a bounded list): the last rows.
+            (55_600.0, 20, 2000, Some(55_664.0)),
+            (55_664.0, 300, 2000, Some(55_664.0)),
+            (100.0, 3, 5, Some(0.0)),
+        ];
+        for (top, added, total, expected) in cases {
+            assert_eq!(kept_in_place(top, added, total, 336.0), expected, "{top} +{added} of {total}");
+        }
+    }
+
+    #[test]
     fn renders_only_the_rows_in_view() {
         assert_eq!(visible_rows(0.0, 280.0, 100_000), 0..17);
         assert_eq!(visible_rows(28_000.0, 280.0, 100_000), 994..1017);
         assert_eq!(visible_rows(0.0, 280.0, 3), 0..3);
-        assert_eq!(visible_rows(1e9, 280.0, 10), 10..10);
+        // Past the end: as at the bottom (2000 rows in a 280 px view: the
+        // last position is 55,720 px, row 1990, less 6 rows of overscan).
+        assert_eq!(visible_rows(1e9, 280.0, 10), 0..10);
+        assert_eq!(visible_rows(1e9, 280.0, 2000), 1984..2000);
+        assert_eq!(visible_rows(55_720.0, 280.0, 2000), 1984..2000);
         assert_eq!(visible_rows(-5.0, -1.0, 0), 0..0);
     }
 }
