@@ -50,6 +50,9 @@ pub struct AppState {
     pub events_version: Signal<u64>,
     /// Events appended so far (lets the list keep the reader's place).
     pub events_added: ReadOnly<u64>,
+    /// Lines the selected node's log has lost from its front so far (lets
+    /// the log keep the place of a reader scrolled back).
+    pub log_lines_dropped: ReadOnly<u64>,
     /// Node ids whose log changed in the last diff.
     pub logs_touched: ReadOnly<BTreeSet<String>>,
     /// Series that changed in the last diff.
@@ -113,6 +116,7 @@ impl AppState {
             edges_version: create_signal(0),
             events_version: create_signal(0),
             events_added: ReadOnly::new(0),
+            log_lines_dropped: ReadOnly::new(0),
             logs_touched: ReadOnly::new(BTreeSet::new()),
             series_touched: ReadOnly::new(BTreeSet::new()),
             series_names: ReadOnly::new(Vec::new()),
@@ -216,7 +220,8 @@ impl AppState {
 
     /// Sets the signals for what one diff changed, in one batch.
     fn publish(&self, applied: Applied) {
-        let Applied { touched, graph_change, events_added, series_names, shown_changed, .. } = applied;
+        let Applied { touched, graph_change, events_added, selected_log_dropped, series_names, shown_changed, .. } =
+            applied;
         batch(|| {
             if graph_change.is_some() {
                 self.lens_version.writer().update(|v| *v += 1);
@@ -241,6 +246,9 @@ impl AppState {
             if touched.events {
                 self.events_version.update(|v| *v += 1);
                 self.events_added.writer().update(|n| *n += events_added);
+            }
+            if selected_log_dropped > 0 {
+                self.log_lines_dropped.writer().update(|n| *n += selected_log_dropped);
             }
             if !touched.logs.is_empty() {
                 self.logs_touched.writer().set(touched.logs);

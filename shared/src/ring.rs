@@ -30,6 +30,15 @@ impl<T> RingDelta<T> {
         !self.reset && self.items.is_empty()
     }
 
+    /// How many of `held` items a receiver's copy of `capacity` loses from
+    /// its front to this delta's new items (a reset's clear not counted).
+    pub fn dropped_from_front(&self, held: usize, capacity: usize) -> usize {
+        if self.reset {
+            return 0;
+        }
+        (held + self.items.len()).saturating_sub(capacity).min(held)
+    }
+
     /// Applies the delta to a receiver's copy of the ring.
     pub fn apply_to(self, target: &mut VecDeque<T>, capacity: usize) {
         if self.reset {
@@ -185,6 +194,32 @@ mod tests {
         check(3, &[5], &[(&[2, 3, 4], 2)]);
         check(3, &[2, 7, 0], &[(&[0, 1], 0), (&[6, 7, 8], 4), (&[], 0)]);
         check(1, &[1, 1, 3], &[(&[0], 0), (&[1], 0), (&[4], 2)]);
+    }
+
+    #[test]
+    fn a_receiver_knows_what_left_its_front() {
+        let delta = |items: Vec<u64>, reset: bool| RingDelta { reset, items, skipped: 0 };
+        // (held, new items, reset, capacity 4) → dropped from the front
+        let cases = [
+            (0, 3, false, 0),
+            (3, 1, false, 0),
+            (3, 2, false, 1),
+            (4, 1, false, 1),
+            (4, 4, false, 4),
+            // More new items than the ring holds: all it held goes, no more.
+            (2, 9, false, 2),
+            (4, 2, true, 0),
+        ];
+        for (held, n_new, reset, dropped) in cases {
+            let d = delta((0..n_new).collect(), reset);
+            assert_eq!(d.dropped_from_front(held, 4), dropped, "{held} held, {n_new} new, reset {reset}");
+            // The same as a mirror sees it: what it held and no longer does.
+            let mut mirror: VecDeque<u64> = (100..100 + held as u64).collect();
+            d.apply_to(&mut mirror, 4);
+            let kept_old = mirror.iter().filter(|v| **v >= 100).count();
+            let lost = if reset { 0 } else { held - kept_old };
+            assert_eq!(lost, dropped, "mirror of {held} held, {n_new} new");
+        }
     }
 
     #[test]

@@ -182,6 +182,48 @@ async fn a_reader_down_the_events_keeps_rows_in_view_as_the_oldest_go() {
     feed.stop().await;
 }
 
+/// The first log line in the frame's view, and whether the log is full.
+const LOG_LINE_READ: &str = "(() => {
+    const frame = document.querySelector('[data-testid=logs] .scroll');
+    const box = frame.getBoundingClientRect();
+    const row = [...frame.querySelectorAll('.row')].find(row => row.getBoundingClientRect().top >= box.top - 1);
+    return { line: row?.textContent ?? null, full: frame.scrollHeight >= 1000 * 28 };
+})()";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_back_in_a_full_log_keeps_the_line_they_read() {
+    // A busy node's log is full (1,000 lines): every new line drops the
+    // oldest (n1 logs some 160 lines a second here). A reader scrolled
+    // back keeps the line they read in view until it is dropped.
+    let port = free_port();
+    let feed = simulated_feed(
+        port,
+        SimSettings { n_nodes: 12, messages_per_sec: 1500.0, batch: 15, seed: 5, mix: Mix::EventsAndLogs },
+    )
+    .await;
+    let url = format!("http://127.0.0.1:{port}/");
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "node n1's row", "document.querySelector('[data-node-id=n1]')").await?;
+        eval(&client, "document.querySelector('[data-node-id=n1]').click()").await?;
+        support::show_panel(&client, ".panel-logs").await?;
+        support::wait_for_within(&client, "n1's log full", &format!("{LOG_LINE_READ}.full"), Duration::from_secs(30))
+            .await?;
+        // Half the log back: its lines take some 3 s to reach the top.
+        eval(&client, "document.querySelector('[data-testid=logs] .scroll').scrollTop = 14000").await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let read = eval(&client, LOG_LINE_READ).await?;
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        let still = eval(&client, LOG_LINE_READ).await?;
+        check(
+            read["line"].is_string() && read["line"] == still["line"],
+            format!("the line read moved: {read} -> {still}"),
+        )
+    })
+    .await;
+    feed.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_input_is_counted_and_good_messages_applied() {
     let node = |id: &str| MeshNode {

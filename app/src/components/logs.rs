@@ -85,7 +85,7 @@ pub fn LogsPanel() -> View {
                 view! {}
             })
             div(class="logs", data-testid="logs") {
-                ScrollFrame(total_rows=total, window=window, on_screen=on_screen, label="Log lines", follow=follow) {
+                ScrollFrame(total_rows=total, window=window, on_screen=on_screen, label="Log lines", follow=follow, rows_removed_on_top=*state.log_lines_dropped) {
                     (slots(rows, |line: ReadSignal<String>| view! { div(class="row") { (field(line, String::clone)) } }))
                 }
             }

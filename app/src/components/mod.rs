@@ -13,6 +13,7 @@ pub mod logs;
 pub mod nodes;
 pub mod on_screen;
 pub mod scroll_frame;
+pub mod scroll_place;
 pub mod search;
 pub mod slots;
 pub mod timeline;

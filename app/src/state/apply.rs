@@ -153,6 +153,8 @@ pub struct Applied {
     /// Only when nodes or edges changed.
     pub graph_change: Option<GraphChange>,
     pub events_added: u64,
+    /// Lines of the selected node's log that left its front to make room.
+    pub selected_log_dropped: u64,
     /// All series names, only when the set of series changed.
     pub series_names: Option<Vec<String>>,
     /// The selected node is gone, and its log with it.
@@ -185,6 +187,7 @@ pub fn apply_to_view(view: &mut View, diff: Diff, selected: Option<&str>) -> App
         (diff.view_reset, diff.pending_graph_changes, diff.graph_lag_diffs);
     let series_removed = !diff.series_removals.is_empty();
     let events_added = diff.events.items.len() as u64;
+    let selected_log_dropped = selected_log_dropped(view, &diff, selected);
     let series_before = view.series.len();
     view.apply_diff(diff);
     debug_assert!(view.events.len() <= shared::limits::MAX_EVENTS);
@@ -197,12 +200,22 @@ pub fn apply_to_view(view: &mut View, diff: Diff, selected: Option<&str>) -> App
         touched,
         graph_change,
         events_added,
+        selected_log_dropped,
         series_names,
         selection_gone,
         shown_changed: false,
         pending_graph_changes,
         graph_lag_diffs,
     }
+}
+
+/// How many lines the selected node's log loses from its front to the
+/// lines `diff` brings (its log is bounded), before the diff is applied.
+fn selected_log_dropped(view: &View, diff: &Diff, selected: Option<&str>) -> u64 {
+    let Some(id) = selected else { return 0 };
+    let Some(delta) = diff.logs.iter().find(|delta| delta.node_id == id) else { return 0 };
+    let held = view.logs.get(id).map_or(0, |log| log.lines.len());
+    delta.lines.dropped_from_front(held, shared::limits::MAX_LOG_LINES_PER_NODE) as u64
 }
 
 /// Series are added one by one, or dropped by a view reset or by a move to
@@ -288,5 +301,34 @@ impl ApplySamples {
     pub fn record_recheck(&mut self, stats: &mut ApplyStats, millis: f64, waiting: usize) {
         stats.recheck_p99_millis = self.recheck.record(millis).1;
         stats.rechecks_waiting = waiting as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::limits::MAX_LOG_LINES_PER_NODE;
+    use shared::ring::RingDelta;
+    use shared::LogDelta;
+
+    use super::*;
+
+    #[test]
+    fn a_diff_says_how_many_lines_the_selected_log_lost_from_its_front() {
+        // n1's log holds 3 lines short of full; a diff brings 5 (or, reset, 5).
+        let lines = |n: usize| (0..n).map(|i| format!("line {i}")).collect::<Vec<_>>();
+        let log_delta = |reset: bool| LogDelta {
+            node_id: "n1".into(),
+            lines: RingDelta { reset, items: lines(5), skipped: 0 },
+            partial: String::new(),
+        };
+        // (selected, reset) → lines n1's log lost from its front
+        let cases = [(Some("n1"), false, 2), (Some("n2"), false, 0), (None, false, 0), (Some("n1"), true, 0)];
+        for (selected, reset, dropped) in cases {
+            let mut view = View::default();
+            view.logs.entry("n1".into()).or_default().lines.extend(lines(MAX_LOG_LINES_PER_NODE - 3));
+            let diff = Diff { logs: vec![log_delta(reset)], ..Diff::default() };
+            let applied = apply_to_view(&mut view, diff, selected);
+            assert_eq!(applied.selected_log_dropped, dropped, "{selected:?} reset {reset}");
+        }
     }
 }
