@@ -171,6 +171,18 @@ async fn a_reader_down_the_events_keeps_rows_in_view_as_the_oldest_go() {
         tokio::time::sleep(Duration::from_millis(600)).await;
         let still = eval(&client, &format!("{EVENTS_IN_VIEW}[0]")).await?;
         check(read == still, format!("the row read moved away: {read} -> {still}"))?;
+        // Filtered by severity, fewer rows come on top than events come.
+        let warn_and_up = "(() => { const s = document.querySelector('.panel-events select'); s.value = 'warn'; s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); })()";
+        eval(&client, warn_and_up).await?;
+        eval(&client, "document.querySelector('.panel-events .scroll').scrollTop = 280").await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let read = eval(&client, &format!("{EVENTS_IN_VIEW}[0]")).await?;
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let still = eval(&client, &format!("{EVENTS_IN_VIEW}[0]")).await?;
+        check(read.as_str().is_some_and(|row| row.contains("warn") || row.contains("error")), format!("not filtered: {read}"))?;
+        check(read == still, format!("the row read under a filter moved away: {read} -> {still}"))?;
+        eval(&client, &warn_and_up.replace("'warn'", "'debug'")).await?;
+        eval(&client, "document.querySelector('.panel-events .scroll').scrollTop = 280").await?;
         wait_for(&client, "the list full", &format!("{} === '2000'", text_of("[data-testid=event-count]"))).await?;
         // Long enough for the rows read to be dropped, several diffs over.
         tokio::time::sleep(Duration::from_secs(3)).await;

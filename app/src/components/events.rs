@@ -35,6 +35,12 @@ pub fn query_events(view: &MeshView, min_severity: Severity, lens: &Lens) -> Opt
     Some(shown.map(|(at, _)| at).collect())
 }
 
+/// How many of the `newest` events (the ones a diff just added) show: the
+/// rows the list gained on top, which the reader's place moves down by.
+pub fn shown_among_newest(view: &MeshView, newest: usize, min_severity: Severity, lens: &Lens) -> u64 {
+    view.events.iter().rev().take(newest).filter(|event| shows(event, min_severity, lens)).count() as u64
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventRow {
     pub time: String,
@@ -101,6 +107,7 @@ pub fn EventsPanel() -> View {
         move || for_len.borrow().events.len(),
         move |order, range| event_rows(&for_rows.borrow(), order, range),
     );
+    let rows_added_on_top = shown_rows_added(&state, min_severity);
     let clear_state = state.clone();
     let handle_clear = move |_| clear_state.clear_events();
     let (click_state, key_state) = (state.clone(), state.clone());
@@ -129,12 +136,31 @@ pub fn EventsPanel() -> View {
                 }
             }
             div(class="events-list", on:click=handle_click, on:keydown=handle_key) {
-                ScrollFrame(total_rows=total, window=window, on_screen=on_screen, label="Events", rows_added_on_top=*state.events_added) {
+                ScrollFrame(total_rows=total, window=window, on_screen=on_screen, label="Events", rows_added_on_top=*rows_added_on_top) {
                     (slots(rows, event_row_view))
                 }
             }
         }
     }
+}
+
+/// Grows by the rows each diff adds on top of the list as filtered (the
+/// events it brought that show), not by every event it brought: under
+/// "Errors only" a diff of 30 events may add 3 rows.
+fn shown_rows_added(state: &AppState, min_severity: ReadSignal<Severity>) -> Signal<u64> {
+    let (events_added, view, lens) = (state.events_added, state.view.clone(), state.lens.clone());
+    let (shown, seen) = (create_signal(0u64), create_signal(events_added.get_untracked()));
+    create_effect(move || {
+        let now = events_added.get();
+        let added = now.saturating_sub(seen.get_untracked());
+        seen.set(now);
+        if added > 0 {
+            let count =
+                shown_among_newest(&view.borrow(), added as usize, min_severity.get_untracked(), &lens.borrow());
+            shown.update(|rows| *rows += count);
+        }
+    });
+    shown
 }
 
 #[cfg(test)]
@@ -195,5 +221,10 @@ mod tests {
         // By node: n1's events, and the dashboard's own; not the node-less mesh event.
         assert_eq!(messages(&view, Severity::Debug, "kind:api", 0..10), ["connection lost", "slow", "deployed"]);
         assert_eq!(messages(&view, Severity::Error, "kind:api", 0..10), Vec::<String>::new());
+        // The rows the newest events add on top, as filtered.
+        let lens = Lens::default();
+        let added = |newest: usize, min: Severity| shown_among_newest(&view, newest, min, &lens);
+        assert_eq!([added(0, Severity::Debug), added(2, Severity::Debug), added(9, Severity::Debug)], [0, 2, 5]);
+        assert_eq!([added(3, Severity::Warn), added(5, Severity::Error), added(2, Severity::Error)], [2, 1, 0]);
     }
 }
