@@ -149,7 +149,7 @@ pub fn Legend() -> View {
     view! {
         div(class="legend", aria-hidden="true") {
             (tones)
-            span { "Edges: width = throughput, red = errors ≥ 5 %" }
+            span { "Edges: width = throughput, red = errors ≥ 5 %; the selected node's in blue" }
             span { "Boxes: groups (count, status bar, a mark per unhealthy node); a line = all edges between two groups" }
         }
     }

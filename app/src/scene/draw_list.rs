@@ -16,6 +16,7 @@ use super::dots::dots;
 use super::ink::{Ink, Tone};
 use super::viewport::{Point, Size, Viewport};
 use super::zoom::{Look, Zoom};
+use crate::components::edges::BAD_ERROR_RATE;
 use crate::layout::{Layout, Rect, REGION_HEADER};
 use crate::lens::Lens;
 
@@ -100,6 +101,10 @@ pub struct DrawList<'a> {
     #[serde(borrow)]
     pub labels: Vec<Label<'a>>,
     pub selection: Option<Ring>,
+    /// The selected node's edges that the filter and focus show (from,
+    /// to, bad), drawn over the others while its region shows dots: where
+    /// it talks to, at a glance, in a dense graph.
+    pub selected_edges: Vec<(Point, Point, bool)>,
     /// Around the focused node, a wider ring.
     pub focus_ring: Option<Ring>,
     /// Shown dots and boxes on screen, for keyboard and pointer (the
@@ -153,11 +158,38 @@ impl<'a> DrawList<'a> {
             nodes: dots.nodes,
             label_font_px,
             labels,
+            selected_edges: selected_edges(frame, &zoom),
             selection,
             focus_ring,
             targets,
         }
     }
+}
+
+/// A selected hub's edges drawn at most (its busiest few hundred say where
+/// it talks to; thousands would cover the picture).
+const MAX_SELECTED_EDGES: usize = 500;
+
+/// The selected node's shown edges, in id order, while its region shows
+/// dots (at group level its box stands for it); an end without a place
+/// is left out.
+fn selected_edges(frame: &Frame, zoom: &Zoom) -> Vec<(Point, Point, bool)> {
+    let Some(node_id) = frame.selected else { return Vec::new() };
+    let group = frame.layout.group_of(node_id);
+    if !zoom.regions.iter().any(|region| Some(region.group) == group && region.look == Look::Dots) {
+        return Vec::new();
+    }
+    let (graph, lens) = (frame.lens.graph(), frame.lens);
+    let at = |id: &str| frame.layout.position(id).map(|world| frame.viewport.to_screen(world.into()));
+    let shown = graph.incident(node_id).filter(|edge_id| !lens.is_narrowed() || lens.shows_edge(edge_id));
+    shown
+        .take(MAX_SELECTED_EDGES)
+        .filter_map(|edge_id| {
+            let (source, target) = graph.ends(edge_id)?;
+            let bad = graph.facts(edge_id)?.error_rate.is_some_and(|rate| rate >= BAD_ERROR_RATE);
+            Some((at(source)?, at(target)?, bad))
+        })
+        .collect()
 }
 
 /// The focus ring sits this far outside the selection ring.

@@ -98,6 +98,7 @@ mod tests {
             label_font_px: 11.0,
             labels: vec![Label { at: point(14.0, 15.0), text: "api-7 · ünïcode" }],
             selection: Some(Ring { centre: point(10.0, 11.0), radius_px: 9.0, width_px: 2.5 }),
+            selected_edges: vec![(point(10.0, 11.0), point(2.0, 3.0), true)],
             focus_ring: None,
             targets: vec![(Target::Node("api-7"), point(10.0, 11.0))],
         }

@@ -17,6 +17,8 @@ use crate::scene::{DrawList, Ink, Size, Tone};
 const BOX_TEXT_FROM: (f64, f64) = (70.0, 44.0);
 /// A region's title needs this much room above its dots (px).
 const TITLE_FROM_HEADER_PX: f64 = 15.0;
+/// The selected node's edges are drawn this wide.
+const SELECTED_EDGE_WIDTH_PX: f64 = 2.0;
 const MARK_PX: f64 = 4.0;
 
 struct Painter<'a> {
@@ -84,6 +86,24 @@ pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, palett
             ctx.line_to(b.x, b.y);
         }
         painter.stroke(bucket.ink, bucket.width_px, bucket.alpha);
+    }
+    // The selected node's edges over the others: healthy ones in the
+    // selection's colour, troubled ones in their own on a casing of it (so
+    // they stand out from the other troubled edges).
+    for bad in [false, true] {
+        ctx.begin_path();
+        let mut any = false;
+        for (a, b, _) in list.selected_edges.iter().filter(|(_, _, is_bad)| *is_bad == bad) {
+            ctx.move_to(a.x, a.y);
+            ctx.line_to(b.x, b.y);
+            any = true;
+        }
+        if any && bad {
+            painter.stroke(Ink::Selection, SELECTED_EDGE_WIDTH_PX + 3.0, 0.9);
+            painter.stroke(Ink::BadEdge, SELECTED_EDGE_WIDTH_PX, 1.0);
+        } else if any {
+            painter.stroke(Ink::Selection, SELECTED_EDGE_WIDTH_PX, 0.9);
+        }
     }
     nodes(&painter, &list.faded_nodes, list, FADED_NODE_ALPHA);
     nodes(&painter, &list.nodes, list, 1.0);

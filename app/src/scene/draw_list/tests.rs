@@ -109,12 +109,21 @@ fn a_small_graph_in_buckets_with_labels_and_selection() {
     let labels: Vec<_> = list.labels.iter().map(|l| (l.at, l.text)).collect();
     assert_eq!(labels, [(p(268.0, 94.0), "label s1"), (p(40.0, 94.0), "label g0")]);
     assert_eq!(list.selection, Some(Ring { centre: p(268.0, 74.0), radius_px: 11.0, width_px: 2.5 }));
+    // s1's one edge (from s0, bad) over the others.
+    assert_eq!(list.selected_edges, [(p(232.0, 74.0), p(268.0, 74.0), true)]);
     let frames: Vec<_> = list.frames.iter().map(|f| (f.group, f.rect, f.title.as_str())).collect();
     assert!(list.frames.iter().all(|f| f.header_px == 54.0));
     let rect = |x, y| Rect { x, y, width: 132.0, height: 120.0 };
     assert_eq!(frames, [("gateway", rect(10.0, 20.0), "gateway · 1"), ("service", rect(202.0, 20.0), "service · 2")]);
     let targets: Vec<_> = list.targets.iter().map(|(t, _)| *t).collect();
     assert_eq!(targets, [Target::Node("g0"), Target::Node("s0"), Target::Node("s1")]);
+    // g0's: to s0 and to w0 (off screen, still drawn towards); not to
+    // "gone" (no place); none without a selection.
+    let screen = Size { width: 300.0, height: 200.0 };
+    let list = build(&view, &scene, &viewport, screen, Some("g0"), &none);
+    let expected = [(p(40.0, 74.0), p(232.0, 74.0), false), (p(40.0, 74.0), p(40.0, 254.0), false)];
+    assert_eq!(list.selected_edges, expected);
+    assert!(build(&view, &scene, &viewport, screen, None, &none).selected_edges.is_empty());
 }
 
 #[test]
