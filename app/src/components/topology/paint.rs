@@ -11,6 +11,7 @@ use crate::scene::dots::{FADED_EDGE_ALPHA, FADED_NODE_ALPHA};
 use crate::scene::draw_list::{NodeBucket, RegionFrame};
 use crate::scene::ink::Palette;
 use crate::scene::titles::{outside_title_room, place_title, TitlePlace, OUTSIDE_TITLE_PX};
+use crate::scene::viewport::Point;
 use crate::scene::{DrawList, Ink, Size, Tone};
 
 /// A box shows its texts from this size on (px).
@@ -87,24 +88,7 @@ pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, palett
         }
         painter.stroke(bucket.ink, bucket.width_px, bucket.alpha);
     }
-    // The selected node's edges over the others: healthy ones in the
-    // selection's colour, troubled ones in their own on a casing of it (so
-    // they stand out from the other troubled edges).
-    for bad in [false, true] {
-        ctx.begin_path();
-        let mut any = false;
-        for (a, b, _) in list.selected_edges.iter().filter(|(_, _, is_bad)| *is_bad == bad) {
-            ctx.move_to(a.x, a.y);
-            ctx.line_to(b.x, b.y);
-            any = true;
-        }
-        if any && bad {
-            painter.stroke(Ink::Selection, SELECTED_EDGE_WIDTH_PX + 3.0, 0.9);
-            painter.stroke(Ink::BadEdge, SELECTED_EDGE_WIDTH_PX, 1.0);
-        } else if any {
-            painter.stroke(Ink::Selection, SELECTED_EDGE_WIDTH_PX, 0.9);
-        }
-    }
+    selected_edges(&painter, &list.selected_edges);
     nodes(&painter, &list.faded_nodes, list, FADED_NODE_ALPHA);
     nodes(&painter, &list.nodes, list, 1.0);
     // Over the nodes: a name written inside its region's corner stays
@@ -124,6 +108,28 @@ pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, palett
         painter.stroke(Ink::Selection, ring.width_px, 1.0);
     }
     ctx.set_global_alpha(1.0);
+}
+
+/// The selected node's edges over the others: healthy ones in the
+/// selection's colour, troubled ones in their own on a casing of it (so
+/// they stand out from the other troubled edges).
+fn selected_edges(painter: &Painter, edges: &[(Point, Point, bool)]) {
+    let ctx = painter.ctx;
+    for bad in [false, true] {
+        ctx.begin_path();
+        let mut any = false;
+        for (a, b, _) in edges.iter().filter(|(_, _, is_bad)| *is_bad == bad) {
+            ctx.move_to(a.x, a.y);
+            ctx.line_to(b.x, b.y);
+            any = true;
+        }
+        if any && bad {
+            painter.stroke(Ink::Selection, SELECTED_EDGE_WIDTH_PX + 3.0, 0.9);
+            painter.stroke(Ink::BadEdge, SELECTED_EDGE_WIDTH_PX, 1.0);
+        } else if any {
+            painter.stroke(Ink::Selection, SELECTED_EDGE_WIDTH_PX, 0.9);
+        }
+    }
 }
 
 fn nodes(painter: &Painter, buckets: &[NodeBucket], list: &DrawList, alpha: f64) {
