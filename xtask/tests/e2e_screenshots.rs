@@ -123,6 +123,9 @@ async fn screenshots_of_a_populated_dashboard() {
             let selected = "document.querySelector('[data-node-id=n1]')?.classList.contains('selected')";
             wait_for(&client, "n1's row selected", selected).await?;
             wait_for(&client, "n1's details", &format!("{} === 'n1'", text_of("[data-testid=details] .id"))).await?;
+            // Its chart stands out, and only its.
+            let charts = "[...document.querySelectorAll('.chart.chart-selected')].map(c => c.dataset.series).join()";
+            wait_for(&client, "n1's chart marked", &format!("{charts} === 'cpu:n1'")).await?;
             // Every edge row in view shows its name whole and its errors
             // (the narrowest embed gives up throughput and latency first).
             support::show_panel(&client, ".panel-edges").await?;

@@ -52,9 +52,26 @@ fn series_version(state: &AppState, name: String) -> Signal<u64> {
     version
 }
 
+/// Whether chart series `name` is of node `node_id`: series are named
+/// `metric:node` (as the simulator and the protocol's examples name
+/// them), or after the node alone.
+pub fn is_series_of(name: &str, node_id: &str) -> bool {
+    name.rsplit(':').next() == Some(node_id)
+}
+
 #[component(inline_props)]
 fn ChartCard(series: String) -> View {
     let state = use_context::<AppState>();
+    let (selected, of_series) = (state.selected_node, series.clone());
+    // The selected node's charts stand out among the others.
+    let card_class = move || {
+        let mine = selected.with(|id| id.as_deref().is_some_and(|id| is_series_of(&of_series, id)));
+        if mine {
+            "chart chart-selected"
+        } else {
+            "chart"
+        }
+    };
     let canvas_ref = create_node_ref();
     let view_cell = state.view.clone();
     let version = series_version(&state, series.clone());
@@ -102,7 +119,7 @@ fn ChartCard(series: String) -> View {
     };
     let picture_title = format!("Save the chart of {series} as a PNG");
     view! {
-        figure(class="chart", data-series=series) {
+        figure(class=card_class, data-series=series) {
             h3 {
                 span { (title) }
                 span(class="last") { (move || last.get_clone()) }
@@ -194,5 +211,25 @@ pub mod draw {
         let series = LineSeries::new(points.iter().map(|p| (p.t_millis, p.y)), line.stroke_width(px(1.5)));
         let _ = chart.draw_series(series);
         let _ = root.present();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_series_of;
+
+    #[test]
+    fn a_series_is_of_the_node_after_its_last_colon() {
+        let cases = [
+            ("cpu:n1", "n1", true),
+            ("cpu:n11", "n1", false),
+            ("cpu:n1", "n11", false),
+            ("crawl:pages_per_sec", "n1", false),
+            ("a:b:n1", "n1", true),
+            ("n1", "n1", true),
+        ];
+        for (name, node_id, mine) in cases {
+            assert_eq!(is_series_of(name, node_id), mine, "{name} of {node_id}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 use shared::{MeshEdge, View as MeshView};
 use sycamore::prelude::*;
 
+use crate::components::charts::is_series_of;
 use crate::components::edges::{edge_row, EdgeRow, BAD_ERROR_RATE};
 use crate::format::status_class;
 use crate::lens::GraphIndex;
@@ -50,7 +51,7 @@ pub fn node_details(view: &MeshView, graph: &GraphIndex, node_id: &str) -> NodeD
         meta: node.map(|n| n.meta.iter().map(|m| (m.key.clone(), m.display_value())).collect()).unwrap_or_default(),
         n_edges: incident.len(),
         edges: incident.into_iter().take(MAX_DETAIL_EDGES).map(|edge| edge_row(view, edge)).collect(),
-        series: view.series.keys().filter(|name| name.rsplit(':').next() == Some(node_id)).cloned().collect(),
+        series: view.series.keys().filter(|name| is_series_of(name, node_id)).cloned().collect(),
         missing: node.is_none(),
     }
 }
