@@ -16,7 +16,7 @@ use super::dots::dots;
 use super::ink::{Ink, Tone};
 use super::viewport::{Point, Size, Viewport};
 use super::zoom::{Look, Zoom};
-use crate::components::edges::BAD_ERROR_RATE;
+use crate::components::edges::is_bad_error_rate;
 use crate::layout::{Layout, Rect, REGION_HEADER};
 use crate::lens::Lens;
 
@@ -170,23 +170,30 @@ impl<'a> DrawList<'a> {
 /// it talks to; thousands would cover the picture).
 const MAX_SELECTED_EDGES: usize = 500;
 
-/// The selected node's shown edges, in id order, while its region shows
-/// dots (at group level its box stands for it); an end without a place
-/// is left out.
+/// The selected node's shown edges, in id order, as the scene draws
+/// edges: one by one between regions of dots (an edge into a box is part
+/// of its group's link, and is not drawn over the box's texts); an end
+/// without a place is left out.
 fn selected_edges(frame: &Frame, zoom: &Zoom) -> Vec<(Point, Point, bool)> {
     let Some(node_id) = frame.selected else { return Vec::new() };
-    let group = frame.layout.group_of(node_id);
-    if !zoom.regions.iter().any(|region| Some(region.group) == group && region.look == Look::Dots) {
+    let dotted = |id: &str| {
+        let group = frame.layout.group_of(id);
+        zoom.regions.iter().any(|region| Some(region.group) == group && region.look == Look::Dots)
+    };
+    if !dotted(node_id) {
         return Vec::new();
     }
     let (graph, lens) = (frame.lens.graph(), frame.lens);
-    let at = |id: &str| frame.layout.position(id).map(|world| frame.viewport.to_screen(world.into()));
+    let at = |id: &str| {
+        let world = if dotted(id) { frame.layout.position(id) } else { None };
+        world.map(|world| frame.viewport.to_screen(world.into()))
+    };
     let shown = graph.incident(node_id).filter(|edge_id| !lens.is_narrowed() || lens.shows_edge(edge_id));
     shown
         .take(MAX_SELECTED_EDGES)
         .filter_map(|edge_id| {
             let (source, target) = graph.ends(edge_id)?;
-            let bad = graph.facts(edge_id)?.error_rate.is_some_and(|rate| rate >= BAD_ERROR_RATE);
+            let bad = is_bad_error_rate(graph.facts(edge_id)?.error_rate);
             Some((at(source)?, at(target)?, bad))
         })
         .collect()

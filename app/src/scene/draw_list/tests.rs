@@ -276,6 +276,13 @@ fn edges_into_a_box_are_its_link_and_edges_between_dots_stay_edges() {
     let links: Vec<_> = list.links.iter().map(|l| (l.bad, (l.width_px * 1000.0).round())).collect();
     // One of the two edges fails (20 %): bad. Width 1 + ln(1 + 150) / 2.
     assert_eq!(links, [(true, 3509.0)]);
+    // gw0 selected: its edge to gw1 stands out; the one into the api box
+    // is part of the link, not drawn over the box.
+    let list = build(&view, &scene, &viewport, screen, Some("gw0"), &none);
+    let dots: Vec<Point> = list.nodes.iter().flat_map(|bucket| bucket.centres.iter().copied()).collect();
+    let selected: Vec<_> =
+        list.selected_edges.iter().map(|(a, b, bad)| (dots.contains(a), dots.contains(b), *bad)).collect();
+    assert_eq!(selected, [(true, true, false)]);
 }
 
 #[test]
