@@ -5,7 +5,7 @@ use shared::{MeshEdge, View as MeshView};
 use sycamore::prelude::*;
 
 use crate::components::charts::is_series_of;
-use crate::components::edges::{edge_row, EdgeRow, BAD_ERROR_RATE};
+use crate::components::edges::{edge_row, is_bad_error_rate, EdgeRow};
 use crate::format::status_class;
 use crate::lens::GraphIndex;
 use crate::state::AppState;
@@ -38,7 +38,7 @@ pub fn node_details(view: &MeshView, graph: &GraphIndex, node_id: &str) -> NodeD
     // The failing edges first (a hub's list is cut at MAX_DETAIL_EDGES,
     // and they are what the panel is opened for), each part in natural
     // order: rows move only when an edge starts or stops failing.
-    let failing = |edge: &MeshEdge| edge.stats.as_ref().and_then(|s| s.error_rate).is_some_and(|r| r >= BAD_ERROR_RATE);
+    let failing = |edge: &MeshEdge| is_bad_error_rate(edge.stats.as_ref().and_then(|s| s.error_rate));
     crate::sort::sort_by(&mut incident, |a, b| {
         failing(b).cmp(&failing(a)).then_with(|| crate::natural::natural_cmp(&a.id, &b.id))
     });

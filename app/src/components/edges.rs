@@ -17,6 +17,12 @@ use crate::state::AppState;
 /// An error rate at or above this is shown as bad.
 pub const BAD_ERROR_RATE: f64 = 0.05;
 
+/// Whether an edge's error rate (unknown: not) is bad: the one rule the
+/// tables, the details and the topology colour an edge by.
+pub fn is_bad_error_rate(error_rate: Option<f64>) -> bool {
+    error_rate.is_some_and(|rate| rate >= BAD_ERROR_RATE)
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdgeRow {
     pub id: String,
@@ -39,7 +45,7 @@ pub fn edge_row(view: &MeshView, edge: &MeshEdge) -> EdgeRow {
         throughput: stats.and_then(|s| s.throughput).map_or_else(dash, |t| format!("{} /s", compact(t))),
         latency: stats.and_then(|s| s.latency_millis).map_or_else(dash, latency_millis),
         errors: error_rate.map_or_else(dash, percent),
-        errors_bad: error_rate.is_some_and(|rate| rate >= BAD_ERROR_RATE),
+        errors_bad: is_bad_error_rate(error_rate),
     }
 }
 

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use shared::EdgeStats;
 
-use crate::components::edges::BAD_ERROR_RATE;
+use crate::components::edges::is_bad_error_rate;
 
 /// A node's radius at zoom 1, and its limits at any zoom.
 const NODE_RADIUS_PX: f64 = 7.0;
@@ -109,7 +109,7 @@ impl EdgeClass {
     /// Unknown numbers count as none: a light, healthy edge.
     pub fn of(stats: Option<&EdgeStats>) -> EdgeClass {
         let throughput = stats.and_then(|s| s.throughput).unwrap_or(0.0);
-        let bad = stats.and_then(|s| s.error_rate).is_some_and(|rate| rate >= BAD_ERROR_RATE);
+        let bad = is_bad_error_rate(stats.and_then(|s| s.error_rate));
         EdgeClass { weight: Weight::of(throughput), bad }
     }
 }

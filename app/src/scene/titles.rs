@@ -37,8 +37,8 @@ pub fn outside_title_room(frames: &[RegionFrame], index: usize, screen_width: f6
     (next_x - x - GAP_PX).max(0.0)
 }
 
-/// The first of `candidates` that fits `room` whole.
-fn whole<'t>(candidates: &[&'t str], room: f64, width_of: &impl Fn(&str) -> f64) -> Option<&'t str> {
+/// The first of `candidates` (longest first) that fits `room` whole.
+pub fn first_whole<'t>(candidates: &[&'t str], room: f64, width_of: &impl Fn(&str) -> f64) -> Option<&'t str> {
     candidates.iter().copied().find(|text| width_of(text) <= room)
 }
 
@@ -69,10 +69,10 @@ pub fn place_title<'t>(
     room_inside: f64,
     width_of: impl Fn(&str) -> f64,
 ) -> Option<TitlePlace<'t>> {
-    if let Some(text) = whole(candidates, room_above, &width_of) {
+    if let Some(text) = first_whole(candidates, room_above, &width_of) {
         return Some(TitlePlace::Above(Cow::Borrowed(text)));
     }
-    if let Some(text) = whole(candidates, room_inside, &width_of) {
+    if let Some(text) = first_whole(candidates, room_inside, &width_of) {
         return Some(TitlePlace::Inside(Cow::Borrowed(text)));
     }
     cut(candidates.last()?, room_above, &width_of).map(|text| TitlePlace::Above(Cow::Owned(text)))

@@ -10,7 +10,7 @@ use crate::scene::detail::Shape;
 use crate::scene::dots::{FADED_EDGE_ALPHA, FADED_NODE_ALPHA};
 use crate::scene::draw_list::{NodeBucket, RegionFrame};
 use crate::scene::ink::Palette;
-use crate::scene::titles::{outside_title_room, place_title, TitlePlace, OUTSIDE_TITLE_PX};
+use crate::scene::titles::{first_whole, outside_title_room, place_title, TitlePlace, OUTSIDE_TITLE_PX};
 use crate::scene::viewport::Point;
 use crate::scene::{DrawList, Ink, Size, Tone};
 
@@ -180,7 +180,7 @@ fn frame_titles(painter: &Painter, frames: &[RegionFrame], screen_width: f64) {
             painter.ctx.set_font(font);
             let room_above =
                 if r.y >= OUTSIDE_TITLE_PX { outside_title_room(frames, index, screen_width) } else { 0.0 };
-            let width_of = |text: &str| painter.ctx.measure_text(text).map_or(f64::INFINITY, |m| m.width());
+            let width_of = |text: &str| text_width(painter.ctx, text);
             match place_title(&[&frame.title, frame.group], room_above, r.width - 8.0, width_of) {
                 Some(TitlePlace::Above(title)) => painter.text(&title, r.x, r.y - 5.0, font, Ink::Label),
                 Some(TitlePlace::Inside(title)) => {
@@ -285,6 +285,23 @@ fn marks(painter: &Painter, boxes: &[GroupBox]) {
     }
 }
 
+/// The first of `variants` (longest first) that fits `room_px` in `font`.
+fn fitting_variant<'v>(
+    ctx: &CanvasRenderingContext2d,
+    font: &str,
+    variants: &'v [String],
+    room_px: f64,
+) -> Option<&'v str> {
+    ctx.set_font(font);
+    let texts: Vec<&str> = variants.iter().map(String::as_str).collect();
+    first_whole(&texts, room_px, &|text: &str| text_width(ctx, text))
+}
+
+/// `text`'s width in the context's font (a failed measure fits nowhere).
+fn text_width(ctx: &CanvasRenderingContext2d, text: &str) -> f64 {
+    ctx.measure_text(text).map_or(f64::INFINITY, |m| m.width())
+}
+
 /// A box's plate: name, count, health line and histogram (when it fits).
 fn box_texts(painter: &Painter, group_box: &GroupBox) {
     let (ctx, r) = (painter.ctx, group_box.rect);
@@ -306,22 +323,16 @@ fn box_texts(painter: &Painter, group_box: &GroupBox) {
     }
     painter.text(group_box.group, r.x + inset, r.y + inset + 12.0, "600 13px system-ui, sans-serif", Ink::Text);
     let font = "12px system-ui, sans-serif";
-    ctx.set_font(font);
-    let fits = |text: &str| ctx.measure_text(text).is_ok_and(|m| m.width() <= plate_width);
-    let count = count_variants(&group_box.count).into_iter().find(|text| fits(text));
-    if let Some(count) = count {
-        painter.text(&count, r.x + inset, r.y + inset + 28.0, font, Ink::Label);
+    if let Some(count) = fitting_variant(ctx, font, &count_variants(&group_box.count), plate_width) {
+        painter.text(count, r.x + inset, r.y + inset + 28.0, font, Ink::Label);
     }
     if !group_box.health.is_empty() {
         // The colour of the worst status the health line counts.
         let tone = group_box.histogram.iter().any(|(tone, _)| *tone == Tone::Error);
         let ink = Ink::Status(if tone { Tone::Error } else { Tone::Degraded });
         let font = "600 11.5px system-ui, sans-serif";
-        ctx.set_font(font);
-        let fits = |text: &str| ctx.measure_text(text).is_ok_and(|m| m.width() <= plate_width);
-        let text = health_variants(&group_box.health).into_iter().find(|text| fits(text));
-        if let Some(text) = text {
-            painter.text(&text, r.x + inset, r.y + inset + 43.0, font, ink);
+        if let Some(text) = fitting_variant(ctx, font, &health_variants(&group_box.health), plate_width) {
+            painter.text(text, r.x + inset, r.y + inset + 43.0, font, ink);
         }
     }
     let mut x = r.x + inset;
