@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use app::filter::parse;
-use app::lens::{Focus, GroupBy, Lens, NodeSort};
+use app::lens::{EdgeSort, Focus, GroupBy, Lens, NodeSort};
 use app::state::apply_with_lens;
 use shared::sim::SplitMix64;
 use shared::{Diff, EdgeStats, MeshEdge, MeshNode, MetaEntry, Status, View as MeshView};
@@ -89,6 +89,7 @@ struct Choices {
     query: &'static str,
     focus: Option<(&'static str, u8)>,
     sort: NodeSort,
+    edge_sort: EdgeSort,
     by: GroupBy,
 }
 
@@ -96,6 +97,7 @@ fn apply_choices(lens: &mut Lens, choices: &Choices, view: &MeshView) {
     lens.set_query(parse(choices.query).expect("a valid query"), view);
     lens.set_focus(choices.focus.map(|(id, hops)| Focus::new(id, hops)), view);
     lens.set_sort(choices.sort, view);
+    lens.set_edge_sort(choices.edge_sort, view);
     lens.set_group_by(choices.by.clone(), view);
 }
 
@@ -141,27 +143,45 @@ const SETTLE_STEP: usize = 3;
 
 #[test]
 fn the_lens_kept_from_diffs_equals_the_lens_from_scratch() {
-    let plain = Choices { query: "", focus: None, sort: NodeSort::Id, by: GroupBy::Kind };
+    let plain = Choices { query: "", focus: None, sort: NodeSort::Id, edge_sort: EdgeSort::Route, by: GroupBy::Kind };
     let unhealthy = Choices {
         query: "status:error,degraded",
         focus: None,
         sort: NodeSort::Status,
+        edge_sort: EdgeSort::Errors,
         by: GroupBy::Meta("region".into()),
     };
-    let numbers =
-        Choices { query: "errors>5% -kind:db", focus: Some(("n1", 2)), sort: NodeSort::Label, by: GroupBy::Kind };
+    let numbers = Choices {
+        query: "errors>5% -kind:db",
+        focus: Some(("n1", 2)),
+        sort: NodeSort::Label,
+        edge_sort: EdgeSort::Latency,
+        by: GroupBy::Kind,
+    };
     let focused = Choices {
         query: "region:r1,r2 latency>100ms",
         focus: Some(("n3", 1)),
         sort: NodeSort::Kind,
+        edge_sort: EdgeSort::Throughput,
         by: GroupBy::Meta("region".into()),
     };
-    let wide = Choices { query: "-label~7", focus: Some(("n0", 3)), sort: NodeSort::Id, by: GroupBy::Kind };
+    let wide = Choices {
+        query: "-label~7",
+        focus: Some(("n0", 3)),
+        sort: NodeSort::Id,
+        edge_sort: EdgeSort::Route,
+        by: GroupBy::Kind,
+    };
+    // Nothing narrows, but the edges sort by a number their stats change.
+    let busiest =
+        Choices { query: "", focus: None, sort: NodeSort::Id, edge_sort: EdgeSort::Throughput, by: GroupBy::Kind };
+    let worst = Choices { edge_sort: EdgeSort::Errors, ..Choices { by: GroupBy::Kind, ..busiest } };
     for seed in 0..4 {
         check_random_diffs(seed, &plain, &unhealthy);
         check_random_diffs(seed + 10, &numbers, &focused);
         check_random_diffs(seed + 20, &wide, &plain);
         check_random_diffs(seed + 30, &focused, &numbers);
+        check_random_diffs(seed + 40, &busiest, &worst);
     }
 }
 
@@ -201,7 +221,10 @@ type GroupRow = (String, usize, usize, [usize; 4], Vec<String>);
 type LinkRow = ((String, String), usize, usize, usize, f64, Option<f64>);
 
 fn check_groups(view: &MeshView, query: &str, by: GroupBy, groups: &[GroupRow], links: &[LinkRow]) {
-    let lens = from_scratch(&Choices { query: leak(query), focus: None, sort: NodeSort::Id, by }, view);
+    let lens = from_scratch(
+        &Choices { query: leak(query), focus: None, sort: NodeSort::Id, edge_sort: EdgeSort::Route, by },
+        view,
+    );
     let found: Vec<GroupRow> = lens
         .groups()
         .groups()

@@ -152,3 +152,103 @@ async fn focus_hides_the_nodes_beyond_its_hops_and_esc_leaves_it() {
 async fn click(client: &fantoccini::Client, selector: &str) -> TestResult {
     eval(client, &format!("document.querySelector({selector:?}).click()")).await.map(drop)
 }
+
+/// The numbers of the edge rows in view: errors (in %; "<0.1 %" as 0.05)
+/// and latency (in ms); an unknown one ("–") as -1.
+const EDGE_NUMBERS_IN_VIEW: &str = "(() => {
+    const frame = document.querySelector('.panel-edges .scroll').getBoundingClientRect();
+    const rows = [...document.querySelectorAll('.panel-edges .row')].filter(row => {
+        const r = row.getBoundingClientRect();
+        return r.top >= frame.top && r.bottom <= frame.bottom;
+    }).sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+    const number = text => text === '–' ? -1 : text.startsWith('<') ? 0.05
+        : / s$/.test(text) ? parseFloat(text) * 1000 : parseFloat(text);
+    return rows.map(row => ({ route: row.children[0].textContent, errors: number(row.children[3].textContent),
+        latency: number(row.children[2].textContent) }));
+})()";
+
+/// Picks the edges table's sort as a person would.
+fn sort_edges_by(value: &str) -> String {
+    format!(
+        "(() => {{ const s = document.querySelector('.panel-edges select'); s.value = '{value}';
+           s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); }})()"
+    )
+}
+
+/// The edges table sorted by errors, then by latency, lists the mesh's
+/// worst edge first and the rows in view worst to best; sorted by route
+/// again, it starts where it did.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_edges_sort_by_a_number_with_the_worst_first() {
+    let sim = Simulator::new(SimConfig { n_nodes: 40, seed: 13, mix: Mix::Mixed });
+    let snapshot = sim.snapshot(1_795_719_600_000);
+    let Payload::Snapshot { edges, .. } = &snapshot.payload else { panic!("not a snapshot") };
+    let worst = |number: fn(&shared::protocol::EdgeStats) -> Option<f64>| {
+        edges.iter().filter_map(|edge| edge.stats.as_ref().and_then(number)).fold(f64::MIN, f64::max)
+    };
+    let (worst_errors_percent, worst_latency_millis) = (worst(|s| s.error_rate) * 100.0, worst(|s| s.latency_millis));
+    let n_edges = edges.len();
+    let feed = replay_feed(vec![text_frame(encode_message(&snapshot))], "/").await;
+    let url = format!("http://{}/", feed.addr);
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "all edges", &format!("{} === '{n_edges}'", text_of("[data-testid=edge-count]"))).await?;
+        support::show_panel(&client, ".panel-edges").await?;
+        wait_for(&client, "edge rows", &format!("{EDGE_NUMBERS_IN_VIEW}.length > 8")).await?;
+        let first_route = eval(&client, &format!("{EDGE_NUMBERS_IN_VIEW}[0].route")).await?;
+        for (sort, field, worst) in
+            [("errors", "errors", worst_errors_percent), ("latency", "latency", worst_latency_millis)]
+        {
+            eval(&client, &sort_edges_by(sort)).await?;
+            let top = format!("{EDGE_NUMBERS_IN_VIEW}[0].{field}");
+            // Shown rounded: within half a unit of the last digit shown.
+            wait_for(
+                &client,
+                &format!("the worst {sort} first"),
+                &format!("Math.abs({top} - {worst}) <= 0.5 + {worst} / 200"),
+            )
+            .await?;
+            let shown = eval(&client, EDGE_NUMBERS_IN_VIEW).await?;
+            let numbers: Vec<f64> =
+                shown.as_array().into_iter().flatten().filter_map(|row| row[field].as_f64()).collect();
+            check(numbers.len() > 8, format!("{sort}: rows in view {shown}"))?;
+            check(numbers.windows(2).all(|pair| pair[0] >= pair[1]), format!("{sort}: not worst first: {numbers:?}"))?;
+        }
+        eval(&client, &sort_edges_by("route")).await?;
+        wait_for(&client, "the first route again", &format!("{EDGE_NUMBERS_IN_VIEW}[0].route === {first_route}"))
+            .await
+            .map(drop)
+    })
+    .await;
+    feed.stop().await;
+}
+
+/// A 400 px embed has room for one number beside an edge's name: its
+/// errors, or the number the table is sorted by.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_narrow_embed_shows_the_number_the_edges_sort_by() {
+    const SHOWN: &str = "[...document.querySelector('.panel-edges .row').children].map(c => c.getBoundingClientRect().width > 0).join()";
+    let snapshot = Simulator::new(SimConfig { n_nodes: 40, seed: 13, mix: Mix::Mixed }).snapshot(1_795_719_600_000);
+    let feed = replay_feed(vec![text_frame(encode_message(&snapshot))], "/").await;
+    let url = format!("http://{}/", feed.addr);
+    Browser::run(400, 900, |client| async move {
+        support::set_page_size(&client, 400, 900).await?;
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        support::show_panel(&client, ".panel-edges").await?;
+        wait_for(&client, "edge rows", "document.querySelectorAll('.panel-edges .row').length > 5").await?;
+        // (sort, shown: name, throughput, latency, errors)
+        let cases = [
+            ("route", "true,false,false,true"),
+            ("throughput", "true,true,false,false"),
+            ("latency", "true,false,true,false"),
+            ("errors", "true,false,false,true"),
+        ];
+        for (sort, shown) in cases {
+            eval(&client, &sort_edges_by(sort)).await?;
+            wait_for(&client, &format!("{sort}: {shown}"), &format!("{SHOWN} === '{shown}'")).await?;
+        }
+        Ok(())
+    })
+    .await;
+    feed.stop().await;
+}

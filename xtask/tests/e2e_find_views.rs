@@ -31,21 +31,6 @@ const RING_AT_CENTRE: &str = r"(() => {
     const d = (c => { const s = new OffscreenCanvas(c.width, c.height).getContext('2d'); s.drawImage(c, 0, 0); return s; })(canvas).getImageData(x0, y0, 48 * ratio, 48 * ratio).data;
     let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b) n++; return n; })()";
 
-/// Chrome's window has a minimum width (500 px): set the page's own size.
-#[derive(Debug)]
-struct SetViewport(u32, u32);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for SetViewport {
-    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
-    }
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        let params = serde_json::json!({ "width": self.0, "height": self.1, "deviceScaleFactor": 1, "mobile": false });
-        let body = serde_json::json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": params });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
 /// Sends keys (WebDriver key codes) to the element with the keyboard.
 async fn press(client: &fantoccini::Client, keys: &str) -> support::TestResult {
     let active = client.active_element().await.map_err(|e| e.to_string())?;
@@ -139,8 +124,8 @@ async fn screenshots_at_1k_and_10k_nodes() {
         ] {
             let url = format!("http://127.0.0.1:{port}/{query}");
             let name = format!("find-{label}-{size}");
-            Browser::run(width.max(500), height, |client| async move {
-                client.issue_cmd(SetViewport(width, height)).await.map_err(|e| format!("viewport: {e}"))?;
+            Browser::run(width, height, |client| async move {
+                support::set_page_size(&client, width, height).await?;
                 client.goto(&url).await.map_err(|e| e.to_string())?;
                 let all = format!("Number({}.split(' of ').pop()) >= {}", text_of(NODE_COUNT), n_nodes * 9 / 10);
                 wait_for(&client, "the mesh", &all).await?;

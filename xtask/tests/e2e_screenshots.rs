@@ -21,7 +21,7 @@ const EDGE_ROWS_SHOWN: &str = "(() => {
         const r = row.getBoundingClientRect();
         return r.top >= frame.top && r.bottom <= frame.bottom;
     });
-    const cut = rows.map(row => row.children[0]).filter(cell => cell.scrollWidth > cell.clientWidth)
+    const cut = rows.map(row => row.querySelector('.label')).filter(cell => cell.scrollWidth > cell.clientWidth)
         .map(cell => cell.textContent);
     const errors = rows[0]?.children[3];
     return { rows: rows.length, cut, errors_shown: !!errors && errors.getBoundingClientRect().width > 0 };
@@ -65,20 +65,6 @@ async fn screenshots_of_a_populated_dashboard() {
             let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b) n++; return n; }})()"
         )
     }
-    /// Chrome's window has a minimum width (500 px): set the page's own size.
-    #[derive(Debug)]
-    struct SetViewport(u32, u32);
-    impl fantoccini::wd::WebDriverCompatibleCommand for SetViewport {
-        fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
-            base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
-        }
-        fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-            let params =
-                serde_json::json!({ "width": self.0, "height": self.1, "deviceScaleFactor": 1, "mobile": false });
-            let body = serde_json::json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": params });
-            (http::Method::POST, Some(body.to_string()))
-        }
-    }
     use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 
     let port = free_port();
@@ -90,7 +76,7 @@ async fn screenshots_of_a_populated_dashboard() {
     for (name, width, height, query) in runs {
         let url = format!("http://127.0.0.1:{port}/{query}");
         Browser::run(width, height, |client| async move {
-            client.issue_cmd(SetViewport(width, height)).await.map_err(|e| format!("viewport: {e}"))?;
+            support::set_page_size(&client, width, height).await?;
             client.goto(&url).await.map_err(|e| e.to_string())?;
             let size = eval(&client, "[innerWidth, innerHeight]").await?;
             check(size == serde_json::json!([width, height]), format!("{name}: the page is {size}"))?;

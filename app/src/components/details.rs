@@ -134,7 +134,7 @@ fn details_view(details: NodeDetails, log_lines: ReadSignal<usize>) -> View {
                 let errors_class = if edge.errors_bad { "status-text st-error" } else { "" };
                 view! {
                     li {
-                        span(class="msg") { (edge.route) }
+                        span(class="msg") { (edge.route) " " span(class="muted id") { (edge.kind) } }
                         span(class="muted") { (stats) span(class=errors_class) { (edge.errors) } }
                     }
                 }

@@ -1,6 +1,7 @@
-//! The edges table: source → target with live stats in units, the edges
-//! the one filter and the focus show (by source, target and id, in natural
-//! order), virtualized like the nodes table.
+//! The edges table: source → target (and the edge's kind) with live stats
+//! in units, the edges the one filter and the focus show, by route or by a
+//! number with the worst first (`EdgeSort`), virtualized like the nodes
+//! table.
 
 use std::ops::Range;
 
@@ -11,7 +12,7 @@ use crate::components::nodes::count_text;
 use crate::components::scroll_frame::{indexed_list_model, ListModel, ScrollFrame};
 use crate::components::slots::{field, slots};
 use crate::format::{compact, latency_millis, percent};
-use crate::lens::Lens;
+use crate::lens::{EdgeSort, Lens};
 use crate::state::AppState;
 
 /// An error rate at or above this is shown as bad.
@@ -27,6 +28,9 @@ pub fn is_bad_error_rate(error_rate: Option<f64>) -> bool {
 pub struct EdgeRow {
     pub id: String,
     pub route: String,
+    /// The edge's kind ("http"), or empty: tells apart edges between the
+    /// same two nodes.
+    pub kind: String,
     pub throughput: String,
     pub latency: String,
     pub errors: String,
@@ -42,6 +46,7 @@ pub fn edge_row(view: &MeshView, edge: &MeshEdge) -> EdgeRow {
     EdgeRow {
         id: edge.id.clone(),
         route: format!("{} → {}", name(&edge.source), name(&edge.target)),
+        kind: edge.kind.clone().unwrap_or_default(),
         throughput: stats.and_then(|s| s.throughput).map_or_else(dash, |t| format!("{} /s", compact(t))),
         latency: stats.and_then(|s| s.latency_millis).map_or_else(dash, latency_millis),
         errors: error_rate.map_or_else(dash, percent),
@@ -59,7 +64,10 @@ fn edge_row_view(row: ReadSignal<EdgeRow>) -> View {
     let error_class = move || if row.with(|r| r.errors_bad) { "status-text st-error" } else { "" };
     view! {
         div(class="row edges-grid", title=field(row, |r| r.id.clone())) {
-            span(class="msg") { (field(row, |r| r.route.clone())) }
+            span(class="cell-main") {
+                span(class="label") { (field(row, |r| r.route.clone())) }
+                span(class="muted id") { (field(row, |r| r.kind.clone())) }
+            }
             span { (field(row, |r| r.throughput.clone())) }
             span { (field(row, |r| r.latency.clone())) }
             span(class=error_class) { (field(row, |r| r.errors.clone())) }
@@ -67,9 +75,18 @@ fn edge_row_view(row: ReadSignal<EdgeRow>) -> View {
     }
 }
 
+/// The sort control, in step with the lens.
+fn sort_choice(state: &AppState) -> Signal<String> {
+    let choice = create_signal(String::from("route"));
+    let sort_state = state.clone();
+    create_effect(move || sort_state.set_edge_sort(EdgeSort::parse(&choice.get_clone())));
+    choice
+}
+
 #[component]
 pub fn EdgesPanel() -> View {
     let state = use_context::<AppState>();
+    let sort = sort_choice(&state);
     let (for_len, for_rows, for_view) = (state.lens.clone(), state.lens.clone(), state.view.clone());
     let ListModel { total, window, rows, on_screen } = indexed_list_model(
         *state.lens_version,
@@ -79,9 +96,18 @@ pub fn EdgesPanel() -> View {
     let (view_cell, lens) = (state.view.clone(), state.lens.clone());
     let count = move || count_text(total.get(), view_cell.borrow().edges.len(), lens.borrow().is_narrowed());
     view! {
-        section(class="panel panel-edges", aria-labelledby="edges-title") {
+        // The sort names the column that must stay in a narrow embed.
+        section(class="panel panel-edges", aria-labelledby="edges-title", data-sort=move || sort.get_clone()) {
             header(class="panel-head") {
                 h2(id="edges-title") { "Edges " span(class="count", data-testid="edge-count") { (count) } }
+                div(class="controls") {
+                    select(aria-label="Sort edges", bind:value=sort) {
+                        option(value="route") { "Sort: route" }
+                        option(value="errors") { "Sort: errors (worst first)" }
+                        option(value="latency") { "Sort: latency (slowest first)" }
+                        option(value="throughput") { "Sort: throughput (busiest first)" }
+                    }
+                }
             }
             div(class="table-head edges-grid", aria-hidden="true") {
                 span { "Edge" } span { "Throughput" } span { "Latency" } span { "Errors" }
@@ -119,6 +145,9 @@ mod tests {
             ("api → pg", "1.5k /s", "4.2 ms", "7.0 %")
         );
         assert!(row.errors_bad);
+        // The kind tells apart two edges between the same nodes; none: empty.
+        assert_eq!(row.kind, "tcp");
+        assert_eq!(edge_row(&view, &MeshEdge { kind: None, ..edge.clone() }).kind, "");
         let bare = edge_row(&view, &MeshEdge { stats: None, ..edge.clone() });
         assert_eq!(bare.throughput, "–");
         view.nodes.insert(

@@ -3,7 +3,7 @@
 
 use shared::View as MeshView;
 
-use super::{Focus, GraphIndex, GroupBy, Groups, Lens, NodeSort, Order};
+use super::{EdgeSort, Focus, GraphIndex, GroupBy, Groups, Lens, NodeSort, Order};
 use crate::filter::Query;
 
 impl Lens {
@@ -30,6 +30,13 @@ impl Lens {
         }
     }
 
+    pub fn set_edge_sort(&mut self, sort: EdgeSort, view: &MeshView) {
+        if self.edge_sort != sort {
+            self.edge_sort = sort;
+            self.refresh(view);
+        }
+    }
+
     pub fn set_group_by(&mut self, by: GroupBy, view: &MeshView) {
         if *self.groups.by() != by {
             self.groups = Groups::new(by);
@@ -49,6 +56,10 @@ impl Lens {
         self.sort
     }
 
+    pub fn edge_sort(&self) -> EdgeSort {
+        self.edge_sort
+    }
+
     /// Whether the filter or a focus hides anything.
     pub fn is_narrowed(&self) -> bool {
         !self.query.is_empty() || self.focus.is_some()
@@ -64,7 +75,7 @@ impl Lens {
         &self.nodes
     }
 
-    /// The edges shown, by source, target and id.
+    /// The edges shown, in the table's order.
     pub fn edges(&self) -> &Order {
         &self.edges
     }

@@ -7,6 +7,7 @@
 
 mod backlog;
 mod choices;
+mod edge_sort;
 mod graph;
 mod groups;
 mod heat;
@@ -20,10 +21,11 @@ use shared::{Diff, GraphSize, IdKey, MeshNode, View as MeshView};
 use crate::filter::Query;
 
 pub use backlog::MAX_EDGE_CHECKS_PER_STEP;
+pub use edge_sort::EdgeSort;
 pub use graph::{EdgeFacts, GraphIndex, Numbers, Upserted};
 pub use groups::{status_slot, GroupBy, GroupStats, Groups, LinkStats, NO_VALUE, STATUS_SLOTS};
 pub use neighbourhood::{neighbourhood, Focus, MAX_HOPS};
-pub use order::{edge_key, NodeSort, Order, RowKey};
+pub use order::{NodeSort, Order, RowKey};
 pub use sorted::SortedList;
 
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
@@ -42,6 +44,7 @@ pub struct Lens {
     /// compares numbers).
     heat: heat::Heat,
     sort: NodeSort,
+    edge_sort: EdgeSort,
     nodes: Order,
     edges: Order,
     groups: Groups,
@@ -70,10 +73,11 @@ impl Lens {
         self.heat = self.heat_from_scratch();
         let node_keys = view.nodes.values().filter(|node| self.node_shown(node)).map(|n| self.sort.key(n));
         self.nodes = Order::build(node_keys.collect());
-        let graph = &self.graph;
-        let shown_edges =
-            view.edges.values().filter(|edge| graph.facts(&edge.id).is_some_and(|f| self.edge_shown(&edge.id, f)));
-        self.edges = Order::build(shown_edges.map(edge_key).collect());
+        let shown_edges = view.edges.keys().filter_map(|id| {
+            let facts = self.graph.facts(id)?;
+            self.edge_shown(id, facts).then(|| self.edge_sort.key(id, facts))
+        });
+        self.edges = Order::build(shown_edges.collect());
         let (nodes, edges) = (&self.nodes, &self.edges);
         self.groups = Groups::compute(view, self.groups.by().clone(), |id| nodes.contains(id), |id| edges.contains(id));
     }
@@ -269,16 +273,16 @@ impl Lens {
         };
         let shown = self.edge_shown(edge_id, facts);
         self.groups.edge(edge_id, facts, shown);
-        // Nothing narrows and the edge kept its ends: it keeps its row.
-        if !moved && !self.is_narrowed() {
+        // Nothing narrows, rows sort by route and the edge kept its ends:
+        // it keeps its row.
+        if !moved && !self.is_narrowed() && self.edge_sort == EdgeSort::Route {
             return false;
         }
-        let key = |facts: &EdgeFacts| RowKey::of_edge(edge_id, &facts.source, &facts.target);
         let row_held = match self.edges.key(edge_id) {
-            Some(held) => shown && held.is_edge(edge_id, &facts.source, &facts.target),
+            Some(held) => shown && self.edge_sort.key_is(held, edge_id, facts),
             None => !shown,
         };
-        !row_held && self.edges.set(edge_id, shown.then(|| key(facts)))
+        !row_held && self.edges.set(edge_id, shown.then(|| self.edge_sort.key(edge_id, facts)))
     }
 
     fn in_focus(&self, node_id: &str) -> bool {

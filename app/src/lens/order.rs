@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use shared::view::reserve_for;
-use shared::{IdKey, MeshEdge, MeshNode, Status};
+use shared::{IdKey, MeshNode, Status};
 
 use super::sorted::SortedList;
 use super::FastMap;
@@ -48,7 +48,7 @@ impl Ord for RowKey {
 }
 
 impl RowKey {
-    fn new(rank: u8, text: String, then: String, id: String) -> RowKey {
+    pub(super) fn new(rank: u8, text: String, then: String, id: String) -> RowKey {
         let sort_bytes = sort_bytes(rank, [&text, &then, &id]);
         RowKey { rank, text, then, id, sort_bytes }
     }
@@ -158,20 +158,10 @@ fn status_rank(status: &Status) -> u8 {
     }
 }
 
-/// Edges sort by source, then target, then id (all natural).
-pub fn edge_key(edge: &MeshEdge) -> RowKey {
-    RowKey::new(0, edge.source.clone(), edge.target.clone(), edge.id.clone())
-}
-
 impl RowKey {
-    /// An edge's row key (see `edge_key`).
-    pub fn of_edge(id: &str, source: &str, target: &str) -> RowKey {
-        RowKey::new(0, source.to_owned(), target.to_owned(), id.to_owned())
-    }
-
-    /// Whether this is that edge's key (no allocation).
-    pub fn is_edge(&self, id: &str, source: &str, target: &str) -> bool {
-        self.rank == 0 && self.text == source && self.then == target && self.id == id
+    /// The rank and the two texts, as made.
+    pub(super) fn parts(&self) -> (u8, &str, &str) {
+        (self.rank, &self.text, &self.then)
     }
 }
 

@@ -8,7 +8,7 @@ use sycamore::prelude::*;
 
 use super::{AppState, LensCell};
 use crate::filter::{parse, ParseError};
-use crate::lens::{Focus, GroupBy, NodeSort, MAX_EDGE_CHECKS_PER_STEP};
+use crate::lens::{EdgeSort, Focus, GroupBy, NodeSort, MAX_EDGE_CHECKS_PER_STEP};
 use crate::settings::Settings;
 
 /// The lens the page opens with (the URL's `q`, `focus` and `hops`);
@@ -85,6 +85,13 @@ impl AppState {
     pub fn set_node_sort(&self, sort: NodeSort) {
         if self.lens.borrow().sort() != sort {
             self.lens.borrow_mut().set_sort(sort, &self.view.borrow());
+            self.lens_changed();
+        }
+    }
+
+    pub fn set_edge_sort(&self, sort: EdgeSort) {
+        if self.lens.borrow().edge_sort() != sort {
+            self.lens.borrow_mut().set_edge_sort(sort, &self.view.borrow());
             self.lens_changed();
         }
     }

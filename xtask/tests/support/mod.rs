@@ -330,6 +330,13 @@ pub fn star_stream() -> Vec<Frame> {
     vec![text_frame(encode_message(&snapshot))]
 }
 
+/// Sets the page's own size (a window is at least 500 px wide, and
+/// taller than its page): for screenshots and narrow embeds.
+pub async fn set_page_size(client: &Client, width: u32, height: u32) -> TestResult {
+    let metrics = json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false });
+    cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await.map(drop)
+}
+
 /// A Chrome DevTools Protocol command through ChromeDriver.
 pub async fn cdp(client: &Client, command: &str, params: Value) -> Result<Value, String> {
     client.issue_cmd(CdpCommand { command: command.into(), params }).await.map_err(|e| format!("{command}: {e}"))
