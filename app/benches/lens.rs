@@ -4,6 +4,9 @@
 //! 6,700 msg/s, a diff every 250 ms), with no filter and with filters like
 //! the browser bench's. Prints per-diff percentiles, the lens's and the
 //! view's shares, and the cost per graph change.
+//! The same with the edges table sorted by a number (every change of an
+//! edge's shown number moves its row), and what choosing that sort costs
+//! once, on the whole graph.
 //! Then the snapshot's fill: a 10k-node graph handed to a fresh page in
 //! diffs of the most graph changes a diff carries, as the worker does
 //! after a (re)connect; its cost per change is what the browser bench's
@@ -17,7 +20,7 @@
 use std::time::Instant;
 
 use app::filter::parse;
-use app::lens::Lens;
+use app::lens::{EdgeSort, Lens};
 use app::state::{apply_to_view, apply_with_lens};
 use shared::diff_budget::DiffBudget;
 use shared::sim::{Mix, SimConfig, Simulator};
@@ -40,7 +43,10 @@ fn main() {
         "filter", "p50 ms", "p99 ms", "max ms", "lens p50", "view p50", "changes", "ns/change"
     );
     for query in ["", "status:error", "status:error,degraded errors>1%", "kind:api latency>200ms"] {
-        run(query);
+        run(query, EdgeSort::Route);
+    }
+    for sort in [EdgeSort::Errors, EdgeSort::Throughput] {
+        run("", sort);
     }
     println!();
     fill();
@@ -84,12 +90,13 @@ fn fill() {
 /// Per-diff milliseconds: (whole, lens, view).
 struct Sample(f64, f64, f64);
 
-fn run(query: &str) {
+fn run(query: &str, edge_sort: EdgeSort) {
     let mut sim = Simulator::new(SimConfig { n_nodes: 10_000, seed: 7, mix: Mix::Mixed });
     let mut reducer = Reducer::new();
     reducer.apply(sim.snapshot(START_MILLIS), START_MILLIS);
     let (mut view, mut lens) = (View::default(), Lens::default());
     lens.set_query(parse(query).expect("a valid filter"), &view);
+    let mut switches_millis = Vec::new();
     let mut clock = START_MILLIS;
     let mut samples = Vec::with_capacity(DIFFS);
     let mut changes = 0usize;
@@ -113,6 +120,13 @@ fn run(query: &str) {
         }
         let end = Instant::now();
         let millis = |from: Instant, to: Instant| (to - from).as_secs_f64() * 1e3;
+        // Once the graph is whole, the sort is chosen (and timed) a few times.
+        if edge_sort != EdgeSort::Route && round % 40 == 39 {
+            let start = Instant::now();
+            lens.set_edge_sort(EdgeSort::Route, &view);
+            lens.set_edge_sort(edge_sort, &view);
+            switches_millis.push(millis(start, Instant::now()) / 2.0);
+        }
         if round >= DIFFS {
             samples.push(Sample(millis(start, end), millis(start, followed), millis(followed, end)));
             changes += graph_changes;
@@ -124,9 +138,18 @@ fn run(query: &str) {
         values.get((values.len().saturating_sub(1) as f64 * q).round() as usize).copied().unwrap_or(f64::NAN)
     };
     let total_millis: f64 = samples.iter().map(|s| s.0).sum();
+    let label = match (query, edge_sort) {
+        ("", EdgeSort::Route) => "(none)".to_owned(),
+        (query, EdgeSort::Route) => query.to_owned(),
+        (query, sort) => format!("{query}(edges by {sort:?})"),
+    };
+    switches_millis.sort_by(f64::total_cmp);
+    if let Some(median) = switches_millis.get(switches_millis.len() / 2) {
+        println!("choosing that sort, 30k edges: {median:.1} ms (median of {})", switches_millis.len());
+    }
     println!(
         "{:<36} {:>8.2} {:>8.2} {:>8.2} {:>9.2} {:>9.2} {:>8} {:>10.0}",
-        if query.is_empty() { "(none)" } else { query },
+        label,
         percentile(|s| s.0, 0.5),
         percentile(|s| s.0, 0.99),
         percentile(|s| s.0, 1.0),

@@ -23,17 +23,20 @@ impl Lens {
         }
     }
 
+    /// A new order for the nodes table: only that table is sorted again
+    /// (what shows is as it was).
     pub fn set_sort(&mut self, sort: NodeSort, view: &MeshView) {
         if self.sort != sort {
             self.sort = sort;
-            self.refresh(view);
+            self.sort_nodes(view);
         }
     }
 
+    /// A new order for the edges table: only that table is sorted again.
     pub fn set_edge_sort(&mut self, sort: EdgeSort, view: &MeshView) {
         if self.edge_sort != sort {
             self.edge_sort = sort;
-            self.refresh(view);
+            self.sort_edges(view);
         }
     }
 

@@ -33,22 +33,24 @@ impl EdgeSort {
 
     /// The row key of edge `id`.
     pub fn key(self, id: &str, facts: &EdgeFacts) -> RowKey {
-        let (source, target) = (facts.source.to_string(), facts.target.to_string());
+        let (source, id) = (facts.source.to_string(), id.to_owned());
         match self.worst_first(facts) {
-            None if self == EdgeSort::Route => RowKey::new(KNOWN, source, target, id.to_owned()),
-            None => RowKey::new(UNKNOWN, String::new(), source, id.to_owned()),
-            Some(place) => RowKey::new(KNOWN, place.to_string(), source, id.to_owned()),
+            None if self == EdgeSort::Route => RowKey::new(KNOWN, source, facts.target.to_string(), id),
+            None => RowKey::with_number(UNKNOWN, 0, source, id),
+            Some(place) => RowKey::with_number(KNOWN, place, source, id),
         }
     }
 
     /// Whether `key` is the key edge `id` has now (no allocation).
     pub fn key_is(self, key: &RowKey, id: &str, facts: &EdgeFacts) -> bool {
-        let (rank, text, then) = key.parts();
+        let (rank, number, text, then) = key.parts();
         key.id == id
             && match self.worst_first(facts) {
-                None if self == EdgeSort::Route => rank == KNOWN && text == &*facts.source && then == &*facts.target,
-                None => rank == UNKNOWN && text.is_empty() && then == &*facts.source,
-                Some(place) => rank == KNOWN && text.parse() == Ok(place) && then == &*facts.source,
+                None if self == EdgeSort::Route => {
+                    (rank, number) == (KNOWN, 0) && text == &*facts.source && then == &*facts.target
+                }
+                None => (rank, number) == (UNKNOWN, 0) && text.is_empty() && then == &*facts.source,
+                Some(place) => (rank, number) == (KNOWN, place) && text.is_empty() && then == &*facts.source,
             }
     }
 

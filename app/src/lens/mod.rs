@@ -71,15 +71,25 @@ impl Lens {
             view.nodes.values().map(|node| (IdKey::from(node.id.as_str()), self.query.field_mask(node))).collect()
         };
         self.heat = self.heat_from_scratch();
+        self.sort_nodes(view);
+        self.sort_edges(view);
+        let (nodes, edges) = (&self.nodes, &self.edges);
+        self.groups = Groups::compute(view, self.groups.by().clone(), |id| nodes.contains(id), |id| edges.contains(id));
+    }
+
+    /// The nodes table's order from scratch (the shown nodes are known).
+    fn sort_nodes(&mut self, view: &MeshView) {
         let node_keys = view.nodes.values().filter(|node| self.node_shown(node)).map(|n| self.sort.key(n));
         self.nodes = Order::build(node_keys.collect());
+    }
+
+    /// The edges table's order from scratch (the shown edges are known).
+    fn sort_edges(&mut self, view: &MeshView) {
         let shown_edges = view.edges.keys().filter_map(|id| {
             let facts = self.graph.facts(id)?;
             self.edge_shown(id, facts).then(|| self.edge_sort.key(id, facts))
         });
         self.edges = Order::build(shown_edges.collect());
-        let (nodes, edges) = (&self.nodes, &self.edges);
-        self.groups = Groups::compute(view, self.groups.by().clone(), |id| nodes.contains(id), |id| edges.contains(id));
     }
 
     /// Makes room for a graph of `size` at once (a snapshot's fill), in
