@@ -27,6 +27,18 @@ const EDGE_ROWS_SHOWN: &str = "(() => {
     return { rows: rows.length, cut, errors_shown: !!errors && errors.getBoundingClientRect().width > 0 };
 })()";
 
+/// Lists on screen whose rows stop short of their panel's bottom (with
+/// more rows than fit): a list beside a taller panel grows to its bottom
+/// and renders rows there, not a blank band.
+const LISTS_SHORT: &str = "(() => [...document.querySelectorAll('.scroll[data-on-screen=true]')]
+    .filter(frame => frame.scrollHeight > frame.clientHeight + 28)
+    .map(frame => {
+        const bottom = frame.closest('.panel').getBoundingClientRect().bottom - 1;
+        const rows = [...frame.querySelectorAll('.row')].map(row => row.getBoundingClientRect().bottom);
+        return { list: frame.getAttribute('aria-label'), short_px: Math.round(bottom - Math.max(...rows)) };
+    })
+    .filter(list => list.short_px > 2))()";
+
 /// Whether the log follows, and how far below its view its last line is.
 const LOG_TAIL: &str = "(() => {
     const frame = document.querySelector('[data-testid=logs] .scroll');
@@ -132,6 +144,8 @@ async fn screenshots_of_a_populated_dashboard() {
                 tail["follow"] == true && tail["below_px"].as_f64().is_some_and(|px| px < 28.0),
                 format!("{name}: the log stopped following: {tail}"),
             )?;
+            let short = eval(&client, LISTS_SHORT).await?;
+            check(short == serde_json::json!([]), format!("{name}: lists without rows to their bottom: {short}"))?;
             support::scroll_back(&client, scrolled).await?;
             wait_for(&client, "n1 ringed", &format!("{} > 10", ring_pixels(None))).await?;
             let overflow =

@@ -14,7 +14,9 @@ use crate::components::scroll_place::{follow_after_scroll, follow_bottom, keep_r
 pub const ROW_HEIGHT_PX: f64 = 28.0;
 /// Rows rendered above and below the viewport.
 const OVERSCAN_ROWS: usize = 6;
-/// Assumed viewport height until the element has been measured.
+/// Assumed viewport height until the element has been measured (a
+/// `ResizeObserver` reports its height once it is laid out, and whenever it
+/// changes).
 const DEFAULT_VIEWPORT_PX: f64 = 360.0;
 
 /// The rows to render for a scroll position. A position past the end (the
@@ -131,6 +133,39 @@ pub struct ScrollFrameProps {
     pub children: Children,
 }
 
+/// Keeps `viewport` at the frame's height as the page lays it out: a frame
+/// that grows beside a taller panel (or with the window) renders rows to
+/// its new bottom at once, not at the reader's next scroll. The observer
+/// reports after layout, so reading the height forces none.
+fn watch_viewport(frame_ref: NodeRef, viewport: Signal<f64>) {
+    #[cfg(target_arch = "wasm32")]
+    on_mount(move || {
+        use wasm_bindgen::closure::Closure;
+
+        let Some(element) = frame_ref.try_get().and_then(|node| node.dyn_into::<web_sys::Element>().ok()) else {
+            return;
+        };
+        let (measured, scope) = (element.clone(), use_current_scope());
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            let height = f64::from(measured.client_height());
+            scope.run_in(|| {
+                if viewport.is_alive() && height > 0.0 && viewport.get_untracked() != height {
+                    viewport.set(height);
+                }
+            });
+        });
+        if let Ok(observer) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+            observer.observe(&element);
+            on_cleanup(move || {
+                observer.disconnect();
+                drop(callback);
+            });
+        }
+    });
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (frame_ref, viewport);
+}
+
 #[component]
 pub fn ScrollFrame(props: ScrollFrameProps) -> View {
     let ScrollFrameProps {
@@ -147,6 +182,7 @@ pub fn ScrollFrame(props: ScrollFrameProps) -> View {
     let viewport = create_signal(DEFAULT_VIEWPORT_PX);
     let frame_ref = create_node_ref();
     watch_on_screen(frame_ref, on_screen, NEAR_MARGIN_PX);
+    watch_viewport(frame_ref, viewport);
 
     create_effect(move || {
         let rows = visible_rows(scroll_top.get(), viewport.get(), total_rows.get());
