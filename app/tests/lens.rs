@@ -85,6 +85,7 @@ fn random_diff(rng: &mut SplitMix64, view: &MeshView) -> Diff {
 }
 
 /// The lens's choices, made on a lens.
+#[derive(Clone)]
 struct Choices {
     query: &'static str,
     focus: Option<(&'static str, u8)>,
@@ -176,7 +177,10 @@ fn the_lens_kept_from_diffs_equals_the_lens_from_scratch() {
     let busiest =
         Choices { query: "", focus: None, sort: NodeSort::Id, edge_sort: EdgeSort::Throughput, by: GroupBy::Kind };
     let worst = Choices { edge_sort: EdgeSort::Errors, ..Choices { by: GroupBy::Kind, ..busiest } };
+    // Only the sorts change, under a filter, with re-checks waiting.
+    let numbers_resorted = Choices { sort: NodeSort::Status, edge_sort: EdgeSort::Throughput, ..numbers.clone() };
     for seed in 0..4 {
+        check_random_diffs(seed + 50, &numbers, &numbers_resorted);
         check_random_diffs(seed, &plain, &unhealthy);
         check_random_diffs(seed + 10, &numbers, &focused);
         check_random_diffs(seed + 20, &wide, &plain);
