@@ -52,6 +52,17 @@ fn series_version(state: &AppState, name: String) -> Signal<u64> {
     version
 }
 
+/// Room a time label ("12:04:45" and a gap) takes on the x axis, in CSS px.
+const TIME_LABEL_PX: f64 = 70.0;
+/// The width of the value labels on the left, in CSS px.
+const VALUE_LABELS_PX: f64 = 38.0;
+
+/// How many time labels a chart `width_px` wide (CSS px) has room for: two
+/// at least (a chart's span is read between them), six at most.
+pub fn time_labels_for(width_px: f64) -> usize {
+    (((width_px - VALUE_LABELS_PX) / TIME_LABEL_PX).floor().max(0.0) as usize).clamp(2, 6)
+}
+
 /// Whether chart series `name` is of node `node_id`: series are named
 /// `metric:node` (as the simulator and the protocol's examples name
 /// them), or after the node alone.
@@ -143,6 +154,7 @@ pub mod draw {
     use wasm_bindgen::JsCast;
     use web_sys::HtmlCanvasElement;
 
+    use super::{time_labels_for, TIME_LABEL_PX, VALUE_LABELS_PX};
     use crate::canvas::{fit_backing_store, is_dark};
     use crate::format::clock;
 
@@ -191,8 +203,10 @@ pub mod draw {
         let font = ("sans-serif", 11.0 * ratio).into_font().color(&text);
         let Ok(mut chart) = ChartBuilder::on(&root)
             .margin(px(4.0))
+            // Half a time label: one at the right end shows whole.
+            .margin_right(px(TIME_LABEL_PX / 3.0))
             .x_label_area_size(px(18.0))
-            .y_label_area_size(px(38.0))
+            .y_label_area_size(px(VALUE_LABELS_PX))
             .build_cartesian_2d(start..end, low..high)
         else {
             return;
@@ -202,7 +216,9 @@ pub mod draw {
             .light_line_style(background.stroke_width(0))
             .bold_line_style(grid.stroke_width(px(1.0)))
             .axis_style(grid.stroke_width(px(1.0)))
-            .x_labels(3)
+            // Plotters puts the labels at round times, as many as fit: a
+            // few seconds' span gets one a second, not one in all.
+            .x_labels(time_labels_for(f64::from(canvas.width()) / ratio))
             .y_labels(4)
             .x_label_formatter(&|t| clock(*t as i64))
             .y_label_formatter(&|y| crate::format::compact(*y))
@@ -216,7 +232,16 @@ pub mod draw {
 
 #[cfg(test)]
 mod tests {
-    use super::is_series_of;
+    use super::{is_series_of, time_labels_for};
+
+    #[test]
+    fn a_chart_has_room_for_a_time_label_every_70_px_but_two_at_least() {
+        // (chart width in CSS px, time labels)
+        let cases = [(0.0, 2), (200.0, 2), (278.0, 3), (317.0, 3), (318.0, 4), (360.0, 4), (600.0, 6), (2000.0, 6)];
+        for (width_px, labels) in cases {
+            assert_eq!(time_labels_for(width_px), labels, "{width_px} px");
+        }
+    }
 
     #[test]
     fn a_series_is_of_the_node_after_its_last_colon() {
