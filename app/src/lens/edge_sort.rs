@@ -68,54 +68,50 @@ impl EdgeSort {
     }
 }
 
-/// Rounds `value` to whole `step`s (half away from zero), counted in
-/// `unit`s (a float to an integer saturates; NaN was turned away before).
-fn in_steps(value: f64, step: f64, unit: f64) -> u64 {
-    ((value / step).round() * (step / unit)).round() as u64
+/// How a number shows, as tiers: below each bound, the step it is rounded
+/// to (the last tier has no bound).
+type Tiers = [(f64, f64)];
+
+/// Tenths under 10 ms, whole milliseconds under 10 s, tenths of a second
+/// above (`format::latency_millis`).
+const LATENCY_TIERS: &Tiers = &[(10.0, 0.1), (10_000.0, 1.0), (f64::INFINITY, 100.0)];
+/// Tenths under 10, whole numbers under 1,000, then "1.5k", "15k", "1.5M"
+/// (`format::compact`).
+const THROUGHPUT_TIERS: &Tiers = &[(10.0, 0.1), (1e3, 1.0), (1e4, 100.0), (1e6, 1e3), (f64::INFINITY, 1e5)];
+/// Tenths of a percent under 10 %, whole percents above (`format::percent`,
+/// which shows 0 and under 0.1 % apart: see `error_steps`).
+const PERCENT_TIERS: &Tiers = &[(10.0, 0.1), (f64::INFINITY, 1.0)];
+
+/// `value` (not below 0) rounded to the step of its tier (half away from
+/// zero), counted in tenths, so that every tier's steps are whole and a
+/// value that shows higher counts higher; None for NaN.
+fn tiered_steps(value: f64, tiers: &Tiers) -> Option<u64> {
+    if value.is_nan() {
+        return None;
+    }
+    let value = value.max(0.0);
+    let step = tiers.iter().find(|(bound, _)| value < *bound).map_or(1.0, |(_, step)| *step);
+    // A float to an integer saturates.
+    Some(((value / step).round() * step * 10.0).round() as u64)
 }
 
 /// An error rate (0..=1) in the steps `format::percent` shows: 0, under
-/// 0.1 %, tenths of a percent under 10 %, whole percents above; each step
-/// is a larger number than the one below it.
+/// 0.1 %, then `PERCENT_TIERS`.
 fn error_steps(rate: f64) -> Option<u64> {
-    if rate.is_nan() {
-        return None;
-    }
-    Some(match rate.max(0.0) * 100.0 {
-        0.0 => 0,
-        p if p < 0.1 => 1,
-        p if p < 10.0 => 1 + in_steps(p, 0.1, 0.1),
-        p => 1 + in_steps(p, 1.0, 0.1),
+    let percent = rate * 100.0;
+    Some(match tiered_steps(percent, PERCENT_TIERS)? {
+        0 if percent <= 0.0 => 0,
+        _ if percent < 0.1 => 1,
+        steps => 1 + steps,
     })
 }
 
-/// A latency in the steps `format::latency_millis` shows, in tenths of a
-/// millisecond: tenths under 10 ms, whole milliseconds under 10 s, tenths
-/// of a second above.
 fn latency_steps(millis: f64) -> Option<u64> {
-    if millis.is_nan() {
-        return None;
-    }
-    Some(match millis.max(0.0) {
-        m if m < 10.0 => in_steps(m, 0.1, 0.1),
-        m if m < 10_000.0 => in_steps(m, 1.0, 0.1),
-        m => in_steps(m, 100.0, 0.1),
-    })
+    tiered_steps(millis, LATENCY_TIERS)
 }
 
-/// A throughput in the steps `format::compact` shows, in tenths: tenths
-/// under 10, whole numbers under 1,000, then "1.5k", "15k", "1.5M".
 fn throughput_steps(per_second: f64) -> Option<u64> {
-    if per_second.is_nan() {
-        return None;
-    }
-    Some(match per_second.max(0.0) {
-        t if t < 10.0 => in_steps(t, 0.1, 0.1),
-        t if t < 1e3 => in_steps(t, 1.0, 0.1),
-        t if t < 1e4 => in_steps(t, 100.0, 0.1),
-        t if t < 1e6 => in_steps(t, 1e3, 0.1),
-        t => in_steps(t, 1e5, 0.1),
-    })
+    tiered_steps(per_second, THROUGHPUT_TIERS)
 }
 
 #[cfg(test)]
