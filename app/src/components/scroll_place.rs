@@ -38,7 +38,7 @@ pub fn follow_bottom(
     frame_ref: NodeRef,
     (scroll_top, viewport): (Signal<f64>, Signal<f64>),
 ) -> ScrollWriter {
-    let writer = ScrollWriter::new(frame_ref, When::NextFrame);
+    let writer = ScrollWriter::new(frame_ref);
     create_effect(move || {
         let total = total_rows.get();
         if follow.get() {
@@ -67,23 +67,61 @@ pub struct Place {
 /// Rows added on top (`sign` 1) push the rows the reader looks at down,
 /// rows dropped from the top (`sign` -1) pull them up: scroll by as much,
 /// unless the reader is at the top watching the newest rows come, or the
-/// frame follows the bottom.
+/// frame follows the bottom. The position is written at the end of the
+/// task that moved the rows (a frame drawn between would show them jump),
+/// from where the browser has the frame then: the last scroll event may
+/// not have come in yet (the reader, or a script, scrolled within the last
+/// frame), and a position kept from it would throw the reader back.
 pub fn keep_rows_in_place(count: ReadSignal<u64>, sign: i64, place: Place) {
     let previous = create_signal(count.get_untracked());
-    let writer = ScrollWriter::new(place.frame_ref, When::EndOfTask);
+    // Rows moved in this task and not yet written.
+    let pending_rows = create_signal(0i64);
     create_effect(move || {
         let now = count.get();
         let rows = now.saturating_sub(previous.get_untracked()) as i64 * sign;
         previous.set(now);
-        if place.follow.is_some_and(|follow| follow.get_untracked()) {
+        if rows == 0 || place.follow.is_some_and(|follow| follow.get_untracked()) {
             return;
         }
+        // The rows this task renders, from the position as last known.
         let (top, total) = (place.scroll_top.get_untracked(), place.total_rows.get_untracked());
         if let Some(shifted) = kept_in_place(top, rows, total, place.viewport.get_untracked()) {
-            writer.scroll_to(shifted);
             place.scroll_top.set(shifted);
         }
+        let scheduled = pending_rows.get_untracked() != 0;
+        pending_rows.set_silent(pending_rows.get_untracked() + rows);
+        if !scheduled {
+            at_end_of_task(move || shift_frame(place, pending_rows));
+        }
     });
+}
+
+/// Moves the frame by the rows pending, from where the browser has it.
+fn shift_frame(place: Place, pending_rows: Signal<i64>) {
+    // The frame may be gone (its panel closed) by then.
+    if !pending_rows.is_alive() {
+        return;
+    }
+    let rows = pending_rows.get_untracked();
+    pending_rows.set_silent(0);
+    let Some(element) = element_of(place.frame_ref) else { return };
+    let top = f64::from(element.scroll_top());
+    let (total, viewport) = (place.total_rows.get_untracked(), place.viewport.get_untracked());
+    if let Some(shifted) = kept_in_place(top, rows, total, viewport) {
+        element.set_scroll_top(shifted as i32);
+        // Read back: the browser clamps to the rows' height.
+        let written = f64::from(element.scroll_top());
+        if written != place.scroll_top.get_untracked() {
+            place.scroll_top.set(written);
+        }
+    }
+}
+
+/// Runs `step` once the current task's own work is done (a microtask).
+fn at_end_of_task(step: impl FnOnce() + 'static) {
+    if let Some(window) = web_sys::window() {
+        window.queue_microtask(wasm_bindgen::closure::Closure::once_into_js(step).unchecked_ref());
+    }
 }
 
 /// Where the frame goes when `rows` came on top (or, negative, left the
@@ -101,33 +139,23 @@ fn kept_in_place(top_px: f64, rows: i64, total_rows: usize, viewport_px: f64) ->
     Some((top_px + rows as f64 * ROW_HEIGHT_PX).clamp(0.0, last_px))
 }
 
-/// Writes a frame's scroll position later, the last asked-for position
-/// once. Writing `scrollTop` right after the rows changed would force a
-/// layout in the middle of a diff (measured: ~2 ms per diff at 10k nodes).
+/// Writes a frame's scroll position at the next animation frame, joining
+/// the layout the browser does anyway (following the bottom: the newest
+/// rows show a frame later), the last asked-for position once. Writing
+/// `scrollTop` right after the rows changed would force a layout in the
+/// middle of a diff (measured: ~2 ms per diff at 10k nodes).
 #[derive(Clone, Copy)]
 pub struct ScrollWriter {
     frame_ref: NodeRef,
-    when: When,
     /// The position to write, if a write is scheduled.
     pending: Signal<Option<f64>>,
     /// Where the last write put the frame (as the browser has it).
     written: Signal<Option<f64>>,
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum When {
-    /// At the next animation frame, joining the layout the browser does
-    /// anyway (following the bottom: the newest rows show a frame later).
-    NextFrame,
-    /// At the end of the task that changed the rows, before the frame is
-    /// drawn (keeping the reader's place: the rows under them change in
-    /// that task, and a frame drawn between would show them jump).
-    EndOfTask,
-}
-
 impl ScrollWriter {
-    fn new(frame_ref: NodeRef, when: When) -> ScrollWriter {
-        ScrollWriter { frame_ref, when, pending: create_signal(None), written: create_signal(None) }
+    fn new(frame_ref: NodeRef) -> ScrollWriter {
+        ScrollWriter { frame_ref, pending: create_signal(None), written: create_signal(None) }
     }
 
     pub fn written_px(self) -> Option<f64> {
@@ -152,10 +180,7 @@ impl ScrollWriter {
                 self.pending.set_silent(None);
             }
         });
-        match self.when {
-            When::NextFrame => drop(window.request_animation_frame(callback.unchecked_ref())),
-            When::EndOfTask => window.queue_microtask(callback.unchecked_ref()),
-        }
+        drop(window.request_animation_frame(callback.unchecked_ref()));
     }
 }
 
