@@ -119,8 +119,18 @@ fn shift_frame(place: Place, pending_rows: Signal<i64>) {
 
 /// Runs `step` once the current task's own work is done (a microtask).
 fn at_end_of_task(step: impl FnOnce() + 'static) {
-    if let Some(window) = web_sys::window() {
-        window.queue_microtask(wasm_bindgen::closure::Closure::once_into_js(step).unchecked_ref());
+    later(Box::new(step), false);
+}
+
+/// Runs `step` at the next animation frame, or at the end of the current
+/// task (one closure type for both: each is a shim of its own in wasm).
+fn later(step: Box<dyn FnOnce()>, at_frame: bool) {
+    let Some(window) = web_sys::window() else { return };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(step);
+    if at_frame {
+        drop(window.request_animation_frame(callback.unchecked_ref()));
+    } else {
+        window.queue_microtask(callback.unchecked_ref());
     }
 }
 
@@ -168,8 +178,7 @@ impl ScrollWriter {
         if scheduled {
             return;
         }
-        let Some(window) = web_sys::window() else { return };
-        let callback = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let write = move || {
             // The frame may be gone (its panel closed) by then.
             if self.pending.is_alive() {
                 if let (Some(top), Some(element)) = (self.pending.get_untracked(), element_of(self.frame_ref)) {
@@ -179,8 +188,8 @@ impl ScrollWriter {
                 }
                 self.pending.set_silent(None);
             }
-        });
-        drop(window.request_animation_frame(callback.unchecked_ref()));
+        };
+        later(Box::new(write), true);
     }
 }
 
