@@ -234,6 +234,7 @@ async fn a_narrow_embed_shows_the_number_the_edges_sort_by() {
     Browser::run(400, 900, |client| async move {
         support::set_page_size(&client, 400, 900).await?;
         client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "the edges panel", "document.querySelector('.panel-edges')").await?;
         support::show_panel(&client, ".panel-edges").await?;
         wait_for(&client, "edge rows", "document.querySelectorAll('.panel-edges .row').length > 5").await?;
         // (sort, shown: name, throughput, latency, errors)
