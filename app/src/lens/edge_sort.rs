@@ -33,25 +33,23 @@ impl EdgeSort {
 
     /// The row key of edge `id`.
     pub fn key(self, id: &str, facts: &EdgeFacts) -> RowKey {
-        let (source, id) = (facts.source.to_string(), id.to_owned());
-        match self.worst_first(facts) {
-            None if self == EdgeSort::Route => RowKey::new(KNOWN, source, facts.target.to_string(), id),
-            None => RowKey::with_number(UNKNOWN, 0, source, id),
-            Some(place) => RowKey::with_number(KNOWN, place, source, id),
-        }
+        let (rank, number, text, then) = self.parts(facts);
+        RowKey::with_number(rank, number, text.to_owned(), then.to_owned(), id.to_owned())
     }
 
     /// Whether `key` is the key edge `id` has now (no allocation).
     pub fn key_is(self, key: &RowKey, id: &str, facts: &EdgeFacts) -> bool {
-        let (rank, number, text, then) = key.parts();
-        key.id == id
-            && match self.worst_first(facts) {
-                None if self == EdgeSort::Route => {
-                    (rank, number) == (KNOWN, 0) && text == &*facts.source && then == &*facts.target
-                }
-                None => (rank, number) == (UNKNOWN, 0) && text.is_empty() && then == &*facts.source,
-                Some(place) => (rank, number) == (KNOWN, place) && text.is_empty() && then == &*facts.source,
-            }
+        key.id == id && key.parts() == self.parts(facts)
+    }
+
+    /// What places an edge: (rank, number, text, then). By route: its
+    /// source and target; by a number: that number, then its source.
+    fn parts(self, facts: &EdgeFacts) -> (u8, u64, &str, &str) {
+        match self.worst_first(facts) {
+            None if self == EdgeSort::Route => (KNOWN, 0, &facts.source, &facts.target),
+            None => (UNKNOWN, 0, "", &facts.source),
+            Some(place) => (KNOWN, place, "", &facts.source),
+        }
     }
 
     /// Where the edge's number puts it, smallest first: the number's shown

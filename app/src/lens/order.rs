@@ -54,9 +54,9 @@ impl RowKey {
         RowKey { rank, number: 0, text, then, id, sort_bytes }
     }
 
-    /// A row placed by a number (after its rank), then `then` and the id.
-    pub(super) fn with_number(rank: u8, number: u64, then: String, id: String) -> RowKey {
-        RowKey { number, ..RowKey::new(rank, String::new(), then, id) }
+    /// A row placed by a number after its rank, then by its texts and id.
+    pub(super) fn with_number(rank: u8, number: u64, text: String, then: String, id: String) -> RowKey {
+        RowKey { number, ..RowKey::new(rank, text, then, id) }
     }
 
     /// What decides most comparisons, held inline (no text to fetch).

@@ -53,7 +53,7 @@ fn sort_bytes_order_rows_as_their_fields_do() {
             let rank = rng.below(3) as u8;
             // A number (in a few values, so that ties go on to the texts), or texts alone.
             match rng.below(2) {
-                0 => RowKey::with_number(rank, rng.below(3), text(&mut rng), text(&mut rng)),
+                0 => RowKey::with_number(rank, rng.below(3), text(&mut rng), text(&mut rng), text(&mut rng)),
                 _ => RowKey::new(rank, text(&mut rng), text(&mut rng), text(&mut rng)),
             }
         })
