@@ -15,7 +15,8 @@ mod support;
 use feed::SimSettings;
 use shared::sim::Mix;
 use support::{
-    check, eval, free_port, replay_feed, screenshot, simulated_feed, star_stream, text_of, wait_for, Browser,
+    check, eval, free_port, replay_feed, screenshot, simulated_feed, star_stream, text_of, wait_for, with_theme_rgb,
+    Browser,
 };
 
 const NODE_COUNT: &str = "[data-testid=node-count]";
@@ -25,8 +26,7 @@ const SELECTED_ID: &str = "(document.querySelector('[data-testid=details] .id')?
 /// canvas's centre.
 const RING_AT_CENTRE: &str = r"(() => {
     const canvas = document.querySelector('[data-testid=topology]'), rect = canvas.getBoundingClientRect();
-    const ratio = canvas.width / rect.width, hex = getComputedStyle(canvas).getPropertyValue('--accent').trim();
-    const [r, g, b] = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
+    const ratio = canvas.width / rect.width, [r, g, b] = themeRgb(canvas, '--accent');
     const x0 = Math.round((rect.width / 2 - 24) * ratio), y0 = Math.round((rect.height / 2 - 24) * ratio);
     const d = (c => { const s = new OffscreenCanvas(c.width, c.height).getContext('2d'); s.drawImage(c, 0, 0); return s; })(canvas).getImageData(x0, y0, 48 * ratio, 48 * ratio).data;
     let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b) n++; return n; })()";
@@ -55,7 +55,7 @@ async fn search_selects_a_node_and_centres_it_in_a_large_mesh() {
         client.goto(&url).await.map_err(|e| e.to_string())?;
         wait_for(&client, "the mesh", &format!("Number({}) > 900", text_of(NODE_COUNT))).await?;
         // 1,000 nodes do not fit as dots: groups first, nothing selected.
-        check(eval(&client, RING_AT_CENTRE).await?.as_i64() == Some(0), "a ring before any search")?;
+        check(eval(&client, &with_theme_rgb(RING_AT_CENTRE)).await?.as_i64() == Some(0), "a ring before any search")?;
         eval(&client, "document.querySelector('[data-testid=search]').focus()").await?;
         press(&client, "n517").await?;
         wait_for(
@@ -66,7 +66,7 @@ async fn search_selects_a_node_and_centres_it_in_a_large_mesh() {
         .await?;
         press(&client, ENTER).await?;
         wait_for(&client, "n517 selected", &format!("{SELECTED_ID} === 'n517'")).await?;
-        wait_for(&client, "n517 ringed in the middle", &format!("{RING_AT_CENTRE} > 10")).await?;
+        wait_for(&client, "n517 ringed in the middle", &format!("{} > 10", with_theme_rgb(RING_AT_CENTRE))).await?;
         let says = eval(&client, &text_of("[data-testid=announcer]")).await?;
         check(says.as_str().is_some_and(|s| s.contains("(n517)")), format!("the live region says {says}"))?;
         // `/` from anywhere jumps back to the search box.

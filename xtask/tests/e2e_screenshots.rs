@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use feed::SimSettings;
 use shared::sim::Mix;
-use support::{check, drawn_pixels, eval, free_port, screenshot, simulated_feed, text_of, wait_for, Browser, BADGE};
+use support::{
+    check, drawn_pixels, eval, free_port, screenshot, simulated_feed, text_of, wait_for, with_theme_rgb, Browser, BADGE,
+};
 
 /// The edge rows in the panel's view: how many, the names cut short, and
 /// whether the errors column shows.
@@ -52,7 +54,7 @@ async fn screenshots_of_a_populated_dashboard() {
     /// in force, and whether the canvas's background is `--panel`; or null.
     const FIND_A_DOT: &str = r"(() => {
         const canvas = document.querySelector('[data-testid=topology]'), style = getComputedStyle(canvas);
-        const rgb = name => [1, 3, 5].map(i => parseInt(style.getPropertyValue(name).trim().slice(i, i + 2), 16));
+        const rgb = name => themeRgb(canvas, name);
         const { width, height } = canvas, data = (c => { const s = new OffscreenCanvas(c.width, c.height).getContext('2d'); s.drawImage(c, 0, 0); return s; })(canvas).getImageData(0, 0, width, height).data;
         const is = (x, y, [r, g, b]) => { const i = (y * width + x) * 4; return data[i] === r && data[i + 1] === g && data[i + 2] === b; };
         const rect = canvas.getBoundingClientRect(), ratio = width / rect.width, background = is(0, 0, rgb('--panel'));
@@ -68,14 +70,13 @@ async fn screenshots_of_a_populated_dashboard() {
     /// px of a point or anywhere.
     fn ring_pixels(near: Option<(i64, i64)>) -> String {
         let [x, y] = near.map_or(["null".to_owned(), "null".to_owned()], |(x, y)| [x.to_string(), y.to_string()]);
-        format!(
+        with_theme_rgb(&format!(
             "(() => {{ const canvas = document.querySelector('[data-testid=topology]'), rect = canvas.getBoundingClientRect();
-            const ratio = canvas.width / rect.width, hex = getComputedStyle(canvas).getPropertyValue('--accent').trim();
-            const [r, g, b] = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16)), near = {x} !== null;
+            const ratio = canvas.width / rect.width, [r, g, b] = themeRgb(canvas, '--accent'), near = {x} !== null;
             const x0 = near ? Math.round(({x} - rect.left - 20) * ratio) : 0, y0 = near ? Math.round(({y} - rect.top - 20) * ratio) : 0;
             const d = (c => {{ const s = new OffscreenCanvas(c.width, c.height).getContext('2d'); s.drawImage(c, 0, 0); return s; }})(canvas).getImageData(x0, y0, near ? 40 * ratio : canvas.width, near ? 40 * ratio : canvas.height).data;
             let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b) n++; return n; }})()"
-        )
+        ))
     }
     use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 
@@ -97,7 +98,7 @@ async fn screenshots_of_a_populated_dashboard() {
             wait_for(&client, "a drawn topology", &format!("{} > 500", drawn_pixels("[data-testid=topology]"))).await?;
 
             // Click a dot on the canvas: the scene picks it, and it is ringed and detailed.
-            let dot = wait_for(&client, "a dot in a status colour", FIND_A_DOT).await?;
+            let dot = wait_for(&client, "a dot in a status colour", &with_theme_rgb(FIND_A_DOT)).await?;
             check(dot["background"] == true, format!("{name}: the canvas background is not --panel: {dot}"))?;
             let (Some(x), Some(y)) = (dot["x"].as_i64(), dot["y"].as_i64()) else { return Err(format!("{dot}")) };
             let press = MouseActions::new("mouse".into())

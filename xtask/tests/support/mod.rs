@@ -293,6 +293,22 @@ pub fn counts(snapshot: &Message) -> (usize, usize) {
     }
 }
 
+/// `iife`, a script `(() => { … })()`, with `themeRgb(element, '--name')`
+/// defined at the top of its body: the [r, g, b] of a colour custom
+/// property as the browser paints it, whatever form the stylesheet writes
+/// it in (`#fff`, `#ffffff`, `rgb(…)`: the minified stylesheet shortens
+/// colours).
+pub fn with_theme_rgb(iife: &str) -> String {
+    iife.replacen("(() => {", &format!("(() => {{ {THEME_RGB}"), 1)
+}
+
+const THEME_RGB: &str = "const themeRgb = (element, name) => {
+    const c = new OffscreenCanvas(1, 1).getContext('2d');
+    c.fillStyle = getComputedStyle(element).getPropertyValue(name).trim();
+    c.fillRect(0, 0, 1, 1);
+    return [...c.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+};";
+
 /// Non-background pixels drawn on a canvas (read from a copy: the
 /// topology's canvas shows the paint worker's pictures through a
 /// `bitmaprenderer` context and has no 2D context to read).
