@@ -18,6 +18,9 @@ use crate::lens::Lens;
 pub const MAX_MARKS_PER_BOX: usize = 2000;
 /// Inner margin of a box's texts and histogram, in px.
 pub const BOX_INSET_PX: f64 = 10.0;
+/// A box holds its texts from this size on (px): width, height. A smaller
+/// one has its name written by it (`titles`).
+pub const BOX_TEXT_FROM: (f64, f64) = (70.0, 44.0);
 /// A link is at least this long on screen (between boxes closer than
 /// this it reaches into both).
 const MIN_LINK_PX: f64 = 16.0;
@@ -103,6 +106,11 @@ pub fn health_variants(health: &str) -> Vec<String> {
 pub fn count_variants(count: &str) -> Vec<String> {
     let short = count.strip_suffix(" nodes").map_or_else(|| count.replace(" of ", "/"), str::to_owned);
     vec![count.to_owned(), short]
+}
+
+/// Whether a box of `rect` on screen holds its texts.
+pub fn holds_texts(rect: Rect) -> bool {
+    rect.width >= BOX_TEXT_FROM.0 && rect.height >= BOX_TEXT_FROM.1
 }
 
 pub fn screen_rect(world: Rect, viewport: &Viewport) -> Rect {

@@ -10,8 +10,14 @@ pub const MIN_SCALE: f64 = 0.02;
 pub const MAX_SCALE: f64 = 8.0;
 /// Fitting never magnifies a small graph more than this.
 pub const MAX_FIT_SCALE: f64 = 2.0;
-/// Room left around a fitted graph.
+/// Room left on each side of a fitted graph: a sixteenth of the panel's
+/// width (or height), within these bounds. A small panel (a 400 px embed)
+/// gives the graph what a fixed margin would take from it; the smallest
+/// margin still holds a name written above a region (`OUTSIDE_TITLE_PX`).
 pub const FIT_MARGIN_PX: f64 = 40.0;
+const MIN_FIT_MARGIN_PX: f64 = 20.0;
+const _: () = assert!(MIN_FIT_MARGIN_PX >= crate::scene::titles::OUTSIDE_TITLE_PX);
+const FIT_MARGIN_SHARE: f64 = 1.0 / 16.0;
 /// Wheel zoom: the scale changes by e^(−delta × this) per wheel event.
 const WHEEL_ZOOM_PER_PX: f64 = 0.0015;
 /// Points this far off screen are still drawn (a dot or label overhangs).
@@ -86,6 +92,12 @@ impl Default for Viewport {
     }
 }
 
+/// The margin a fitted graph keeps on each side of a panel `length` px
+/// wide (or tall).
+fn fit_margin_px(length: f64) -> f64 {
+    (length * FIT_MARGIN_SHARE).clamp(MIN_FIT_MARGIN_PX, FIT_MARGIN_PX)
+}
+
 impl Viewport {
     pub fn to_screen(&self, world: Point) -> Point {
         Point { x: world.x * self.scale + self.offset.x, y: world.y * self.scale + self.offset.y }
@@ -96,7 +108,7 @@ impl Viewport {
     pub fn fit((x0, y0, x1, y1): (f64, f64, f64, f64), screen: Size) -> Viewport {
         // A single row or column of nodes is not magnified without bound.
         let (span_x, span_y) = ((x1 - x0).max(SLOT_SPACING), (y1 - y0).max(SLOT_SPACING));
-        let room = |length: f64| length - 2.0 * FIT_MARGIN_PX;
+        let room = |length: f64| length - 2.0 * fit_margin_px(length);
         let scale = (room(screen.width) / span_x).min(room(screen.height) / span_y).clamp(MIN_SCALE, MAX_FIT_SCALE);
         let offset = Point {
             x: (screen.width - (x1 - x0) * scale) / 2.0 - x0 * scale,
@@ -222,11 +234,15 @@ mod tests {
             let screen = Size { width: screen.0, height: screen.1 };
             assert_eq!(Viewport::fit(bounds, screen), expected, "{bounds:?} in {screen:?}");
         };
-        // 720 × 180 world units in 800 × 400 px: the width binds
-        // ((800 − 80) / 720 = 1); 180 px tall, centred: 110 px from the top.
+        // 800 × 400 px keeps 40 px left and right, 25 above and below.
+        // 720 × 180 world units: the width binds ((800 − 80) / 720 = 1);
+        // 180 px tall, centred: 110 px from the top.
         check((0.0, 0.0, 720.0, 180.0), (800.0, 400.0), viewport(1.0, 40.0, 110.0));
-        // The height binds: (400 − 80) / 640 = 0.5; 100 × 0.5 = 50 px wide, centred at 400.
-        check((0.0, 0.0, 100.0, 640.0), (800.0, 400.0), viewport(0.5, 375.0, 40.0));
+        // The height binds: (400 − 50) / 640 = 0.546875; 100 units are
+        // 54.6875 px wide, centred at 400.
+        check((0.0, 0.0, 100.0, 640.0), (800.0, 400.0), viewport(0.546_875, 372.656_25, 25.0));
+        // A 320 px square panel keeps 20 px: (320 − 40) / 560 = 0.5.
+        check((0.0, 0.0, 560.0, 280.0), (320.0, 320.0), viewport(0.5, 20.0, 90.0));
         // A graph not at the origin: its corner lands where the origin would.
         check((100.0, 50.0, 820.0, 230.0), (800.0, 400.0), viewport(1.0, -60.0, 60.0));
         // One node: never magnified beyond 2 (its span counts as one slot,
@@ -234,6 +250,15 @@ mod tests {
         check((36.0, 72.0, 36.0, 72.0), (800.0, 400.0), viewport(2.0, 328.0, 56.0));
         // 10,000 units into 800 px: the floor of 0.02 holds.
         check((0.0, 0.0, 100_000.0, 100.0), (800.0, 400.0), viewport(0.02, -600.0, 199.0));
+    }
+
+    #[test]
+    fn a_small_panel_keeps_a_smaller_margin() {
+        // (panel length, margin on each side)
+        let cases = [(200.0, 20.0), (320.0, 20.0), (400.0, 25.0), (480.0, 30.0), (640.0, 40.0), (1440.0, 40.0)];
+        for (length, margin) in cases {
+            assert_eq!(fit_margin_px(length), margin, "{length} px");
+        }
     }
 
     #[test]

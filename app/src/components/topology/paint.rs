@@ -5,19 +5,15 @@ use std::f64::consts::TAU;
 
 use web_sys::CanvasRenderingContext2d;
 
-use crate::scene::boxes::{count_variants, health_variants, GroupBox, LinkLine, Mark, BOX_INSET_PX};
+use crate::scene::boxes::{count_variants, health_variants, holds_texts, GroupBox, LinkLine, Mark, BOX_INSET_PX};
 use crate::scene::detail::Shape;
 use crate::scene::dots::{FADED_EDGE_ALPHA, FADED_NODE_ALPHA};
 use crate::scene::draw_list::{NodeBucket, RegionFrame};
 use crate::scene::ink::Palette;
-use crate::scene::titles::{first_whole, outside_title_room, place_title, TitlePlace, OUTSIDE_TITLE_PX};
+use crate::scene::titles::{first_whole, header_holds_title, small_titles, TitlePlace, OUTSIDE_TITLE_PX};
 use crate::scene::viewport::Point;
 use crate::scene::{DrawList, Ink, Size, Tone};
 
-/// A box shows its texts from this size on (px).
-const BOX_TEXT_FROM: (f64, f64) = (70.0, 44.0);
-/// A region's title needs this much room above its dots (px).
-const TITLE_FROM_HEADER_PX: f64 = 15.0;
 /// The selected node's edges are drawn this wide.
 const SELECTED_EDGE_WIDTH_PX: f64 = 2.0;
 const MARK_PX: f64 = 4.0;
@@ -93,7 +89,8 @@ pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, palett
     nodes(&painter, &list.nodes, list, 1.0);
     // Over the nodes: a name written inside its region's corner stays
     // whole (the members under its plate show through it, faint).
-    frame_titles(&painter, &list.frames, size.width);
+    frame_titles(&painter, &list.frames);
+    small_region_titles(&painter, list, size.width);
     if !list.labels.is_empty() {
         let font = format!("{}px system-ui, sans-serif", list.label_font_px);
         ctx.set_text_align("center");
@@ -158,38 +155,34 @@ fn frame_outlines(painter: &Painter, frames: &[RegionFrame]) {
     painter.stroke(Ink::Outline, 1.0, 1.0);
 }
 
-/// Regions showing dots: the group's name.
-fn frame_titles(painter: &Painter, frames: &[RegionFrame], screen_width: f64) {
-    for (index, frame) in frames.iter().enumerate() {
+/// Regions showing dots: the group's name in the header, where it fits.
+fn frame_titles(painter: &Painter, frames: &[RegionFrame]) {
+    for frame in frames.iter().filter(|frame| header_holds_title(frame)) {
         let r = frame.rect;
-        if r.width >= BOX_TEXT_FROM.0 && frame.header_px >= TITLE_FROM_HEADER_PX {
-            painter.ctx.save();
-            painter.ctx.begin_path();
-            painter.ctx.rect(r.x, r.y, r.width, r.height);
-            painter.ctx.clip();
-            let baseline = r.y + (frame.header_px * 0.45 + 5.0).min(18.0);
-            painter.text(&frame.title, r.x + 8.0, baseline, "600 12px system-ui, sans-serif", Ink::Label);
-            painter.ctx.restore();
-        } else {
-            // Too small to hold its name in its header (a group of a few
-            // nodes beside groups of thousands, the gateways at 10k; every
-            // group zoomed far out): the name goes just above it, shortened
-            // to stop short of the next region's, or inside its corner
-            // where a region above leaves no room, so no group is anonymous.
-            let font = "600 11px system-ui, sans-serif";
-            painter.ctx.set_font(font);
-            let room_above =
-                if r.y >= OUTSIDE_TITLE_PX { outside_title_room(frames, index, screen_width) } else { 0.0 };
-            let width_of = |text: &str| text_width(painter.ctx, text);
-            match place_title(&[&frame.title, frame.group], room_above, r.width - 8.0, width_of) {
-                Some(TitlePlace::Above(title)) => painter.text(&title, r.x, r.y - 5.0, font, Ink::Label),
-                Some(TitlePlace::Inside(title)) => {
-                    painter.ctx.begin_path();
-                    painter.ctx.rect(r.x + 1.0, r.y + 1.0, width_of(&title) + 6.0, OUTSIDE_TITLE_PX - 1.0);
-                    painter.fill(Ink::BoxFill, 0.9);
-                    painter.text(&title, r.x + 4.0, r.y + OUTSIDE_TITLE_PX - 4.0, font, Ink::Label);
-                }
-                None => {}
+        painter.ctx.save();
+        painter.ctx.begin_path();
+        painter.ctx.rect(r.x, r.y, r.width, r.height);
+        painter.ctx.clip();
+        let baseline = r.y + (frame.header_px * 0.45 + 5.0).min(18.0);
+        painter.text(&frame.title, r.x + 8.0, baseline, "600 12px system-ui, sans-serif", Ink::Label);
+        painter.ctx.restore();
+    }
+}
+
+/// The names of the regions too small to hold them, where `small_titles`
+/// puts them.
+fn small_region_titles(painter: &Painter, list: &DrawList, screen_width: f64) {
+    let font = "600 11px system-ui, sans-serif";
+    painter.ctx.set_font(font);
+    let width_of = |text: &str| text_width(painter.ctx, text);
+    for (r, place) in small_titles(&list.frames, &list.boxes, screen_width, width_of) {
+        match place {
+            TitlePlace::Above(title) => painter.text(&title, r.x, r.y - 5.0, font, Ink::Label),
+            TitlePlace::Inside(title) => {
+                painter.ctx.begin_path();
+                painter.ctx.rect(r.x + 1.0, r.y + 1.0, width_of(&title) + 6.0, OUTSIDE_TITLE_PX - 1.0);
+                painter.fill(Ink::BoxFill, 0.9);
+                painter.text(&title, r.x + 4.0, r.y + OUTSIDE_TITLE_PX - 4.0, font, Ink::Label);
             }
         }
     }
@@ -240,7 +233,7 @@ fn link_labels(painter: &Painter, links: &[LinkLine], boxes: &[GroupBox]) {
 /// Where a box's texts go (x, y, width, height), if it is big enough.
 fn text_plate(group_box: &GroupBox) -> Option<(f64, f64, f64, f64)> {
     let r = group_box.rect;
-    if r.width < BOX_TEXT_FROM.0 || r.height < BOX_TEXT_FROM.1 {
+    if !holds_texts(r) {
         return None;
     }
     let inset = BOX_INSET_PX;
@@ -306,7 +299,7 @@ fn text_width(ctx: &CanvasRenderingContext2d, text: &str) -> f64 {
 fn box_texts(painter: &Painter, group_box: &GroupBox) {
     let (ctx, r) = (painter.ctx, group_box.rect);
     let alpha = if group_box.dimmed { 0.45 } else { 1.0 };
-    if r.width < BOX_TEXT_FROM.0 || r.height < BOX_TEXT_FROM.1 {
+    if !holds_texts(r) {
         return;
     }
     ctx.save();
