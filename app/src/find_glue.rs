@@ -1,6 +1,7 @@
 //! Browser glue of finding things (browser only): the page-wide keys (Esc
 //! leaves the focus, `/` jumps to the search box) and the address bar kept
-//! a deep link to the filter and focus in force (`settings::with_find_params`).
+//! a deep link to the filter, focus and sorts in force
+//! (`settings::with_find_params`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,7 +10,7 @@ use sycamore::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::settings::with_find_params;
+use crate::settings::{with_find_params, Shown};
 use crate::state::AppState;
 
 /// The address bar is rewritten at most this often while someone types
@@ -62,22 +63,24 @@ pub fn focus_search() {
     }
 }
 
-/// Rewrites `?q=`, `?focus=` and `?hops=` as they change (a filter that
+/// Rewrites `?q=`, `?focus=`, `?hops=` and the sorts as they change (a filter that
 /// does not parse leaves the address as it was), at most every
 /// `URL_SYNC_MILLIS`.
 fn sync_url(state: AppState) {
     let wanted: Rc<RefCell<Option<String>>> = Rc::default();
     let scheduled = Rc::new(std::cell::Cell::new(false));
     let (filter, error, focus) = (state.filter, state.filter_error, state.focus);
+    let (node_sort, edge_sort) = (state.node_sort, state.edge_sort);
     create_effect(move || {
         let text = filter.get_clone();
         let focus = focus.get_clone();
+        let (node_sort, edge_sort) = (node_sort.get(), edge_sort.get());
         if error.with(Option::is_some) {
             return;
         }
         let Some(window) = web_sys::window() else { return };
         let search = window.location().search().unwrap_or_default();
-        let next = with_find_params(&search, &text, focus.as_ref());
+        let next = with_find_params(&search, &Shown { filter: &text, focus: focus.as_ref(), node_sort, edge_sort });
         if next == search || (next.is_empty() && search == "?") {
             return;
         }

@@ -17,10 +17,10 @@ use shared::limits::{
 };
 
 use crate::address::{Address, Authority, Origin, Scheme};
-use crate::lens::Focus;
+use crate::lens::{EdgeSort, Focus, NodeSort};
 
 pub use fields::{config_fields, unknown_fields};
-pub use find_params::with_find_params;
+pub use find_params::{with_find_params, Shown};
 pub use overrides::{Deployment, Overrides, ParentPolicy};
 
 /// `config.json` as written: what the deployer sets, every field optional.
@@ -97,6 +97,9 @@ pub struct Settings {
     pub filter: String,
     /// The focus the page opens with (`focus` and `hops`).
     pub focus: Option<Focus>,
+    /// The tables' sorts the page opens with (`nodeSort`, `edgeSort`).
+    pub node_sort: NodeSort,
+    pub edge_sort: EdgeSort,
     /// Problems with the configuration or the parameters, shown to the user.
     pub warnings: Vec<String>,
 }
@@ -176,6 +179,8 @@ pub fn merge(deployment: &Deployment, url: &Overrides, page: &Page) -> Settings 
         session_urls: deployment.session_urls.clone(),
         filter: url.filter.clone().unwrap_or_default(),
         focus: url.focus.as_ref().map(|node_id| Focus::new(node_id.clone(), url.hops.unwrap_or(1))),
+        node_sort: url.node_sort.unwrap_or_default(),
+        edge_sort: url.edge_sort.unwrap_or_default(),
         warnings,
     }
 }

@@ -17,7 +17,7 @@ use shared::Diff;
 use sycamore::prelude::*;
 
 use crate::filter::ParseError;
-use crate::lens::{Focus, GroupBy};
+use crate::lens::{EdgeSort, Focus, GroupBy, NodeSort};
 use crate::settings::{Settings, Theme};
 use crate::watchdog::WorkerHealth;
 
@@ -72,6 +72,9 @@ pub struct AppState {
     /// The node focused on and how many hops around it are shown.
     pub focus: ReadOnly<Option<Focus>>,
     pub group_by: ReadOnly<GroupBy>,
+    /// The tables' sorts.
+    pub node_sort: ReadOnly<NodeSort>,
+    pub edge_sort: ReadOnly<EdgeSort>,
     /// What every view shows (filter, focus, table orders, groups), kept
     /// in step with the diffs; read it through `lens.borrow()`.
     pub lens: LensCell,
@@ -128,6 +131,8 @@ impl AppState {
             filter_error: ReadOnly::new(filter_error),
             focus: ReadOnly::new(settings.focus.clone()),
             group_by: ReadOnly::new(GroupBy::default()),
+            node_sort: ReadOnly::new(settings.node_sort),
+            edge_sort: ReadOnly::new(settings.edge_sort),
             lens,
             lens_version: ReadOnly::new(0),
             shown_version: ReadOnly::new(0),

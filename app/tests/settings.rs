@@ -258,6 +258,25 @@ fn find_params(query: &[(&str, &str)]) -> String {
     format!("q={:?} focus={focus:?} warnings={:?}", settings.filter, settings.warnings)
 }
 
+/// (node sort, edge sort, warnings) from the URL.
+fn sort_params(query: &[(&str, &str)]) -> String {
+    let settings = resolve(&Deployment::from_config(&DeployConfig::default()), &pairs(query), &Page::new("http:", "h"));
+    format!("{:?} {:?} warnings={:?}", settings.node_sort, settings.edge_sort, settings.warnings)
+}
+
+#[test]
+fn the_tables_sorts_come_from_the_url() {
+    let check = |query: &[(&str, &str)], expected: &str| assert_eq!(sort_params(query), expected, "{query:?}");
+    check(&[], "Id Route warnings=[]");
+    check(&[("nodeSort", "status"), ("edgeSort", "errors")], "Status Errors warnings=[]");
+    check(&[("edgeSort", "throughput")], "Id Throughput warnings=[]");
+    check(
+        &[("nodeSort", "worst"), ("edgeSort", "Errors")],
+        r#"Id Route warnings=["nodeSort=worst is not one of id, label, kind, status", "edgeSort=Errors is not one of route, errors, latency, throughput"]"#,
+    );
+    check(&[("edgeSort", "")], r#"Id Route warnings=["edgeSort is empty"]"#);
+}
+
 #[test]
 fn the_filter_and_the_focus_come_from_the_url() {
     let check = |query: &[(&str, &str)], expected: &str| assert_eq!(find_params(query), expected, "{query:?}");

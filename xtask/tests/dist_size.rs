@@ -14,8 +14,11 @@ use std::io::Write;
 /// The bound: the build after the last cut (515.1 KB on 2026-12-05, the
 /// one-pass codec) and under 1 % of room for ordinary work, raised once by
 /// 1 KB for the edges table's sorts and lists that fill their panels
-/// (519.5 KB, 2026-12-05 afternoon). Lower it with every cut.
-const MAX_DIST_GZIP_BYTES: u64 = 520_000;
+/// (519.5 KB, 2026-12-05 afternoon), and by 1.5 KB for named boxes in
+/// narrow panels, sorts kept in the URL and edge rows' whole names as
+/// tooltips (521.1 KB, evening; the minified stylesheet paid 1.1 KB of
+/// it). Lower it with every cut.
+const MAX_DIST_GZIP_BYTES: u64 = 521_500;
 
 fn gzip_len(bytes: &[u8]) -> u64 {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());

@@ -223,6 +223,49 @@ async fn the_edges_sort_by_a_number_with_the_worst_first() {
     feed.stop().await;
 }
 
+/// A link opens the tables sorted as it says (`nodeSort`, `edgeSort`),
+/// and the address bar follows the sorts chosen, the defaults left out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_keeps_the_tables_sorts() {
+    let sim = Simulator::new(SimConfig { n_nodes: 40, seed: 13, mix: Mix::Mixed });
+    let mut snapshot = sim.snapshot(1_795_719_600_000);
+    let Payload::Snapshot { nodes, edges, .. } = &mut snapshot.payload else { panic!("not a snapshot") };
+    // One node degraded and one in error, far down the id order: the
+    // status sort puts the one in error first.
+    for (node, status) in nodes.iter_mut().skip(30).zip([Status::Degraded, Status::Error]) {
+        node.status = status;
+    }
+    let in_error = nodes.iter().find(|node| node.status == Status::Error).map(|node| node.id.clone());
+    let in_error = in_error.expect("a node in error");
+    let worst_errors_percent =
+        edges.iter().filter_map(|e| e.stats.as_ref()?.error_rate).fold(f64::MIN, f64::max) * 100.0;
+    let n_edges = edges.len();
+    let feed = replay_feed(vec![text_frame(encode_message(&snapshot))], "/").await;
+    let url = format!("http://{}/?nodeSort=status&edgeSort=errors", feed.addr);
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "all edges", &format!("{} === '{n_edges}'", text_of("[data-testid=edge-count]"))).await?;
+        let controls = "[document.querySelector('.panel-nodes select').value, \
+            document.querySelector('.panel-edges select').value]";
+        let chosen = eval(&client, controls).await?;
+        check(chosen == serde_json::json!(["status", "errors"]), format!("the controls show {chosen}"))?;
+        support::show_panel(&client, ".panel-nodes").await?;
+        let first = "document.querySelector('.panel-nodes .row')?.dataset.nodeId";
+        wait_for(&client, "the node in error first", &format!("{first} === '{in_error}'")).await?;
+        support::show_panel(&client, ".panel-edges").await?;
+        let top = format!("{EDGE_NUMBERS_IN_VIEW}[0].errors");
+        let near = format!("Math.abs({top} - {worst_errors_percent}) <= 0.5 + {worst_errors_percent} / 200");
+        wait_for(&client, "the worst errors first", &near).await?;
+        let search = "location.search";
+        eval(&client, &sort_edges_by("latency")).await?;
+        wait_for(&client, "the address follows", &format!("{search} === '?nodeSort=status&edgeSort=latency'")).await?;
+        eval(&client, &sort_edges_by("route")).await?;
+        wait_for(&client, "the default left out", &format!("{search} === '?nodeSort=status'")).await.map(drop)
+    })
+    .await;
+    feed.stop().await;
+}
+
 /// A 400 px embed has room for one number beside an edge's name: its
 /// errors, or the number the table is sorted by.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -54,6 +54,15 @@ pub fn edge_row(view: &MeshView, edge: &MeshEdge) -> EdgeRow {
     }
 }
 
+/// A row's tooltip: its whole name (a narrow embed may cut it), its kind,
+/// and its id.
+pub fn edge_title(row: &EdgeRow) -> String {
+    match row.kind.as_str() {
+        "" => format!("{} · {}", row.route, row.id),
+        kind => format!("{} ({kind}) · {}", row.route, row.id),
+    }
+}
+
 /// The rows at positions `window` of the lens's edge order.
 pub fn edge_rows(view: &MeshView, lens: &Lens, window: Range<usize>) -> Vec<EdgeRow> {
     lens.edges().window(window).into_iter().filter_map(|id| view.edges.get(id)).map(|e| edge_row(view, e)).collect()
@@ -63,7 +72,7 @@ pub fn edge_rows(view: &MeshView, lens: &Lens, window: Range<usize>) -> Vec<Edge
 fn edge_row_view(row: ReadSignal<EdgeRow>) -> View {
     let error_class = move || if row.with(|r| r.errors_bad) { "status-text st-error" } else { "" };
     view! {
-        div(class="row edges-grid", title=field(row, |r| r.id.clone())) {
+        div(class="row edges-grid", title=field(row, edge_title)) {
             span(class="cell-main") {
                 span(class="label") { (field(row, |r| r.route.clone())) }
                 span(class="muted id") { (field(row, |r| r.kind.clone())) }
@@ -75,11 +84,12 @@ fn edge_row_view(row: ReadSignal<EdgeRow>) -> View {
     }
 }
 
-/// The sort control, in step with the lens.
+/// The sort control, in step with the lens (which may open sorted by the
+/// URL).
 fn sort_choice(state: &AppState) -> Signal<String> {
-    let choice = create_signal(String::from("route"));
+    let choice = create_signal(state.edge_sort.get_untracked().name().to_owned());
     let sort_state = state.clone();
-    create_effect(move || sort_state.set_edge_sort(EdgeSort::parse(&choice.get_clone())));
+    create_effect(move || sort_state.set_edge_sort(EdgeSort::parse(&choice.get_clone()).unwrap_or_default()));
     choice
 }
 
@@ -149,6 +159,8 @@ mod tests {
         assert_eq!(row.kind, "tcp");
         let kindless = edge_row(&view, &MeshEdge { kind: None, ..edge.clone() });
         assert_eq!(kindless.kind, "");
+        // The tooltip names the edge whole.
+        assert_eq!((edge_title(&row), edge_title(&kindless)), ("api → pg (tcp) · e1".into(), "api → pg · e1".into()));
         let bare = edge_row(&view, &MeshEdge { stats: None, ..edge.clone() });
         assert_eq!(bare.throughput, "–");
         view.nodes.insert(

@@ -75,11 +75,12 @@ fn node_row_view(app: AppState, row: ReadSignal<NodeRow>) -> View {
     }
 }
 
-/// The sort control, in step with the lens.
+/// The sort control, in step with the lens (which may open sorted by the
+/// URL).
 fn sort_choice(state: &AppState) -> Signal<String> {
-    let choice = create_signal(String::from("id"));
+    let choice = create_signal(state.node_sort.get_untracked().name().to_owned());
     let sort_state = state.clone();
-    create_effect(move || sort_state.set_node_sort(NodeSort::parse(&choice.get_clone())));
+    create_effect(move || sort_state.set_node_sort(NodeSort::parse(&choice.get_clone()).unwrap_or_default()));
     choice
 }
 

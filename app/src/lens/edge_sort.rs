@@ -22,13 +22,22 @@ const KNOWN: u8 = 0;
 const UNKNOWN: u8 = 1;
 
 impl EdgeSort {
-    pub fn parse(text: &str) -> EdgeSort {
-        match text {
-            "errors" => EdgeSort::Errors,
-            "latency" => EdgeSort::Latency,
-            "throughput" => EdgeSort::Throughput,
-            _ => EdgeSort::Route,
-        }
+    /// Every sort with its name (the sort control's values, the URL's
+    /// `edgeSort`).
+    pub const NAMED: [(EdgeSort, &'static str); 4] = [
+        (EdgeSort::Route, "route"),
+        (EdgeSort::Errors, "errors"),
+        (EdgeSort::Latency, "latency"),
+        (EdgeSort::Throughput, "throughput"),
+    ];
+
+    /// The sort named `text`, if one is.
+    pub fn parse(text: &str) -> Option<EdgeSort> {
+        EdgeSort::NAMED.iter().find(|(_, name)| *name == text).map(|(sort, _)| *sort)
+    }
+
+    pub fn name(self) -> &'static str {
+        EdgeSort::NAMED.iter().find(|(sort, _)| *sort == self).map_or("route", |(_, name)| name)
     }
 
     /// The row key of edge `id`.
@@ -145,6 +154,25 @@ mod tests {
     fn sorted(sort: EdgeSort) -> Vec<String> {
         let keys = EDGES.iter().map(|(id, source, target, numbers)| sort.key(id, &facts(source, target, *numbers)));
         Order::build(keys.collect()).ids().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn each_sort_has_one_name() {
+        let cases = [
+            ("route", Some(EdgeSort::Route)),
+            ("errors", Some(EdgeSort::Errors)),
+            ("latency", Some(EdgeSort::Latency)),
+            ("throughput", Some(EdgeSort::Throughput)),
+            ("Errors", None),
+            ("", None),
+            ("worst", None),
+        ];
+        for (name, sort) in cases {
+            assert_eq!(EdgeSort::parse(name), sort, "{name:?}");
+            if let Some(sort) = sort {
+                assert_eq!(sort.name(), name);
+            }
+        }
     }
 
     #[test]

@@ -146,13 +146,18 @@ impl NodeSort {
         key.rank == rank && key.text == text && key.then.is_empty() && key.id == node.id
     }
 
-    pub fn parse(text: &str) -> NodeSort {
-        match text {
-            "label" => NodeSort::Label,
-            "kind" => NodeSort::Kind,
-            "status" => NodeSort::Status,
-            _ => NodeSort::Id,
-        }
+    /// Every sort with its name (the sort control's values, the URL's
+    /// `nodeSort`).
+    pub const NAMED: [(NodeSort, &'static str); 4] =
+        [(NodeSort::Id, "id"), (NodeSort::Label, "label"), (NodeSort::Kind, "kind"), (NodeSort::Status, "status")];
+
+    /// The sort named `text`, if one is.
+    pub fn parse(text: &str) -> Option<NodeSort> {
+        NodeSort::NAMED.iter().find(|(_, name)| *name == text).map(|(sort, _)| *sort)
+    }
+
+    pub fn name(self) -> &'static str {
+        NodeSort::NAMED.iter().find(|(sort, _)| *sort == self).map_or("id", |(_, name)| name)
     }
 }
 

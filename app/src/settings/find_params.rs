@@ -1,15 +1,27 @@
-//! The address bar follows the filter and the focus (`q`, `focus`, `hops`),
-//! so the page's URL is always a deep link to what it shows. Pure: the
-//! query string in, the query string out; every other parameter is kept as
-//! it was written, in its place.
+//! The address bar follows the filter, the focus and the tables' sorts
+//! (`q`, `focus`, `hops`, `nodeSort`, `edgeSort`), so the page's URL is
+//! always a deep link to what it shows. Pure: the query string in, the
+//! query string out; every other parameter is kept as it was written, in
+//! its place.
 
-use crate::lens::Focus;
+use crate::lens::{EdgeSort, Focus, NodeSort};
 
-const FIND_KEYS: [&str; 3] = ["q", "focus", "hops"];
+const FIND_KEYS: [&str; 5] = ["q", "focus", "hops", "nodeSort", "edgeSort"];
 
-/// `search` (`location.search`, with or without its `?`) with `q`, `focus`
-/// and `hops` replaced by `filter` and `focus` (left out when empty).
-pub fn with_find_params(search: &str, filter: &str, focus: Option<&Focus>) -> String {
+/// What the address bar keeps a deep link to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shown<'a> {
+    pub filter: &'a str,
+    pub focus: Option<&'a Focus>,
+    pub node_sort: NodeSort,
+    pub edge_sort: EdgeSort,
+}
+
+/// `search` (`location.search`, with or without its `?`) with the find
+/// parameters replaced by what is `shown` (each left out when empty or
+/// the default).
+pub fn with_find_params(search: &str, shown: &Shown) -> String {
+    let Shown { filter, focus, node_sort, edge_sort } = *shown;
     let mut pairs: Vec<String> = search
         .trim_start_matches('?')
         .split('&')
@@ -23,6 +35,12 @@ pub fn with_find_params(search: &str, filter: &str, focus: Option<&Focus>) -> St
     if let Some(focus) = focus {
         pairs.push(format!("focus={}", encode(&focus.node_id)));
         pairs.push(format!("hops={}", focus.hops));
+    }
+    if node_sort != NodeSort::default() {
+        pairs.push(format!("nodeSort={}", node_sort.name()));
+    }
+    if edge_sort != EdgeSort::default() {
+        pairs.push(format!("edgeSort={}", edge_sort.name()));
     }
     if pairs.is_empty() {
         String::new()
@@ -52,7 +70,8 @@ mod tests {
     #[test]
     fn find_parameters_are_replaced_and_the_rest_kept_in_place() {
         let check = |search: &str, filter: &str, focus: Option<Focus>, expected: &str| {
-            assert_eq!(with_find_params(search, filter, focus.as_ref()), expected, "{search:?} {filter:?}");
+            let shown = Shown { filter, focus: focus.as_ref(), ..Shown::default() };
+            assert_eq!(with_find_params(search, &shown), expected, "{search:?} {filter:?}");
         };
         check("", "", None, "");
         check("?demo&theme=dark", "", None, "?demo&theme=dark");
@@ -65,5 +84,21 @@ mod tests {
         );
         check("?q=x&focus=n1&hops=2", "", None, "");
         check("?q+x=1&qq=2", "a+b&c=é", None, "?q+x=1&qq=2&q=a%2Bb%26c%3D%C3%A9");
+        // The default sorts are left out.
+        check("?nodeSort=status&edgeSort=errors&demo", "", None, "?demo");
+    }
+
+    #[test]
+    fn the_tables_sorts_are_kept_by_name() {
+        // (node sort, edge sort, search)
+        let cases = [
+            (NodeSort::Status, EdgeSort::Route, "?demo&nodeSort=status"),
+            (NodeSort::Id, EdgeSort::Errors, "?demo&edgeSort=errors"),
+            (NodeSort::Kind, EdgeSort::Throughput, "?demo&nodeSort=kind&edgeSort=throughput"),
+        ];
+        for (node_sort, edge_sort, expected) in cases {
+            let shown = Shown { node_sort, edge_sort, ..Shown::default() };
+            assert_eq!(with_find_params("?edgeSort=latency&demo", &shown), expected, "{node_sort:?} {edge_sort:?}");
+        }
     }
 }

@@ -9,7 +9,7 @@ use shared::limits::{
 
 use super::{DeployConfig, Theme, PANELS};
 use crate::address::{Address, Origin};
-use crate::lens::MAX_HOPS;
+use crate::lens::{EdgeSort, NodeSort, MAX_HOPS};
 
 /// What one source asks for, checked; `None` (or empty): it does not say.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -33,6 +33,9 @@ pub struct Overrides {
     /// A node to focus on (`focus`), and how many hops around it (`hops`).
     pub focus: Option<String>,
     pub hops: Option<u8>,
+    /// The tables' sorts (`nodeSort`, `edgeSort`).
+    pub node_sort: Option<NodeSort>,
+    pub edge_sort: Option<EdgeSort>,
 }
 
 /// Which embedding parents the deployment allows.
@@ -219,6 +222,8 @@ impl Overrides {
             "focus" if value.len() > MAX_ID_BYTES => return Err(format!("focus is longer than {MAX_ID_BYTES} bytes")),
             "focus" => self.focus = Some(value.to_owned()),
             "hops" => self.hops = Some(hops(value)?),
+            "nodeSort" => self.node_sort = Some(sort(key, value, &NodeSort::NAMED)?),
+            "edgeSort" => self.edge_sort = Some(sort(key, value, &EdgeSort::NAMED)?),
             _ => return Err(format!("unknown parameter {key:?}")),
         }
         Ok(())
@@ -241,7 +246,17 @@ fn is_known(key: &str) -> bool {
             | "q"
             | "focus"
             | "hops"
+            | "nodeSort"
+            | "edgeSort"
     )
+}
+
+/// A table sort by its name (of `named`); the error lists the names.
+fn sort<S: Copy>(key: &str, value: &str, named: &[(S, &str)]) -> Result<S, String> {
+    named.iter().find(|(_, name)| *name == value).map(|(sort, _)| *sort).ok_or_else(|| {
+        let names: Vec<&str> = named.iter().map(|(_, name)| *name).collect();
+        format!("{key}={value} is not one of {}", names.join(", "))
+    })
 }
 
 /// A filter that parses; the error says where it does not.

@@ -11,12 +11,14 @@ use crate::filter::{parse, ParseError};
 use crate::lens::{EdgeSort, Focus, GroupBy, NodeSort, MAX_EDGE_CHECKS_PER_STEP};
 use crate::settings::Settings;
 
-/// The lens the page opens with (the URL's `q`, `focus` and `hops`);
-/// returns why the filter does not parse, if it does not.
+/// The lens the page opens with (the URL's `q`, `focus`, `hops` and
+/// sorts); returns why the filter does not parse, if it does not.
 pub(super) fn open_lens(lens: &LensCell, settings: &Settings) -> Option<ParseError> {
     let view = MeshView::default();
     let mut lens = lens.borrow_mut();
     lens.set_focus(settings.focus.clone(), &view);
+    lens.set_sort(settings.node_sort, &view);
+    lens.set_edge_sort(settings.edge_sort, &view);
     match parse(&settings.filter) {
         Ok(query) => {
             lens.set_query(query, &view);
@@ -85,14 +87,20 @@ impl AppState {
     pub fn set_node_sort(&self, sort: NodeSort) {
         if self.lens.borrow().sort() != sort {
             self.lens.borrow_mut().set_sort(sort, &self.view.borrow());
-            self.lens_changed();
+            batch(|| {
+                self.node_sort.writer().set(sort);
+                self.lens_changed();
+            });
         }
     }
 
     pub fn set_edge_sort(&self, sort: EdgeSort) {
         if self.lens.borrow().edge_sort() != sort {
             self.lens.borrow_mut().set_edge_sort(sort, &self.view.borrow());
-            self.lens_changed();
+            batch(|| {
+                self.edge_sort.writer().set(sort);
+                self.lens_changed();
+            });
         }
     }
 
