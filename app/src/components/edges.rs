@@ -97,6 +97,9 @@ fn sort_choice(state: &AppState) -> Signal<String> {
 pub fn EdgesPanel() -> View {
     let state = use_context::<AppState>();
     let sort = sort_choice(&state);
+    // The sort the page opened with (a link's `edgeSort`): marked on its
+    // option, as the control's value is set before its options are there.
+    let opened = state.edge_sort.get_untracked().name();
     let (for_len, for_rows, for_view) = (state.lens.clone(), state.lens.clone(), state.view.clone());
     let ListModel { total, window, rows, on_screen } = indexed_list_model(
         *state.lens_version,
@@ -112,10 +115,12 @@ pub fn EdgesPanel() -> View {
                 h2(id="edges-title") { "Edges " span(class="count", data-testid="edge-count") { (count) } }
                 div(class="controls") {
                     select(aria-label="Sort edges", bind:value=sort) {
-                        option(value="route") { "Sort: route" }
-                        option(value="errors") { "Sort: errors (worst first)" }
-                        option(value="latency") { "Sort: latency (slowest first)" }
-                        option(value="throughput") { "Sort: throughput (busiest first)" }
+                        option(value="route", selected=opened == "route") { "Sort: route" }
+                        option(value="errors", selected=opened == "errors") { "Sort: errors (worst first)" }
+                        option(value="latency", selected=opened == "latency") { "Sort: latency (slowest first)" }
+                        option(value="throughput", selected=opened == "throughput") {
+                            "Sort: throughput (busiest first)"
+                        }
                     }
                 }
             }

@@ -88,6 +88,9 @@ fn sort_choice(state: &AppState) -> Signal<String> {
 pub fn NodesPanel() -> View {
     let state = use_context::<AppState>();
     let sort = sort_choice(&state);
+    // The sort the page opened with (a link's `nodeSort`): marked on its
+    // option, as the control's value is set before its options are there.
+    let opened = state.node_sort.get_untracked().name();
     let (for_len, for_rows, for_view) = (state.lens.clone(), state.lens.clone(), state.view.clone());
     let selected = state.selected_node;
     let ListModel { total, window, rows, on_screen } = indexed_list_model(
@@ -107,8 +110,10 @@ pub fn NodesPanel() -> View {
                 h2(id="nodes-title") { "Nodes " span(class="count", data-testid="node-count") { (count) } }
                 div(class="controls") {
                     select(aria-label="Sort nodes", bind:value=sort) {
-                        option(value="id") { "Sort: id" } option(value="label") { "Sort: label" }
-                        option(value="kind") { "Sort: kind" } option(value="status") { "Sort: status (worst first)" }
+                        option(value="id", selected=opened == "id") { "Sort: id" }
+                        option(value="label", selected=opened == "label") { "Sort: label" }
+                        option(value="kind", selected=opened == "kind") { "Sort: kind" }
+                        option(value="status", selected=opened == "status") { "Sort: status (worst first)" }
                     }
                 }
             }
