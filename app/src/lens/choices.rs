@@ -99,3 +99,13 @@ impl Lens {
         &self.groups
     }
 }
+
+/// The choice of a table of named choices (a sort's) called `text`.
+pub fn by_name<C: Copy>(named: &[(C, &'static str)], text: &str) -> Option<C> {
+    named.iter().find(|(_, name)| *name == text).map(|(choice, _)| *choice)
+}
+
+/// The name of `choice` in a table of named choices (empty if missing).
+pub fn name_of<C: Copy + PartialEq>(named: &[(C, &'static str)], choice: C) -> &'static str {
+    named.iter().find(|(listed, _)| *listed == choice).map_or("", |(_, name)| name)
+}

@@ -33,11 +33,11 @@ impl EdgeSort {
 
     /// The sort named `text`, if one is.
     pub fn parse(text: &str) -> Option<EdgeSort> {
-        EdgeSort::NAMED.iter().find(|(_, name)| *name == text).map(|(sort, _)| *sort)
+        super::by_name(&EdgeSort::NAMED, text)
     }
 
     pub fn name(self) -> &'static str {
-        EdgeSort::NAMED.iter().find(|(sort, _)| *sort == self).map_or("route", |(_, name)| name)
+        super::name_of(&EdgeSort::NAMED, self)
     }
 
     /// The row key of edge `id`.

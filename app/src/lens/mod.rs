@@ -21,6 +21,7 @@ use shared::{Diff, GraphSize, IdKey, MeshNode, View as MeshView};
 use crate::filter::Query;
 
 pub use backlog::MAX_EDGE_CHECKS_PER_STEP;
+pub use choices::{by_name, name_of};
 pub use edge_sort::EdgeSort;
 pub use graph::{EdgeFacts, GraphIndex, Numbers, Upserted};
 pub use groups::{status_slot, GroupBy, GroupStats, Groups, LinkStats, NO_VALUE, STATUS_SLOTS};

@@ -153,11 +153,11 @@ impl NodeSort {
 
     /// The sort named `text`, if one is.
     pub fn parse(text: &str) -> Option<NodeSort> {
-        NodeSort::NAMED.iter().find(|(_, name)| *name == text).map(|(sort, _)| *sort)
+        super::by_name(&NodeSort::NAMED, text)
     }
 
     pub fn name(self) -> &'static str {
-        NodeSort::NAMED.iter().find(|(sort, _)| *sort == self).map_or("id", |(_, name)| name)
+        super::name_of(&NodeSort::NAMED, self)
     }
 }
 

@@ -9,7 +9,7 @@ use shared::limits::{
 
 use super::{DeployConfig, Theme, PANELS};
 use crate::address::{Address, Origin};
-use crate::lens::{EdgeSort, NodeSort, MAX_HOPS};
+use crate::lens::{by_name, EdgeSort, NodeSort, MAX_HOPS};
 
 /// What one source asks for, checked; `None` (or empty): it does not say.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -252,8 +252,8 @@ fn is_known(key: &str) -> bool {
 }
 
 /// A table sort by its name (of `named`); the error lists the names.
-fn sort<S: Copy>(key: &str, value: &str, named: &[(S, &str)]) -> Result<S, String> {
-    named.iter().find(|(_, name)| *name == value).map(|(sort, _)| *sort).ok_or_else(|| {
+fn sort<S: Copy>(key: &str, value: &str, named: &[(S, &'static str)]) -> Result<S, String> {
+    by_name(named, value).ok_or_else(|| {
         let names: Vec<&str> = named.iter().map(|(_, name)| *name).collect();
         format!("{key}={value} is not one of {}", names.join(", "))
     })
