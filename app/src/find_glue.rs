@@ -1,6 +1,6 @@
 //! Browser glue of finding things (browser only): the page-wide keys (Esc
 //! leaves the focus, `/` jumps to the search box) and the address bar kept
-//! a deep link to the filter, focus and sorts in force
+//! a deep link to the filter, focus, sorts and grouping in force
 //! (`settings::with_find_params`).
 
 use std::cell::RefCell;
@@ -63,24 +63,25 @@ pub fn focus_search() {
     }
 }
 
-/// Rewrites `?q=`, `?focus=`, `?hops=` and the sorts as they change (a filter that
+/// Rewrites `?q=`, `?focus=`, `?hops=`, the sorts and the grouping as they change (a filter that
 /// does not parse leaves the address as it was), at most every
 /// `URL_SYNC_MILLIS`.
 fn sync_url(state: AppState) {
     let wanted: Rc<RefCell<Option<String>>> = Rc::default();
     let scheduled = Rc::new(std::cell::Cell::new(false));
     let (filter, error, focus) = (state.filter, state.filter_error, state.focus);
-    let (node_sort, edge_sort) = (state.node_sort, state.edge_sort);
+    let (node_sort, edge_sort, group_by) = (state.node_sort, state.edge_sort, state.group_by);
     create_effect(move || {
         let text = filter.get_clone();
         let focus = focus.get_clone();
-        let (node_sort, edge_sort) = (node_sort.get(), edge_sort.get());
+        let (node_sort, edge_sort, group_by) = (node_sort.get(), edge_sort.get(), group_by.get_clone());
         if error.with(Option::is_some) {
             return;
         }
         let Some(window) = web_sys::window() else { return };
         let search = window.location().search().unwrap_or_default();
-        let next = with_find_params(&search, &Shown { filter: &text, focus: focus.as_ref(), node_sort, edge_sort });
+        let shown = Shown { filter: &text, focus: focus.as_ref(), node_sort, edge_sort, group_by: Some(&group_by) };
+        let next = with_find_params(&search, &shown);
         if next == search || (next.is_empty() && search == "?") {
             return;
         }

@@ -17,7 +17,7 @@ use shared::limits::{
 };
 
 use crate::address::{Address, Authority, Origin, Scheme};
-use crate::lens::{EdgeSort, Focus, NodeSort};
+use crate::lens::{EdgeSort, Focus, GroupBy, NodeSort};
 
 pub use fields::{config_fields, unknown_fields};
 pub use find_params::{with_find_params, Shown};
@@ -100,6 +100,8 @@ pub struct Settings {
     /// The tables' sorts the page opens with (`nodeSort`, `edgeSort`).
     pub node_sort: NodeSort,
     pub edge_sort: EdgeSort,
+    /// What the topology groups by when the page opens (`groupBy`).
+    pub group_by: GroupBy,
     /// Problems with the configuration or the parameters, shown to the user.
     pub warnings: Vec<String>,
 }
@@ -181,6 +183,7 @@ pub fn merge(deployment: &Deployment, url: &Overrides, page: &Page) -> Settings 
         focus: url.focus.as_ref().map(|node_id| Focus::new(node_id.clone(), url.hops.unwrap_or(1))),
         node_sort: url.node_sort.unwrap_or_default(),
         edge_sort: url.edge_sort.unwrap_or_default(),
+        group_by: url.group_by.clone().unwrap_or_default(),
         warnings,
     }
 }

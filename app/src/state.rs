@@ -130,7 +130,7 @@ impl AppState {
             filter: ReadOnly::new(settings.filter.clone()),
             filter_error: ReadOnly::new(filter_error),
             focus: ReadOnly::new(settings.focus.clone()),
-            group_by: ReadOnly::new(GroupBy::default()),
+            group_by: ReadOnly::new(settings.group_by.clone()),
             node_sort: ReadOnly::new(settings.node_sort),
             edge_sort: ReadOnly::new(settings.edge_sort),
             lens,

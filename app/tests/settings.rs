@@ -277,6 +277,34 @@ fn the_tables_sorts_come_from_the_url() {
     check(&[("edgeSort", "")], r#"Id Route warnings=["edgeSort is empty"]"#);
 }
 
+/// What the topology groups by, and the warnings, from the URL.
+fn group_param(query: &[(&str, &str)]) -> String {
+    let settings = resolve(&Deployment::from_config(&DeployConfig::default()), &pairs(query), &Page::new("http:", "h"));
+    format!("{:?} warnings={:?}", settings.group_by, settings.warnings)
+}
+
+#[test]
+fn the_grouping_comes_from_the_url() {
+    let check = |query: &[(&str, &str)], expected: &str| assert_eq!(group_param(query), expected, "{query:?}");
+    check(&[], "Kind warnings=[]");
+    check(&[("groupBy", "kind")], "Kind warnings=[]");
+    check(&[("groupBy", "meta:region")], r#"Meta("region") warnings=[]"#);
+    check(&[("groupBy", "meta:rack row")], r#"Meta("rack row") warnings=[]"#);
+    check(
+        &[("groupBy", "region")],
+        r#"Kind warnings=["groupBy=region is not kind or meta:<a key of at most 1024 bytes>"]"#,
+    );
+    check(
+        &[("groupBy", "Kind")],
+        r#"Kind warnings=["groupBy=Kind is not kind or meta:<a key of at most 1024 bytes>"]"#,
+    );
+    check(&[("groupBy", "")], r#"Kind warnings=["groupBy is empty"]"#);
+    let long = format!("meta:{}", "k".repeat(1025));
+    assert!(group_param(&[("groupBy", &long)]).starts_with(r#"Kind warnings=["groupBy=meta:kkk"#));
+    let longest = format!("meta:{}", "k".repeat(1024));
+    assert_eq!(group_param(&[("groupBy", &longest)]), format!(r#"Meta("{}") warnings=[]"#, "k".repeat(1024)));
+}
+
 #[test]
 fn the_filter_and_the_focus_come_from_the_url() {
     let check = |query: &[(&str, &str)], expected: &str| assert_eq!(find_params(query), expected, "{query:?}");

@@ -139,7 +139,7 @@ pub fn encode_session(
         inputs: inputs.len() as u64,
     };
     let body = BodyOut { start_millis, base, inputs, marks };
-    let encoded = body_options().serialize(&body).map_err(|error| SessionError::Corrupt(error.to_string()))?;
+    let encoded = body_options().serialize(&body).map_err(|error| SessionError::Corrupt(body_error(&error)))?;
     let meta_json = serde_json::to_vec(&meta).map_err(|error| SessionError::BadMetadata(error.to_string()))?;
     let mut file = Vec::with_capacity(encoded.len() / 4 + meta_json.len() + 24);
     file.extend_from_slice(SESSION_MAGIC);
@@ -210,7 +210,7 @@ pub fn read_session(file: &[u8]) -> Result<Session, SessionError> {
     let body: BodyIn = body_options()
         .allow_trailing_bytes()
         .deserialize(&encoded)
-        .map_err(|error| SessionError::Corrupt(error.to_string()))?;
+        .map_err(|error| SessionError::Corrupt(body_error(&error)))?;
     if body.start_millis != meta.start_millis || body.inputs.len() as u64 != meta.inputs {
         return Err(SessionError::Corrupt("the header and the body disagree".to_owned()));
     }
@@ -219,6 +219,20 @@ pub fn read_session(file: &[u8]) -> Result<Session, SessionError> {
     }
     let base = body.base.validated().map_err(SessionError::Corrupt)?;
     Ok(Session { meta, base, inputs: body.inputs, marks: body.marks })
+}
+
+/// Why a body does not encode or decode, in the file's terms. bincode's
+/// own words for its errors are not used: they bring every I/O error's
+/// text into the module (for the one a slice can give: it ends early).
+fn body_error(error: &bincode::ErrorKind) -> String {
+    use bincode::ErrorKind;
+    match error {
+        ErrorKind::Custom(why) => why.clone(),
+        ErrorKind::Io(_) => "the body ends early".to_owned(),
+        ErrorKind::SizeLimit => format!("the body is over {MAX_SESSION_BODY_BYTES} bytes"),
+        ErrorKind::InvalidUtf8Encoding(_) => "a text in the body is not UTF-8".to_owned(),
+        _ => "the body holds a value of the wrong kind".to_owned(),
+    }
 }
 
 fn take_u32(bytes: &[u8]) -> Option<(u32, &[u8])> {

@@ -149,6 +149,28 @@ fn the_body_ends_with_its_crc_32() {
     assert_eq!(stored, crc32_by_definition(body));
 }
 
+/// A body that passes its checksum and still does not decode (written
+/// by a faulty program, or edited) is named in the file's own words.
+#[test]
+fn a_body_that_does_not_decode_is_named() {
+    let good = good_file();
+    let header_len = 24 + u32::from_le_bytes(good[20..24].try_into().expect("4 bytes")) as usize;
+    let packed_len = u32::from_le_bytes(good[header_len..header_len + 4].try_into().expect("4 bytes")) as usize;
+    let packed = &good[header_len + 4..header_len + 4 + packed_len];
+    let encoded = lz4_flex::decompress_size_prepended(packed).expect("the good body unpacks");
+    let with_body = |encoded: &[u8]| {
+        let packed = lz4_flex::compress_prepend_size(encoded);
+        let mut file = good[..header_len].to_vec();
+        file.extend_from_slice(&(packed.len() as u32).to_le_bytes());
+        file.extend_from_slice(&packed);
+        file.extend_from_slice(&crc32_by_definition(&packed).to_le_bytes());
+        file
+    };
+    assert!(read_session(&with_body(&encoded)).is_ok(), "the good body, packed again");
+    let cut = with_body(&encoded[..encoded.len() / 2]);
+    assert_eq!(read_session(&cut).err(), Some(SessionError::Corrupt("the body ends early".into())));
+}
+
 #[test]
 fn damaged_metadata_is_named() {
     let good = good_file();

@@ -12,11 +12,14 @@
 #[allow(dead_code)]
 mod support;
 
+use std::time::Duration;
+
 use feed::SimSettings;
-use shared::sim::Mix;
+use shared::encode::encode_message;
+use shared::sim::{Mix, SimConfig, Simulator};
 use support::{
-    check, eval, free_port, replay_feed, screenshot, simulated_feed, star_stream, text_of, wait_for, with_theme_rgb,
-    Browser,
+    check, eval, free_port, replay_feed, screenshot, simulated_feed, star_stream, text_frame, text_of, wait_for,
+    with_theme_rgb, Browser,
 };
 
 const NODE_COUNT: &str = "[data-testid=node-count]";
@@ -40,6 +43,7 @@ async fn press(client: &fantoccini::Client, keys: &str) -> support::TestResult {
 const ARROW_LEFT: &str = "\u{e012}";
 const ARROW_RIGHT: &str = "\u{e014}";
 const ARROW_DOWN: &str = "\u{e015}";
+const ARROW_UP: &str = "\u{e013}";
 const ENTER: &str = "\u{e007}";
 
 fn mixed(n_nodes: usize, seed: u64) -> SimSettings {
@@ -105,6 +109,58 @@ async fn the_keyboard_moves_the_selection_focuses_and_opens_details() {
         press(&client, ENTER).await?;
         wait_for(&client, "the details focused", "document.activeElement?.id === 'node-details'").await?;
         Ok(())
+    })
+    .await;
+    feed.stop().await;
+}
+
+/// A link opens the topology grouped as it says (`groupBy`), its control
+/// showing the key before any node names it, and the address bar follows
+/// the control, the default (kind) left out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_keeps_the_topologys_grouping() {
+    const CHOSEN: &str = "(() => { const s = document.querySelector('[data-testid=group-by]'); return [s.value, s.selectedOptions[0]?.textContent]; })()";
+    let snapshot = Simulator::new(SimConfig { n_nodes: 1000, seed: 5, mix: Mix::Mixed }).snapshot(1_795_719_600_000);
+    let feed = replay_feed(vec![text_frame(encode_message(&snapshot))], "/").await;
+    let url = format!("http://{}/?groupBy=meta:region", feed.addr);
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        let chosen = eval(&client, CHOSEN).await?;
+        check(
+            chosen == serde_json::json!(["meta:region", "Group: region"]),
+            format!("at once, the control shows {chosen}"),
+        )?;
+        wait_for(&client, "the mesh", &format!("{} === '1000'", text_of(NODE_COUNT))).await?;
+        let chosen = eval(&client, CHOSEN).await?;
+        check(
+            chosen == serde_json::json!(["meta:region", "Group: region"]),
+            format!("with the mesh, the control shows {chosen}"),
+        )?;
+        // The boxes are the regions: the keyboard steps onto one of them.
+        eval(&client, "document.querySelector('[data-testid=topology]').focus()").await?;
+        let says = text_of("[data-testid=topology-says]");
+        for key in [ARROW_RIGHT, ARROW_LEFT, ARROW_DOWN, ARROW_UP] {
+            press(&client, key).await?;
+            let said = format!("{says} !== ''");
+            if support::wait_for_within(&client, "a group said", &said, Duration::from_secs(2)).await.is_ok() {
+                break;
+            }
+        }
+        let said = eval(&client, &says).await?;
+        let region = ["eu-west-1", "us-east-1", "ap-south-1"]
+            .iter()
+            .any(|r| said.as_str().is_some_and(|s| s.starts_with(&format!("Group {r}: "))));
+        check(region, format!("the topology's groups are regions: {said}"))?;
+        let choose = |value: &str| {
+            format!(
+                "(() => {{ const s = document.querySelector('[data-testid=group-by]'); s.value = '{value}';
+               s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); }})()"
+            )
+        };
+        eval(&client, &choose("meta:replicas")).await?;
+        wait_for(&client, "the address follows", "location.search === '?groupBy=meta:replicas'").await?;
+        eval(&client, &choose("kind")).await?;
+        wait_for(&client, "the default left out", "location.search === ''").await.map(drop)
     })
     .await;
     feed.stop().await;

@@ -29,10 +29,14 @@ use crate::state::AppState;
 /// Nodes sampled for the `meta` keys offered to group by.
 const META_KEY_SAMPLE: usize = 500;
 
-/// The `meta` keys of the first nodes, naturally sorted: what the
+/// The `meta` keys of the first nodes, with the one grouped by (a link
+/// may name a key the first nodes lack), naturally sorted: what the
 /// topology can group by besides kind.
-pub fn meta_keys(view: &MeshView) -> Vec<String> {
-    let mut keys: Vec<String> = Vec::new();
+pub fn meta_keys(view: &MeshView, grouped_by: &GroupBy) -> Vec<String> {
+    let mut keys: Vec<String> = match grouped_by {
+        GroupBy::Meta(key) => vec![key.clone()],
+        GroupBy::Kind => Vec::new(),
+    };
     for node in view.nodes.values().take(META_KEY_SAMPLE) {
         for entry in &node.meta {
             if !keys.contains(&entry.key) {
@@ -58,26 +62,36 @@ pub fn group_by_of(value: &str) -> GroupBy {
 
 /// The group-by control: kind, or a `meta` key of the mesh.
 fn group_by_select(state: &AppState) -> View {
-    let choice = create_signal(group_by_value(&state.group_by.get_clone_untracked()));
+    let group_by = state.group_by;
+    let opened = group_by_value(&group_by.get_clone_untracked());
+    let choice = create_signal(opened.clone());
     let select_state = state.clone();
     create_effect(move || select_state.set_group_by(group_by_of(&choice.get_clone())));
-    // Read again only when a new graph came (not on every diff).
+    // Read again only when a new graph came (not on every diff). The key
+    // a link opened with is offered from the start: the control shows it
+    // before the first nodes come.
     let (view_cell, graph_change) = (state.view.clone(), state.graph_change);
-    let keys = create_signal(Vec::<String>::new());
+    let keys = create_signal(meta_keys(&MeshView::default(), &group_by.get_clone_untracked()));
     create_effect(move || {
         if graph_change.with(|change| change.rebuilt) {
-            let found = meta_keys(&view_cell.borrow());
+            let found = meta_keys(&view_cell.borrow(), &group_by.get_clone_untracked());
             if keys.with_untracked(|held| *held != found) {
                 keys.set(found);
             }
         }
     });
+    // The option the page opened with is marked: the control's value is
+    // set before its options exist.
     view! {
         select(aria-label="Group the topology by", bind:value=choice, data-testid="group-by") {
             option(value="kind") { "Group: kind" }
             Keyed(
                 list=keys,
-                view=|key| { let value = format!("meta:{key}"); view! { option(value=value) { "Group: " (key) } } },
+                view=move |key| {
+                    let value = format!("meta:{key}");
+                    let selected = value == opened;
+                    view! { option(value=value, selected=selected) { "Group: " (key) } }
+                },
                 key=|key| key.clone(),
             )
         }
@@ -157,6 +171,8 @@ pub fn Legend() -> View {
 
 #[cfg(test)]
 mod tests {
+    use shared::protocol::{MeshNode, MetaEntry, Status};
+
     use super::*;
 
     #[test]
@@ -186,5 +202,30 @@ mod tests {
         }
         assert!(rest.contains("Edges: width = throughput, red = errors ≥ 5 %"), "{html}");
         assert!(rest.contains("Boxes: groups (count, status bar, a mark per unhealthy node)"), "{html}");
+    }
+
+    fn node(id: &str, keys: &[&str]) -> MeshNode {
+        let meta = keys.iter().map(|key| MetaEntry { key: (*key).into(), json: "1".into() }).collect();
+        MeshNode { id: id.into(), kind: "api".into(), label: id.into(), status: Status::Ok, meta }
+    }
+
+    #[test]
+    fn the_keys_offered_hold_the_one_grouped_by() {
+        let mut view = MeshView::default();
+        for (id, keys) in [("a", &["zone", "rack10"][..]), ("b", &["rack9", "zone"][..]), ("c", &[][..])] {
+            view.nodes.insert(id.into(), node(id, keys));
+        }
+        let meta = |key: &str| GroupBy::Meta(key.into());
+        // (grouped by, keys offered)
+        let cases = [
+            (GroupBy::Kind, vec!["rack9", "rack10", "zone"]),
+            (meta("zone"), vec!["rack9", "rack10", "zone"]),
+            (meta("owner"), vec!["owner", "rack9", "rack10", "zone"]),
+        ];
+        for (by, expected) in cases {
+            assert_eq!(meta_keys(&view, &by), expected, "{by:?}");
+        }
+        assert_eq!(meta_keys(&MeshView::default(), &meta("region")), vec!["region"]);
+        assert!(meta_keys(&MeshView::default(), &GroupBy::Kind).is_empty());
     }
 }

@@ -1,12 +1,13 @@
-//! The address bar follows the filter, the focus and the tables' sorts
-//! (`q`, `focus`, `hops`, `nodeSort`, `edgeSort`), so the page's URL is
+//! The address bar follows the filter, the focus, the tables' sorts and
+//! the topology's grouping (`q`, `focus`, `hops`, `nodeSort`, `edgeSort`,
+//! `groupBy`), so the page's URL is
 //! always a deep link to what it shows. Pure: the query string in, the
 //! query string out; every other parameter is kept as it was written, in
 //! its place.
 
-use crate::lens::{EdgeSort, Focus, NodeSort};
+use crate::lens::{EdgeSort, Focus, GroupBy, NodeSort};
 
-const FIND_KEYS: [&str; 5] = ["q", "focus", "hops", "nodeSort", "edgeSort"];
+const FIND_KEYS: [&str; 6] = ["q", "focus", "hops", "nodeSort", "edgeSort", "groupBy"];
 
 /// What the address bar keeps a deep link to.
 #[derive(Debug, Clone, Copy, Default)]
@@ -15,13 +16,15 @@ pub struct Shown<'a> {
     pub focus: Option<&'a Focus>,
     pub node_sort: NodeSort,
     pub edge_sort: EdgeSort,
+    /// `None`: by kind, the default.
+    pub group_by: Option<&'a GroupBy>,
 }
 
 /// `search` (`location.search`, with or without its `?`) with the find
 /// parameters replaced by what is `shown` (each left out when empty or
 /// the default).
 pub fn with_find_params(search: &str, shown: &Shown) -> String {
-    let Shown { filter, focus, node_sort, edge_sort } = *shown;
+    let Shown { filter, focus, node_sort, edge_sort, group_by } = *shown;
     let mut pairs: Vec<String> = search
         .trim_start_matches('?')
         .split('&')
@@ -41,6 +44,9 @@ pub fn with_find_params(search: &str, shown: &Shown) -> String {
     }
     if edge_sort != EdgeSort::default() {
         pairs.push(format!("edgeSort={}", edge_sort.name()));
+    }
+    if let Some(GroupBy::Meta(key)) = group_by {
+        pairs.push(format!("groupBy=meta:{}", encode(key)));
     }
     if pairs.is_empty() {
         String::new()
@@ -99,6 +105,24 @@ mod tests {
         for (node_sort, edge_sort, expected) in cases {
             let shown = Shown { node_sort, edge_sort, ..Shown::default() };
             assert_eq!(with_find_params("?edgeSort=latency&demo", &shown), expected, "{node_sort:?} {edge_sort:?}");
+        }
+    }
+
+    #[test]
+    fn the_grouping_is_kept_with_its_key_encoded() {
+        let (kind, region) = (GroupBy::Kind, GroupBy::Meta("region".into()));
+        let (spaced, empty) = (GroupBy::Meta("rack row&a=b".into()), GroupBy::Meta(String::new()));
+        // (grouped by, search)
+        let cases = [
+            (None, "?demo"),
+            (Some(&kind), "?demo"),
+            (Some(&region), "?demo&groupBy=meta:region"),
+            (Some(&spaced), "?demo&groupBy=meta:rack%20row%26a%3Db"),
+            (Some(&empty), "?demo&groupBy=meta:"),
+        ];
+        for (group_by, expected) in cases {
+            let shown = Shown { group_by, ..Shown::default() };
+            assert_eq!(with_find_params("?groupBy=meta:zone&demo", &shown), expected, "{group_by:?}");
         }
     }
 }

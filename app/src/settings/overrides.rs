@@ -9,7 +9,7 @@ use shared::limits::{
 
 use super::{DeployConfig, Theme, PANELS};
 use crate::address::{Address, Origin};
-use crate::lens::{by_name, EdgeSort, NodeSort, MAX_HOPS};
+use crate::lens::{by_name, EdgeSort, GroupBy, NodeSort, MAX_HOPS};
 
 /// What one source asks for, checked; `None` (or empty): it does not say.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,6 +36,8 @@ pub struct Overrides {
     /// The tables' sorts (`nodeSort`, `edgeSort`).
     pub node_sort: Option<NodeSort>,
     pub edge_sort: Option<EdgeSort>,
+    /// What the topology groups by (`groupBy`: `kind` or `meta:<key>`).
+    pub group_by: Option<GroupBy>,
 }
 
 /// Which embedding parents the deployment allows.
@@ -224,6 +226,7 @@ impl Overrides {
             "hops" => self.hops = Some(hops(value)?),
             "nodeSort" => self.node_sort = Some(sort(key, value, &NodeSort::NAMED)?),
             "edgeSort" => self.edge_sort = Some(sort(key, value, &EdgeSort::NAMED)?),
+            "groupBy" => self.group_by = Some(group_by(value)?),
             _ => return Err(format!("unknown parameter {key:?}")),
         }
         Ok(())
@@ -248,6 +251,7 @@ fn is_known(key: &str) -> bool {
             | "hops"
             | "nodeSort"
             | "edgeSort"
+            | "groupBy"
     )
 }
 
@@ -257,6 +261,16 @@ fn sort<S: Copy>(key: &str, value: &str, named: &[(S, &'static str)]) -> Result<
         let names: Vec<&str> = named.iter().map(|(_, name)| *name).collect();
         format!("{key}={value} is not one of {}", names.join(", "))
     })
+}
+
+/// `kind`, or `meta:` and a key of at most `MAX_ID_BYTES` (the wire
+/// allows an empty one).
+fn group_by(value: &str) -> Result<GroupBy, String> {
+    match value.strip_prefix("meta:") {
+        Some(key) if key.len() <= MAX_ID_BYTES => Ok(GroupBy::Meta(key.to_owned())),
+        None if value == "kind" => Ok(GroupBy::Kind),
+        _ => Err(format!("groupBy={value} is not kind or meta:<a key of at most {MAX_ID_BYTES} bytes>")),
+    }
 }
 
 /// A filter that parses; the error says where it does not.

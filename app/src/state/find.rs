@@ -11,14 +11,15 @@ use crate::filter::{parse, ParseError};
 use crate::lens::{EdgeSort, Focus, GroupBy, NodeSort, MAX_EDGE_CHECKS_PER_STEP};
 use crate::settings::Settings;
 
-/// The lens the page opens with (the URL's `q`, `focus`, `hops` and
-/// sorts); returns why the filter does not parse, if it does not.
+/// The lens the page opens with (the URL's `q`, `focus`, `hops`, sorts
+/// and grouping); returns why the filter does not parse, if it does not.
 pub(super) fn open_lens(lens: &LensCell, settings: &Settings) -> Option<ParseError> {
     let view = MeshView::default();
     let mut lens = lens.borrow_mut();
     lens.set_focus(settings.focus.clone(), &view);
     lens.set_sort(settings.node_sort, &view);
     lens.set_edge_sort(settings.edge_sort, &view);
+    lens.set_group_by(settings.group_by.clone(), &view);
     match parse(&settings.filter) {
         Ok(query) => {
             lens.set_query(query, &view);
