@@ -114,6 +114,45 @@ async fn the_keyboard_moves_the_selection_focuses_and_opens_details() {
     feed.stop().await;
 }
 
+/// Pixels of the canvas's outermost rows and columns that are not the
+/// background: a fitted graph keeps its margins, so none.
+const AT_THE_EDGES: &str = r"(() => {
+    const canvas = document.querySelector('[data-testid=topology]'), w = canvas.width, h = canvas.height;
+    const s = new OffscreenCanvas(w, h).getContext('2d'); s.drawImage(canvas, 0, 0);
+    const [r, g, b] = s.getImageData(0, 0, 1, 1).data;
+    const off = (x, y, cw, ch) => { const d = s.getImageData(x, y, cw, ch).data; let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] !== r || d[i + 1] !== g || d[i + 2] !== b) n++; return n; };
+    return off(0, 0, 1, h) + off(w - 1, 0, 1, h) + off(0, 0, w, 1) + off(0, h - 1, w, 1); })()";
+
+/// Left alone, the view keeps the whole graph fitted: as a large snapshot
+/// fills it over several diffs, drawn as they come, and as the panel
+/// changes size (a window or an embedding frame resized) by too little to
+/// lay the groups out again. No box runs off the panel.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_mesh_stays_fitted_as_it_fills_and_the_panel_changes() {
+    let port = free_port();
+    let live = SimSettings { messages_per_sec: 5000.0, ..mixed(10_000, 4) };
+    let feed = simulated_feed(port, live).await;
+    let url = format!("http://127.0.0.1:{port}/?groupBy=meta:replicas");
+    Browser::run(1440, 900, |client| async move {
+        support::set_page_size(&client, 1440, 900).await?;
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        let all = format!("Number({}) >= 9000", text_of(NODE_COUNT));
+        wait_for(&client, "the mesh", &all).await?;
+        // Draws at the data's pace: the fill's last diffs, and some after.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let at_edges = eval(&client, AT_THE_EDGES).await?;
+        check(at_edges.as_i64() == Some(0), format!("filled: {at_edges} pixels of the graph at the canvas's edges"))?;
+        // 110 px narrower: the panel's shape changes by under 15 %.
+        support::set_page_size(&client, 1330, 900).await?;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let at_edges = eval(&client, AT_THE_EDGES).await?;
+        check(at_edges.as_i64() == Some(0), format!("narrower: {at_edges} pixels of the graph at the canvas's edges"))
+    })
+    .await;
+    feed.stop().await;
+}
+
 /// A link opens the topology grouped as it says (`groupBy`), its control
 /// showing the key before any node names it, and the address bar follows
 /// the control, the default (kind) left out.

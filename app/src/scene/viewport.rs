@@ -50,9 +50,10 @@ pub struct Viewport {
 pub struct Camera {
     viewport: Viewport,
     pending: Option<Move>,
-    /// The view shows the whole graph as fitted, and the user has not
-    /// moved it since: it keeps fitting the graph as the graph grows.
-    follows: Option<(f64, f64, f64, f64)>,
+    /// The view shows the whole graph as fitted (these bounds on a screen
+    /// of this size), and nothing has moved it since: it keeps fitting the
+    /// graph as the graph grows or the panel changes size.
+    follows: Option<((f64, f64, f64, f64), Size)>,
 }
 
 /// A camera move done at the next draw (when the screen's size is known).
@@ -181,24 +182,33 @@ impl Camera {
     }
 
     /// Before a draw: does a pending move (a fit of the whole graph waits
-    /// until there is one), or fits the graph again if it changed while
-    /// the view followed it.
+    /// until there is one), or fits the graph again if it or the screen
+    /// changed while the view followed it.
     pub fn settle(&mut self, layout: &Layout, screen: Size) {
-        if self.pending.is_none() && self.follows.is_some() && self.follows != layout.bounds() {
+        if self.pending.is_none() {
+            let moved_on = |(bounds, size): ((f64, f64, f64, f64), Size)| {
+                layout.bounds().is_some_and(|now| now != bounds) || size != screen
+            };
+            if !self.follows.is_some_and(moved_on) {
+                return;
+            }
             self.pending = Some(Move::FitAll);
         }
-        self.follows = None;
         let next = match self.pending {
             None => return,
             Some(Move::FitAll) => match layout.bounds() {
                 Some(bounds) => {
-                    self.follows = Some(bounds);
+                    self.follows = Some((bounds, screen));
                     Viewport::fit(bounds, screen)
                 }
                 None => return,
             },
-            Some(Move::Fit(bounds)) => Viewport::fit(bounds, screen),
+            Some(Move::Fit(bounds)) => {
+                self.follows = None;
+                Viewport::fit(bounds, screen)
+            }
             Some(Move::Centre(world, min_scale)) => {
+                self.follows = None;
                 let scale = self.viewport.scale.max(min_scale).clamp(MIN_SCALE, MAX_SCALE);
                 let offset =
                     Point { x: screen.width / 2.0 - world.x * scale, y: screen.height / 2.0 - world.y * scale };
@@ -326,12 +336,35 @@ mod tests {
         }
         camera.settle(&layout, screen);
         assert_eq!(camera.viewport(), &viewport(2.0, 304.0, 44.0), "a third row: 96 × 156, centred");
+        // ...however many draws come between (a large snapshot arrives
+        // over several diffs, drawn as they come)...
+        camera.settle(&layout, screen);
+        camera.settle(&layout, screen);
+        assert_eq!(camera.viewport(), &viewport(2.0, 304.0, 44.0), "nothing changed");
+        for id in ["g5", "g6", "g7"] {
+            layout.place(id, "gateway");
+        }
+        camera.settle(&layout, screen);
+        // Eight nodes, three rows of three: 96 × 192 units; the height binds,
+        // (400 − 50) / 192.
+        let fourth_row = viewport(350.0 / 192.0, 312.5, 25.0);
+        assert_eq!(camera.viewport(), &fourth_row, "a third row of three: 96 × 192, centred");
+        // ...and as the panel changes size: 200 px wide keeps 20 px each
+        // side, and the width binds, 160 / 96.
+        let narrow = Size { width: 200.0, height: 400.0 };
+        camera.settle(&layout, narrow);
+        assert_eq!(camera.viewport(), &viewport(160.0 / 96.0, 20.0, 40.0), "a narrow panel");
+        camera.settle(&layout, screen);
+        assert_eq!(camera.viewport(), &fourth_row, "wide again");
         // ...until the user moves it.
         camera.pan_by(0.0, 10.0);
-        layout.place("g5", "gateway");
-        layout.place("g6", "gateway");
+        layout.place("g8", "gateway");
+        layout.place("g9", "gateway");
         camera.settle(&layout, screen);
-        assert_eq!(camera.viewport(), &viewport(2.0, 304.0, 54.0), "a pan stops the following");
+        let panned = viewport(350.0 / 192.0, 312.5, 35.0);
+        assert_eq!(camera.viewport(), &panned, "a pan stops the following");
+        camera.settle(&layout, narrow);
+        assert_eq!(camera.viewport(), &panned, "and the panel's size is left to the user's Fit");
     }
 
     #[test]
