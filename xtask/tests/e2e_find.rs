@@ -169,10 +169,7 @@ const EDGE_NUMBERS_IN_VIEW: &str = "(() => {
 
 /// Picks the edges table's sort as a person would.
 fn sort_edges_by(value: &str) -> String {
-    format!(
-        "(() => {{ const s = document.querySelector('.panel-edges select'); s.value = '{value}';
-           s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); }})()"
-    )
+    support::choose(".panel-edges select", value)
 }
 
 /// The edges table sorted by errors, then by latency, lists the mesh's

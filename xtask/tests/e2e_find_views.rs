@@ -190,12 +190,7 @@ async fn a_link_keeps_the_topologys_grouping() {
             .iter()
             .any(|r| said.as_str().is_some_and(|s| s.starts_with(&format!("Group {r}: "))));
         check(region, format!("the topology's groups are regions: {said}"))?;
-        let choose = |value: &str| {
-            format!(
-                "(() => {{ const s = document.querySelector('[data-testid=group-by]'); s.value = '{value}';
-               s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); }})()"
-            )
-        };
+        let choose = |value: &str| support::choose("[data-testid=group-by]", value);
         eval(&client, &choose("meta:replicas")).await?;
         wait_for(&client, "the address follows", "location.search === '?groupBy=meta:replicas'").await?;
         eval(&client, &choose("kind")).await?;

@@ -309,6 +309,15 @@ const THEME_RGB: &str = "const themeRgb = (element, name) => {
     return [...c.getImageData(0, 0, 1, 1).data.slice(0, 3)];
 };";
 
+/// Chooses `value` in the `<select>` at `selector` as a user would: the
+/// value set, then its input and change events.
+pub fn choose(selector: &str, value: &str) -> String {
+    format!(
+        "(() => {{ const s = document.querySelector({selector:?}); s.value = {value:?};
+           s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); }})()"
+    )
+}
+
 /// Non-background pixels drawn on a canvas (read from a copy: the
 /// topology's canvas shows the paint worker's pictures through a
 /// `bitmaprenderer` context and has no 2D context to read).
