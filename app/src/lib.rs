@@ -7,10 +7,12 @@ pub mod components;
 pub mod embed;
 pub mod filter;
 pub mod format;
+pub mod frame_budget;
 pub mod layout;
 pub mod lens;
 pub mod natural;
 pub mod navigate;
+pub mod next_task;
 pub mod picture;
 pub mod scene;
 pub mod settings;
@@ -26,8 +28,6 @@ pub mod canvas;
 mod embed_glue;
 #[cfg(target_arch = "wasm32")]
 pub mod find_glue;
-#[cfg(target_arch = "wasm32")]
-mod next_task;
 #[cfg(target_arch = "wasm32")]
 pub mod paint_worker;
 #[cfg(target_arch = "wasm32")]

@@ -1,7 +1,8 @@
 //! Runs a step as a task of its own, soon after the current one: a message
 //! to itself on a `MessageChannel` (unlike a zero timer, not clamped after
 //! nesting nor throttled in a hidden page). Steps run in the order given,
-//! one per task, inside the reactive scope the queue was made in.
+//! one per task, inside the reactive scope the queue was made in. And
+//! `later`: a step at the next animation frame, or at the end of this task.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -48,5 +49,18 @@ impl NextTask {
                 step();
             }
         }
+    }
+}
+
+/// Runs `step` at the next animation frame, or at the end of the current
+/// task (a microtask): one closure type for all such steps (each is a shim
+/// of its own in wasm).
+pub fn later(step: Box<dyn FnOnce()>, at_frame: bool) {
+    let Some(window) = web_sys::window() else { return };
+    let callback = Closure::once_into_js(step);
+    if at_frame {
+        drop(window.request_animation_frame(callback.unchecked_ref()));
+    } else {
+        window.queue_microtask(callback.unchecked_ref());
     }
 }

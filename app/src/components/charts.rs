@@ -1,6 +1,7 @@
 //! Live line charts (plotters on a canvas), one per series, time on the x
 //! axis. A chart redraws only when its series changed and it is on screen,
-//! at most once per diff, sized by devicePixelRatio so it stays crisp.
+//! at most once per diff, at an animation frame within its drawing budget
+//! (`frame_budget`), sized by devicePixelRatio so it stays crisp.
 
 use sycamore::prelude::*;
 
@@ -145,7 +146,9 @@ fn ChartCard(series: String) -> View {
 pub mod draw {
     //! Canvas glue: visibility tracking and the plotters drawing.
 
+    use std::cell::{Cell, RefCell};
     use std::collections::VecDeque;
+    use std::rc::Rc;
 
     use plotters::prelude::*;
     use plotters_canvas::CanvasBackend;
@@ -156,10 +159,22 @@ pub mod draw {
 
     use super::{time_labels_for, TIME_LABEL_PX, VALUE_LABELS_PX};
     use crate::canvas::{fit_backing_store, is_dark};
+    use crate::components::topology::performance_now;
     use crate::format::clock;
+    use crate::frame_budget::{run_frame, FRAME_DRAW_BUDGET_MILLIS};
+    use crate::next_task::later;
+
+    type Job = Box<dyn FnOnce()>;
+
+    thread_local! {
+        /// Charts waiting for a frame to be drawn, each at most once.
+        static TO_DRAW: RefCell<VecDeque<Job>> = RefCell::default();
+    }
 
     /// Redraws `canvas` when `version` changes while `on_screen` holds, and
-    /// once when it comes into view after changes it missed.
+    /// once when it comes into view after changes it missed: at the next
+    /// animation frame with room in its drawing budget (`frame_budget`),
+    /// not in the diff's task.
     pub fn keep_drawn(
         canvas_ref: NodeRef,
         version: Signal<u64>,
@@ -167,15 +182,48 @@ pub mod draw {
         draw: impl Fn(&HtmlCanvasElement) + 'static,
     ) {
         let drawn_version = create_signal(u64::MAX);
+        // A job of this chart waits (it will draw the latest version); the
+        // chart is gone (a job that comes after it does nothing).
+        let (waiting, gone) = (Rc::new(Cell::new(false)), Rc::new(Cell::new(false)));
+        let gone_now = gone.clone();
+        on_cleanup(move || gone_now.set(true));
+        let draw = Rc::new(draw);
         create_effect(move || {
             let current = version.get();
-            if on_screen.get() && drawn_version.get_untracked() != current {
-                if let Some(canvas) = canvas_of(canvas_ref) {
-                    draw(&canvas);
-                    drawn_version.set(current);
+            if on_screen.get() && drawn_version.get_untracked() != current && !waiting.replace(true) {
+                let (draw, waiting, gone) = (draw.clone(), waiting.clone(), gone.clone());
+                // Done at a frame: the chart may be out of view by then
+                // (drawn when it comes back).
+                let job = move || {
+                    if gone.get() {
+                        return;
+                    }
+                    waiting.set(false);
+                    if let (true, Some(canvas)) = (on_screen.get_untracked(), canvas_of(canvas_ref)) {
+                        draw(&canvas);
+                        drawn_version.set(version.get_untracked());
+                    }
+                };
+                let first = TO_DRAW.with(|jobs| {
+                    let mut jobs = jobs.borrow_mut();
+                    jobs.push_back(Box::new(job));
+                    jobs.len() == 1
+                });
+                if first {
+                    later(Box::new(draw_frame), true);
                 }
             }
         });
+    }
+
+    /// One frame's charts, within `FRAME_DRAW_BUDGET_MILLIS`; the rest at
+    /// the next frame.
+    fn draw_frame() {
+        let next = || TO_DRAW.with(|jobs| jobs.borrow_mut().pop_front());
+        run_frame(FRAME_DRAW_BUDGET_MILLIS, performance_now, next, |job| job());
+        if TO_DRAW.with(|jobs| !jobs.borrow().is_empty()) {
+            later(Box::new(draw_frame), true);
+        }
     }
 
     pub fn canvas_of(canvas_ref: NodeRef) -> Option<HtmlCanvasElement> {

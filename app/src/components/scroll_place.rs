@@ -4,9 +4,9 @@
 //! no jump.
 
 use sycamore::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::components::scroll_frame::{element_of, ROW_HEIGHT_PX};
+use crate::next_task::later;
 
 /// A frame's scroll position, as a scroll event finds it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -120,18 +120,6 @@ fn shift_frame(place: Place, pending_rows: Signal<i64>) {
 /// Runs `step` once the current task's own work is done (a microtask).
 fn at_end_of_task(step: impl FnOnce() + 'static) {
     later(Box::new(step), false);
-}
-
-/// Runs `step` at the next animation frame, or at the end of the current
-/// task (one closure type for both: each is a shim of its own in wasm).
-fn later(step: Box<dyn FnOnce()>, at_frame: bool) {
-    let Some(window) = web_sys::window() else { return };
-    let callback = wasm_bindgen::closure::Closure::once_into_js(step);
-    if at_frame {
-        drop(window.request_animation_frame(callback.unchecked_ref()));
-    } else {
-        window.queue_microtask(callback.unchecked_ref());
-    }
 }
 
 /// Where the frame goes when `rows` came on top (or, negative, left the
