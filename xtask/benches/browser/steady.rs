@@ -1,7 +1,9 @@
 //! The UI at a steady, realistic load (`cargo xtask bench -- steady`): a
 //! live 10,000-node / 30,000-edge mesh from the simulated feed, measured
-//! over 20 s after a warm-up; optionally filtered. Prints the main
-//! thread's split and the cores' accounting, and returns the row's figures.
+//! over 20 s after a warm-up; optionally filtered, or scrolled to a panel
+//! below the fold (the charts: what a person watching them gets). Prints
+//! the main thread's split and the cores' accounting, and returns the
+//! row's figures.
 
 use std::time::{Duration, Instant};
 
@@ -15,9 +17,17 @@ use crate::{bench_query, profile, profile_path, threads};
 /// The filter of the filtered steady run (`?q=`, URL-encoded).
 pub const STEADY_FILTER: &str = "status%3Aerror%2Cdegraded%20errors%3E1%25";
 
-/// Runs the steady scenario with `query` and prints its line.
-pub async fn steady_row(label: &str, query: &str) -> Option<Value> {
-    let result = steady_state(query).await;
+/// One steady scenario: its label (and profile's name), the filter
+/// (`?q=`, URL-encoded; empty: none), and the panel scrolled into view.
+pub struct Steady {
+    pub label: &'static str,
+    pub query: &'static str,
+    pub in_view: Option<&'static str>,
+}
+
+/// Runs a steady scenario and prints its line.
+pub async fn steady_row(steady: &Steady) -> Option<Value> {
+    let (label, result) = (steady.label, steady_state(steady).await);
     match &result {
         Ok(row) => println!(
             "\n{label}: 10k nodes, ~1000 graph changes per diff ({:.0} msg/s): main thread {:.1}% busy, diff apply p50 {:.2} ms, p99 {:.2} ms (longest task p99 {:.2} ms); graph lag p99 {:.0} diffs; lens re-check step p99 {:.2} ms; {} long tasks (longest {:.0} ms)",
@@ -40,7 +50,7 @@ pub async fn steady_row(label: &str, query: &str) -> Option<Value> {
 /// node and edge changes per 250 ms diff), measured over 20 s after a 62 s
 /// warm-up (the page's percentiles cover its last 240 diffs, a minute: the
 /// snapshot's burst has left them).
-async fn steady_state(query: &str) -> Result<Value, String> {
+async fn steady_state(&Steady { label, query, in_view }: &Steady) -> Result<Value, String> {
     let settings =
         feed::SimSettings { n_nodes: 10_000, messages_per_sec: 6_700.0, batch: 100, seed: 7, mix: Mix::Mixed };
     let port = support::free_port();
@@ -54,8 +64,13 @@ async fn steady_state(query: &str) -> Result<Value, String> {
             (!query.is_empty()).then(|| format!("q={query}")).into_iter().chain(extra).collect();
         let url = format!("http://127.0.0.1:{port}/?{}", params.join("&"));
         client.goto(&url).await.map_err(|e| e.to_string())?;
+        if let Some(panel) = in_view {
+            let scroll = format!("document.querySelector({panel:?}).scrollIntoView()");
+            support::wait_for(&client, panel, &format!("document.querySelector({panel:?})")).await?;
+            eval(&client, &scroll).await?;
+        }
         tokio::time::sleep(Duration::from_secs(62)).await;
-        let profile = profile_path(query);
+        let profile = profile_path(label);
         if profile.is_some() {
             cdp(&client, "Profiler.enable", json!({})).await?;
             cdp(&client, "Profiler.start", json!({})).await?;
