@@ -347,15 +347,15 @@ mod tests {
         camera.settle(&layout, screen);
         // Eight nodes, three rows of three: 96 × 192 units; the height binds,
         // (400 − 50) / 192.
-        let fourth_row = viewport(350.0 / 192.0, 312.5, 25.0);
-        assert_eq!(camera.viewport(), &fourth_row, "a third row of three: 96 × 192, centred");
+        let eight_nodes = viewport(350.0 / 192.0, 312.5, 25.0);
+        assert_eq!(camera.viewport(), &eight_nodes, "eight nodes: 96 × 192, centred");
         // ...and as the panel changes size: 200 px wide keeps 20 px each
         // side, and the width binds, 160 / 96.
         let narrow = Size { width: 200.0, height: 400.0 };
         camera.settle(&layout, narrow);
         assert_eq!(camera.viewport(), &viewport(160.0 / 96.0, 20.0, 40.0), "a narrow panel");
         camera.settle(&layout, screen);
-        assert_eq!(camera.viewport(), &fourth_row, "wide again");
+        assert_eq!(camera.viewport(), &eight_nodes, "wide again");
         // ...until the user moves it.
         camera.pan_by(0.0, 10.0);
         layout.place("g8", "gateway");
