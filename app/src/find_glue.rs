@@ -63,9 +63,9 @@ pub fn focus_search() {
     }
 }
 
-/// Rewrites `?q=`, `?focus=`, `?hops=`, the sorts and the grouping as they change (a filter that
-/// does not parse leaves the address as it was), at most every
-/// `URL_SYNC_MILLIS`.
+/// Rewrites `?q=`, `?focus=`, `?hops=`, the sorts and the grouping as
+/// they change (a filter that does not parse leaves the address as it
+/// was), at most every `URL_SYNC_MILLIS`.
 fn sync_url(state: AppState) {
     let wanted: Rc<RefCell<Option<String>>> = Rc::default();
     let scheduled = Rc::new(std::cell::Cell::new(false));
