@@ -158,8 +158,8 @@ pub mod draw {
     use web_sys::HtmlCanvasElement;
 
     use super::{time_labels_for, TIME_LABEL_PX, VALUE_LABELS_PX};
+    use crate::browser::now_millis;
     use crate::canvas::{fit_backing_store, is_dark};
-    use crate::components::topology::performance_now;
     use crate::format::clock;
     use crate::frame_budget::{run_frame, FRAME_DRAW_BUDGET_MILLIS};
     use crate::next_task::later;
@@ -220,7 +220,7 @@ pub mod draw {
     /// the next frame.
     fn draw_frame() {
         let next = || TO_DRAW.with(|jobs| jobs.borrow_mut().pop_front());
-        run_frame(FRAME_DRAW_BUDGET_MILLIS, performance_now, next, |job| job());
+        run_frame(FRAME_DRAW_BUDGET_MILLIS, now_millis, next, |job| job());
         if TO_DRAW.with(|jobs| !jobs.borrow().is_empty()) {
             later(Box::new(draw_frame), true);
         }

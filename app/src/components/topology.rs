@@ -10,8 +10,6 @@
 #[cfg(target_arch = "wasm32")]
 mod canvas;
 #[cfg(target_arch = "wasm32")]
-pub use canvas::performance_now;
-#[cfg(target_arch = "wasm32")]
 mod input;
 #[cfg(target_arch = "wasm32")]
 mod offscreen;
@@ -50,25 +48,13 @@ pub fn meta_keys(view: &MeshView, grouped_by: &GroupBy) -> Vec<String> {
     keys
 }
 
-/// The group-by control's value for a grouping, and back.
-pub fn group_by_value(by: &GroupBy) -> String {
-    match by {
-        GroupBy::Kind => "kind".to_owned(),
-        GroupBy::Meta(key) => format!("meta:{key}"),
-    }
-}
-
-pub fn group_by_of(value: &str) -> GroupBy {
-    value.strip_prefix("meta:").map_or(GroupBy::Kind, |key| GroupBy::Meta(key.to_owned()))
-}
-
 /// The group-by control: kind, or a `meta` key of the mesh.
 fn group_by_select(state: &AppState) -> View {
     let group_by = state.group_by;
-    let opened = group_by_value(&group_by.get_clone_untracked());
+    let opened = group_by.get_clone_untracked().name();
     let choice = create_signal(opened.clone());
     let select_state = state.clone();
-    create_effect(move || select_state.set_group_by(group_by_of(&choice.get_clone())));
+    create_effect(move || select_state.set_group_by(GroupBy::parse(&choice.get_clone()).unwrap_or_default()));
     // Read again only when a new graph came (not on every diff). The key
     // a link opened with is offered from the start: the control shows it
     // before the first nodes come.
@@ -90,7 +76,7 @@ fn group_by_select(state: &AppState) -> View {
             Keyed(
                 list=keys,
                 view=move |key| {
-                    let value = format!("meta:{key}");
+                    let value = GroupBy::Meta(key.clone()).name();
                     let selected = value == opened;
                     view! { option(value=value, selected=selected) { "Group: " (key) } }
                 },

@@ -109,3 +109,75 @@ pub fn by_name<C: Copy>(named: &[(C, &'static str)], text: &str) -> Option<C> {
 pub fn name_of<C: Copy + PartialEq>(named: &[(C, &'static str)], choice: C) -> &'static str {
     named.iter().find(|(listed, _)| *listed == choice).map_or("", |(_, name)| name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{EdgeSort, GroupBy, NodeSort};
+
+    /// Each name parses to its choice and back; anything else is none.
+    fn check<C: Copy + PartialEq + std::fmt::Debug>(
+        parse: impl Fn(&str) -> Option<C>,
+        name: impl Fn(C) -> String,
+        cases: &[(&str, Option<C>)],
+    ) {
+        for (text, choice) in cases {
+            assert_eq!(parse(text), *choice, "{text:?}");
+            if let Some(choice) = choice {
+                assert_eq!(name(*choice), *text);
+            }
+        }
+    }
+
+    #[test]
+    fn each_choice_has_one_name() {
+        check(
+            NodeSort::parse,
+            |sort| sort.name().to_owned(),
+            &[
+                ("id", Some(NodeSort::Id)),
+                ("label", Some(NodeSort::Label)),
+                ("kind", Some(NodeSort::Kind)),
+                ("status", Some(NodeSort::Status)),
+                ("Status", None),
+                ("", None),
+                ("worst", None),
+            ],
+        );
+        check(
+            EdgeSort::parse,
+            |sort| sort.name().to_owned(),
+            &[
+                ("route", Some(EdgeSort::Route)),
+                ("errors", Some(EdgeSort::Errors)),
+                ("latency", Some(EdgeSort::Latency)),
+                ("throughput", Some(EdgeSort::Throughput)),
+                ("Errors", None),
+                ("", None),
+                ("worst", None),
+            ],
+        );
+        // Groupings carry a key: by reference.
+        let groupings = [
+            GroupBy::Kind,
+            GroupBy::Meta("region".into()),
+            GroupBy::Meta("a:b c".into()),
+            GroupBy::Meta(String::new()),
+        ];
+        let of = |index: usize| groupings.get(index);
+        let cases = [
+            ("kind", Some(0)),
+            ("meta:region", Some(1)),
+            ("meta:a:b c", Some(2)),
+            ("meta:", Some(3)),
+            ("Kind", None),
+            ("region", None),
+            ("", None),
+        ];
+        for (text, index) in cases {
+            assert_eq!(GroupBy::parse(text).as_ref(), index.and_then(of), "{text:?}");
+            if let Some(by) = index.and_then(of) {
+                assert_eq!(by.name(), text);
+            }
+        }
+    }
+}

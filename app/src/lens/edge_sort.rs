@@ -157,25 +157,6 @@ mod tests {
     }
 
     #[test]
-    fn each_sort_has_one_name() {
-        let cases = [
-            ("route", Some(EdgeSort::Route)),
-            ("errors", Some(EdgeSort::Errors)),
-            ("latency", Some(EdgeSort::Latency)),
-            ("throughput", Some(EdgeSort::Throughput)),
-            ("Errors", None),
-            ("", None),
-            ("worst", None),
-        ];
-        for (name, sort) in cases {
-            assert_eq!(EdgeSort::parse(name), sort, "{name:?}");
-            if let Some(sort) = sort {
-                assert_eq!(sort.name(), name);
-            }
-        }
-    }
-
-    #[test]
     fn each_sort_puts_the_worst_first_and_ties_what_shows_the_same() {
         // e1 and e3 show the same error rate (0.7 %), latency (4.2 ms) and
         // throughput (1.5k /s): they tie, and follow their source (api

@@ -111,6 +111,23 @@ pub struct Groups {
 }
 
 impl GroupBy {
+    /// A grouping by its name: `kind`, or `meta:` and a key (the wire
+    /// allows an empty one). The group-by control's values and the URL's
+    /// `groupBy` are these names.
+    pub fn parse(name: &str) -> Option<GroupBy> {
+        match name.strip_prefix("meta:") {
+            Some(key) => Some(GroupBy::Meta(key.to_owned())),
+            None => (name == "kind").then_some(GroupBy::Kind),
+        }
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            GroupBy::Kind => "kind".to_owned(),
+            GroupBy::Meta(key) => format!("meta:{key}"),
+        }
+    }
+
     /// The group `node` belongs to.
     pub fn group_of(&self, node: &MeshNode) -> String {
         match self {

@@ -45,8 +45,9 @@ pub fn with_find_params(search: &str, shown: &Shown) -> String {
     if edge_sort != EdgeSort::default() {
         pairs.push(format!("edgeSort={}", edge_sort.name()));
     }
-    if let Some(GroupBy::Meta(key)) = group_by {
-        pairs.push(format!("groupBy=meta:{}", encode(key)));
+    if let Some(by) = group_by.filter(|by| **by != GroupBy::Kind) {
+        // `encode` keeps `:`: the parameter reads `meta:<key>`.
+        pairs.push(format!("groupBy={}", encode(&by.name())));
     }
     if pairs.is_empty() {
         String::new()

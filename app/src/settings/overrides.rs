@@ -263,14 +263,12 @@ fn sort<S: Copy>(key: &str, value: &str, named: &[(S, &'static str)]) -> Result<
     })
 }
 
-/// `kind`, or `meta:` and a key of at most `MAX_ID_BYTES` (the wire
-/// allows an empty one).
+/// A grouping by its name (`GroupBy::parse`), its key of at most
+/// `MAX_ID_BYTES`.
 fn group_by(value: &str) -> Result<GroupBy, String> {
-    match value.strip_prefix("meta:") {
-        Some(key) if key.len() <= MAX_ID_BYTES => Ok(GroupBy::Meta(key.to_owned())),
-        None if value == "kind" => Ok(GroupBy::Kind),
-        _ => Err(format!("groupBy={value} is not kind or meta:<a key of at most {MAX_ID_BYTES} bytes>")),
-    }
+    GroupBy::parse(value)
+        .filter(|by| !matches!(by, GroupBy::Meta(key) if key.len() > MAX_ID_BYTES))
+        .ok_or_else(|| format!("groupBy={value} is not kind or meta:<a key of at most {MAX_ID_BYTES} bytes>"))
 }
 
 /// A filter that parses; the error says where it does not.

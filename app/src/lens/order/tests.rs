@@ -16,25 +16,6 @@ fn ids(sort: NodeSort, nodes: &[MeshNode]) -> Vec<String> {
 }
 
 #[test]
-fn each_sort_has_one_name() {
-    let cases = [
-        ("id", Some(NodeSort::Id)),
-        ("label", Some(NodeSort::Label)),
-        ("kind", Some(NodeSort::Kind)),
-        ("status", Some(NodeSort::Status)),
-        ("Status", None),
-        ("", None),
-        ("worst", None),
-    ];
-    for (name, sort) in cases {
-        assert_eq!(NodeSort::parse(name), sort, "{name:?}");
-        if let Some(sort) = sort {
-            assert_eq!(sort.name(), name);
-        }
-    }
-}
-
-#[test]
 fn each_sort_is_natural_with_ties_by_id() {
     let nodes = [
         node("api 10", "b", "svc", "ok"),
