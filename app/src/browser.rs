@@ -118,9 +118,9 @@ fn settle_in_frames(state: &AppState, settling: &Rc<std::cell::Cell<bool>>) {
 
 /// A diff's data now, what it changed in a task of its own where the
 /// browser allows (`AppState::apply_diff_then`).
-fn apply_diff(state: &AppState, diff: shared::Diff, next_task: Option<&crate::next_task::NextTask>) {
-    match next_task {
-        Some(next_task) => state.apply_diff_then(diff, now_millis, |step| next_task.run(step)),
+fn apply_diff(state: &AppState, diff: shared::Diff, next_task: Option<&Rc<crate::next_task::NextTask>>) {
+    match next_task.cloned() {
+        Some(next_task) => state.apply_diff_then(diff, now_millis, move |step| next_task.run(step)),
         None => state.apply_diff(diff, now_millis),
     }
 }
@@ -143,7 +143,7 @@ fn mount(settings: Settings, csp_violations: Rc<std::cell::Cell<u64>>) {
         // Worker callbacks come from outside the reactive root: run them in it.
         let scope = use_current_scope();
         // A diff's publishing step runs as a task of its own (`apply_diff_then`).
-        let next_task = crate::next_task::NextTask::new();
+        let next_task = crate::next_task::NextTask::new().map(Rc::new);
         let bridge = MeshWorker::spawner()
             .encoding::<worker::codec::OnePassBincode>()
             .callback(move |event: WorkerEvent| {

@@ -112,8 +112,8 @@ fn apply_figures(apply: &ApplyStats) -> Vec<Figure> {
             apply.recheck_p99_millis > 8.0,
         ),
         count("Long tasks", apply.long_tasks, apply.long_tasks > 0),
-        count("Snapshot fill diffs", apply.fill_diffs, false),
-        exact("Longest fill diff", apply.fill_longest_millis, format!("{:.0} ms", apply.fill_longest_millis), false),
+        count("Snapshot fill steps", apply.fill_diffs, false),
+        exact("Longest fill step", apply.fill_longest_millis, format!("{:.0} ms", apply.fill_longest_millis), false),
         exact("Snapshot fill time", apply.fill_total_millis, format!("{:.0} ms", apply.fill_total_millis), false),
         exact("Longest task", apply.longest_task_millis, format!("{:.0} ms", apply.longest_task_millis), false),
     ]

@@ -111,12 +111,14 @@ pub struct ApplyStats {
     pub recheck_p99_millis: f64,
     pub rechecks_waiting: u64,
     /// Main-thread tasks over 50 ms (the browser's long tasks) since the
-    /// first nodes were shown, snapshot fills apart, and the longest.
+    /// first nodes were shown, and the longest.
     pub long_tasks: u64,
     pub longest_task_millis: f64,
-    /// Diffs that filled the page with a snapshot at full pace (not in the
-    /// percentiles above: a one-off, not the live pace), the longest, all
-    /// of them together, and when the last one was applied (page clock).
+    /// Steps that filled the page with a snapshot at full pace (a fill
+    /// diff is applied in several, `fill_steps.rs`; not in the percentiles
+    /// above: a one-off, not the live pace), the longest (its data and
+    /// publishing together), all of them together, and when the last one
+    /// was applied (page clock).
     pub fill_diffs: u64,
     pub fill_longest_millis: f64,
     pub fill_total_millis: f64,
@@ -135,11 +137,11 @@ impl ApplyStats {
     }
 
     /// A long task ran from `start_millis` (page clock) for
-    /// `duration_millis`; those before the first nodes (loading) or before
-    /// the end of a snapshot's fill are not counted.
+    /// `duration_millis`; those before the first nodes (loading) are not
+    /// counted. A snapshot's fill counts: it is applied in steps of a
+    /// bounded size (`fill_steps.rs`).
     pub fn note_long_task(&mut self, start_millis: f64, duration_millis: f64) {
-        let after_fill = self.filled_at_millis.is_none_or(|filled| start_millis >= filled);
-        if after_fill && self.first_nodes_at_millis.is_some_and(|shown| start_millis >= shown) {
+        if self.first_nodes_at_millis.is_some_and(|shown| start_millis >= shown) {
             self.long_tasks += 1;
             self.longest_task_millis = self.longest_task_millis.max(duration_millis);
         }

@@ -225,7 +225,7 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
             format!("[{keys}].map(k => Number(document.querySelector(`[data-figure=\"${{k}}\"] dd`)?.dataset.value ?? 'NaN'))")
         };
         let flow_probe = figures("'messages','worker-memory'");
-        let probe = figures("'messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at','long-tasks','longest-task','diff-task-p99','graph-lag-p99','snapshot-fill-time','diff-data-p99'");
+        let probe = figures("'messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at','long-tasks','longest-task','diff-task-p99','graph-lag-p99','snapshot-fill-time','diff-data-p99','longest-fill-step'");
         let deadline = Instant::now() + INGEST_TIMEOUT;
         // The count on the page moves once a second (Diagnostics). The rate
         // and the main thread's share are taken between two moves seen
@@ -296,6 +296,7 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         row.graph_lag_p99_diffs = at(8);
         row.fill_millis = at(9);
         row.data_p99_millis = at(10);
+        row.fill_step_max_millis = at(11);
         if seen < total as f64 {
             return Err(format!("ingested {seen} of {total} in {}s", INGEST_TIMEOUT.as_secs()));
         }

@@ -30,8 +30,10 @@ pub struct Row {
     pub memory_at_mark_bytes: f64,
     pub memory_at_end_bytes: f64,
     pub first_node_millis: f64,
-    /// The page's time in the snapshot's fill diffs, together.
+    /// The page's time in the snapshot's fill steps, together, and the
+    /// longest step (its data and publishing).
     pub fill_millis: f64,
+    pub fill_step_max_millis: f64,
     pub reference_rate: f64,
     pub reference_messages: f64,
     pub ceiling_count_rate: f64,
@@ -160,6 +162,12 @@ const COLUMNS: &[Column] = &[
         width: 8,
         key: "snapshot_fill_ms",
         cell: |r| num(r.fill_millis, format!("{:.0}", r.fill_millis)),
+    },
+    Column {
+        title: "step max",
+        width: 8,
+        key: "snapshot_fill_step_max_ms",
+        cell: |r| num(r.fill_step_max_millis, format!("{:.1}", r.fill_step_max_millis)),
     },
     Column {
         title: "ref/s",
