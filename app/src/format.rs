@@ -100,6 +100,7 @@ fn link_badge(status: &LinkStatus) -> (&'static str, String) {
         LinkPhase::Demo => ("badge-live", "Demo".into()),
         LinkPhase::Connecting if status.attempt == 0 => ("badge-connecting", "Connecting…".into()),
         LinkPhase::Connecting => ("badge-connecting", format!("Reconnecting… attempt {}", status.attempt + 1)),
+        LinkPhase::Open if status.snapshot_arriving => ("badge-stale", "Receiving snapshot…".into()),
         LinkPhase::Open if status.graph_stale => ("badge-stale", "Stale until resync".into()),
         LinkPhase::Open if status.quiet => ("badge-quiet", "Quiet".into()),
         LinkPhase::Open => ("badge-live", "Live".into()),
@@ -158,6 +159,9 @@ mod tests {
         check(LinkStatus { phase: LinkPhase::Open, ..base.clone() }, "Live");
         check(LinkStatus { phase: LinkPhase::Open, quiet: true, ..base.clone() }, "Quiet");
         check(LinkStatus { phase: LinkPhase::Open, graph_stale: true, ..base.clone() }, "Stale until resync");
+        let arriving =
+            LinkStatus { phase: LinkPhase::Open, graph_stale: true, snapshot_arriving: true, ..base.clone() };
+        check(arriving, "Receiving snapshot…");
         check(LinkStatus { phase: LinkPhase::Connecting, ..base.clone() }, "Connecting…");
         check(LinkStatus { phase: LinkPhase::Connecting, attempt: 2, ..base.clone() }, "Reconnecting… attempt 3");
         check(

@@ -193,6 +193,9 @@ pub struct LinkStatus {
     pub quiet: bool,
     /// The graph may be out of date until the server's snapshot arrives.
     pub graph_stale: bool,
+    /// A snapshot in several frames has begun and not ended: the graph is
+    /// filling (stale until its last frame).
+    pub snapshot_arriving: bool,
     pub paused: bool,
     /// The browser says it is online.
     pub online: bool,
@@ -233,6 +236,7 @@ impl Default for LinkStatus {
             reason: "starting".into(),
             quiet: false,
             graph_stale: false,
+            snapshot_arriving: false,
             paused: false,
             online: true,
             url: String::new(),

@@ -19,14 +19,17 @@ fn a_partial_snapshot_is_stale_until_its_end() {
     reducer.apply_frame(NODE_A, 0);
     reducer.connection_opened();
     assert!(reducer.graph_stale(), "a reconnect makes the held graph stale");
+    assert!(!reducer.snapshot_arriving(), "no snapshot has begun");
     reducer.apply_frame(r#"{"pos":"e:9","data":{"type":"snapshot","nodes":[],"edges":[],"partial":true}}"#, 0);
     assert!(reducer.graph_stale(), "still stale: only the first part arrived");
+    assert!(reducer.snapshot_arriving());
     assert_eq!(reducer.nodes().len(), 0, "the partial snapshot replaced the graph");
     reducer
         .apply_frame(r#"[{"data":{"type":"node-upsert","node":{"id":"b","kind":"k","label":"b","status":"ok"}}}]"#, 0);
     assert!(reducer.graph_stale());
     reducer.apply_frame(r#"{"pos":"e:9","data":{"type":"snapshot-end"}}"#, 0);
     assert!(!reducer.graph_stale());
+    assert!(!reducer.snapshot_arriving());
     assert_eq!(reducer.nodes().map(|n| n.id.clone()).collect::<Vec<_>>(), ["b"]);
     assert_eq!(reducer.last_pos().cloned(), pos(9));
 }
@@ -50,9 +53,10 @@ fn a_split_snapshot_interrupted_by_a_reconnect_stays_stale() {
     for frame in frames.iter().take(frames.len() / 2) {
         reducer.apply_frame(frame, 0);
     }
-    assert!(reducer.graph_stale());
+    assert!(reducer.graph_stale() && reducer.snapshot_arriving());
     reducer.connection_opened();
     assert!(reducer.graph_stale());
+    assert!(!reducer.snapshot_arriving(), "the cut snapshot is not arriving any more");
     for frame in &frames {
         reducer.apply_frame(frame, 0);
     }

@@ -306,6 +306,11 @@ impl Reducer {
         self.graph_stale
     }
 
+    /// A snapshot in several frames has begun and its end not come yet.
+    pub fn snapshot_arriving(&self) -> bool {
+        self.snapshot_open
+    }
+
     /// The position of the last applied message that carried one: where a
     /// reconnect asks the server to resume from.
     pub fn last_pos(&self) -> Option<&Pos> {

@@ -96,6 +96,7 @@ impl LinkCore {
             reason: self.policy.reason().to_owned(),
             quiet: self.quiet,
             graph_stale: self.graph_shown_stale(),
+            snapshot_arriving: self.reducer.snapshot_arriving(),
             paused: self.paused,
             online: self.online,
             url: self.config.as_ref().map(config_url).unwrap_or_default(),

@@ -133,14 +133,17 @@ fn a_split_snapshot_fills_at_full_pace_until_it_is_complete() {
     assert!(budget > MIN_GRAPH_CHANGES_PER_DIFF && budget <= STEADY_BUDGET, "{budget}");
     // A 9,000-node snapshot in parts, with ticks between them: full diffs
     // while it arrives and until all of it was handed out.
+    assert!(!core.status(now).snapshot_arriving);
     core.frame(r#"{"data":{"type":"snapshot","nodes":[],"edges":[],"partial":true}}"#.to_owned(), now);
     core.frame(upserts(0, 5_000, "ok"), now);
+    assert!(core.status(now).snapshot_arriving, "the status says the snapshot is on its way");
     let full = MAX_GRAPH_CHANGES_PER_DIFF;
     let first = tick(&mut core, &mut now);
     assert_eq!(first.iter().map(|d| (d.graph_changes(), d.snapshot_fill)).collect::<Vec<_>>(), [(full, true)]);
     page.apply_diff(first.into_iter().next().expect("a diff"));
     core.frame(upserts(5_000, 9_000, "ok"), now);
     core.frame(r#"{"data":{"type":"snapshot-end"}}"#.to_owned(), now);
+    assert!(!core.status(now).snapshot_arriving);
     let rest = drain(&mut core, &mut page, &mut now);
     assert_eq!(rest, [(full, true), (9_000 - 2 * full, true)]);
     assert_eq!(page.nodes.len(), 9_000);
