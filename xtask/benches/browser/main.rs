@@ -10,6 +10,7 @@
 #[allow(dead_code)]
 mod support;
 
+mod frames;
 mod profile;
 mod results;
 mod site;
@@ -55,6 +56,11 @@ const STREAMS: [StreamSpec; 3] = [
     StreamSpec { name: "events and logs, 100 nodes", n_nodes: 100, mix: Mix::EventsAndLogs },
 ];
 
+/// The row run again while a reader scrolls through a table (nodes, frame
+/// size), and the table: the page's frames then, at full speed.
+const SCROLLED_ROW: (usize, usize) = (10_000, 100);
+const SCROLLED_LIST: &str = ".panel-nodes .scroll";
+
 /// (label, messages per frame, messages in the stream).
 const FRAMINGS: [(&str, usize, u64); 2] = [("1 msg/frame", 1, 1_000_000), ("100 msgs/frame", 100, 5_000_000)];
 
@@ -81,23 +87,46 @@ fn main() {
                 framing,
                 batch,
                 (messages, snapshot_messages),
-                frames,
+                frames.clone(),
                 reference,
                 (!meshview_only).then_some(site.as_path()),
             ));
             println!("{}", row.line());
             results.push(row);
+            if (stream.n_nodes, batch) == SCROLLED_ROW {
+                let mut row = Row {
+                    stream: stream.name.into(),
+                    framing: format!("{framing}, scrolling the nodes"),
+                    messages,
+                    scroll: Some(SCROLLED_LIST),
+                    ..Row::default()
+                };
+                let total = messages + snapshot_messages;
+                if let Err(why) = runtime.block_on(meshview(&mut row, frames, total, snapshot_messages)) {
+                    row.note = why;
+                }
+                println!("{}", row.line());
+                results.push(row);
+            }
         }
     }
     let steady_wanted = filter.as_deref().is_none_or(|f| "steady".contains(f));
     let steady_run = |steady: Steady| steady_wanted.then(|| runtime.block_on(steady_row(&steady))).flatten();
-    let steady = steady_run(Steady { label: "steady", query: "", in_view: None });
+    let steady = steady_run(Steady { label: "steady", query: "", in_view: None, scroll: None });
     // The same load with a filter that needs every node's edge metrics.
-    let steady_filtered = steady_run(Steady { label: "steady, filtered", query: STEADY_FILTER, in_view: None });
+    let steady_filtered =
+        steady_run(Steady { label: "steady, filtered", query: STEADY_FILTER, in_view: None, scroll: None });
     // The same load seen by someone watching the charts (below the fold
     // of a 1440 x 900 page, so the rows above never draw them).
     let steady_charts =
-        steady_run(Steady { label: "steady, charts in view", query: "", in_view: Some(".panel-charts") });
+        steady_run(Steady { label: "steady, charts in view", query: "", in_view: Some(".panel-charts"), scroll: None });
+    // The same load while a reader scrolls through the nodes table.
+    let steady_scrolling = steady_run(Steady {
+        label: "steady, scrolling the nodes",
+        query: "",
+        in_view: None,
+        scroll: Some(SCROLLED_LIST),
+    });
     let sizes = dist_sizes();
     println!(
         "\n{}",
@@ -117,6 +146,7 @@ fn main() {
         "steady_10k": steady,
         "steady_10k_filtered": steady_filtered,
         "steady_10k_charts_in_view": steady_charts,
+        "steady_10k_scrolling_the_nodes": steady_scrolling,
         "steady_filter": STEADY_FILTER,
         "dist": sizes.iter().map(|(n, r, g)| json!({"file": n, "bytes": r, "gzip": g})).collect::<Vec<_>>(),
         "dist_gzip_total": total_gzip,
@@ -246,6 +276,9 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
             seen_before = seen;
             if start.is_none() && moved && seen > snapshot_messages as f64 {
                 start = Some(Mark::take(&client, seen).await?);
+                if let Some(list) = row.scroll {
+                    frames::start(&client, Some(list)).await?;
+                }
                 if profile.is_some() {
                     cdp(&client, "Profiler.enable", json!({})).await?;
                     cdp(&client, "Profiler.start", json!({})).await?;
@@ -262,6 +295,9 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let start = start.ok_or("no message arrived")?;
+        if row.scroll.is_some() {
+            row.frames = frames::finish(&client).await?;
+        }
         let at_total = Mark::take(&client, last.first().copied().unwrap_or(0.0)).await?;
         let tail_rate = (at_total.seen - start.seen) / at_total.at.duration_since(start.at).as_secs_f64();
         let seen = at_total.seen;
@@ -280,6 +316,9 @@ async fn meshview(row: &mut Row, frames: Arc<Vec<Frame>>, total: u64, snapshot_m
         );
         println!("  {}", split_line(&start.split, &end.split, elapsed));
         println!("  {}", cores.line());
+        if row.scroll.is_some() {
+            println!("  {}", row.frames.line());
+        }
         row.meshview_main_busy = split_task_seconds(&start.split, &end.split) / elapsed;
         (row.main_on_core, row.main_waiting) = cores.of(threads::Role::PageMain);
         // Status (memory) comes once a second: let the last one land.

@@ -34,6 +34,13 @@ pub struct Row {
     /// longest step (its data and publishing).
     pub fill_millis: f64,
     pub fill_step_max_millis: f64,
+    /// The list scrolled a step every frame while the stream flows, and
+    /// the page's animation frames meanwhile (`frames.rs`). Only on the
+    /// scrolling rows: recording frames makes the page render one at every
+    /// display refresh, which it otherwise would not, and that is main-
+    /// thread time of its own.
+    pub scroll: Option<&'static str>,
+    pub frames: xtask::frames::Frames,
     pub reference_rate: f64,
     pub reference_messages: f64,
     pub ceiling_count_rate: f64,
@@ -132,6 +139,24 @@ const COLUMNS: &[Column] = &[
         width: 5,
         key: "long_tasks_after_first_nodes",
         cell: |r| num(r.long_tasks, format!("{:.0}", r.long_tasks)),
+    },
+    Column {
+        title: "late fr",
+        width: 7,
+        key: "frames_late_share",
+        cell: |r| if r.frames.count == 0 { Cell::Missing } else { percent(r.frames.late_share) },
+    },
+    Column {
+        title: "fr p99",
+        width: 6,
+        key: "frame_interval_p99_ms",
+        cell: |r| {
+            if r.frames.count == 0 {
+                Cell::Missing
+            } else {
+                num(r.frames.p99_millis, format!("{:.0}", r.frames.p99_millis))
+            }
+        },
     },
     Column {
         title: "max ms",

@@ -12,17 +12,19 @@ use shared::sim::Mix;
 
 use crate::split::{main_thread_split, split_line, split_task_seconds};
 use crate::support::{self, cdp, eval, Browser};
-use crate::{bench_query, profile, profile_path, threads};
+use crate::{bench_query, frames, profile, profile_path, threads};
 
 /// The filter of the filtered steady run (`?q=`, URL-encoded).
 pub const STEADY_FILTER: &str = "status%3Aerror%2Cdegraded%20errors%3E1%25";
 
 /// One steady scenario: its label (and profile's name), the filter
-/// (`?q=`, URL-encoded; empty: none), and the panel scrolled into view.
+/// (`?q=`, URL-encoded; empty: none), the panel scrolled into view, and
+/// the list scrolled a step every frame during the window (`frames.rs`).
 pub struct Steady {
     pub label: &'static str,
     pub query: &'static str,
     pub in_view: Option<&'static str>,
+    pub scroll: Option<&'static str>,
 }
 
 /// Runs a steady scenario and prints its line.
@@ -30,7 +32,7 @@ pub async fn steady_row(steady: &Steady) -> Option<Value> {
     let (label, result) = (steady.label, steady_state(steady).await);
     match &result {
         Ok(row) => println!(
-            "\n{label}: 10k nodes, ~1000 graph changes per diff ({:.0} msg/s): main thread {:.1}% busy, diff apply p50 {:.2} ms, p99 {:.2} ms (longest task p99 {:.2} ms); graph lag p99 {:.0} diffs; lens re-check step p99 {:.2} ms; {} long tasks (longest {:.0} ms)",
+            "\n{label}: 10k nodes, ~1000 graph changes per diff ({:.0} msg/s): main thread {:.1}% busy, diff apply p50 {:.2} ms, p99 {:.2} ms (longest task p99 {:.2} ms); graph lag p99 {:.0} diffs; lens re-check step p99 {:.2} ms; {} long tasks (longest {:.0} ms); frames {:.1} % late, interval p99 {:.0} ms",
             row.get("messages_per_sec").and_then(Value::as_f64).unwrap_or(0.0),
             row.get("main_thread_busy").and_then(Value::as_f64).unwrap_or(0.0) * 100.0,
             row.get("apply_p50_ms").and_then(Value::as_f64).unwrap_or(0.0),
@@ -40,6 +42,8 @@ pub async fn steady_row(steady: &Steady) -> Option<Value> {
             row.get("recheck_step_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
             row.get("long_tasks").and_then(Value::as_f64).unwrap_or(0.0),
             row.get("longest_task_ms").and_then(Value::as_f64).unwrap_or(0.0),
+            row.get("frames_late_share").and_then(Value::as_f64).unwrap_or(0.0) * 100.0,
+            row.get("frame_interval_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
         ),
         Err(why) => println!("\n{label}: {why}"),
     }
@@ -50,7 +54,7 @@ pub async fn steady_row(steady: &Steady) -> Option<Value> {
 /// node and edge changes per 250 ms diff), measured over 20 s after a 62 s
 /// warm-up (the page's percentiles cover its last 240 diffs, a minute: the
 /// snapshot's burst has left them).
-async fn steady_state(&Steady { label, query, in_view }: &Steady) -> Result<Value, String> {
+async fn steady_state(&Steady { label, query, in_view, scroll }: &Steady) -> Result<Value, String> {
     let settings =
         feed::SimSettings { n_nodes: 10_000, messages_per_sec: 6_700.0, batch: 100, seed: 7, mix: Mix::Mixed };
     let port = support::free_port();
@@ -75,10 +79,17 @@ async fn steady_state(&Steady { label, query, in_view }: &Steady) -> Result<Valu
             cdp(&client, "Profiler.enable", json!({})).await?;
             cdp(&client, "Profiler.start", json!({})).await?;
         }
+        if scroll.is_some() {
+            frames::start(&client, scroll).await?;
+        }
         let (start, split_at_start, cores_at_start) =
             (Instant::now(), main_thread_split(&client).await?, threads::sample());
         tokio::time::sleep(Duration::from_secs(20)).await;
         let split = main_thread_split(&client).await?;
+        let frames = if scroll.is_some() { frames::finish(&client).await? } else { Default::default() };
+        if scroll.is_some() {
+            println!("  {}", frames.line());
+        }
         let cores = threads::between(&cores_at_start, &threads::sample());
         println!("  {}", cores.line());
         let (main_on_core, main_waiting) = cores.of(threads::Role::PageMain);
@@ -96,6 +107,8 @@ async fn steady_state(&Steady { label, query, in_view }: &Steady) -> Result<Valu
             "messages_per_sec": at(0), "main_thread_busy": busy, "apply_p50_ms": at(1), "apply_p99_ms": at(2),
             "recheck_step_p99_ms": at(3), "long_tasks": at(4), "longest_task_ms": at(5), "task_p99_ms": at(6), "graph_lag_p99_diffs": at(7),
             "main_thread_on_core": main_on_core, "main_thread_waiting": main_waiting,
+            "frames": frames.count, "frames_late_share": frames.late_share,
+            "frame_interval_p99_ms": frames.p99_millis, "frame_interval_longest_ms": frames.longest_millis,
         }))
     }
     .await;
