@@ -22,7 +22,7 @@ use crate::diff::{Counters, Diff, Event, GraphSize};
 use crate::limits::{
     MAX_CHART_SERIES, MAX_EVENTS, MAX_EVENT_MESSAGE_BYTES, MAX_GRAPH_CHANGES_PER_DIFF, MAX_POINTS_PER_SERIES,
 };
-use crate::protocol::{ChartPoint, MeshEdge, MeshNode, Message, Payload, Pos};
+use crate::protocol::{ChartPoint, Message, Payload, Pos};
 use crate::ring::TrackedRing;
 
 pub use frozen::{Frozen, FrozenBytes};
@@ -286,43 +286,6 @@ impl Reducer {
             || !self.dirty_series.is_empty()
             || !self.removed_series.is_empty()
             || self.moved_pending
-    }
-
-    /// Events pushed since the list was created or last cleared.
-    pub fn events_pushed(&self) -> u64 {
-        self.events.pushed_total()
-    }
-
-    /// The newest `count` events kept, oldest of them first.
-    pub fn newest_events(&self, count: usize) -> impl Iterator<Item = &Event> {
-        self.events.iter().skip(self.events.len().saturating_sub(count))
-    }
-
-    pub fn counters(&self) -> &Counters {
-        &self.counters
-    }
-
-    pub fn graph_stale(&self) -> bool {
-        self.graph_stale
-    }
-
-    /// A snapshot in several frames has begun and its end not come yet.
-    pub fn snapshot_arriving(&self) -> bool {
-        self.snapshot_open
-    }
-
-    /// The position of the last applied message that carried one: where a
-    /// reconnect asks the server to resume from.
-    pub fn last_pos(&self) -> Option<&Pos> {
-        self.last_pos.as_ref()
-    }
-
-    pub fn nodes(&self) -> impl ExactSizeIterator<Item = &MeshNode> {
-        self.graph.nodes().values().map(|node| &**node)
-    }
-
-    pub fn edges(&self) -> impl ExactSizeIterator<Item = &MeshEdge> {
-        self.graph.edges().values().map(|edge| &**edge)
     }
 
     fn delete_node(&mut self, node_id: &str) {
