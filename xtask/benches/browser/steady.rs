@@ -31,20 +31,30 @@ pub struct Steady {
 pub async fn steady_row(steady: &Steady) -> Option<Value> {
     let (label, result) = (steady.label, steady_state(steady).await);
     match &result {
-        Ok(row) => println!(
-            "\n{label}: 10k nodes, ~1000 graph changes per diff ({:.0} msg/s): main thread {:.1}% busy, diff apply p50 {:.2} ms, p99 {:.2} ms (longest task p99 {:.2} ms); graph lag p99 {:.0} diffs; lens re-check step p99 {:.2} ms; {} long tasks (longest {:.0} ms); frames {:.1} % late, interval p99 {:.0} ms",
-            row.get("messages_per_sec").and_then(Value::as_f64).unwrap_or(0.0),
-            row.get("main_thread_busy").and_then(Value::as_f64).unwrap_or(0.0) * 100.0,
-            row.get("apply_p50_ms").and_then(Value::as_f64).unwrap_or(0.0),
-            row.get("apply_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
-            row.get("task_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
-            row.get("graph_lag_p99_diffs").and_then(Value::as_f64).unwrap_or(0.0),
-            row.get("recheck_step_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
-            row.get("long_tasks").and_then(Value::as_f64).unwrap_or(0.0),
-            row.get("longest_task_ms").and_then(Value::as_f64).unwrap_or(0.0),
-            row.get("frames_late_share").and_then(Value::as_f64).unwrap_or(0.0) * 100.0,
-            row.get("frame_interval_p99_ms").and_then(Value::as_f64).unwrap_or(0.0),
-        ),
+        Ok(row) => {
+            let figure = |key: &str| row.get(key).and_then(Value::as_f64).unwrap_or(0.0);
+            let frames = if figure("frames") > 0.0 {
+                format!(
+                    "; frames {:.1} % late, interval p99 {:.0} ms",
+                    figure("frames_late_share") * 100.0,
+                    figure("frame_interval_p99_ms")
+                )
+            } else {
+                String::new()
+            };
+            println!(
+                "\n{label}: 10k nodes, ~1000 graph changes per diff ({:.0} msg/s): main thread {:.1}% busy, diff apply p50 {:.2} ms, p99 {:.2} ms (longest task p99 {:.2} ms); graph lag p99 {:.0} diffs; lens re-check step p99 {:.2} ms; {} long tasks (longest {:.0} ms){frames}",
+                figure("messages_per_sec"),
+                figure("main_thread_busy") * 100.0,
+                figure("apply_p50_ms"),
+                figure("apply_p99_ms"),
+                figure("task_p99_ms"),
+                figure("graph_lag_p99_diffs"),
+                figure("recheck_step_p99_ms"),
+                figure("long_tasks"),
+                figure("longest_task_ms"),
+            )
+        }
         Err(why) => println!("\n{label}: {why}"),
     }
     result.ok()
