@@ -43,7 +43,8 @@ impl AppState {
     /// per step, each step publishing the part before it. A diff that
     /// arrives while an earlier one's step still waits has that step run
     /// first, and waits behind the parts still to come, so steps publish in
-    /// order and never pile up.
+    /// order and never pile up; one that starts the view over (`view_reset`)
+    /// drops what still waits.
     pub fn apply_diff_then(
         &self,
         diff: Diff,
@@ -51,6 +52,12 @@ impl AppState {
         defer: impl Fn(Box<dyn FnOnce()>) + 'static,
     ) {
         let mut waiting = self.waiting.borrow_mut();
+        if diff.view_reset {
+            // It starts the view over: what waits would be applied only to
+            // be dropped (as when a user scrubs through time faster than a
+            // slow page fills each moment).
+            waiting.clear();
+        }
         if diff.snapshot_fill {
             waiting.extend(split_graph(diff, MAX_FILL_CHANGES_PER_STEP));
         } else {

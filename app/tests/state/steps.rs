@@ -184,3 +184,34 @@ fn a_fill_diff_is_applied_a_part_per_step_and_a_later_diff_waits_behind_it() {
         assert_eq!((stats.fill_diffs, stats.diffs), (3, 4), "three fill steps, one live diff");
     });
 }
+
+#[test]
+fn a_view_reset_drops_the_parts_still_waiting() {
+    use app::state::MAX_FILL_CHANGES_PER_STEP;
+    with_state(|state, _| {
+        let deferred: Deferred = Rc::default();
+        let fill = Diff {
+            graph_reset: true,
+            snapshot_fill: true,
+            node_upserts: (0..MAX_FILL_CHANGES_PER_STEP * 3).map(|i| node(&format!("old{i}"))).collect(),
+            ..Diff::default()
+        };
+        state.apply_diff_then(fill, ticking_clock(), defer_into(&deferred));
+        assert_eq!(state.view.borrow().nodes.len(), MAX_FILL_CHANGES_PER_STEP);
+        // Another project: its view starts over, and the old fill's two
+        // parts still waiting are never applied.
+        let reset = Diff { view_reset: true, node_upserts: vec![node("new")], ..Diff::default() };
+        state.apply_diff_then(reset, ticking_clock(), defer_into(&deferred));
+        let mut most_nodes = state.view.borrow().nodes.len();
+        while !deferred.borrow().is_empty() {
+            let step = deferred.borrow_mut().remove(0);
+            step();
+            most_nodes = most_nodes.max(state.view.borrow().nodes.len());
+        }
+        assert_eq!(most_nodes, 1, "no old part applied after the reset came");
+        let ids: Vec<String> = state.view.borrow().nodes.keys().cloned().collect();
+        assert_eq!(ids, ["new"]);
+        let stats = state.apply_stats.get_clone_untracked();
+        assert_eq!((stats.fill_diffs, stats.diffs), (1, 2), "one fill step, then the reset");
+    });
+}
