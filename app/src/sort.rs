@@ -22,6 +22,14 @@ pub fn sort_by<T>(items: &mut Vec<T>, mut compare: impl FnMut(&T, &T) -> Orderin
     permute(items, &order);
 }
 
+/// Sorts `items` stably by keys made once beforehand (`keys[i]` is the
+/// key of `items[i]`): for keys that cost more to make than to compare.
+pub fn sort_by_keys<T, K: Ord>(items: &mut Vec<T>, keys: &[K]) {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    sort_positions(&mut order, &mut |a, b| keys.get(a).cmp(&keys.get(b)));
+    permute(items, &order);
+}
+
 /// Sorts `items` stably by the key `key` gives each.
 pub fn sort_by_key<T, K: Ord>(items: &mut Vec<T>, mut key: impl FnMut(&T) -> K) {
     sort_by(items, |a, b| key(a).cmp(&key(b)));
@@ -43,7 +51,7 @@ fn permute<T>(items: &mut Vec<T>, order: &[usize]) {
 
 #[cfg(test)]
 mod tests {
-    use super::{sort_by, sort_by_key};
+    use super::{sort_by, sort_by_key, sort_by_keys};
 
     /// Pairs of (key, original position): stability shows in the positions.
     fn keyed(keys: &[i32]) -> Vec<(i32, usize)> {
@@ -68,6 +76,10 @@ mod tests {
             let mut got = keyed(keys);
             sort_by(&mut got, |a, b| a.0.cmp(&b.0));
             assert_eq!(got, expected, "{keys:?}");
+            // The same with the keys made beforehand.
+            let mut got = keyed(keys);
+            sort_by_keys(&mut got, keys);
+            assert_eq!(got, expected, "{keys:?}, keys made beforehand");
         }
     }
 

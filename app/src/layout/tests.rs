@@ -138,3 +138,21 @@ fn growing_by_half_since_the_rebuild_is_outgrowing_it() {
     layout.remove("n66");
     assert!(layout.outgrown(), "33 left");
 }
+
+#[test]
+fn a_rebuild_places_nodes_in_natural_id_order_ascii_or_not() {
+    // (ids in arrival order, the order their slots should follow)
+    let cases: [(&[&str], &[&str]); 2] = [
+        (&["n10", "n9", "N2", "n1", "n02"], &["n1", "N2", "n02", "n9", "n10"]),
+        (&["n10", "é1", "n9", "N2", "n1"], &["n1", "N2", "n9", "n10", "é1"]),
+    ];
+    for (arrival, expected) in cases {
+        let mut layout = Layout::default();
+        layout.rebuild(arrival.iter().map(|id| (*id, "svc")), 1.0);
+        let mut slots: Vec<(f64, f64, &str)> =
+            arrival.iter().filter_map(|id| layout.position(id).map(|(x, y)| (y, x, *id))).collect();
+        slots.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let order: Vec<&str> = slots.iter().map(|slot| slot.2).collect();
+        assert_eq!(order, expected, "{arrival:?}");
+    }
+}
