@@ -98,38 +98,52 @@ fn compare_chunks(x: &str, y: &str) -> Ordering {
     }
 }
 
-/// A key whose plain byte order is `natural_cmp`'s order, for an ASCII
-/// text (`None` otherwise): sorting many texts by their keys compares bytes
-/// instead of walking digit runs at every comparison. A digit run becomes
-/// tag 1, its value's length and digits (leading zeros dropped), then its
-/// whole length (the zeros' tie-break); any other byte tag 2 and the byte
-/// in lower case; then a 0 and the text itself (the final tie-break, and a
-/// key that ends first sorts first).
+/// A key whose plain byte order is `natural_cmp`'s, for an ASCII text
+/// (`None` otherwise): sorting many texts by their keys compares bytes
+/// instead of walking digit runs at every comparison.
 pub fn ascii_key(text: &str) -> Option<Vec<u8>> {
-    let bytes = text.as_bytes();
-    if !text.is_ascii() || bytes.len() > usize::from(u16::MAX) {
+    let mut key = Vec::with_capacity(2 * text.len() + 8);
+    push_ascii_key(&mut key, text)?;
+    Some(key)
+}
+
+/// Appends `text`'s natural-order key to `out` (`None` for a text that is
+/// not ASCII; `out` then holds part of it). The text is written as
+/// - its natural order: per digit run, `0x01`, the length of its value
+///   (leading zeros dropped, u16 big-endian), the value's digits, the run's
+///   whole length (more leading zeros sort later); per other byte, the byte
+///   in lower case plus 2 (after any digit run); `0x00` at the end (before
+///   anything);
+/// - then its tie-break, plain byte order: each byte plus 1, then `0x00`.
+///
+/// Both parts end in a byte no other token starts with, so no text's key
+/// is a prefix of another's, and keys written one after another compare
+/// as the texts do one after another.
+pub fn push_ascii_key(out: &mut Vec<u8>, text: &str) -> Option<()> {
+    if !text.is_ascii() {
         return None;
     }
-    let mut key = Vec::with_capacity(bytes.len() * 2 + 1);
+    let bytes = text.as_bytes();
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
         if byte.is_ascii_digit() {
-            let run = bytes.get(at..).unwrap_or_default().iter().take_while(|c| c.is_ascii_digit()).count();
-            let digits = bytes.get(at..at + run).unwrap_or_default();
-            let value = digits.get(digits.iter().take_while(|&&c| c == b'0').count()..).unwrap_or_default();
-            key.push(1);
-            key.extend_from_slice(&(value.len() as u16).to_be_bytes());
-            key.extend_from_slice(value);
-            key.extend_from_slice(&(run as u16).to_be_bytes());
-            at += run;
+            let run = bytes.get(at..).unwrap_or_default();
+            let run = run.get(..run.iter().take_while(|b| b.is_ascii_digit()).count()).unwrap_or_default();
+            let value = run.get(run.iter().take_while(|b| **b == b'0').count()..).unwrap_or_default();
+            out.push(0x01);
+            out.extend_from_slice(&u16::try_from(value.len()).ok()?.to_be_bytes());
+            out.extend_from_slice(value);
+            out.extend_from_slice(&u16::try_from(run.len()).ok()?.to_be_bytes());
+            at += run.len();
         } else {
-            key.extend_from_slice(&[2, byte.to_ascii_lowercase()]);
+            out.push(byte.to_ascii_lowercase() + 2);
             at += 1;
         }
     }
-    key.push(0);
-    key.extend_from_slice(bytes);
-    Some(key)
+    out.push(0x00);
+    out.extend(bytes.iter().map(|byte| byte + 1));
+    out.push(0x00);
+    Some(())
 }
 
 /// A string ordered naturally (`Ord` is `natural_cmp`), for sorted sets.

@@ -75,45 +75,15 @@ impl RowKey {
 }
 
 /// The byte string whose plain order is `cmp_by_fields`'s, for ASCII texts
-/// (none otherwise). A table of 30,000 edges inserts a row with ~16
-/// comparisons; natural order walks both texts' digit runs each time, a
-/// `memcmp` of these bytes does not. Each text is written as
-/// - its natural order: per digit run, `0x01`, the length of its value
-///   (leading zeros dropped, u16 big-endian), the value's digits, the run's
-///   whole length (more leading zeros sort later); per other byte, the byte
-///   in lower case plus 2 (after any digit run); `0x00` at the end (before
-///   anything);
-/// - then its tie-break, plain byte order: each byte plus 1, then `0x00`.
-///
-/// Both parts end in a byte no other token starts with, so no text's bytes
-/// are a prefix of another's and the texts concatenate in order.
+/// (none otherwise): the rank, then each text's natural-order key
+/// (`natural::push_ascii_key`; they concatenate in order). A table of
+/// 30,000 edges inserts a row with ~16 comparisons; natural order walks
+/// both texts' digit runs each time, a `memcmp` of these bytes does not.
 fn sort_bytes(rank: u8, texts: [&str; 3]) -> Option<Box<[u8]>> {
-    if !texts.iter().all(|text| text.is_ascii()) {
-        return None;
-    }
     let mut out = Vec::with_capacity(1 + texts.iter().map(|text| 2 * text.len() + 8).sum::<usize>());
     out.push(rank);
     for text in texts {
-        let bytes = text.as_bytes();
-        let mut at = 0;
-        while let Some(&byte) = bytes.get(at) {
-            if byte.is_ascii_digit() {
-                let run = bytes.get(at..).unwrap_or_default();
-                let run = run.get(..run.iter().take_while(|b| b.is_ascii_digit()).count()).unwrap_or_default();
-                let value = run.get(run.iter().take_while(|b| **b == b'0').count()..).unwrap_or_default();
-                out.push(0x01);
-                out.extend_from_slice(&u16::try_from(value.len()).ok()?.to_be_bytes());
-                out.extend_from_slice(value);
-                out.extend_from_slice(&u16::try_from(run.len()).ok()?.to_be_bytes());
-                at += run.len();
-            } else {
-                out.push(byte.to_ascii_lowercase() + 2);
-                at += 1;
-            }
-        }
-        out.push(0x00);
-        out.extend(bytes.iter().map(|byte| byte + 1));
-        out.push(0x00);
+        crate::natural::push_ascii_key(&mut out, text)?;
     }
     Some(out.into_boxed_slice())
 }
