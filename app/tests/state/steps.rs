@@ -29,7 +29,7 @@ fn long_tasks_count_only_after_the_first_nodes_are_shown() {
 #[test]
 fn a_snapshot_fill_is_kept_apart_from_the_live_pace() {
     with_state(|state, sent| {
-        // Two fill diffs, then a live one: the percentiles are the live
+        // Three fill diffs, then a live one: the percentiles are the live
         // one's (2 ms on the ticking clock), the fill is counted apart.
         let fill = |id: &str| Diff { node_upserts: vec![node(id)], snapshot_fill: true, ..Diff::default() };
         state.apply_diff(Diff { graph_reset: true, ..fill("n1") }, ticking_clock());
