@@ -184,6 +184,9 @@ pub struct FeedStats {
     /// Clients that asked to resume: answered with `resumed`, or with a snapshot.
     pub resumes_recovered: u64,
     pub resumes_not_recovered: u64,
+    /// Redis mode: gaps of trimmed messages found, and projects with one now.
+    pub history_gaps: u64,
+    pub graphs_with_gaps: u64,
 }
 
 /// A running server; dropping it (or `stop`) shuts it down.
@@ -299,6 +302,8 @@ impl Feed {
             messages_applied: counters.messages_applied.load(Ordering::Relaxed),
             resumes_recovered: counters.resumes_recovered.load(Ordering::Relaxed),
             resumes_not_recovered: counters.resumes_not_recovered.load(Ordering::Relaxed),
+            history_gaps: counters.history_gaps.load(Ordering::Relaxed),
+            graphs_with_gaps: counters.graphs_with_gaps.load(Ordering::Relaxed),
         }
     }
 

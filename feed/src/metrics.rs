@@ -30,6 +30,10 @@ pub struct Counters {
     /// Milliseconds from a message's publish into Redis to its arrival
     /// here, for the newest message read.
     pub redis_lag_millis: AtomicU64,
+    /// Redis mode: times a replica went on past messages trimmed before it
+    /// read them, and the projects whose graph lacks such messages now.
+    pub history_gaps: AtomicU64,
+    pub graphs_with_gaps: AtomicU64,
 }
 
 impl Counters {
@@ -94,6 +98,10 @@ pub fn render(counters: &Counters, live_projects: usize, redis_in_use: bool) -> 
         metric("redis_errors_total", "counter", "Redis commands that failed.", &[("", load(&counters.redis_errors))]);
         let lag = load(&counters.redis_lag_millis);
         metric("redis_lag_milliseconds", "gauge", "Publish to arrival, newest message read.", &[("", lag)]);
+        let gaps = load(&counters.history_gaps);
+        metric("history_gaps_total", "counter", "Times messages were trimmed before they were read.", &[("", gaps)]);
+        let with_gaps = load(&counters.graphs_with_gaps);
+        metric("graphs_with_gaps", "gauge", "Projects whose graph lacks trimmed messages.", &[("", with_gaps)]);
     }
     out
 }

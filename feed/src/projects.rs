@@ -201,13 +201,8 @@ impl Projects {
     /// publishes into Redis while this replica holds the producer lease.
     fn start_stored_project(&self, project: &str, store: &Store, history: (usize, usize)) -> Entry {
         let hub = Hub::in_store(history, self.counters.clone());
-        let tail = Tail {
-            store: store.clone(),
-            project: project.to_owned(),
-            hub: hub.clone(),
-            counters: self.counters.clone(),
-            checkpoint_every: self.settings.checkpoint_every,
-        };
+        let (counters, every) = (self.counters.clone(), self.settings.checkpoint_every);
+        let tail = Tail::new(store.clone(), project.to_owned(), hub.clone(), counters, every);
         let mut tasks = vec![TaskGuard::spawn(tail.run(), &self.shutdown)];
         if let Some(sim) = self.settings.simulate.clone() {
             let (replica, counters) = (self.settings.replica.clone(), self.counters.clone());

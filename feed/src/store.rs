@@ -10,7 +10,9 @@
 //! - `meshview:{P}:stream`: stream, entry id `<offset>-0`, fields `e` (epoch),
 //!   `t` (publish time, epoch ms), `m` (the message, JSON, without pos/seq);
 //! - `meshview:{P}:checkpoint`: hash `epoch`, `offset`, `snapshot` (a
-//!   snapshot message, JSON), `t`: the graph through that offset;
+//!   snapshot message, JSON), `t`, and `gap` (`1` when the graph lacks
+//!   messages that were trimmed before its replica read them): the graph
+//!   through that offset;
 //! - `meshview:{P}:producer`: the replica that runs the simulator.
 
 use std::time::Duration;
@@ -75,14 +77,19 @@ return {epoch, tonumber(redis.call('HGET', KEYS[1], 'offset') or '0')}
 "
 );
 
-/// Writes a checkpoint unless it is of another epoch than the project's
-/// or older than the one there: `KEYS` meta, checkpoint; `ARGV` epoch,
-/// offset, snapshot, time. Returns 1 when written.
+/// Writes a checkpoint of the project's epoch when it is newer than the
+/// one there, or as new and whole where that one has a gap: `KEYS` meta,
+/// checkpoint; `ARGV` epoch, offset, snapshot, time, gap (`1` or `0`).
+/// Returns 1 when written.
 const CHECKPOINT: &str = r"
 if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return 0 end
-local held = redis.call('HMGET', KEYS[2], 'epoch', 'offset')
-if held[1] == ARGV[1] and tonumber(held[2] or '0') >= tonumber(ARGV[2]) then return 0 end
-redis.call('HSET', KEYS[2], 'epoch', ARGV[1], 'offset', ARGV[2], 'snapshot', ARGV[3], 't', ARGV[4])
+local held = redis.call('HMGET', KEYS[2], 'epoch', 'offset', 'gap')
+if held[1] == ARGV[1] then
+  local held_offset, offset = tonumber(held[2] or '0'), tonumber(ARGV[2])
+  local fills = ARGV[5] == '0' and held[3] == '1' and offset >= held_offset
+  if offset <= held_offset and not fills then return 0 end
+end
+redis.call('HSET', KEYS[2], 'epoch', ARGV[1], 'offset', ARGV[2], 'snapshot', ARGV[3], 't', ARGV[4], 'gap', ARGV[5])
 return 1
 ";
 
@@ -107,8 +114,15 @@ pub struct Entry {
 /// A checkpoint read back.
 #[derive(Debug)]
 pub struct Checkpoint {
-    pub at: Pos,
+    pub mark: CheckpointMark,
     pub snapshot: Message,
+}
+
+/// Where a checkpoint is, and whether its graph lacks trimmed messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointMark {
+    pub at: Pos,
+    pub gap: bool,
 }
 
 /// The Redis connection shared by a replica's projects, and its scripts.
@@ -216,13 +230,27 @@ impl Store {
         Ok(ids.map(|id| entry_of(&id)).collect())
     }
 
+    /// Where the project's checkpoint is, without reading its graph.
+    pub async fn checkpoint_mark(&self, project: &str) -> RedisResult<Option<CheckpointMark>> {
+        let (epoch, offset, gap): (Option<String>, Option<u64>, Option<String>) = redis::cmd("HMGET")
+            .arg(key(project, "checkpoint"))
+            .arg("epoch")
+            .arg("offset")
+            .arg("gap")
+            .query_async(&mut self.shared.clone())
+            .await?;
+        Ok(epoch.zip(offset).map(|(epoch, offset)| mark_of(epoch, offset, gap.as_deref())))
+    }
+
     /// The project's checkpoint, if there is one that can be read.
     pub async fn read_checkpoint(&self, project: &str) -> RedisResult<Option<Checkpoint>> {
-        let (epoch, offset, snapshot): (Option<String>, Option<u64>, Option<String>) = redis::cmd("HMGET")
+        type Fields = (Option<String>, Option<u64>, Option<String>, Option<String>);
+        let (epoch, offset, snapshot, gap): Fields = redis::cmd("HMGET")
             .arg(key(project, "checkpoint"))
             .arg("epoch")
             .arg("offset")
             .arg("snapshot")
+            .arg("gap")
             .query_async(&mut self.shared.clone())
             .await?;
         let (Some(epoch), Some(offset), Some(snapshot)) = (epoch, offset, snapshot) else {
@@ -231,15 +259,20 @@ impl Store {
         let decoded = shared::decode_frame(&snapshot).messages.into_iter().next();
         Ok(decoded
             .filter(|message| matches!(message.payload, Payload::Snapshot { .. }))
-            .map(|snapshot| Checkpoint { at: Pos { epoch, offset }, snapshot }))
+            .map(|snapshot| Checkpoint { mark: mark_of(epoch, offset, gap.as_deref()), snapshot }))
     }
 
-    /// Writes a checkpoint of the graph at `at`; false when Redis holds a
-    /// newer one or the project's epoch moved on.
-    pub async fn write_checkpoint(&self, project: &str, at: &Pos, snapshot: &Message) -> RedisResult<bool> {
+    /// Writes a checkpoint of the graph at `mark`; false when Redis holds a
+    /// newer one (or as new and whole), or the project's epoch moved on.
+    pub async fn write_checkpoint(
+        &self,
+        project: &str,
+        mark: &CheckpointMark,
+        snapshot: &Message,
+    ) -> RedisResult<bool> {
         let mut invocation = self.checkpoint.key(key(project, "meta"));
-        invocation.key(key(project, "checkpoint")).arg(&at.epoch).arg(at.offset);
-        invocation.arg(encode_message(snapshot)).arg(now_millis());
+        invocation.key(key(project, "checkpoint")).arg(&mark.at.epoch).arg(mark.at.offset);
+        invocation.arg(encode_message(snapshot)).arg(now_millis()).arg(if mark.gap { "1" } else { "0" });
         let written: u8 = invocation.invoke_async(&mut self.shared.clone()).await?;
         Ok(written == 1)
     }
@@ -291,6 +324,12 @@ pub fn key(project: &str, what: &str) -> String {
     format!("meshview:{{{project}}}:{what}")
 }
 
+/// A checkpoint's mark from its fields; one written before checkpoints
+/// carried `gap` is taken as whole.
+fn mark_of(epoch: String, offset: u64, gap: Option<&str>) -> CheckpointMark {
+    CheckpointMark { at: Pos { epoch, offset }, gap: gap == Some("1") }
+}
+
 /// An entry as the store wrote it. One that does not decode (never written
 /// by a feed) still holds its offset, as an event saying so, so the
 /// positions stay whole.
@@ -310,3 +349,6 @@ fn entry_of(id: &StreamId) -> Entry {
     });
     Entry { epoch: id.get("e").unwrap_or_default(), offset, published_millis: id.get("t").unwrap_or_default(), message }
 }
+
+#[cfg(test)]
+mod tests;

@@ -7,11 +7,19 @@
 //! backoff, then goes on from where it was (or rebuilds, when the epoch
 //! moved on or the history no longer reaches back to it).
 //!
+//! A replica that fell further behind than the stream holds, with no
+//! checkpoint holding what was trimmed, goes on with a gap in its graph: it
+//! counts it, marks its checkpoints as having a gap (a whole graph's
+//! checkpoint replaces one with a gap at the same offset), and replaces
+//! its graph with the first whole checkpoint past the gap that another
+//! replica writes. A replica that starts from a checkpoint with a gap
+//! carries the gap on, until the same happens.
+//!
 //! With `--simulate`, one replica at a time runs a project's simulator:
 //! the one holding the project's producer lease.
 
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use redis::RedisResult;
@@ -21,7 +29,7 @@ use tokio::time::Instant;
 use crate::hub::{now_millis, Hub};
 use crate::metrics::Counters;
 use crate::simulate::{self, SimSettings};
-use crate::store::{Entry, Store, READ_BATCH_ENTRIES};
+use crate::store::{CheckpointMark, Entry, Store, READ_BATCH_ENTRIES};
 
 /// How often a replica writes its project's checkpoint, by default.
 pub const CHECKPOINT_INTERVAL_SECS: u64 = 5;
@@ -34,14 +42,35 @@ const LEASE_RENEW_MILLIS: u64 = 3_000;
 
 /// One project's tailer on this replica.
 pub struct Tail {
-    pub store: Store,
-    pub project: String,
-    pub hub: Arc<Hub>,
-    pub counters: Arc<Counters>,
-    pub checkpoint_every: Duration,
+    store: Store,
+    project: String,
+    hub: Arc<Hub>,
+    counters: Arc<Counters>,
+    checkpoint_every: Duration,
+    marks: Mutex<Marks>,
+}
+
+/// What a tailer knows of its graph's gap and of its own checkpoints.
+#[derive(Debug, Default)]
+struct Marks {
+    /// The graph lacks messages at or before this offset (trimmed before
+    /// this replica, or the one whose checkpoint it took, read them).
+    gap_through: Option<u64>,
+    /// The last checkpoint offered to Redis in this session.
+    offered: Option<CheckpointMark>,
 }
 
 impl Tail {
+    pub fn new(
+        store: Store,
+        project: String,
+        hub: Arc<Hub>,
+        counters: Arc<Counters>,
+        checkpoint_every: Duration,
+    ) -> Tail {
+        Tail { store, project, hub, counters, checkpoint_every, marks: Mutex::default() }
+    }
+
     /// Runs until the task is dropped; each Redis error pauses it with
     /// exponential backoff, then a new session starts.
     pub async fn run(self) {
@@ -70,7 +99,7 @@ impl Tail {
         self.connected();
         // Written on the first tick: a replica that kept its graph through
         // a Redis restart puts it back for the others.
-        let mut checkpointed = Pos { epoch: String::new(), offset: 0 };
+        self.marks().offered = None;
         let mut next_checkpoint = Instant::now() + self.checkpoint_every;
         loop {
             let after = self.hub.position().offset;
@@ -81,7 +110,10 @@ impl Tail {
             }
             if Instant::now() >= next_checkpoint {
                 next_checkpoint = Instant::now() + self.checkpoint_every;
-                self.checkpoint(&mut checkpointed).await?;
+                if self.gap_filled_elsewhere().await? {
+                    self.rebuild().await?;
+                }
+                self.checkpoint().await?;
                 // Redis may have lost the project (a restart without
                 // persistence): its history started over in a new epoch.
                 if self.store.head(&self.project).await?.epoch != self.hub.position().epoch {
@@ -95,19 +127,24 @@ impl Tail {
     /// then every entry after it; the hub is ready afterwards. Without a
     /// checkpoint the hub keeps the graph it holds (empty on a new hub; the
     /// last state when Redis lost the project) and goes on from the oldest
-    /// entry there is.
+    /// entry there is, with a gap.
     async fn rebuild(&self) -> RedisResult<()> {
         let head = self.store.head(&self.project).await?;
         let checkpoint = self.store.read_checkpoint(&self.project).await?;
         let position = self.hub.position();
         // A ready hub of the same epoch goes on from where it is, unless
-        // the checkpoint is ahead of it (it fell behind the history).
+        // the checkpoint is ahead of it (it fell behind the history) or
+        // fills its gap.
         let going_on = self.hub.is_ready() && position.epoch == head.epoch;
-        match checkpoint.filter(|c| c.at.epoch == head.epoch && c.at.offset <= head.offset) {
-            Some(c) if !going_on || c.at.offset > position.offset => {
-                self.hub.restore(c.snapshot, &c.at, now_millis());
+        match checkpoint.filter(|c| c.mark.at.epoch == head.epoch && c.mark.at.offset <= head.offset) {
+            Some(c) if !going_on || (c.mark.at.offset > position.offset && !c.mark.gap) || self.fills_gap(&c.mark) => {
+                self.hub.restore(c.snapshot, &c.mark.at, now_millis());
+                self.set_gap(c.mark.gap.then_some(c.mark.at.offset));
             }
-            None if !going_on => self.hub.rebase(&Pos { epoch: head.epoch.clone(), offset: 0 }),
+            None if !going_on => {
+                self.hub.rebase(&Pos { epoch: head.epoch.clone(), offset: 0 });
+                self.set_gap(None);
+            }
             _ => {}
         }
         let rounds = usize::try_from(head.offset.saturating_sub(self.hub.position().offset)).unwrap_or(usize::MAX);
@@ -119,6 +156,9 @@ impl Tail {
                 let (project, offset) = (&self.project, first.offset);
                 eprintln!("feed: project {project}: history trimmed before offset {offset} with no checkpoint");
                 self.hub.rebase(&Pos { epoch: first.epoch.clone(), offset: first.offset - 1 });
+                Counters::add(&self.counters.history_gaps, 1);
+                let through = self.marks().gap_through.map_or(first.offset - 1, |held| held.max(first.offset - 1));
+                self.set_gap(Some(through));
             }
             if !self.apply(entries) {
                 break;
@@ -153,18 +193,61 @@ impl Tail {
         run_start.is_none_or(|(epoch, first)| self.hub.accept(&epoch, first, run, now_millis()).is_ok())
     }
 
-    /// Writes the graph as the project's checkpoint when it moved on.
-    async fn checkpoint(&self, checkpointed: &mut Pos) -> RedisResult<()> {
-        let (at, snapshot) = self.hub.snapshot_message(now_millis());
-        if at != *checkpointed {
-            self.store.write_checkpoint(&self.project, &at, &snapshot).await?;
-            *checkpointed = at;
+    /// Writes the graph as the project's checkpoint when it moved on (or
+    /// has come whole).
+    async fn checkpoint(&self) -> RedisResult<()> {
+        let gap = self.marks().gap_through.is_some();
+        let mark = CheckpointMark { at: self.hub.position(), gap };
+        if self.marks().offered.as_ref() == Some(&mark) {
+            return Ok(());
         }
+        let (at, snapshot) = self.hub.snapshot_message(now_millis());
+        let mark = CheckpointMark { at, gap };
+        self.store.write_checkpoint(&self.project, &mark, &snapshot).await?;
+        self.marks().offered = Some(mark);
         Ok(())
+    }
+
+    /// Whether the graph has a gap that the project's checkpoint fills.
+    async fn gap_filled_elsewhere(&self) -> RedisResult<bool> {
+        if self.marks().gap_through.is_none() {
+            return Ok(false);
+        }
+        let mark = self.store.checkpoint_mark(&self.project).await?;
+        Ok(mark.is_some_and(|mark| mark.at.epoch == self.hub.position().epoch && self.fills_gap(&mark)))
+    }
+
+    /// Whether a checkpoint holds every message this replica's graph lacks:
+    /// a whole one past the gap.
+    fn fills_gap(&self, mark: &CheckpointMark) -> bool {
+        !mark.gap && self.marks().gap_through.is_some_and(|through| mark.at.offset >= through)
+    }
+
+    /// Marks the graph whole (`None`) or lacking messages through an offset.
+    fn set_gap(&self, through: Option<u64>) {
+        let mut marks = self.marks();
+        let gauge = &self.counters.graphs_with_gaps;
+        match (marks.gap_through.is_some(), through.is_some()) {
+            (false, true) => gauge.fetch_add(1, Ordering::Relaxed),
+            (true, false) => gauge.fetch_sub(1, Ordering::Relaxed),
+            _ => 0,
+        };
+        marks.gap_through = through;
+    }
+
+    fn marks(&self) -> MutexGuard<'_, Marks> {
+        self.marks.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn connected(&self) {
         self.counters.redis_connected.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Drop for Tail {
+    /// A project that stops takes its gap off the gauge.
+    fn drop(&mut self) {
+        self.set_gap(None);
     }
 }
 

@@ -3,7 +3,8 @@
 //! without losing or repeating a message; an outage longer than the
 //! history gives a snapshot with the right state; a replica started late
 //! serves the same snapshot as an old one; Redis going away leaves clients
-//! and state in place.
+//! and state in place; a replica that finds the history trimmed past its
+//! position fills the gap from another replica's checkpoint.
 
 mod support;
 
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use feed::{Feed, Guards, Source, StreamOptions};
-use support::stream::{expected_graph, graph_of, ingest, Began, Client};
+use support::stream::{expected_graph, graph_of, graph_of_messages, ingest, Began, Client};
 use support::{http, wait_until, WAIT};
 use xtask::redis::RedisServer;
 
@@ -148,12 +149,13 @@ async fn an_outage_longer_than_the_history_gives_a_snapshot_with_the_right_state
     ingest(a.addr, "p", TOKEN, 0, 20).await;
     client.read_until(20).await;
     client.disconnect();
-    // 200 more, in posts of 10 that replica a reads as they come.
+    // 200 more, in posts of 10 that replica a reads as they come (a busy
+    // machine could leave it more than the history behind otherwise).
     for from in (20..220).step_by(10) {
         ingest(b.addr, "p", TOKEN, from, 10).await;
+        wait_until("a to keep up", || a.stats().messages_applied >= from + 10).await;
     }
     // A checkpoint of the whole graph, so a replica starting now has it.
-    wait_until("a's checkpoint", || a.stats().messages_applied >= 220).await;
     tokio::time::sleep(Duration::from_millis(1_500)).await;
     for replica in [&b, &a] {
         let mut late = Client::new();
@@ -165,6 +167,64 @@ async fn an_outage_longer_than_the_history_gives_a_snapshot_with_the_right_state
     assert_eq!(a.stats().resumes_not_recovered + b.stats().resumes_not_recovered, 2);
     a.stop().await;
     b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_behind_the_history_fills_its_gap_from_another_replicas_checkpoint() {
+    let redis = redis();
+    let options = options(&redis, 50);
+    let b = replica(0, &options).await;
+    let mut on_b = Client::new();
+    on_b.connect(b.addr, "p").await;
+    for from in (0..200).step_by(10) {
+        ingest(b.addr, "p", TOKEN, from, 10).await;
+        on_b.read_until(from + 10).await;
+    }
+    wait_for_checkpoint(&redis, Some((200, WHOLE))).await;
+    // The stream holds 151..=200 and no checkpoint holds the messages
+    // before: what a replica finds that fell behind between checkpoints.
+    delete_checkpoint(&redis).await;
+    let a = replica(0, &options).await;
+    let mut on_a = Client::new();
+    on_a.connect(a.addr, "p").await;
+    assert_eq!(graph_of(&on_a.reducer), graph_of_messages(150..200), "a went on from the oldest entry");
+    assert_eq!((a.stats().history_gaps, a.stats().graphs_with_gaps), (1, 1));
+    // The best graph there is, marked as such.
+    wait_for_checkpoint(&redis, Some((200, GAP))).await;
+    // b moves on and writes its checkpoint (over a's at 210, if a's came
+    // first); a takes it.
+    ingest(b.addr, "p", TOKEN, 200, 10).await;
+    wait_until("a to fill its gap", || a.stats().graphs_with_gaps == 0).await;
+    read_until_graph(&mut on_a, &expected_graph(210)).await;
+    wait_for_checkpoint(&redis, Some((210, WHOLE))).await;
+    let mut late = Client::new();
+    late.connect(a.addr, "p").await;
+    assert_eq!(graph_of(&late.reducer), expected_graph(210));
+    b.stop().await;
+
+    // A replica's own checkpoint with a gap does not fill its gap.
+    for from in (210..270).step_by(10) {
+        ingest(a.addr, "p", TOKEN, from, 10).await;
+        late.read_until(from + 10).await;
+    }
+    wait_for_checkpoint(&redis, Some((270, WHOLE))).await;
+    delete_checkpoint(&redis).await;
+    let c = replica(0, &options).await;
+    let mut on_c = Client::new();
+    on_c.connect(c.addr, "p").await;
+    assert_eq!(graph_of(&on_c.reducer), graph_of_messages(220..270));
+    wait_for_checkpoint(&redis, Some((270, GAP))).await;
+    // Two of c's checkpoint ticks (each after a blocking read of up to
+    // 1 s): its own checkpoint does not fill its gap.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    assert_eq!(c.stats().graphs_with_gaps, 1, "c took its own checkpoint for a whole graph");
+    ingest(a.addr, "p", TOKEN, 270, 10).await;
+    wait_until("c to fill its gap", || c.stats().graphs_with_gaps == 0).await;
+    read_until_graph(&mut on_c, &expected_graph(280)).await;
+    wait_for_checkpoint(&redis, Some((280, WHOLE))).await;
+    assert_eq!((a.stats().history_gaps, a.stats().graphs_with_gaps), (1, 0), "a's gap was the first one");
+    a.stop().await;
+    c.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -284,4 +344,52 @@ async fn one_replica_at_a_time_runs_the_simulator_and_every_replica_streams_it()
     assert!(published(&a) + published(&b) >= 100);
     a.stop().await;
     b.stop().await;
+}
+
+/// A checkpoint's `gap` field.
+const GAP: &str = "1";
+const WHOLE: &str = "0";
+
+/// The offset and `gap` field of project `p`'s checkpoint, read from Redis.
+async fn checkpoint_mark(redis: &RedisServer) -> Option<(u64, String)> {
+    let mut connection = redis_connection(redis).await;
+    let mut hmget = ::redis::cmd("HMGET");
+    hmget.arg("meshview:{p}:checkpoint").arg("offset").arg("gap");
+    let (offset, gap): (Option<u64>, Option<String>) = hmget.query_async(&mut connection).await.expect("HMGET");
+    offset.zip(gap)
+}
+
+async fn wait_for_checkpoint(redis: &RedisServer, wanted: Option<(u64, &str)>) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let mark = checkpoint_mark(redis).await;
+        if mark.as_ref().map(|(offset, gap)| (*offset, gap.as_str())) == wanted {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "checkpoint {mark:?}, not {wanted:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn delete_checkpoint(redis: &RedisServer) {
+    let mut connection = redis_connection(redis).await;
+    let deleted: u32 =
+        ::redis::cmd("DEL").arg("meshview:{p}:checkpoint").query_async(&mut connection).await.expect("DEL");
+    assert_eq!(deleted, 1);
+}
+
+async fn redis_connection(redis: &RedisServer) -> ::redis::aio::MultiplexedConnection {
+    let client = ::redis::Client::open(redis.url()).expect("a Redis URL");
+    client.get_multiplexed_async_connection().await.expect("Redis answers")
+}
+
+/// Reads `client`'s frames until its graph is `wanted`.
+async fn read_until_graph(client: &mut Client, wanted: &(Vec<String>, Vec<String>)) {
+    let read = async {
+        while graph_of(&client.reducer) != *wanted {
+            let frame = client.next_frame().await.expect("the connection stays open");
+            client.apply(&frame);
+        }
+    };
+    tokio::time::timeout(WAIT, read).await.expect("the graph in time");
 }

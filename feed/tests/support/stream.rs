@@ -165,8 +165,13 @@ pub async fn ingest(addr: SocketAddr, project: &str, token: &str, from: u64, n: 
 
 /// What applying workload messages `0..n` to an empty graph gives.
 pub fn expected_graph(n: u64) -> (Vec<String>, Vec<String>) {
+    graph_of_messages(0..n)
+}
+
+/// What applying workload messages `indices` to an empty graph gives.
+pub fn graph_of_messages(indices: std::ops::Range<u64>) -> (Vec<String>, Vec<String>) {
     let mut reducer = Reducer::new();
-    for index in 0..n {
+    for index in indices {
         reducer.apply_frame(&workload_message(index), 0);
     }
     graph_of(&reducer)
