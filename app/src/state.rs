@@ -28,7 +28,7 @@ pub use fill_steps::{split_graph, MAX_FILL_CHANGES_PER_STEP};
 pub use read_only::{LensCell, ReadOnly, ViewCell};
 
 use apply::ApplySamples;
-use publish::Unpublished;
+use publish::{Unpublished, Wakeups};
 
 /// Sends commands to the worker (a no-op in tests and server renders).
 pub type CommandSink = Rc<dyn Fn(Command)>;
@@ -104,6 +104,8 @@ pub struct AppState {
     /// Diffs (and steps of a fill, `fill_steps.rs`) not applied yet, in
     /// the order they came.
     waiting: Rc<RefCell<VecDeque<Diff>>>,
+    /// Wake-ups a fill's part left for the part after it (`publish.rs`).
+    held_back: Rc<Cell<Wakeups>>,
     commands: CommandSink,
 }
 
@@ -146,6 +148,7 @@ impl AppState {
             apply_samples: Rc::new(RefCell::new(ApplySamples::default())),
             unpublished: Rc::default(),
             waiting: Rc::default(),
+            held_back: Rc::default(),
             commands,
         }
     }

@@ -2,6 +2,12 @@
 //! touched published in the next (`next_task.rs`), a snapshot's fill in
 //! bounded steps (`fill_steps.rs`), and what each step cost recorded for
 //! the diagnostics and told to the worker.
+//!
+//! A fill's part with more of the fill waiting behind it publishes the
+//! graph's change (the topology draws every part) but holds the tables'
+//! and filters' wake-ups back for the part after it: re-rendering the
+//! tables for a state that lasts one task is most of a step's cost, and
+//! nobody reads a table that grows by a thousand rows a task.
 
 use std::rc::Rc;
 
@@ -12,6 +18,26 @@ use sycamore::prelude::*;
 use super::apply::{apply_with_lens, Applied, Queue, Tasks};
 use super::fill_steps::{split_graph, MAX_FILL_CHANGES_PER_STEP};
 use super::AppState;
+
+/// The wake-ups a publish may hold back for a later one.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Wakeups {
+    nodes: bool,
+    edges: bool,
+    lens: bool,
+    shown: bool,
+}
+
+impl Wakeups {
+    fn or(self, other: Wakeups) -> Wakeups {
+        Wakeups {
+            nodes: self.nodes || other.nodes,
+            edges: self.edges || other.edges,
+            lens: self.lens || other.lens,
+            shown: self.shown || other.shown,
+        }
+    }
+}
 
 /// A diff applied to the data, waiting for its publishing step.
 pub(super) struct Unpublished {
@@ -97,7 +123,8 @@ impl AppState {
         let (selection_gone, nodes_touched) = (applied.selection_gone, applied.touched.nodes);
         let queue =
             Queue { pending_graph_changes: applied.pending_graph_changes, graph_lag_diffs: applied.graph_lag_diffs };
-        self.publish(applied);
+        let more_fill = fill && self.waiting.borrow().front().is_some_and(|next| next.snapshot_fill);
+        self.publish(applied, more_fill);
         if selection_gone {
             self.select_node(None);
         }
@@ -124,17 +151,31 @@ impl AppState {
         }
     }
 
-    /// Sets the signals for what one diff changed, in one batch.
-    fn publish(&self, applied: Applied) {
+    /// Sets the signals for what one diff changed, in one batch; with
+    /// `hold_back`, the tables' and filters' wake-ups wait for the next.
+    fn publish(&self, applied: Applied, hold_back: bool) {
         let Applied { touched, graph_change, events_added, selected_log_dropped, series_names, shown_changed, .. } =
             applied;
-        batch(|| {
-            if graph_change.is_some() {
-                self.lens_version.writer().update(|v| *v += 1);
-            }
+        let wakeups = Wakeups {
+            nodes: touched.nodes,
+            edges: touched.edges,
+            lens: graph_change.is_some(),
             // With nothing narrowed everything shows: nothing that follows
             // the shown set needs waking (nodes come and go every diff).
-            if shown_changed && self.lens.borrow().is_narrowed() {
+            shown: shown_changed && self.lens.borrow().is_narrowed(),
+        }
+        .or(self.held_back.take());
+        let wake = if hold_back {
+            self.held_back.set(wakeups);
+            Wakeups::default()
+        } else {
+            wakeups
+        };
+        batch(|| {
+            if wake.lens {
+                self.lens_version.writer().update(|v| *v += 1);
+            }
+            if wake.shown {
                 self.shown_version.writer().update(|v| *v += 1);
             }
             if let Some(names) = series_names {
@@ -143,10 +184,10 @@ impl AppState {
             if let Some(change) = graph_change {
                 self.graph_change.writer().set(Rc::new(change));
             }
-            if touched.nodes {
+            if wake.nodes {
                 self.nodes_version.update(|v| *v += 1);
             }
-            if touched.edges {
+            if wake.edges {
                 self.edges_version.update(|v| *v += 1);
             }
             if touched.events {

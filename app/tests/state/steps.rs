@@ -8,7 +8,7 @@ use std::rc::Rc;
 use shared::bridge::Command;
 use shared::Diff;
 
-use super::{node, snapshot, ticking_clock, with_state};
+use super::{edge, node, snapshot, ticking_clock, with_state};
 
 #[test]
 fn long_tasks_count_only_after_the_first_nodes_are_shown() {
@@ -168,7 +168,10 @@ fn a_fill_diff_is_applied_a_part_per_step_and_a_later_diff_waits_behind_it() {
         let live = Diff { node_removals: vec!["n0".into()], ..Diff::default() };
         state.apply_diff_then(live, ticking_clock(), defer_into(&deferred));
         assert_eq!(state.view.borrow().nodes.len(), step_size * 2);
-        assert_eq!(state.nodes_version.get_untracked(), 1);
+        // The topology has the first part; the tables wait for the fill's
+        // last part (more of the fill waits behind this one).
+        assert_eq!(state.graph_change.get_clone_untracked().upserted.len(), step_size);
+        assert_eq!((state.nodes_version.get_untracked(), state.lens_version.get_untracked()), (0, 0));
 
         // Each step after: one part (or diff) more, each published before
         // the next is applied; the steps end when nothing waits.
@@ -176,12 +179,40 @@ fn a_fill_diff_is_applied_a_part_per_step_and_a_later_diff_waits_behind_it() {
         while !deferred.borrow().is_empty() {
             let step = deferred.borrow_mut().remove(0);
             step();
-            seen.push((state.view.borrow().nodes.len(), state.nodes_version.get_untracked()));
+            let upserted = state.graph_change.get_clone_untracked().upserted.len();
+            seen.push((state.view.borrow().nodes.len(), upserted, state.nodes_version.get_untracked()));
         }
-        let (last_part, all) = (step_size * 2 + step_size / 2, step_size * 2 + step_size / 2 - 1);
-        assert_eq!(seen, [(last_part, 2), (all, 3), (all, 4), (all, 4)]);
+        let (half, last_part, all) = (step_size / 2, step_size * 2 + step_size / 2, step_size * 2 + step_size / 2 - 1);
+        // (nodes in the view, in the topology's last change, tables' version)
+        assert_eq!(seen, [(last_part, step_size, 0), (all, half, 1), (all, 0, 2), (all, 0, 2)]);
+        assert_eq!(state.lens_version.get_untracked(), 2, "woken with the fill's last part, then the live diff");
         let stats = state.apply_stats.get_clone_untracked();
         assert_eq!((stats.fill_diffs, stats.diffs), (3, 4), "three fill steps, one live diff");
+    });
+}
+
+#[test]
+fn a_fill_wakes_the_tables_for_what_its_earlier_parts_held_back() {
+    use app::state::MAX_FILL_CHANGES_PER_STEP;
+    with_state(|state, _| {
+        let deferred: Deferred = Rc::default();
+        // Two parts: the nodes, then only edges.
+        let ids: Vec<String> = (0..MAX_FILL_CHANGES_PER_STEP).map(|i| format!("n{i}")).collect();
+        let fill = Diff {
+            graph_reset: true,
+            snapshot_fill: true,
+            node_upserts: ids.iter().map(|id| node(id)).collect(),
+            edge_upserts: ids.iter().map(|id| edge(&format!("e{id}"), id, "n0")).collect(),
+            ..Diff::default()
+        };
+        state.apply_diff_then(fill, ticking_clock(), defer_into(&deferred));
+        while !deferred.borrow().is_empty() {
+            let step = deferred.borrow_mut().remove(0);
+            step();
+        }
+        let versions = (state.nodes_version.get_untracked(), state.edges_version.get_untracked());
+        assert_eq!(versions, (1, 1), "the nodes' wake-up came with the edges' part");
+        assert_eq!(state.lens_version.get_untracked(), 1);
     });
 }
 
