@@ -14,8 +14,8 @@ use shared::encode::encode_message;
 use shared::protocol::{MeshNode, Message, Payload, Severity, Status};
 use shared::sim::Mix;
 use support::{
-    check, counts, drawn_pixels, eval, figure, free_port, replay_feed, simulated_feed, stream, text_frame, text_of,
-    wait_for, Browser, BADGE,
+    check, click_button, counts, drawn_pixels, eval, figure, free_port, replay_feed, simulated_feed, stream,
+    text_frame, text_of, wait_for, Browser, BADGE,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -103,12 +103,6 @@ async fn restart_reconnects_and_resyncs() {
     if let Some(feed) = last {
         feed.stop().await;
     }
-}
-
-async fn click_button(client: &fantoccini::Client, label: &str) -> support::TestResult {
-    let script =
-        format!("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === {label:?}).click()");
-    eval(client, &script).await.map(drop)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

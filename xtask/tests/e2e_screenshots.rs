@@ -12,7 +12,8 @@ use std::time::Duration;
 use feed::SimSettings;
 use shared::sim::Mix;
 use support::{
-    check, drawn_pixels, eval, free_port, screenshot, simulated_feed, text_of, wait_for, with_theme_rgb, Browser, BADGE,
+    check, click_button, drawn_pixels, eval, free_port, screenshot, simulated_feed, text_of, wait_for, with_theme_rgb,
+    Browser, BADGE,
 };
 
 /// The edge rows in the panel's view: how many, the names cut short, and
@@ -97,7 +98,13 @@ async fn screenshots_of_a_populated_dashboard() {
             wait_for(&client, "nodes", &format!("Number({}) > 40", text_of("[data-testid=node-count]"))).await?;
             wait_for(&client, "a drawn topology", &format!("{} > 500", drawn_pixels("[data-testid=topology]"))).await?;
 
-            // Click a dot on the canvas: the scene picks it, and it is ringed and detailed.
+            // Click a dot on the canvas: the scene picks it, and it is ringed and
+            // detailed. Paused, so that no diff moves the dot meanwhile (the
+            // layout may form its regions again as nodes come and go).
+            click_button(&client, "Pause").await?;
+            wait_for(&client, "Paused", &format!("{}.startsWith('Paused')", text_of(BADGE))).await?;
+            // A diff already on its way may still land and be drawn.
+            tokio::time::sleep(Duration::from_millis(500)).await;
             let dot = wait_for(&client, "a dot in a status colour", &with_theme_rgb(FIND_A_DOT)).await?;
             check(dot["background"] == true, format!("{name}: the canvas background is not --panel: {dot}"))?;
             let (Some(x), Some(y)) = (dot["x"].as_i64(), dot["y"].as_i64()) else { return Err(format!("{dot}")) };
@@ -113,6 +120,8 @@ async fn screenshots_of_a_populated_dashboard() {
             )
             .await?;
             wait_for(&client, "the clicked dot ringed", &format!("{} > 10", ring_pixels(Some((x, y))))).await?;
+            click_button(&client, "Jump to live").await?;
+            wait_for(&client, "Live again", &format!("{} === 'Live'", text_of(BADGE))).await?;
 
             // Select a node that logs (the simulator favours n0..n7) in the table.
             // A narrow embed stacks the panels: the table is further down.

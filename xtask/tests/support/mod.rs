@@ -165,6 +165,13 @@ pub async fn eval(client: &Client, expression: &str) -> Result<Value, String> {
     client.execute(&format!("return ({expression});"), vec![]).await.map_err(|e| format!("{expression}: {e}"))
 }
 
+/// Clicks the button whose text is `label`.
+pub async fn click_button(client: &Client, label: &str) -> TestResult {
+    let script =
+        format!("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === {label:?}).click()");
+    eval(client, &script).await.map(drop)
+}
+
 /// Polls `expression` until it is truthy; returns its value.
 pub async fn wait_for(client: &Client, what: &str, expression: &str) -> Result<Value, String> {
     wait_for_within(client, what, expression, WAIT).await
