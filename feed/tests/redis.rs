@@ -176,17 +176,10 @@ async fn a_replica_behind_the_history_fills_its_gap_from_another_replicas_checkp
     let b = replica(0, &options).await;
     let mut on_b = Client::new();
     on_b.connect(b.addr, "p").await;
-    for from in (0..200).step_by(10) {
-        ingest(b.addr, "p", TOKEN, from, 10).await;
-        on_b.read_until(from + 10).await;
-    }
+    ingest_steadily(b.addr, &mut on_b, 0..200).await;
     wait_for_checkpoint(&redis, Some((200, WHOLE))).await;
-    // The stream holds 151..=200 and no checkpoint holds the messages
-    // before: what a replica finds that fell behind between checkpoints.
-    delete_checkpoint(&redis).await;
-    let a = replica(0, &options).await;
-    let mut on_a = Client::new();
-    on_a.connect(a.addr, "p").await;
+    // The stream holds 151..=200 and no checkpoint holds the messages before.
+    let (a, mut on_a) = replica_behind(&redis, &options).await;
     assert_eq!(graph_of(&on_a.reducer), graph_of_messages(150..200), "a went on from the oldest entry");
     assert_eq!((a.stats().history_gaps, a.stats().graphs_with_gaps), (1, 1));
     // The best graph there is, marked as such.
@@ -203,15 +196,9 @@ async fn a_replica_behind_the_history_fills_its_gap_from_another_replicas_checkp
     b.stop().await;
 
     // A replica's own checkpoint with a gap does not fill its gap.
-    for from in (210..270).step_by(10) {
-        ingest(a.addr, "p", TOKEN, from, 10).await;
-        late.read_until(from + 10).await;
-    }
+    ingest_steadily(a.addr, &mut late, 210..270).await;
     wait_for_checkpoint(&redis, Some((270, WHOLE))).await;
-    delete_checkpoint(&redis).await;
-    let c = replica(0, &options).await;
-    let mut on_c = Client::new();
-    on_c.connect(c.addr, "p").await;
+    let (c, mut on_c) = replica_behind(&redis, &options).await;
     assert_eq!(graph_of(&on_c.reducer), graph_of_messages(220..270));
     wait_for_checkpoint(&redis, Some((270, GAP))).await;
     // Two of c's checkpoint ticks (each after a blocking read of up to
@@ -344,6 +331,25 @@ async fn one_replica_at_a_time_runs_the_simulator_and_every_replica_streams_it()
     assert!(published(&a) + published(&b) >= 100);
     a.stop().await;
     b.stop().await;
+}
+
+/// Posts workload messages `range` through `addr` in tens, each post read
+/// by `reader` before the next: a steady producer, well within the history.
+async fn ingest_steadily(addr: SocketAddr, reader: &mut Client, range: std::ops::Range<u64>) {
+    for from in range.step_by(10) {
+        ingest(addr, "p", TOKEN, from, 10).await;
+        reader.read_until(from + 10).await;
+    }
+}
+
+/// A new replica, and a client on it, that finds no checkpoint: what a
+/// replica finds that fell behind the history between checkpoints.
+async fn replica_behind(redis: &RedisServer, options: &StreamOptions) -> (Feed, Client) {
+    delete_checkpoint(redis).await;
+    let feed = replica(0, options).await;
+    let mut client = Client::new();
+    client.connect(feed.addr, "p").await;
+    (feed, client)
 }
 
 /// A checkpoint's `gap` field.
