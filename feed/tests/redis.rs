@@ -342,8 +342,7 @@ async fn ingest_steadily(addr: SocketAddr, reader: &mut Client, range: std::ops:
     }
 }
 
-/// A new replica, and a client on it, that finds no checkpoint: what a
-/// replica finds that fell behind the history between checkpoints.
+/// A new replica (and a client on it) that finds no checkpoint, as after falling behind.
 async fn replica_behind(redis: &RedisServer, options: &StreamOptions) -> (Feed, Client) {
     delete_checkpoint(redis).await;
     let feed = replica(0, options).await;
