@@ -11,14 +11,16 @@
 //! `source: "meshview"` and `version`.
 //! In (portal → dashboard): `setTheme {theme}`, `setProject {project}`,
 //! `pause`, `resume`, `selectNode {nodeId}`, `setFilter {text}` (the one
-//! filter of every view), `setFocus {nodeId, hops}`, `setToken {token}`,
-//! `saveSession`, `openSession {url}` (one `config.json` lists); each must
-//! carry `target: "meshview"` and `version`.
+//! filter of every view), `setFocus {nodeId, hops}`, `setNodeSort {by}`,
+//! `setEdgeSort {by}`, `setGroupBy {by}` (the names the URL's `nodeSort`,
+//! `edgeSort` and `groupBy` take), `setToken {token}`, `saveSession`,
+//! `openSession {url}` (one `config.json` lists); each must carry
+//! `target: "meshview"` and `version`.
 
 use serde::Serialize;
 use shared::bridge::{LinkPhase, LinkStatus};
 
-use crate::lens::MAX_HOPS;
+use crate::lens::{EdgeSort, GroupBy, NodeSort, MAX_HOPS};
 use crate::settings::Theme;
 
 /// The API version this build speaks.
@@ -36,6 +38,10 @@ pub enum EmbedCommand {
     /// Focus on a node (`None`: leave the focus), with 1 to 3 hops (`None`:
     /// keep the hops in force).
     SetFocus(Option<String>, Option<u8>),
+    /// The tables' orders and the topology's grouping.
+    SetNodeSort(NodeSort),
+    SetEdgeSort(EdgeSort),
+    SetGroupBy(GroupBy),
     SetToken(Option<String>),
     /// Save the history as a session file and post it back.
     SaveSession,
@@ -91,21 +97,26 @@ pub fn parse_command(field: impl Fn(&str) -> Field) -> Result<EmbedCommand, Stri
         text(&field, name)?.filter(|value| !value.is_empty()).ok_or_else(|| format!("{kind} without {name}"))
     };
     Ok(match kind.as_str() {
-        "setTheme" => {
-            let theme = required("theme")?;
-            EmbedCommand::SetTheme(Theme::parse(&theme).ok_or_else(|| format!("unknown theme {theme:?}"))?)
-        }
+        "setTheme" => EmbedCommand::SetTheme(named(&required("theme")?, Theme::parse, "theme")?),
         "setProject" => EmbedCommand::SetProject(required("project")?),
         "pause" => EmbedCommand::Pause,
         "resume" => EmbedCommand::Resume,
         "selectNode" => EmbedCommand::SelectNode(text(&field, "nodeId")?),
         "setFilter" => EmbedCommand::SetFilter(text(&field, "text")?.unwrap_or_default()),
         "setFocus" => EmbedCommand::SetFocus(text(&field, "nodeId")?, hops(field("hops"))?),
+        "setNodeSort" => EmbedCommand::SetNodeSort(named(&required("by")?, NodeSort::parse, "node sort")?),
+        "setEdgeSort" => EmbedCommand::SetEdgeSort(named(&required("by")?, EdgeSort::parse, "edge sort")?),
+        "setGroupBy" => EmbedCommand::SetGroupBy(named(&required("by")?, GroupBy::parse, "grouping")?),
         "setToken" => EmbedCommand::SetToken(text(&field, "token")?),
         "saveSession" => EmbedCommand::SaveSession,
         "openSession" => EmbedCommand::OpenSession(required("url")?),
         other => return Err(format!("unknown command {other:?}")),
     })
+}
+
+/// A choice by its name (`parse`), or why the name is none of them.
+fn named<T>(name: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T, String> {
+    parse(name).ok_or_else(|| format!("unknown {what} {name:?}"))
 }
 
 /// A string field that may be absent or null.
@@ -266,12 +277,24 @@ mod tests {
             Ok(EmbedCommand::OpenSession("/r/a.meshview".into())),
         );
         check(&v(r#""type":"openSession""#), Err("openSession without url"));
+        check(&v(r#""type":"setNodeSort","by":"status""#), Ok(EmbedCommand::SetNodeSort(NodeSort::Status)));
+        check(&v(r#""type":"setEdgeSort","by":"errors""#), Ok(EmbedCommand::SetEdgeSort(EdgeSort::Errors)));
+        check(&v(r#""type":"setGroupBy","by":"kind""#), Ok(EmbedCommand::SetGroupBy(GroupBy::Kind)));
+        check(
+            &v(r#""type":"setGroupBy","by":"meta:region""#),
+            Ok(EmbedCommand::SetGroupBy(GroupBy::Meta("region".into()))),
+        );
     }
 
     #[test]
     fn odd_messages_are_refused() {
         check(&v(r#""type":"setTheme","theme":"pink""#), Err("unknown theme"));
         check(&v(r#""type":"setProject""#), Err("without project"));
+        check(&v(r#""type":"setNodeSort","by":"errors""#), Err("unknown node sort \"errors\""));
+        check(&v(r#""type":"setEdgeSort","by":"status""#), Err("unknown edge sort \"status\""));
+        check(&v(r#""type":"setEdgeSort""#), Err("setEdgeSort without by"));
+        check(&v(r#""type":"setGroupBy","by":"region""#), Err("unknown grouping \"region\""));
+        check(&v(r#""type":"setGroupBy","by":3"#), Err("by is not a string"));
         check(&v(r#""type":"setProject","project":"""#), Err("without project"));
         check(&v(r#""type":"selfDestruct""#), Err("unknown command"));
         check(&v(r#""type":"selectNode","nodeId":7"#), Err("nodeId is not a string"));

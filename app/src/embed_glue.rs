@@ -171,6 +171,9 @@ fn apply(state: &AppState, command: EmbedCommand) {
             }
         }
         EmbedCommand::SetFocus(None, _) => state.leave_focus(),
+        EmbedCommand::SetNodeSort(sort) => state.set_node_sort(sort),
+        EmbedCommand::SetEdgeSort(sort) => state.set_edge_sort(sort),
+        EmbedCommand::SetGroupBy(by) => state.set_group_by(by),
         EmbedCommand::SetToken(token) => state.set_token(token),
         EmbedCommand::SaveSession => {
             PORTAL.with_borrow_mut(|portal| {

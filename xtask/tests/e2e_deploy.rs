@@ -118,6 +118,9 @@ async fn portal_embeds_and_drives_the_dashboard() {
         wait_for(&client, "connection paused", &format!("{}.some(m => m.state === 'paused')", events("connection")))
             .await?;
         eval(&client, "sendToDashboard({type: 'setFilter', text: 'n1'})").await?;
+        eval(&client, "sendToDashboard({type: 'setNodeSort', by: 'status'})").await?;
+        eval(&client, "sendToDashboard({type: 'setEdgeSort', by: 'errors'})").await?;
+        eval(&client, "sendToDashboard({type: 'setGroupBy', by: 'meta:region'})").await?;
         eval(&client, "sendToDashboard({type: 'selectNode', nodeId: 'n2'})").await?;
         wait_for(&client, "select n2", &format!("{}.some(m => m.nodeId === 'n2')", events("select"))).await?;
 
@@ -125,6 +128,11 @@ async fn portal_embeds_and_drives_the_dashboard() {
         wait_for(&client, "the dark theme", "document.documentElement.dataset.theme === 'dark'").await?;
         wait_for(&client, "the filter", "document.querySelector('input[aria-label=\"Filter nodes\"]').value === 'n1'")
             .await?;
+        // The sorts show in their controls, and all three in the address.
+        let sorted = "document.querySelector('select[aria-label=\"Sort nodes\"]').value === 'status' \
+            && document.querySelector('select[aria-label=\"Sort edges\"]').value === 'errors' \
+            && ['nodeSort=status', 'edgeSort=errors', 'groupBy=meta'].every(p => location.search.includes(p))";
+        wait_for(&client, "the sorts and grouping", sorted).await?;
         // A message from any other origin (here the dashboard's own) is ignored and counted.
         eval(&client, "window.postMessage({target: 'meshview', version: 1, type: 'setTheme', theme: 'light'}, '*')")
             .await?;

@@ -90,6 +90,8 @@ fn sort_choice(state: &AppState) -> Signal<String> {
     let choice = create_signal(state.edge_sort.get_untracked().name().to_owned());
     let sort_state = state.clone();
     create_effect(move || sort_state.set_edge_sort(EdgeSort::parse(&choice.get_clone()).unwrap_or_default()));
+    let edge_sort = state.edge_sort;
+    super::follow_state(choice, Box::new(move || edge_sort.with(|sort| sort.name().to_owned())));
     choice
 }
 

@@ -32,3 +32,16 @@ pub fn save_picture(state: &crate::state::AppState, canvas_ref: sycamore::prelud
     #[cfg(not(target_arch = "wasm32"))]
     let _ = (state, canvas_ref, what);
 }
+
+/// Keeps a control's `choice` in step with the state it sets, when that
+/// state is set from elsewhere (the embed API); `name` reads the state's
+/// name for the control.
+pub fn follow_state(choice: sycamore::prelude::Signal<String>, name: Box<dyn Fn() -> String>) {
+    use sycamore::prelude::*;
+    create_effect(move || {
+        let name = name();
+        if choice.with_untracked(|held| *held != name) {
+            choice.set(name);
+        }
+    });
+}

@@ -81,6 +81,8 @@ fn sort_choice(state: &AppState) -> Signal<String> {
     let choice = create_signal(state.node_sort.get_untracked().name().to_owned());
     let sort_state = state.clone();
     create_effect(move || sort_state.set_node_sort(NodeSort::parse(&choice.get_clone()).unwrap_or_default()));
+    let node_sort = state.node_sort;
+    super::follow_state(choice, Box::new(move || node_sort.with(|sort| sort.name().to_owned())));
     choice
 }
 

@@ -55,6 +55,7 @@ fn group_by_select(state: &AppState) -> View {
     let choice = create_signal(opened.clone());
     let select_state = state.clone();
     create_effect(move || select_state.set_group_by(GroupBy::parse(&choice.get_clone()).unwrap_or_default()));
+    super::follow_state(choice, Box::new(move || group_by.with(GroupBy::name)));
     // Read again only when a new graph came (not on every diff). The key
     // a link opened with is offered from the start: the control shows it
     // before the first nodes come.
