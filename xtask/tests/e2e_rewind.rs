@@ -96,14 +96,11 @@ async fn scrubbing_back_shows_the_mesh_of_then_and_live_returns() {
         scroll_back(&client, scrolled).await?;
         screenshot(&client, "rewind-desktop").await?;
 
-        // Live: everything again.
-        client
-            .find(fantoccini::Locator::Css("[data-testid=timeline-live]"))
-            .await
-            .map_err(|e| format!("no Live button: {e}"))?
-            .click()
-            .await
-            .map_err(|e| e.to_string())?;
+        // Live: everything again. Clicked in the page in one step: the
+        // button may be drawn again between a WebDriver find and its click
+        // (CI once failed so, "stale element reference").
+        let live = "(b => b ? (b.click(), true) : false)(document.querySelector('[data-testid=timeline-live]'))";
+        check(eval(&client, live).await? == true, "no Live button")?;
         wait_for(&client, "every node again", &format!("{} === '{all}'", text_of(NODE_COUNT))).await?;
         show_panel(&client, ".panel-events").await?;
         let added =
