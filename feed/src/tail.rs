@@ -19,7 +19,7 @@
 //! the one holding the project's producer lease.
 
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use redis::RedisResult;
@@ -47,12 +47,6 @@ pub struct Tail {
     hub: Arc<Hub>,
     counters: Arc<Counters>,
     checkpoint_every: Duration,
-    marks: Mutex<Marks>,
-}
-
-/// What a tailer knows of its graph's gap and of its own checkpoints.
-#[derive(Debug, Default)]
-struct Marks {
     /// The graph lacks messages at or before this offset (trimmed before
     /// this replica, or the one whose checkpoint it took, read them).
     gap_through: Option<u64>,
@@ -68,12 +62,12 @@ impl Tail {
         counters: Arc<Counters>,
         checkpoint_every: Duration,
     ) -> Tail {
-        Tail { store, project, hub, counters, checkpoint_every, marks: Mutex::default() }
+        Tail { store, project, hub, counters, checkpoint_every, gap_through: None, offered: None }
     }
 
     /// Runs until the task is dropped; each Redis error pauses it with
     /// exponential backoff, then a new session starts.
-    pub async fn run(self) {
+    pub async fn run(mut self) {
         let mut backoff_millis = MIN_BACKOFF_MILLIS;
         loop {
             let started = Instant::now();
@@ -90,7 +84,7 @@ impl Tail {
     }
 
     /// Syncs the hub with Redis, then tails the stream until an error.
-    async fn session(&self) -> RedisResult<std::convert::Infallible> {
+    async fn session(&mut self) -> RedisResult<std::convert::Infallible> {
         let mut connection = self.store.tail_connection().await?;
         let head = self.store.head(&self.project).await?;
         if !self.hub.is_ready() || head.epoch != self.hub.position().epoch {
@@ -99,7 +93,7 @@ impl Tail {
         self.connected();
         // Written on the first tick: a replica that kept its graph through
         // a Redis restart puts it back for the others.
-        self.marks().offered = None;
+        self.offered = None;
         let mut next_checkpoint = Instant::now() + self.checkpoint_every;
         loop {
             let after = self.hub.position().offset;
@@ -128,7 +122,7 @@ impl Tail {
     /// checkpoint the hub keeps the graph it holds (empty on a new hub; the
     /// last state when Redis lost the project) and goes on from the oldest
     /// entry there is, with a gap.
-    async fn rebuild(&self) -> RedisResult<()> {
+    async fn rebuild(&mut self) -> RedisResult<()> {
         let head = self.store.head(&self.project).await?;
         let checkpoint = self.store.read_checkpoint(&self.project).await?;
         let position = self.hub.position();
@@ -157,7 +151,7 @@ impl Tail {
                 eprintln!("feed: project {project}: history trimmed before offset {offset} with no checkpoint");
                 self.hub.rebase(&Pos { epoch: first.epoch.clone(), offset: first.offset - 1 });
                 Counters::add(&self.counters.history_gaps, 1);
-                let through = self.marks().gap_through.map_or(first.offset - 1, |held| held.max(first.offset - 1));
+                let through = self.gap_through.map_or(first.offset - 1, |held| held.max(first.offset - 1));
                 self.set_gap(Some(through));
             }
             if !self.apply(entries) {
@@ -195,22 +189,22 @@ impl Tail {
 
     /// Writes the graph as the project's checkpoint when it moved on (or
     /// has come whole).
-    async fn checkpoint(&self) -> RedisResult<()> {
-        let gap = self.marks().gap_through.is_some();
+    async fn checkpoint(&mut self) -> RedisResult<()> {
+        let gap = self.gap_through.is_some();
         let mark = CheckpointMark { at: self.hub.position(), gap };
-        if self.marks().offered.as_ref() == Some(&mark) {
+        if self.offered.as_ref() == Some(&mark) {
             return Ok(());
         }
         let (at, snapshot) = self.hub.snapshot_message(now_millis());
         let mark = CheckpointMark { at, gap };
         self.store.write_checkpoint(&self.project, &mark, &snapshot).await?;
-        self.marks().offered = Some(mark);
+        self.offered = Some(mark);
         Ok(())
     }
 
     /// Whether the graph has a gap that the project's checkpoint fills.
     async fn gap_filled_elsewhere(&self) -> RedisResult<bool> {
-        if self.marks().gap_through.is_none() {
+        if self.gap_through.is_none() {
             return Ok(false);
         }
         let mark = self.store.checkpoint_mark(&self.project).await?;
@@ -220,23 +214,18 @@ impl Tail {
     /// Whether a checkpoint holds every message this replica's graph lacks:
     /// a whole one past the gap.
     fn fills_gap(&self, mark: &CheckpointMark) -> bool {
-        !mark.gap && self.marks().gap_through.is_some_and(|through| mark.at.offset >= through)
+        !mark.gap && self.gap_through.is_some_and(|through| mark.at.offset >= through)
     }
 
     /// Marks the graph whole (`None`) or lacking messages through an offset.
-    fn set_gap(&self, through: Option<u64>) {
-        let mut marks = self.marks();
+    fn set_gap(&mut self, through: Option<u64>) {
         let gauge = &self.counters.graphs_with_gaps;
-        match (marks.gap_through.is_some(), through.is_some()) {
+        match (self.gap_through.is_some(), through.is_some()) {
             (false, true) => gauge.fetch_add(1, Ordering::Relaxed),
             (true, false) => gauge.fetch_sub(1, Ordering::Relaxed),
             _ => 0,
         };
-        marks.gap_through = through;
-    }
-
-    fn marks(&self) -> MutexGuard<'_, Marks> {
-        self.marks.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.gap_through = through;
     }
 
     fn connected(&self) {
