@@ -108,9 +108,11 @@ impl Weight {
 impl EdgeClass {
     /// Unknown numbers count as none: a light, healthy edge.
     pub fn of(stats: Option<&EdgeStats>) -> EdgeClass {
-        let throughput = stats.and_then(|s| s.throughput).unwrap_or(0.0);
-        let bad = is_bad_error_rate(stats.and_then(|s| s.error_rate));
-        EdgeClass { weight: Weight::of(throughput), bad }
+        EdgeClass::of_numbers(stats.and_then(|s| s.throughput), stats.and_then(|s| s.error_rate))
+    }
+
+    pub fn of_numbers(throughput: Option<f64>, error_rate: Option<f64>) -> EdgeClass {
+        EdgeClass { weight: Weight::of(throughput.unwrap_or(0.0)), bad: is_bad_error_rate(error_rate) }
     }
 }
 

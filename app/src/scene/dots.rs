@@ -3,16 +3,16 @@
 //! strength and the rest faded (or left out when there is too much of it).
 //! Only the nodes of dot regions are visited, and their edges: a frame of
 //! boxes costs the boxes. Edges into a box are drawn as the box's links.
-
-use std::collections::HashSet;
-
-use shared::MeshEdge;
+//! A pan or zoom draws a frame per animation frame, so an edge costs a few
+//! look-ups: its ends' places come from one map made in the node pass, and
+//! an edge no bucket takes is dropped before any.
 
 use super::detail::{Detail, EdgeClass, Weight};
 use super::draw_list::{EdgeBucket, Frame, Label, NodeBucket, Target};
 use super::ink::{Ink, Tone};
 use super::viewport::Point;
 use super::zoom::{Look, Zoom};
+use crate::lens::{EdgeFacts, FastMap};
 
 /// Edges are painted healthy first, then bad on top; light to heavy.
 const EDGE_PAINT_ORDER: [EdgeClass; 6] = [
@@ -42,36 +42,75 @@ pub struct Dots<'a> {
     pub targets: Vec<(Target<'a>, Point)>,
 }
 
+/// A node of a dot region: where it is on screen (or off it), whether the
+/// filter and focus show it, and whether its region is on screen (its
+/// edges are then visited from it).
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    at: Point,
+    shown: bool,
+    visited: bool,
+}
+
 /// The nodes and edges of the dot regions on screen.
 pub fn dots<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, detail: &Detail) -> Dots<'a> {
     let mut out = Dots { edges: edge_buckets(detail), ..Dots::default() };
-    node_buckets(frame, zoom, &mut out);
-    let looks = zoom.looks();
-    let dotted = |node_id: &str| {
-        frame.layout.group_of(node_id).and_then(|group| looks.get(group)).is_some_and(|look| *look == Look::Dots)
+    let mut placed = node_buckets(frame, zoom, &mut out);
+    place_off_screen(frame, zoom, &mut placed);
+    // An end not placed is in a box (its edges are the box's link).
+    let place = |node_id: &str| placed.get(node_id).copied();
+    let lens = frame.lens;
+    let classes: Vec<EdgeClass> = out.edges.iter().map(|bucket| bucket.class).collect();
+    // The bucket an edge goes to; None when neither a bucket nor faded
+    // context would take it (then no look-up is spent on it).
+    let bucket_of = |edge: &EdgeFacts| {
+        let class = EdgeClass::of_numbers(edge.throughput, edge.error_rate);
+        let bucket = classes.iter().position(|c| *c == class);
+        (bucket.is_some() || zoom.faded_context).then_some(bucket)
     };
-    for edge in candidate_edges(frame, zoom) {
-        // An edge into a box is part of the box's link.
-        if !dotted(&edge.source) || !dotted(&edge.target) {
-            continue;
-        }
-        let class = EdgeClass::of(edge.stats.as_ref());
-        let (Some(a), Some(b)) = (frame.layout.position(&edge.source), frame.layout.position(&edge.target)) else {
-            continue;
-        };
-        let (a, b) = (frame.viewport.to_screen(a.into()), frame.viewport.to_screen(b.into()));
-        if !frame.screen.shows(a) && !frame.screen.shows(b) {
-            continue;
+    // `a` and `b`: the edge's source and target.
+    let mut add = |edge_id: &str, bucket: Option<usize>, a: Placed, b: Placed| {
+        if !frame.screen.shows(a.at) && !frame.screen.shows(b.at) {
+            return;
         }
         // Full strength between two nodes shown; an edge the filter lists
         // for one end only (the edges table shows it) leads to a faded node.
-        let lens = frame.lens;
-        if lens.shows_edge(&edge.id) && lens.shows_node(&edge.source) && lens.shows_node(&edge.target) {
-            if let Some(bucket) = out.edges.iter_mut().find(|bucket| bucket.class == class) {
-                bucket.segments.push((a, b));
+        if a.shown && b.shown && lens.shows_edge(edge_id) {
+            if let Some(bucket) = bucket.and_then(|index| out.edges.get_mut(index)) {
+                bucket.segments.push((a.at, b.at));
             }
         } else if zoom.faded_context {
-            out.faded_edges.push((a, b));
+            out.faded_edges.push((a.at, b.at));
+        }
+    };
+    // The lens's index of the edges (the view's, kept in step with each
+    // diff): small entries with their ids inline, cheaper to look up than
+    // the view's edges.
+    let graph = lens.graph();
+    if zoom.all_dots() {
+        for (edge_id, edge) in graph.edges() {
+            let Some(bucket) = bucket_of(edge) else { continue };
+            let (Some(a), Some(b)) = (place(&edge.source), place(&edge.target)) else { continue };
+            add(edge_id, bucket, a, b);
+        }
+    } else {
+        for region in zoom.regions.iter().filter(|r| r.look == Look::Dots && r.on_screen) {
+            for (node_id, _) in frame.layout.members(region.group) {
+                let Some(here) = place(node_id) else { continue };
+                for edge_id in graph.incident(node_id) {
+                    let Some(edge) = graph.facts(edge_id) else { continue };
+                    let Some(bucket) = bucket_of(edge) else { continue };
+                    let from_source = edge.source == node_id;
+                    let Some(there) = place(if from_source { &edge.target } else { &edge.source }) else { continue };
+                    // Each edge once: from its source, or from its target
+                    // when its source's edges are not visited.
+                    if !from_source && there.visited {
+                        continue;
+                    }
+                    let (a, b) = if from_source { (here, there) } else { (there, here) };
+                    add(edge_id, bucket, a, b);
+                }
+            }
         }
     }
     out.edges.retain(|bucket| !bucket.segments.is_empty());
@@ -79,6 +118,18 @@ pub fn dots<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, detail: &Detail) -> Dots<'a>
         out.faded_edges.clear();
     }
     out
+}
+
+/// The nodes of the dot regions off screen: an edge from one may still
+/// cross the screen.
+fn place_off_screen<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, placed: &mut FastMap<&'a str, Placed>) {
+    for region in zoom.regions.iter().filter(|r| r.look == Look::Dots && !r.on_screen) {
+        placed.reserve(frame.layout.n_members(region.group));
+        for (node_id, world) in frame.layout.members(region.group) {
+            let at = frame.viewport.to_screen(world.into());
+            placed.insert(node_id, Placed { at, shown: frame.lens.shows_node(node_id), visited: false });
+        }
+    }
 }
 
 fn edge_buckets(detail: &Detail) -> Vec<EdgeBucket> {
@@ -95,40 +146,25 @@ fn edge_buckets(detail: &Detail) -> Vec<EdgeBucket> {
         .collect()
 }
 
-/// Every edge when every region shows dots; else the edges of the dot
-/// regions' nodes, each once.
-fn candidate_edges<'a>(frame: &Frame<'a>, zoom: &Zoom) -> Vec<&'a MeshEdge> {
-    if zoom.all_dots() {
-        return frame.view.edges.values().collect();
-    }
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut edges = Vec::new();
-    for region in zoom.regions.iter().filter(|r| r.look == Look::Dots && r.on_screen) {
-        for (node_id, _) in frame.layout.members(region.group) {
-            for edge_id in frame.lens.graph().incident(node_id) {
-                if seen.insert(edge_id) {
-                    edges.extend(frame.view.edges.get(edge_id));
-                }
-            }
-        }
-    }
-    edges
-}
-
 /// The nodes of the dot regions on screen, in buckets by tone: shown, or
-/// faded; labels and keyboard targets for the shown ones.
-fn node_buckets<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, out: &mut Dots<'a>) {
+/// faded; labels and keyboard targets for the shown ones. Returns where
+/// every node of those regions is (on screen or not: their edges may
+/// cross the screen).
+fn node_buckets<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, out: &mut Dots<'a>) -> FastMap<&'a str, Placed> {
     let mut shown = Tone::PAINT_ORDER.map(|tone| NodeBucket { tone, centres: Vec::new() });
     let mut faded = Tone::PAINT_ORDER.map(|tone| NodeBucket { tone, centres: Vec::new() });
+    let mut placed = FastMap::default();
     for region in zoom.regions.iter().filter(|r| r.look == Look::Dots && r.on_screen) {
+        placed.reserve(frame.layout.n_members(region.group));
         for (node_id, world) in frame.layout.members(region.group) {
-            let Some(node) = frame.view.nodes.get(node_id) else { continue };
             let centre = frame.viewport.to_screen(world.into());
+            let visible = frame.lens.shows_node(node_id);
+            placed.insert(node_id, Placed { at: centre, shown: visible, visited: true });
+            let Some(node) = frame.view.nodes.get(node_id) else { continue };
             if !frame.screen.shows(centre) {
                 continue;
             }
             let tone = Tone::of(&node.status);
-            let visible = frame.lens.shows_node(node_id);
             let buckets = if visible { &mut shown } else { &mut faded };
             if !visible && !zoom.faded_context {
                 continue;
@@ -153,4 +189,5 @@ fn node_buckets<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, out: &mut Dots<'a>) {
     }
     out.nodes = shown.into_iter().filter(|bucket| !bucket.centres.is_empty()).collect();
     out.faded_nodes = faded.into_iter().filter(|bucket| !bucket.centres.is_empty()).collect();
+    placed
 }

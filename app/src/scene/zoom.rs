@@ -94,11 +94,6 @@ impl<'a> Zoom<'a> {
         self.regions.iter().find(|region| region.group == group).map(|region| region.look)
     }
 
-    /// The look of every group, to look up per edge.
-    pub fn looks(&self) -> std::collections::HashMap<&'a str, Look> {
-        self.regions.iter().map(|region| (region.group, region.look)).collect()
-    }
-
     /// Whether every region shows dots (nothing is boxed).
     pub fn all_dots(&self) -> bool {
         self.regions.iter().all(|region| region.look == Look::Dots)

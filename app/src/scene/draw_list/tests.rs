@@ -148,6 +148,26 @@ fn far_out_on_a_big_graph_only_bad_edges_are_drawn_as_small_squares() {
 }
 
 #[test]
+fn far_out_a_healthy_edge_to_a_node_the_filter_hides_is_still_faded_context() {
+    // 7,500 healthy edges a–b (not drawn far out on a big graph) and 501
+    // healthy ones a–c, where the filter hides c: those lead to a faded
+    // node, and are drawn faded. gateway holds a at (30, 54) and c at
+    // (66, 54), service b at (192 + 30, 54); at zoom 1/8, (3.75, 6.75),
+    // (8.25, 6.75) and (27.75, 6.75).
+    let mut edges = vec![("a", "b", 10.0, Some(0.0)); 7_500];
+    edges.extend(vec![("a", "c", 10.0, Some(0.0)); 501]);
+    let nodes = [("a", "gateway", Status::Ok), ("b", "service", Status::Ok), ("c", "gateway", Status::Error)];
+    let view = mesh(&nodes, &edges);
+    let scene = lens_and_layout(&view, "status:ok", 2.0);
+    let viewport = Viewport { scale: 0.125, offset: p(0.0, 0.0) };
+    let none = BTreeSet::new();
+    let list = build(&view, &scene, &viewport, Size { width: 100.0, height: 100.0 }, None, &none);
+    assert!(list.edges.is_empty(), "healthy edges are not drawn this far out: {:?}", list.edges);
+    assert_eq!(list.faded_edges, vec![(p(3.75, 6.75), p(8.25, 6.75)); 501]);
+    assert_eq!(list.faded_nodes, [NodeBucket { tone: Tone::Error, centres: vec![p(8.25, 6.75)] }]);
+}
+
+#[test]
 fn labels_only_while_at_most_400_dots_are_on_screen_and_never_overlap() {
     // (nodes, opened, scale, dots on screen, labels): one region of up to
     // 816 × 840 units, on a screen of 1000 × 900. Labels ("label n000",
