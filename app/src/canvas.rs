@@ -35,14 +35,26 @@ impl ThemeColours {
 /// Sizes the backing store to CSS size × devicePixelRatio, so drawings are
 /// crisp on HiDPI screens; returns the ratio.
 pub fn fit_backing_store(canvas: &HtmlCanvasElement) -> f64 {
-    fit_backing_store_at(canvas, web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()))
+    fit_backing_store_at(canvas, device_pixel_ratio())
+}
+
+/// The window's device pixel ratio (1 where there is no window).
+pub fn device_pixel_ratio() -> f64 {
+    web_sys::window().map_or(1.0, |w| w.device_pixel_ratio())
 }
 
 /// `fit_backing_store` for a given device pixel ratio; a ratio below 1 (a
 /// zoomed-out page) counts as 1. Returns the ratio used.
 pub fn fit_backing_store_at(canvas: &HtmlCanvasElement, device_pixel_ratio: f64) -> f64 {
+    fit_backing_store_of(canvas, canvas, device_pixel_ratio)
+}
+
+/// `fit_backing_store_at` for a canvas whose box is `laid_out`'s (its
+/// parent, when the canvas itself may be moved or scaled by a transform,
+/// which its own bounding box would include).
+pub fn fit_backing_store_of(canvas: &HtmlCanvasElement, laid_out: &web_sys::Element, device_pixel_ratio: f64) -> f64 {
     let ratio = device_pixel_ratio.max(1.0);
-    let rect = canvas.get_bounding_client_rect();
+    let rect = laid_out.get_bounding_client_rect();
     let (width, height) = ((rect.width() * ratio).round() as u32, (rect.height() * ratio).round() as u32);
     if canvas.width() != width || canvas.height() != height {
         canvas.set_width(width.max(1));

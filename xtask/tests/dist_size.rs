@@ -28,8 +28,9 @@ use std::io::Write;
 /// sorts and grouping, the controls following them (526.3 KB), and by
 /// 0.3 KB for a topology frame's edges placed from one map of the dot
 /// regions' nodes (526.6 KB; a drag draws a frame per animation frame),
-/// with 0.2 KB of room. Lower it with every cut.
-const MAX_DIST_GZIP_BYTES: u64 = 526_800;
+/// and by 1.0 KB for the last picture standing in for the next while the
+/// view moves (527.7 KB), with 0.2 KB of room. Lower it with every cut.
+const MAX_DIST_GZIP_BYTES: u64 = 527_900;
 
 fn gzip_len(bytes: &[u8]) -> u64 {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());

@@ -18,8 +18,8 @@ use feed::SimSettings;
 use shared::encode::encode_message;
 use shared::sim::{Mix, SimConfig, Simulator};
 use support::{
-    check, eval, free_port, replay_feed, screenshot, simulated_feed, star_stream, text_frame, text_of, wait_for,
-    with_theme_rgb, Browser,
+    check, click_button, eval, free_port, replay_feed, screenshot, simulated_feed, star_stream, text_frame, text_of,
+    wait_for, with_theme_rgb, Browser, BADGE,
 };
 
 const NODE_COUNT: &str = "[data-testid=node-count]";
@@ -77,6 +77,61 @@ async fn search_selects_a_node_and_centres_it_in_a_large_mesh() {
         eval(&client, "document.querySelector('[data-testid=topology]').focus()").await?;
         press(&client, "/").await?;
         wait_for(&client, "the search box focused", "document.activeElement?.id === 'find-search'").await?;
+        Ok(())
+    })
+    .await;
+    feed.stop().await;
+}
+
+/// Drags the topology by (70, 45) page px from its middle, in one task, and
+/// returns the canvas's transform then (before any picture can come back).
+const DRAG_NOW: &str = r"(() => {
+    const canvas = document.querySelector('[data-testid=topology]'), rect = canvas.getBoundingClientRect();
+    const x = rect.left + rect.width / 2, y = rect.top + rect.height / 2;
+    const at = (type, dx, dy) => canvas.dispatchEvent(new MouseEvent(type, { clientX: x + dx, clientY: y + dy, buttons: 1, bubbles: true }));
+    at('mousedown', 0, 0); at('mousemove', 40, 25); at('mousemove', 70, 45); at('mouseup', 70, 45);
+    return canvas.style.transform; })()";
+
+/// Zooms in by one wheel step (deltaY -100: e^0.15) at the canvas's middle
+/// (a whole pixel: events carry whole pixels), in one task: [the
+/// transform's scale, how far the point under the pointer moved, in px].
+const ZOOM_NOW: &str = r"(() => {
+    const canvas = document.querySelector('[data-testid=topology]'), rect = canvas.parentElement.getBoundingClientRect();
+    const clientX = Math.round(rect.left + rect.width / 2), clientY = Math.round(rect.top + rect.height / 2);
+    const x = clientX - rect.left, y = clientY - rect.top;
+    canvas.dispatchEvent(new WheelEvent('wheel', { clientX, clientY, deltaY: -100, bubbles: true, cancelable: true }));
+    const m = new DOMMatrix(canvas.style.transform);
+    return [m.a, Math.hypot(m.a * x + m.e - x, m.d * y + m.f - y)]; })()";
+
+/// The canvas shows a picture drawn for the view as it is (no stand-in).
+const DRAWN_HERE: &str = "document.querySelector('[data-testid=topology]').style.transform === ''";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drag_or_zoom_moves_the_picture_at_once_until_the_next_is_painted() {
+    let port = free_port();
+    let feed = simulated_feed(port, mixed(1000, 23)).await;
+    let url = format!("http://127.0.0.1:{port}/");
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "the mesh", &format!("Number({}) > 900", text_of(NODE_COUNT))).await?;
+        let painter = "document.querySelector('[data-testid=topology]').dataset.paintedBy === 'worker'";
+        wait_for(&client, "a picture from the paint worker", painter).await?;
+        // Paused: no diff redraws the topology meanwhile.
+        click_button(&client, "Pause").await?;
+        wait_for(&client, "Paused", &format!("{}.startsWith('Paused')", text_of(BADGE))).await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        wait_for(&client, "the picture drawn for the view", DRAWN_HERE).await?;
+        // The picture moves with the pointer in the drag's own task ...
+        let during = eval(&client, DRAG_NOW).await?;
+        check(during == "matrix(1, 0, 0, 1, 70, 45)", format!("the picture during the drag: {during}"))?;
+        // ... and the picture drawn for the new view takes its place.
+        wait_for(&client, "the picture drawn after the drag", DRAWN_HERE).await?;
+        // A wheel step scales it about the pointer, which stays put.
+        let zoom = eval(&client, ZOOM_NOW).await?;
+        let (scale, drift) = (zoom[0].as_f64().unwrap_or(0.0), zoom[1].as_f64().unwrap_or(f64::MAX));
+        // (The style keeps six significant digits.)
+        check((scale - 0.15f64.exp()).abs() < 1e-5 && drift < 0.01, format!("the picture on a wheel step: {zoom}"))?;
+        wait_for(&client, "the picture drawn after the zoom", DRAWN_HERE).await?;
         Ok(())
     })
     .await;

@@ -140,11 +140,6 @@ impl GraphIndex {
         self.ends.values()
     }
 
-    /// Every edge with its facts, in no particular order.
-    pub fn edges(&self) -> impl Iterator<Item = (&str, &EdgeFacts)> {
-        self.ends.iter().map(|(id, facts)| (id.as_str(), facts))
-    }
-
     /// The edges touching `node_id`, in id order.
     pub fn incident(&self, node_id: &str) -> impl Iterator<Item = &str> {
         self.incident.get(node_id).into_iter().flatten().map(IdKey::as_str)

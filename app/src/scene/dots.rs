@@ -12,7 +12,7 @@ use super::draw_list::{EdgeBucket, Frame, Label, NodeBucket, Target};
 use super::ink::{Ink, Tone};
 use super::viewport::Point;
 use super::zoom::{Look, Zoom};
-use crate::lens::{EdgeFacts, FastMap};
+use crate::lens::FastMap;
 
 /// Edges are painted healthy first, then bad on top; light to heavy.
 const EDGE_PAINT_ORDER: [EdgeClass; 6] = [
@@ -63,8 +63,8 @@ pub fn dots<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, detail: &Detail) -> Dots<'a>
     let classes: Vec<EdgeClass> = out.edges.iter().map(|bucket| bucket.class).collect();
     // The bucket an edge goes to; None when neither a bucket nor faded
     // context would take it (then no look-up is spent on it).
-    let bucket_of = |edge: &EdgeFacts| {
-        let class = EdgeClass::of_numbers(edge.throughput, edge.error_rate);
+    let bucket_of = |throughput: Option<f64>, error_rate: Option<f64>| {
+        let class = EdgeClass::of_numbers(throughput, error_rate);
         let bucket = classes.iter().position(|c| *c == class);
         (bucket.is_some() || zoom.faded_context).then_some(bucket)
     };
@@ -83,23 +83,27 @@ pub fn dots<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, detail: &Detail) -> Dots<'a>
             out.faded_edges.push((a.at, b.at));
         }
     };
-    // The lens's index of the edges (the view's, kept in step with each
-    // diff): small entries with their ids inline, cheaper to look up than
-    // the view's edges.
-    let graph = lens.graph();
     if zoom.all_dots() {
-        for (edge_id, edge) in graph.edges() {
-            let Some(bucket) = bucket_of(edge) else { continue };
+        // In the view's order (the same for the same graph), no look-up.
+        for edge in frame.view.edges.values() {
+            let stats = edge.stats.as_ref();
+            let Some(bucket) = bucket_of(stats.and_then(|s| s.throughput), stats.and_then(|s| s.error_rate)) else {
+                continue;
+            };
             let (Some(a), Some(b)) = (place(&edge.source), place(&edge.target)) else { continue };
-            add(edge_id, bucket, a, b);
+            add(&edge.id, bucket, a, b);
         }
     } else {
+        // The lens's index of the edges (the view's, kept in step with each
+        // diff): small entries with their ids inline, cheaper to look up
+        // than the view's edges; each node's in id order.
+        let graph = lens.graph();
         for region in zoom.regions.iter().filter(|r| r.look == Look::Dots && r.on_screen) {
             for (node_id, _) in frame.layout.members(region.group) {
                 let Some(here) = place(node_id) else { continue };
                 for edge_id in graph.incident(node_id) {
                     let Some(edge) = graph.facts(edge_id) else { continue };
-                    let Some(bucket) = bucket_of(edge) else { continue };
+                    let Some(bucket) = bucket_of(edge.throughput, edge.error_rate) else { continue };
                     let from_source = edge.source == node_id;
                     let Some(there) = place(if from_source { &edge.target } else { &edge.source }) else { continue };
                     // Each edge once: from its source, or from its target

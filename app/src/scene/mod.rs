@@ -3,6 +3,7 @@
 //! screen, `detail` says what is drawn at which zoom, `draw_list` builds a
 //! frame as buckets of one ink each, `pick` finds the node under a click,
 //! `gesture` tells drags from clicks, `pacing` says when to redraw,
+//! `stand_in` moves the last picture with the camera until the next comes,
 //! `titles` fits names written above small regions, `paint_frame` carries
 //! a frame to a paint worker, and
 //! `ink` names the colours (CSS custom properties: the stylesheet holds the
@@ -21,6 +22,7 @@ pub mod ink;
 pub mod pacing;
 pub mod paint_frame;
 pub mod pick;
+pub mod stand_in;
 pub mod titles;
 pub mod viewport;
 pub mod zoom;
@@ -31,5 +33,6 @@ pub use gesture::Gesture;
 pub use ink::{Ink, Tone};
 pub use pacing::{OnFrame, Pacer};
 pub use pick::{pick, Reach, Reachable};
+pub use stand_in::StandIn;
 pub use viewport::{wheel_zoom_factor, Camera, Point, Size, Viewport};
 pub use zoom::{Look, Zoom};

@@ -16,12 +16,12 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use super::offscreen::{self, Answer, PaintWorker};
 use super::render_timer::RenderTimer;
 use super::{input, paint};
-use crate::canvas::{fit_backing_store, ThemeColours};
+use crate::canvas::{device_pixel_ratio, fit_backing_store, fit_backing_store_of, ThemeColours};
 use crate::layout::Layout;
 use crate::lens::{GroupBy, Lens};
 use crate::scene::ink::Palette;
 use crate::scene::paint_frame;
-use crate::scene::{Camera, DrawList, Frame, Gesture, OnFrame, Pacer, Point, Reachable, Size};
+use crate::scene::{Camera, DrawList, Frame, Gesture, OnFrame, Pacer, Point, Reachable, Size, StandIn, Viewport};
 use crate::state::AppState;
 
 /// A search result is shown at least this close.
@@ -47,6 +47,12 @@ pub struct Topology {
     pub render_timer: Option<RenderTimer>,
     /// Paints the frames off the main thread, where the browser can.
     pub paint_worker: Option<PaintWorker>,
+    /// The viewport of the frame the paint worker is painting, and of the
+    /// picture on the canvas; how that picture is moved to stand in for
+    /// the camera's view until the next comes (`scene::stand_in`).
+    pub painting: Option<Viewport>,
+    pub shown: Option<Viewport>,
+    pub stand_in: StandIn,
 }
 
 impl Default for Topology {
@@ -63,6 +69,9 @@ impl Default for Topology {
             size: Size::default(),
             render_timer: None,
             paint_worker: None,
+            painting: None,
+            shown: None,
+            stand_in: StandIn::STILL,
         }
     }
 }
@@ -107,6 +116,9 @@ fn start_paint_worker(state: &AppState, topology: &Shared, canvas_ref: NodeRef) 
         if let Answer::Painted(picture, millis) = &answer {
             if let (Some(picture), Some(canvas)) = (picture.as_ref(), canvas_of(canvas_ref)) {
                 offscreen::show(&canvas, picture);
+                let mut topology = topology.borrow_mut();
+                topology.shown = topology.painting.take();
+                offscreen::follow_camera(&canvas, &mut topology);
             }
             state.topology_render_millis.set(*millis);
             topology.borrow_mut().pacer.rendered(*millis);
@@ -296,7 +308,12 @@ fn draw(canvas: &HtmlCanvasElement, state: &AppState, topology: &mut Topology) -
     if topology.paint_worker.as_mut().is_some_and(PaintWorker::is_busy) {
         return Drawn::Waiting;
     }
-    let ratio = fit_backing_store(canvas);
+    // Measured by its box: the canvas itself may be moved by a stand-in.
+    let laid_out = canvas.parent_element();
+    let ratio = match &laid_out {
+        Some(laid_out) => fit_backing_store_of(canvas, laid_out, device_pixel_ratio()),
+        None => fit_backing_store(canvas),
+    };
     let size = Size { width: f64::from(canvas.width()) / ratio, height: f64::from(canvas.height()) / ratio };
     if size.width > 0.0 && size.height > 0.0 {
         topology.aspect = size.width / size.height;
@@ -325,6 +342,7 @@ fn draw(canvas: &HtmlCanvasElement, state: &AppState, topology: &mut Topology) -
     let drawn = match topology.paint_worker.as_mut() {
         Some(worker) => {
             worker.send(&paint_frame::encode(canvas.width(), canvas.height(), ratio, &palette, &list));
+            topology.painting = Some(viewport);
             Drawn::SentToWorker
         }
         None => {
@@ -338,6 +356,10 @@ fn draw(canvas: &HtmlCanvasElement, state: &AppState, topology: &mut Topology) -
         }
     };
     topology.reachable = Reachable::of(&list, viewport.scale);
+    if drawn == Drawn::OnPage {
+        topology.shown = Some(viewport);
+        offscreen::follow_camera(canvas, topology);
+    }
     drawn
 }
 

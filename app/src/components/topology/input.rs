@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, KeyboardEvent, MouseEvent, WheelEvent};
 
 use super::canvas::{fit, screen_centre, Shared, Topology};
+use super::offscreen;
 use crate::navigate::{nearest, Direction};
 use crate::scene::boxes::thousands;
 use crate::scene::{wheel_zoom_factor, Point, Reach};
@@ -28,34 +29,38 @@ pub fn listen(
     redraw: Rc<dyn Fn()>,
     says: Signal<String>,
 ) {
-    let (wheel_topology, wheel_redraw) = (topology.clone(), redraw.clone());
-    on(canvas, "wheel", move |event: WheelEvent| {
+    // The pointer on the canvas's box, not the canvas: a stand-in picture
+    // moves and scales the canvas, and the box stays where it is.
+    let area: web_sys::Element = canvas.parent_element().unwrap_or_else(|| canvas.clone().into());
+    let at = Pointer { canvas: canvas.clone(), area: area.clone() };
+    let (wheel_topology, wheel_redraw, wheel_at) = (topology.clone(), redraw.clone(), at.clone());
+    on(&area, "wheel", move |event: WheelEvent| {
         event.prevent_default();
         let mut topology = wheel_topology.borrow_mut();
-        topology.camera.zoom_at(offset_of(&event), wheel_zoom_factor(event.delta_y()));
-        topology.pacer.interact();
+        topology.camera.zoom_at(wheel_at.of(&event), wheel_zoom_factor(event.delta_y()));
+        moved(&wheel_at.canvas, &mut topology);
         drop(topology);
         wheel_redraw();
     });
-    let down_topology = topology.clone();
-    on(canvas, "mousedown", move |event: MouseEvent| down_topology.borrow_mut().gesture.press(offset_of(&event)));
-    let (move_topology, move_redraw) = (topology.clone(), redraw.clone());
-    on(canvas, "mousemove", move |event: MouseEvent| {
+    let (down_topology, down_at) = (topology.clone(), at.clone());
+    on(&area, "mousedown", move |event: MouseEvent| down_topology.borrow_mut().gesture.press(down_at.of(&event)));
+    let (move_topology, move_redraw, move_at) = (topology.clone(), redraw.clone(), at.clone());
+    on(&area, "mousemove", move |event: MouseEvent| {
         let mut topology = move_topology.borrow_mut();
-        let Some((dx, dy)) = topology.gesture.move_to(offset_of(&event)) else { return };
+        let Some((dx, dy)) = topology.gesture.move_to(move_at.of(&event)) else { return };
         topology.camera.pan_by(dx, dy);
-        topology.pacer.interact();
+        moved(&move_at.canvas, &mut topology);
         drop(topology);
         move_redraw();
     });
     let leave_topology = topology.clone();
-    on(canvas, "mouseleave", move |_: MouseEvent| leave_topology.borrow_mut().gesture.cancel());
+    on(&area, "mouseleave", move |_: MouseEvent| leave_topology.borrow_mut().gesture.cancel());
     let (up_state, up_topology, up_redraw) = (state.clone(), topology.clone(), redraw.clone());
-    on(canvas, "mouseup", move |event: MouseEvent| {
+    on(&area, "mouseup", move |event: MouseEvent| {
         if !up_topology.borrow_mut().gesture.release() {
             return;
         }
-        let hit = up_topology.borrow().reachable.hit(offset_of(&event));
+        let hit = up_topology.borrow().reachable.hit(at.of(&event));
         match hit {
             Some(Reach::Node(node_id)) => up_state.select_node(Some(node_id)),
             Some(Reach::Group(group)) => open_group(&up_state, &up_topology, &group, says, &up_redraw),
@@ -63,6 +68,7 @@ pub fn listen(
         }
     });
     let scope = use_current_scope();
+    let key_canvas = canvas.clone();
     on(canvas, "keydown", move |event: KeyboardEvent| {
         if event.ctrl_key() || event.meta_key() || event.alt_key() {
             return;
@@ -70,6 +76,7 @@ pub fn listen(
         scope.run_in(|| {
             if handle_key(&event.key(), &state, &topology, says, &redraw) {
                 event.prevent_default();
+                offscreen::follow_camera(&key_canvas, &mut topology.borrow_mut());
             }
         });
     });
@@ -192,12 +199,31 @@ pub fn describe_group(state: &AppState, group: &str) -> String {
     )
 }
 
-fn on<E: FromWasmAbi + 'static>(canvas: &HtmlCanvasElement, name: &str, handler: impl FnMut(E) + 'static) {
+fn on<E: FromWasmAbi + 'static>(target: &web_sys::EventTarget, name: &str, handler: impl FnMut(E) + 'static) {
     let closure = Closure::<dyn FnMut(E)>::new(handler);
-    let _ = canvas.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
+    let _ = target.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
     closure.forget();
 }
 
-fn offset_of(event: &MouseEvent) -> Point {
-    Point::new(f64::from(event.offset_x()), f64::from(event.offset_y()))
+/// The user moved the view: the picture follows at once (a stand-in until
+/// the next is painted), and the next frame draws without waiting.
+fn moved(canvas: &HtmlCanvasElement, topology: &mut Topology) {
+    offscreen::follow_camera(canvas, topology);
+    topology.pacer.interact();
+}
+
+/// Where the pointer is on the topology's screen: from the canvas's box as
+/// laid out (`area`, its parent), not from the canvas, which a stand-in
+/// picture may have moved (its own offsets would move with it).
+#[derive(Clone)]
+struct Pointer {
+    canvas: HtmlCanvasElement,
+    area: web_sys::Element,
+}
+
+impl Pointer {
+    fn of(&self, event: &MouseEvent) -> Point {
+        let rect = self.area.get_bounding_client_rect();
+        Point::new(f64::from(event.client_x()) - rect.left(), f64::from(event.client_y()) - rect.top())
+    }
 }

@@ -15,7 +15,9 @@ use web_sys::{
     Event, HtmlCanvasElement, ImageBitmap, ImageBitmapRenderingContext, MessageEvent, Worker, WorkerOptions, WorkerType,
 };
 
+use super::canvas::Topology;
 use crate::paint_worker::READY;
+use crate::scene::StandIn;
 
 /// The paint worker's loader, next to the page (`app/paint_loader.js`); it
 /// is told which module script to run (`?module=`, the page's own).
@@ -115,6 +117,24 @@ pub fn show(canvas: &HtmlCanvasElement, picture: &ImageBitmap) {
         context.transfer_from_image_bitmap(picture);
         say_painted_by(canvas, "worker");
     }
+}
+
+/// Moves the picture on the canvas to where the camera now puts it, until
+/// the picture drawn for the camera's view comes (`scene::stand_in`): a
+/// CSS transform, done by the compositor. Writes the style only when the
+/// move changes.
+pub fn follow_camera(canvas: &HtmlCanvasElement, topology: &mut Topology) {
+    let Some(shown) = topology.shown else { return };
+    let stand_in = StandIn::between(&shown, topology.camera.viewport());
+    if stand_in == topology.stand_in {
+        return;
+    }
+    topology.stand_in = stand_in;
+    let style = canvas.style();
+    let _ = match stand_in.css_transform() {
+        Some(transform) => style.set_property("transform", &transform),
+        None => style.remove_property("transform").map(drop),
+    };
 }
 
 /// Marks who painted the canvas's picture (`data-painted-by`: `worker` or
