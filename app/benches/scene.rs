@@ -6,7 +6,9 @@
 //! A 10k-node / 30k-edge mesh (the browser bench's) grouped by kind, on a
 //! 920 × 430 canvas (the topology panel of a 1440 × 900 window): fitted
 //! (every group a box), one group opened and fitted (its ~1,700 nodes as
-//! dots), and every group opened (every node a dot).
+//! dots), a node found (its group opened, the view around it at scale 1,
+//! as the browser bench's drag row has it), and every group opened
+//! (every node a dot).
 //! Run with `cargo bench -p app --bench scene` (`-- one`: the cases whose
 //! name has that word).
 //! (A benchmark, not a test: figures vary with the machine's load. The page
@@ -22,7 +24,7 @@ use app::lens::Lens;
 use app::scene::draw_list::{DrawList, Frame};
 use app::scene::ink::Palette;
 use app::scene::paint_frame;
-use app::scene::viewport::{Size, Viewport};
+use app::scene::viewport::{Point, Size, Viewport};
 use shared::diff_budget::DiffBudget;
 use shared::sim::{Mix, SimConfig, Simulator};
 use shared::{Reducer, View};
@@ -30,6 +32,9 @@ use shared::{Reducer, View};
 const START_MILLIS: i64 = 1_795_719_600_000;
 /// The topology canvas of a 1440 × 900 window, in CSS pixels.
 const SCREEN: Size = Size { width: 920.0, height: 430.0 };
+/// The scale the find box shows a found node at (the topology's
+/// `REVEAL_SCALE`, when the view was further out).
+const FOUND_SCALE: f64 = 1.0;
 /// Frames timed per case (after a tenth as many to warm up).
 const FRAMES: usize = 200;
 
@@ -52,18 +57,25 @@ fn main() {
         })
     };
     let one: BTreeSet<String> = [busiest.clone()].into();
+    // A node found with the find box: its group opened, the view centred
+    // on it at the find's scale (1), as the browser bench's drag row has it.
+    let (_, found) = layout.members(&busiest).next().expect("the group has members");
+    let around_found = Viewport {
+        scale: FOUND_SCALE,
+        offset: Point::new(SCREEN.width / 2.0 - found.0 * FOUND_SCALE, SCREEN.height / 2.0 - found.1 * FOUND_SCALE),
+    };
     let cases = [
-        ("fitted, every group a box", BTreeSet::new(), bounds(&everything)),
-        ("one group opened (fitted to it)", one.clone(), bounds(&one)),
-        ("every group opened, fitted", everything.clone(), bounds(&everything)),
+        ("fitted, every group a box", BTreeSet::new(), Viewport::fit(bounds(&everything), SCREEN)),
+        ("one group opened (fitted to it)", one.clone(), Viewport::fit(bounds(&one), SCREEN)),
+        ("a found node's group open, around it", one.clone(), around_found),
+        ("every group opened, fitted", everything.clone(), Viewport::fit(bounds(&everything), SCREEN)),
     ];
     // `-- <word>`: only the cases whose name has it.
     let only: Vec<String> = std::env::args().skip(1).filter(|arg| !arg.starts_with('-')).collect();
-    for (name, expanded, fit) in cases {
+    for (name, expanded, viewport) in cases {
         if !only.is_empty() && !only.iter().any(|word| name.contains(word.as_str())) {
             continue;
         }
-        let viewport = Viewport::fit(fit, SCREEN);
         run(
             name,
             &Frame {

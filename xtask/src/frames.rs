@@ -16,6 +16,16 @@ pub struct Frames {
     pub late_share: f64,
     pub p99_millis: f64,
     pub longest_millis: f64,
+    /// While a picture was watched (the topology, dragged): the frames in
+    /// which it moved, and the pictures shown.
+    pub picture: Option<Moved>,
+}
+
+/// What a watched picture did over the frames.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Moved {
+    pub frames: usize,
+    pub pictures: usize,
 }
 
 impl Frames {
@@ -34,12 +44,29 @@ impl Frames {
             // The smallest interval at or above 99 % of them (nearest rank).
             p99_millis: intervals.get(rank).copied().unwrap_or(longest_millis),
             longest_millis,
+            picture: None,
         }
     }
 
+    /// The same frames, with what the watched picture did in them.
+    pub fn with_picture(self, moved_frames: usize, pictures: usize) -> Frames {
+        Frames { picture: Some(Moved { frames: moved_frames, pictures }), ..self }
+    }
+
+    /// Share of the frames (0..=1) in which the watched picture moved.
+    pub fn moved_share(&self) -> Option<f64> {
+        self.picture.map(|moved| moved.frames as f64 / self.count.max(1) as f64)
+    }
+
     pub fn line(&self) -> String {
+        let picture = match (self.picture, self.moved_share()) {
+            (Some(moved), Some(share)) => {
+                format!("; the picture moved in {:.1} % of them, {} pictures shown", share * 100.0, moved.pictures)
+            }
+            _ => String::new(),
+        };
         format!(
-            "frames: {} ({:.1} % later than {LATE_FRAME_MILLIS} ms), interval p99 {:.1} ms, longest {:.0} ms",
+            "frames: {} ({:.1} % later than {LATE_FRAME_MILLIS} ms), interval p99 {:.1} ms, longest {:.0} ms{picture}",
             self.count,
             self.late_share * 100.0,
             self.p99_millis,
@@ -67,6 +94,15 @@ mod tests {
             let got = Frames::of(intervals.clone());
             assert_eq!((got.count, got.p99_millis, got.longest_millis), (count, p99, longest), "{intervals:?}");
             assert!((got.late_share - late).abs() < 1e-12, "{intervals:?}: {}", got.late_share);
+            assert_eq!(got.moved_share(), None, "no picture watched");
         }
+        // 200 frames, the picture moved in 150 of them, 40 pictures shown.
+        let watched = Frames::of(vec![16.7; 200]).with_picture(150, 40);
+        assert_eq!(watched.moved_share(), Some(0.75));
+        assert!(
+            watched.line().ends_with("the picture moved in 75.0 % of them, 40 pictures shown"),
+            "{}",
+            watched.line()
+        );
     }
 }

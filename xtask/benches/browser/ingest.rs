@@ -64,8 +64,8 @@ pub async fn meshview(
             seen_before = seen;
             if start.is_none() && moved && seen > snapshot_messages as f64 {
                 start = Some(Mark::take(&client, seen).await?);
-                if let Some(list) = row.scroll {
-                    frames::start(&client, Some(list)).await?;
+                if row.motion.is_some() {
+                    frames::start(&client, row.motion).await?;
                 }
                 if profile.is_some() {
                     cdp(&client, "Profiler.enable", json!({})).await?;
@@ -83,7 +83,7 @@ pub async fn meshview(
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let start = start.ok_or("no message arrived")?;
-        if row.scroll.is_some() {
+        if row.motion.is_some() {
             row.frames = frames::finish(&client).await?;
         }
         let at_total = Mark::take(&client, last.first().copied().unwrap_or(0.0)).await?;
@@ -104,7 +104,7 @@ pub async fn meshview(
         );
         println!("  {}", split_line(&start.split, &end.split, elapsed));
         println!("  {}", cores.line());
-        if row.scroll.is_some() {
+        if row.motion.is_some() {
             println!("  {}", row.frames.line());
         }
         row.meshview_main_busy = split_task_seconds(&start.split, &end.split) / elapsed;

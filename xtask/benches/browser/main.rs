@@ -25,6 +25,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use feed::{Feed, Frame, Source};
+use frames::Motion;
 use ingest::meshview;
 use results::{header, Row};
 use serde_json::{json, Value};
@@ -55,6 +56,9 @@ const STREAMS: [StreamSpec; 3] = [
 /// size), and the table: the page's frames then, at full speed.
 const SCROLLED_ROW: (usize, usize) = (10_000, 100);
 const SCROLLED_LIST: &str = ".panel-nodes .scroll";
+/// The node found before the topology is dragged (a queue of the steady
+/// mesh: its group of ~1,700 opens).
+const DRAGGED_NEAR: &str = "n7";
 
 /// (label, messages per frame, messages in the stream).
 const FRAMINGS: [(&str, usize, u64); 2] = [("1 msg/frame", 1, 1_000_000), ("100 msgs/frame", 100, 5_000_000)];
@@ -93,7 +97,7 @@ fn main() {
                     stream: stream.name.into(),
                     framing: format!("{framing}, scrolling the nodes"),
                     messages,
-                    scroll: Some(SCROLLED_LIST),
+                    motion: Some(Motion::Scroll(SCROLLED_LIST)),
                     ..Row::default()
                 };
                 let total = messages + snapshot_messages;
@@ -105,22 +109,30 @@ fn main() {
             }
         }
     }
-    let steady_wanted = filter.as_deref().is_none_or(|f| "steady".contains(f));
-    let steady_run = |steady: Steady| steady_wanted.then(|| runtime.block_on(steady_row(&steady))).flatten();
-    let steady = steady_run(Steady { label: "steady", query: "", in_view: None, scroll: None });
+    // `-- steady` runs them all, `-- dragging` (a word of a label) one.
+    let steady_wanted = |label: &str| filter.as_deref().is_none_or(|f| "steady".contains(f) || label.contains(f));
+    let steady_run =
+        |steady: Steady| steady_wanted(steady.label).then(|| runtime.block_on(steady_row(&steady))).flatten();
+    let steady = steady_run(Steady { label: "steady", ..Steady::default() });
     // The same load with a filter that needs every node's edge metrics.
-    let steady_filtered =
-        steady_run(Steady { label: "steady, filtered", query: STEADY_FILTER, in_view: None, scroll: None });
+    let steady_filtered = steady_run(Steady { label: "steady, filtered", query: STEADY_FILTER, ..Steady::default() });
     // The same load seen by someone watching the charts (below the fold
     // of a 1440 x 900 page, so the rows above never draw them).
     let steady_charts =
-        steady_run(Steady { label: "steady, charts in view", query: "", in_view: Some(".panel-charts"), scroll: None });
+        steady_run(Steady { label: "steady, charts in view", in_view: Some(".panel-charts"), ..Steady::default() });
     // The same load while a reader scrolls through the nodes table.
     let steady_scrolling = steady_run(Steady {
         label: "steady, scrolling the nodes",
-        query: "",
-        in_view: None,
-        scroll: Some(SCROLLED_LIST),
+        motion: Some(Motion::Scroll(SCROLLED_LIST)),
+        ..Steady::default()
+    });
+    // The same load while someone who found a node (its group opened, its
+    // ~1,700 nodes as dots) drags the topology around it.
+    let steady_dragging = steady_run(Steady {
+        label: "steady, dragging the topology",
+        find: Some(DRAGGED_NEAR),
+        motion: Some(Motion::DragTopology),
+        ..Steady::default()
     });
     let sizes = dist_sizes();
     println!(
@@ -142,6 +154,7 @@ fn main() {
         "steady_10k_filtered": steady_filtered,
         "steady_10k_charts_in_view": steady_charts,
         "steady_10k_scrolling_the_nodes": steady_scrolling,
+        "steady_10k_dragging_the_topology": steady_dragging,
         "steady_filter": STEADY_FILTER,
         "dist": sizes.iter().map(|(n, r, g)| json!({"file": n, "bytes": r, "gzip": g})).collect::<Vec<_>>(),
         "dist_gzip_total": total_gzip,

@@ -34,12 +34,12 @@ pub struct Row {
     /// longest step (its data and publishing).
     pub fill_millis: f64,
     pub fill_step_max_millis: f64,
-    /// The list scrolled a step every frame while the stream flows, and
-    /// the page's animation frames meanwhile (`frames.rs`). Only on the
-    /// scrolling rows: recording frames makes the page render one at every
-    /// display refresh, which it otherwise would not, and that is main-
-    /// thread time of its own.
-    pub scroll: Option<&'static str>,
+    /// What a person does every frame while the stream flows (a list
+    /// scrolled a step), and the page's animation frames meanwhile
+    /// (`frames.rs`). Only on those rows: recording frames makes the page
+    /// render one at every display refresh, which it otherwise would not,
+    /// and that is main-thread time of its own.
+    pub motion: Option<crate::frames::Motion>,
     pub frames: xtask::frames::Frames,
     pub reference_rate: f64,
     pub reference_messages: f64,

@@ -1,30 +1,53 @@
 //! The UI at a steady, realistic load (`cargo xtask bench -- steady`): a
 //! live 10,000-node / 30,000-edge mesh from the simulated feed, measured
-//! over 20 s after a warm-up; optionally filtered, or scrolled to a panel
-//! below the fold (the charts: what a person watching them gets). Prints
-//! the main thread's split and the cores' accounting, and returns the
-//! row's figures.
+//! over 20 s after a warm-up; optionally filtered, scrolled to a panel
+//! below the fold (the charts: what a person watching them gets), with a
+//! node found first (the find box: its group opens around it), and with a
+//! person scrolling a list or dragging the topology meanwhile. Prints the
+//! main thread's split and the cores' accounting, and returns the row's
+//! figures.
 
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use shared::sim::Mix;
 
+use crate::frames::{self, Motion};
 use crate::split::{main_thread_split, split_line, split_task_seconds};
 use crate::support::{self, cdp, eval, Browser};
-use crate::{bench_query, frames, profile, profile_path, threads};
+use crate::{bench_query, profile, profile_path, threads};
 
 /// The filter of the filtered steady run (`?q=`, URL-encoded).
 pub const STEADY_FILTER: &str = "status%3Aerror%2Cdegraded%20errors%3E1%25";
 
 /// One steady scenario: its label (and profile's name), the filter
-/// (`?q=`, URL-encoded; empty: none), the panel scrolled into view, and
-/// the list scrolled a step every frame during the window (`frames.rs`).
+/// (`?q=`, URL-encoded; empty: none), the panel scrolled into view, the
+/// node found before the window, and what a person does every frame
+/// during the window (`frames.rs`).
+#[derive(Default)]
 pub struct Steady {
     pub label: &'static str,
     pub query: &'static str,
     pub in_view: Option<&'static str>,
-    pub scroll: Option<&'static str>,
+    pub find: Option<&'static str>,
+    pub motion: Option<Motion>,
+}
+
+/// Finds a node with the find box, as a person would (typed, then Enter):
+/// it is selected, its group opened and the view centred on it.
+async fn find(client: &fantoccini::Client, node_id: &str) -> Result<(), String> {
+    let box_input = "document.querySelector('[data-testid=search]')";
+    eval(client, &format!("{box_input}.focus()")).await?;
+    let typed = client.active_element().await.map_err(|e| e.to_string())?;
+    typed.send_keys(node_id).await.map_err(|e| format!("typing {node_id}: {e}"))?;
+    let listed = format!("document.querySelector('#find-search-list [data-node-id]')?.dataset.nodeId === {node_id:?}");
+    support::wait_for(client, "the node listed", &listed).await?;
+    typed.send_keys("\u{e007}").await.map_err(|e| format!("Enter: {e}"))?;
+    let selected = format!("document.querySelector('[data-testid=details] .id')?.textContent === {node_id:?}");
+    support::wait_for(client, "the node selected", &selected).await?;
+    // The picture of the opened group comes from the paint worker.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    Ok(())
 }
 
 /// Runs a steady scenario and prints its line.
@@ -33,9 +56,13 @@ pub async fn steady_row(steady: &Steady) -> Option<Value> {
     match &result {
         Ok(row) => {
             let figure = |key: &str| row.get(key).and_then(Value::as_f64).unwrap_or(0.0);
+            let moved = match row.get("frames_picture_moved_share").and_then(Value::as_f64) {
+                Some(share) => format!(", the topology moved in {:.1} % of them", share * 100.0),
+                None => String::new(),
+            };
             let frames = if figure("frames") > 0.0 {
                 format!(
-                    "; frames {:.1} % late, interval p99 {:.0} ms",
+                    "; frames {:.1} % late, interval p99 {:.0} ms{moved}",
                     figure("frames_late_share") * 100.0,
                     figure("frame_interval_p99_ms")
                 )
@@ -64,7 +91,7 @@ pub async fn steady_row(steady: &Steady) -> Option<Value> {
 /// node and edge changes per 250 ms diff), measured over 20 s after a 62 s
 /// warm-up (the page's percentiles cover its last 240 diffs, a minute: the
 /// snapshot's burst has left them).
-async fn steady_state(&Steady { label, query, in_view, scroll }: &Steady) -> Result<Value, String> {
+async fn steady_state(&Steady { label, query, in_view, find: found, motion }: &Steady) -> Result<Value, String> {
     let settings =
         feed::SimSettings { n_nodes: 10_000, messages_per_sec: 6_700.0, batch: 100, seed: 7, mix: Mix::Mixed };
     let port = support::free_port();
@@ -84,20 +111,23 @@ async fn steady_state(&Steady { label, query, in_view, scroll }: &Steady) -> Res
             eval(&client, &scroll).await?;
         }
         tokio::time::sleep(Duration::from_secs(62)).await;
+        if let Some(node_id) = found {
+            find(&client, node_id).await?;
+        }
         let profile = profile_path(label);
         if profile.is_some() {
             cdp(&client, "Profiler.enable", json!({})).await?;
             cdp(&client, "Profiler.start", json!({})).await?;
         }
-        if scroll.is_some() {
-            frames::start(&client, scroll).await?;
+        if motion.is_some() {
+            frames::start(&client, motion).await?;
         }
         let (start, split_at_start, cores_at_start) =
             (Instant::now(), main_thread_split(&client).await?, threads::sample());
         tokio::time::sleep(Duration::from_secs(20)).await;
         let split = main_thread_split(&client).await?;
-        let frames = if scroll.is_some() { frames::finish(&client).await? } else { Default::default() };
-        if scroll.is_some() {
+        let frames = if motion.is_some() { frames::finish(&client).await? } else { Default::default() };
+        if motion.is_some() {
             println!("  {}", frames.line());
         }
         let cores = threads::between(&cores_at_start, &threads::sample());
@@ -119,6 +149,7 @@ async fn steady_state(&Steady { label, query, in_view, scroll }: &Steady) -> Res
             "main_thread_on_core": main_on_core, "main_thread_waiting": main_waiting,
             "frames": frames.count, "frames_late_share": frames.late_share,
             "frame_interval_p99_ms": frames.p99_millis, "frame_interval_longest_ms": frames.longest_millis,
+            "frames_picture_moved_share": frames.moved_share(), "pictures": frames.picture.map(|moved| moved.pictures),
         }))
     }
     .await;
