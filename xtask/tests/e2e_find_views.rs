@@ -219,6 +219,9 @@ async fn a_link_keeps_the_topologys_grouping() {
     let url = format!("http://{}/?groupBy=meta:region", feed.addr);
     Browser::run(1440, 900, |client| async move {
         client.goto(&url).await.map_err(|e| e.to_string())?;
+        // The page mounts once its module is instantiated, after the load
+        // event `goto` waits for.
+        wait_for(&client, "the grouping control", "document.querySelector('[data-testid=group-by]') !== null").await?;
         let chosen = eval(&client, CHOSEN).await?;
         check(
             chosen == serde_json::json!(["meta:region", "Group: region"]),
