@@ -49,9 +49,15 @@ pub fn fit_backing_store_at(canvas: &HtmlCanvasElement, device_pixel_ratio: f64)
     fit_backing_store_of(canvas, canvas, device_pixel_ratio)
 }
 
-/// `fit_backing_store_at` for a canvas whose box is `laid_out`'s (its
-/// parent, when the canvas itself may be moved or scaled by a transform,
-/// which its own bounding box would include).
+/// The element whose box is a canvas's box as laid out: its parent (for
+/// a canvas filling it, like the topology's, which a transform may move or
+/// scale: its own bounding box would include that), or the canvas itself.
+pub fn laid_out_box(canvas: &HtmlCanvasElement) -> web_sys::Element {
+    canvas.parent_element().unwrap_or_else(|| canvas.clone().into())
+}
+
+/// `fit_backing_store_at` for a canvas whose box is `laid_out`'s (see
+/// `laid_out_box`).
 pub fn fit_backing_store_of(canvas: &HtmlCanvasElement, laid_out: &web_sys::Element, device_pixel_ratio: f64) -> f64 {
     let ratio = device_pixel_ratio.max(1.0);
     let rect = laid_out.get_bounding_client_rect();

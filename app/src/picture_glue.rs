@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use worker::socket::js_text;
 
-use crate::canvas::ThemeColours;
+use crate::canvas::{device_pixel_ratio, ThemeColours};
 use crate::picture::{caption, picture_name, wrap, Moment, CAPTION_BAND_PX};
 use crate::state::AppState;
 
@@ -39,7 +39,7 @@ pub fn save_picture(state: &AppState, source: &HtmlCanvasElement, what: &str) {
 
 fn paint_and_save(source: &HtmlCanvasElement, text: &str, name: &str) -> Result<(), String> {
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    let ratio = device_pixel_ratio().max(1.0);
     let picture: HtmlCanvasElement =
         document.create_element("canvas").map_err(|error| js_text(&error))?.dyn_into().map_err(|_| "not a canvas")?;
     let context: CanvasRenderingContext2d = picture

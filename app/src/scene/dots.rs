@@ -63,8 +63,7 @@ pub fn dots<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, detail: &Detail) -> Dots<'a>
     let classes: Vec<EdgeClass> = out.edges.iter().map(|bucket| bucket.class).collect();
     // The bucket an edge goes to; None when neither a bucket nor faded
     // context would take it (then no look-up is spent on it).
-    let bucket_of = |throughput: Option<f64>, error_rate: Option<f64>| {
-        let class = EdgeClass::of_numbers(throughput, error_rate);
+    let bucket_of = |class: EdgeClass| {
         let bucket = classes.iter().position(|c| *c == class);
         (bucket.is_some() || zoom.faded_context).then_some(bucket)
     };
@@ -86,10 +85,7 @@ pub fn dots<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, detail: &Detail) -> Dots<'a>
     if zoom.all_dots() {
         // In the view's order (the same for the same graph), no look-up.
         for edge in frame.view.edges.values() {
-            let stats = edge.stats.as_ref();
-            let Some(bucket) = bucket_of(stats.and_then(|s| s.throughput), stats.and_then(|s| s.error_rate)) else {
-                continue;
-            };
+            let Some(bucket) = bucket_of(EdgeClass::of(edge.stats.as_ref())) else { continue };
             let (Some(a), Some(b)) = (place(&edge.source), place(&edge.target)) else { continue };
             add(&edge.id, bucket, a, b);
         }
@@ -103,7 +99,9 @@ pub fn dots<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, detail: &Detail) -> Dots<'a>
                 let Some(here) = place(node_id) else { continue };
                 for edge_id in graph.incident(node_id) {
                     let Some(edge) = graph.facts(edge_id) else { continue };
-                    let Some(bucket) = bucket_of(edge.throughput, edge.error_rate) else { continue };
+                    let Some(bucket) = bucket_of(EdgeClass::of_numbers(edge.throughput, edge.error_rate)) else {
+                        continue;
+                    };
                     let from_source = edge.source == node_id;
                     let Some(there) = place(if from_source { &edge.target } else { &edge.source }) else { continue };
                     // Each edge once: from its source, or from its target

@@ -16,7 +16,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use super::offscreen::{self, Answer, PaintWorker};
 use super::render_timer::RenderTimer;
 use super::{input, paint};
-use crate::canvas::{device_pixel_ratio, fit_backing_store, fit_backing_store_of, ThemeColours};
+use crate::canvas::{device_pixel_ratio, fit_backing_store_of, laid_out_box, ThemeColours};
 use crate::layout::Layout;
 use crate::lens::{GroupBy, Lens};
 use crate::scene::ink::Palette;
@@ -309,11 +309,7 @@ fn draw(canvas: &HtmlCanvasElement, state: &AppState, topology: &mut Topology) -
         return Drawn::Waiting;
     }
     // Measured by its box: the canvas itself may be moved by a stand-in.
-    let laid_out = canvas.parent_element();
-    let ratio = match &laid_out {
-        Some(laid_out) => fit_backing_store_of(canvas, laid_out, device_pixel_ratio()),
-        None => fit_backing_store(canvas),
-    };
+    let ratio = fit_backing_store_of(canvas, &laid_out_box(canvas), device_pixel_ratio());
     let size = Size { width: f64::from(canvas.width()) / ratio, height: f64::from(canvas.height()) / ratio };
     if size.width > 0.0 && size.height > 0.0 {
         topology.aspect = size.width / size.height;

@@ -14,6 +14,7 @@ use web_sys::{HtmlCanvasElement, KeyboardEvent, MouseEvent, WheelEvent};
 
 use super::canvas::{fit, screen_centre, Shared, Topology};
 use super::offscreen;
+use crate::canvas::laid_out_box;
 use crate::navigate::{nearest, Direction};
 use crate::scene::boxes::thousands;
 use crate::scene::{wheel_zoom_factor, Point, Reach};
@@ -31,7 +32,7 @@ pub fn listen(
 ) {
     // The pointer on the canvas's box, not the canvas: a stand-in picture
     // moves and scales the canvas, and the box stays where it is.
-    let area: web_sys::Element = canvas.parent_element().unwrap_or_else(|| canvas.clone().into());
+    let area = laid_out_box(canvas);
     let at = Pointer { canvas: canvas.clone(), area: area.clone() };
     let (wheel_topology, wheel_redraw, wheel_at) = (topology.clone(), redraw.clone(), at.clone());
     on(&area, "wheel", move |event: WheelEvent| {
@@ -213,7 +214,7 @@ fn moved(canvas: &HtmlCanvasElement, topology: &mut Topology) {
 }
 
 /// Where the pointer is on the topology's screen: from the canvas's box as
-/// laid out (`area`, its parent), not from the canvas, which a stand-in
+/// laid out (`area`, `laid_out_box`), not from the canvas, which a stand-in
 /// picture may have moved (its own offsets would move with it).
 #[derive(Clone)]
 struct Pointer {
