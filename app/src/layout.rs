@@ -46,13 +46,18 @@ struct GroupKey(String);
 
 impl Ord for GroupKey {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        let rank = |name: &str| match KIND_ORDER.iter().position(|kind| *kind == name) {
-            Some(at) => at,
-            None if name == crate::lens::NO_VALUE => KIND_ORDER.len() + 1,
-            None => KIND_ORDER.len(),
-        };
-        rank(&self.0).cmp(&rank(&other.0)).then_with(|| natural_cmp(&self.0, &other.0))
+        group_order(&self.0, &other.0)
     }
+}
+
+/// The order of the groups' regions (`Layout::regions`).
+pub fn group_order(one: &str, other: &str) -> std::cmp::Ordering {
+    let rank = |name: &str| match KIND_ORDER.iter().position(|kind| *kind == name) {
+        Some(at) => at,
+        None if name == crate::lens::NO_VALUE => KIND_ORDER.len() + 1,
+        None => KIND_ORDER.len(),
+    };
+    rank(one).cmp(&rank(other)).then_with(|| natural_cmp(one, other))
 }
 
 impl PartialOrd for GroupKey {
@@ -106,12 +111,48 @@ impl Region {
     }
 
     fn slot_position(&self, slot: usize) -> (f64, f64) {
-        let columns = self.columns.max(1);
-        let (column, row) = (slot % columns, slot / columns);
+        self.grid().position(slot)
+    }
+
+    fn grid(&self) -> Grid {
+        Grid { origin: self.origin, columns: self.columns.max(1) }
+    }
+}
+
+/// Where a region's slots are: row by row from its first, `columns` to a
+/// row. Copied out of the layout, it places a slot without a look-up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Grid {
+    origin: (f64, f64),
+    columns: usize,
+}
+
+impl Grid {
+    /// The position of a slot in layout units.
+    pub fn position(self, slot: usize) -> (f64, f64) {
+        let (column, row) = (slot % self.columns, slot / self.columns);
         (
             self.origin.0 + REGION_PADDING + column as f64 * SLOT_SPACING,
             self.origin.1 + REGION_HEADER + row as f64 * SLOT_SPACING,
         )
+    }
+
+    /// The slots below `n_slots` whose positions may fall within `area`
+    /// (a slot's spacing to spare on each side), row by row, as ranges of
+    /// slots: O(rows in the area), however many the region holds.
+    fn rows_within(self, area: Rect, n_slots: usize) -> Vec<std::ops::Range<usize>> {
+        let first = self.position(0);
+        // Index range of the slots along one axis within [low, high].
+        let span = |low: f64, high: f64, start: f64, count: usize| {
+            let clamp = |at: f64| at.clamp(0.0, count as f64) as usize;
+            let from = ((low - start) / SLOT_SPACING).floor() - 1.0;
+            let to = ((high - start) / SLOT_SPACING).ceil() + 1.0;
+            clamp(from)..clamp(to + 1.0)
+        };
+        let columns = span(area.x, area.x + area.width, first.0, self.columns);
+        let rows = span(area.y, area.y + area.height, first.1, n_slots.div_ceil(self.columns));
+        let slots = |row: usize| (row * self.columns + columns.start)..(row * self.columns + columns.end).min(n_slots);
+        rows.map(slots).collect()
     }
 }
 
@@ -206,6 +247,33 @@ impl Layout {
         region.into_iter().flat_map(|region| {
             region.slots.iter().enumerate().filter_map(|(slot, id)| Some((id.as_deref()?, region.slot_position(slot))))
         })
+    }
+
+    /// The nodes of a group's region that may be within `area` (layout
+    /// units; a slot to spare around it), with their positions, row by
+    /// row. Costs what is in the area, not the region.
+    pub fn members_within(&self, group: &str, area: Rect) -> Vec<(&str, (f64, f64))> {
+        let mut members = Vec::new();
+        let Some(region) = self.regions.get(&GroupKey(group.to_owned())) else { return members };
+        let grid = region.grid();
+        for row in grid.rows_within(area, region.slots.len()) {
+            for slot in row {
+                if let Some(Some(id)) = region.slots.get(slot) {
+                    members.push((id.as_str(), grid.position(slot)));
+                }
+            }
+        }
+        members
+    }
+
+    /// A group's grid of slots.
+    pub fn grid(&self, group: &str) -> Option<Grid> {
+        self.regions.get(&GroupKey(group.to_owned())).map(Region::grid)
+    }
+
+    /// A node's group and slot (place it with the group's `grid`).
+    pub fn slot_of(&self, node_id: &str) -> Option<(&str, usize)> {
+        self.placed.get(node_id).map(|(group, slot)| (group.as_str(), *slot))
     }
 
     /// How many nodes a group's region holds.

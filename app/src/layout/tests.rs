@@ -156,3 +156,56 @@ fn a_rebuild_places_nodes_in_natural_id_order_ascii_or_not() {
         assert_eq!(order, expected, "{arrival:?}");
     }
 }
+
+#[test]
+fn the_members_within_an_area_are_those_a_scan_finds_there() {
+    // 2 groups; one of 1,000 nodes (32 columns), with a few freed slots.
+    let mut nodes: Vec<(String, &str)> = (0..1_000).map(|i| (format!("n{i}"), "big")).collect();
+    nodes.extend((0..7).map(|i| (format!("s{i}"), "small")));
+    let mut layout = Layout::default();
+    layout.rebuild(nodes.iter().map(|(id, group)| (id.as_str(), *group)), 2.0);
+    for gone in ["n3", "n500", "n999"] {
+        layout.remove(gone);
+    }
+    let within = |area: Rect, (x, y): (f64, f64)| {
+        x >= area.x && x <= area.x + area.width && y >= area.y && y <= area.y + area.height
+    };
+    let areas = [
+        // (x, y, width, height): inside the big region, over its corner,
+        // a line of slots, wider than everything, off it, empty.
+        (200.0, 300.0, 150.0, 90.0),
+        (-50.0, -50.0, 120.0, 130.0),
+        (0.0, 90.0, 2_000.0, 0.0),
+        (-1e6, -1e6, 2e6, 2e6),
+        (5e4, 5e4, 100.0, 100.0),
+        (400.0, 400.0, 0.0, 0.0),
+    ];
+    for (x, y, width, height) in areas {
+        let area = Rect { x, y, width, height };
+        for group in ["big", "small"] {
+            let scanned: Vec<(&str, (f64, f64))> = layout.members(group).filter(|(_, at)| within(area, *at)).collect();
+            let found = layout.members_within(group, area);
+            // Everything a scan finds there, in the scan's order...
+            let kept: Vec<(&str, (f64, f64))> = found.iter().copied().filter(|(_, at)| within(area, *at)).collect();
+            assert_eq!(kept, scanned, "{group} in {area:?}");
+            // ...and nothing more than a slot's spacing (twice) away.
+            let near = Rect {
+                x: x - 2.0 * SLOT_SPACING,
+                y: y - 2.0 * SLOT_SPACING,
+                width: width + 4.0 * SLOT_SPACING,
+                height: height + 4.0 * SLOT_SPACING,
+            };
+            for (id, at) in &found {
+                assert!(within(near, *at), "{id} at {at:?} is far from {area:?}");
+                assert_eq!(layout.position(id), Some(*at), "{id}");
+                assert_eq!(layout.group_of(id), Some(group));
+            }
+        }
+    }
+    // Every node of a group, wherever the area: the whole region.
+    let all = Rect { x: -1e6, y: -1e6, width: 2e6, height: 2e6 };
+    assert_eq!(layout.members_within("big", all).len(), 997);
+    assert_eq!(layout.members_within("absent", all).len(), 0);
+    let (group, slot) = layout.slot_of("n10").expect("placed");
+    assert_eq!(layout.grid(group).map(|grid| grid.position(slot)), layout.position("n10"));
+}

@@ -1,17 +1,19 @@
 //! The regions zoomed in: their nodes as dots in buckets by tone and their
 //! edges in buckets by class, what the filter and focus show at full
 //! strength and the rest faded (or left out when there is too much of it).
-//! Only the nodes of dot regions are visited, and their edges: a frame of
-//! boxes costs the boxes. Edges into a box are drawn as the box's links.
-//! A pan or zoom draws a frame per animation frame, so an edge costs a few
-//! look-ups: its ends' places come from one map made in the node pass, and
-//! an edge no bucket takes is dropped before any.
+//! Only the nodes of dot regions that are on screen are visited (a region's
+//! grid gives them without a scan), and their edges: a frame costs what it
+//! shows, not the graph. An edge is drawn when either end is on screen;
+//! edges into a box are drawn as the box's links. A pan or zoom draws a
+//! frame per animation frame, so an edge costs a few look-ups, none when no
+//! bucket takes it.
 
 use super::detail::{Detail, EdgeClass, Weight};
 use super::draw_list::{EdgeBucket, Frame, Label, NodeBucket, Target};
 use super::ink::{Ink, Tone};
 use super::viewport::Point;
 use super::zoom::{Look, Zoom};
+use crate::layout::{group_order, Grid};
 use crate::lens::FastMap;
 
 /// Edges are painted healthy first, then bad on top; light to heavy.
@@ -43,8 +45,8 @@ pub struct Dots<'a> {
 }
 
 /// A node of a dot region: where it is on screen (or off it), whether the
-/// filter and focus show it, and whether its region is on screen (its
-/// edges are then visited from it).
+/// filter and focus show it, and whether it is on screen (its edges are
+/// then visited from it).
 #[derive(Debug, Clone, Copy)]
 struct Placed {
     at: Point,
@@ -52,13 +54,71 @@ struct Placed {
     visited: bool,
 }
 
+/// The nodes of the dot regions on screen, in the order visited (the same
+/// for the same graph and view), and where each is.
+#[derive(Default)]
+struct Seen<'a> {
+    order: Vec<(&'a str, Placed)>,
+    at: FastMap<&'a str, Placed>,
+    /// Groups every node of which is on screen.
+    whole: Vec<&'a str>,
+}
+
+/// Where an edge's far end is. When the dot regions hold no more nodes off
+/// screen than on it, every one is placed up front (`complete`: a node not
+/// found is in a box); otherwise, as when a found node's group is open
+/// around it at full size, the ones off screen are placed from their
+/// region's grid when an edge reaches them, so the frame costs what is on
+/// screen, not the graph.
+struct Places<'f, 'a> {
+    frame: &'f Frame<'a>,
+    seen: Seen<'a>,
+    complete: bool,
+    /// The dot regions' grids, in the regions' order (when not `complete`).
+    grids: Vec<(&'a str, Grid)>,
+}
+
+impl<'f, 'a> Places<'f, 'a> {
+    fn of(frame: &'f Frame<'a>, zoom: &Zoom<'a>, mut seen: Seen<'a>) -> Places<'f, 'a> {
+        let dot_regions = || zoom.regions.iter().filter(|region| region.look == Look::Dots);
+        let in_dots: usize = dot_regions().map(|region| frame.layout.n_members(region.group)).sum();
+        let complete = in_dots <= 2 * seen.order.len();
+        let mut grids = Vec::new();
+        for region in dot_regions() {
+            if complete && !seen.whole.contains(&region.group) {
+                for (node_id, world) in frame.layout.members(region.group) {
+                    if !seen.at.contains_key(node_id) {
+                        let at = frame.viewport.to_screen(world.into());
+                        seen.at.insert(node_id, Placed { at, shown: frame.lens.shows_node(node_id), visited: false });
+                    }
+                }
+            } else if let Some(grid) = frame.layout.grid(region.group) {
+                grids.push((region.group, grid));
+            }
+        }
+        Places { frame, seen, complete, grids }
+    }
+
+    /// None: the node is in a box (its edges are the box's link).
+    fn get(&self, node_id: &str) -> Option<Placed> {
+        if let Some(placed) = self.seen.at.get(node_id) {
+            return Some(*placed);
+        }
+        if self.complete {
+            return None;
+        }
+        let (group, slot) = self.frame.layout.slot_of(node_id)?;
+        let found = self.grids.binary_search_by(|(held, _)| group_order(held, group)).ok();
+        let grid = found.and_then(|at| self.grids.get(at))?.1;
+        let at = self.frame.viewport.to_screen(grid.position(slot).into());
+        Some(Placed { at, shown: self.frame.lens.shows_node(node_id), visited: false })
+    }
+}
+
 /// The nodes and edges of the dot regions on screen.
 pub fn dots<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, detail: &Detail) -> Dots<'a> {
     let mut out = Dots { edges: edge_buckets(detail), ..Dots::default() };
-    let mut placed = node_buckets(frame, zoom, &mut out);
-    place_off_screen(frame, zoom, &mut placed);
-    // An end not placed is in a box (its edges are the box's link).
-    let place = |node_id: &str| placed.get(node_id).copied();
+    let places = Places::of(frame, zoom, node_buckets(frame, zoom, &mut out));
     let lens = frame.lens;
     let classes: Vec<EdgeClass> = out.edges.iter().map(|bucket| bucket.class).collect();
     // The bucket an edge goes to; None when neither a bucket nor faded
@@ -82,36 +142,34 @@ pub fn dots<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, detail: &Detail) -> Dots<'a>
             out.faded_edges.push((a.at, b.at));
         }
     };
-    if zoom.all_dots() {
-        // In the view's order (the same for the same graph), no look-up.
+    if zoom.all_dots() && places.complete {
+        // Most of the graph on screen: every edge in the view's order (the
+        // same for the same graph), no look-up for one no bucket takes.
         for edge in frame.view.edges.values() {
             let Some(bucket) = bucket_of(EdgeClass::of(edge.stats.as_ref())) else { continue };
-            let (Some(a), Some(b)) = (place(&edge.source), place(&edge.target)) else { continue };
+            let (Some(a), Some(b)) = (places.get(&edge.source), places.get(&edge.target)) else { continue };
             add(&edge.id, bucket, a, b);
         }
     } else {
-        // The lens's index of the edges (the view's, kept in step with each
-        // diff): small entries with their ids inline, cheaper to look up
-        // than the view's edges; each node's in id order.
+        // The edges of the nodes on screen, from the lens's index of the
+        // view's edges (small entries with their ids inline; each node's
+        // in id order).
         let graph = lens.graph();
-        for region in zoom.regions.iter().filter(|r| r.look == Look::Dots && r.on_screen) {
-            for (node_id, _) in frame.layout.members(region.group) {
-                let Some(here) = place(node_id) else { continue };
-                for edge_id in graph.incident(node_id) {
-                    let Some(edge) = graph.facts(edge_id) else { continue };
-                    let Some(bucket) = bucket_of(EdgeClass::of_numbers(edge.throughput, edge.error_rate)) else {
-                        continue;
-                    };
-                    let from_source = edge.source == node_id;
-                    let Some(there) = place(if from_source { &edge.target } else { &edge.source }) else { continue };
-                    // Each edge once: from its source, or from its target
-                    // when its source's edges are not visited.
-                    if !from_source && there.visited {
-                        continue;
-                    }
-                    let (a, b) = if from_source { (here, there) } else { (there, here) };
-                    add(edge_id, bucket, a, b);
+        for &(node_id, here) in &places.seen.order {
+            for edge_id in graph.incident(node_id) {
+                let Some(edge) = graph.facts(edge_id) else { continue };
+                let Some(bucket) = bucket_of(EdgeClass::of_numbers(edge.throughput, edge.error_rate)) else {
+                    continue;
+                };
+                let from_source = edge.source == node_id;
+                let Some(there) = places.get(if from_source { &edge.target } else { &edge.source }) else { continue };
+                // Each edge once: from its source, or from its target when
+                // its source is not on screen.
+                if !from_source && there.visited {
+                    continue;
                 }
+                let (a, b) = if from_source { (here, there) } else { (there, here) };
+                add(edge_id, bucket, a, b);
             }
         }
     }
@@ -120,18 +178,6 @@ pub fn dots<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, detail: &Detail) -> Dots<'a>
         out.faded_edges.clear();
     }
     out
-}
-
-/// The nodes of the dot regions off screen: an edge from one may still
-/// cross the screen.
-fn place_off_screen<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, placed: &mut FastMap<&'a str, Placed>) {
-    for region in zoom.regions.iter().filter(|r| r.look == Look::Dots && !r.on_screen) {
-        placed.reserve(frame.layout.n_members(region.group));
-        for (node_id, world) in frame.layout.members(region.group) {
-            let at = frame.viewport.to_screen(world.into());
-            placed.insert(node_id, Placed { at, shown: frame.lens.shows_node(node_id), visited: false });
-        }
-    }
 }
 
 fn edge_buckets(detail: &Detail) -> Vec<EdgeBucket> {
@@ -149,28 +195,31 @@ fn edge_buckets(detail: &Detail) -> Vec<EdgeBucket> {
 }
 
 /// The nodes of the dot regions on screen, in buckets by tone: shown, or
-/// faded; labels and keyboard targets for the shown ones. Returns where
-/// every node of those regions is (on screen or not: their edges may
-/// cross the screen).
-fn node_buckets<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, out: &mut Dots<'a>) -> FastMap<&'a str, Placed> {
+/// faded; labels and keyboard targets for the shown ones. Returns them
+/// with where each is, with those of the regions only the overhang
+/// reaches (not drawn: their edges may be).
+fn node_buckets<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, out: &mut Dots<'a>) -> Seen<'a> {
     let mut shown = Tone::PAINT_ORDER.map(|tone| NodeBucket { tone, centres: Vec::new() });
     let mut faded = Tone::PAINT_ORDER.map(|tone| NodeBucket { tone, centres: Vec::new() });
-    let mut placed = FastMap::default();
-    for region in zoom.regions.iter().filter(|r| r.look == Look::Dots && r.on_screen) {
-        placed.reserve(frame.layout.n_members(region.group));
-        for (node_id, world) in frame.layout.members(region.group) {
+    let mut seen = Seen::default();
+    let area = frame.viewport.world_shown(frame.screen);
+    for region in zoom.regions.iter().filter(|r| r.look == Look::Dots) {
+        let before = seen.order.len();
+        for (node_id, world) in frame.layout.members_within(region.group, area) {
             let centre = frame.viewport.to_screen(world.into());
-            let visible = frame.lens.shows_node(node_id);
-            placed.insert(node_id, Placed { at: centre, shown: visible, visited: true });
-            let Some(node) = frame.view.nodes.get(node_id) else { continue };
             if !frame.screen.shows(centre) {
                 continue;
             }
-            let tone = Tone::of(&node.status);
-            let buckets = if visible { &mut shown } else { &mut faded };
-            if !visible && !zoom.faded_context {
+            let visible = frame.lens.shows_node(node_id);
+            let placed = Placed { at: centre, shown: visible, visited: true };
+            seen.order.push((node_id, placed));
+            seen.at.insert(node_id, placed);
+            if !region.on_screen || (!visible && !zoom.faded_context) {
                 continue;
             }
+            let Some(node) = frame.view.nodes.get(node_id) else { continue };
+            let tone = Tone::of(&node.status);
+            let buckets = if visible { &mut shown } else { &mut faded };
             if let Some(bucket) = buckets.iter_mut().find(|bucket| bucket.tone == tone) {
                 bucket.centres.push(centre);
             }
@@ -188,8 +237,14 @@ fn node_buckets<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, out: &mut Dots<'a>) -> F
                 out.targets.push((Target::Node(node.id.as_str()), centre));
             }
         }
+        if seen.order.len() - before == frame.layout.n_members(region.group) {
+            seen.whole.push(region.group);
+        }
     }
     out.nodes = shown.into_iter().filter(|bucket| !bucket.centres.is_empty()).collect();
     out.faded_nodes = faded.into_iter().filter(|bucket| !bucket.centres.is_empty()).collect();
-    placed
+    seen
 }
+
+#[cfg(test)]
+mod tests;

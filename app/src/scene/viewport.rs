@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::layout::{Layout, SLOT_SPACING};
+use crate::layout::{Layout, Rect, SLOT_SPACING};
 
 /// Zoom limits for the wheel.
 pub const MIN_SCALE: f64 = 0.02;
@@ -137,6 +137,13 @@ impl Viewport {
     /// The world point under a screen point.
     pub fn to_world(&self, screen: Point) -> Point {
         Point { x: (screen.x - self.offset.x) / self.scale, y: (screen.y - self.offset.y) / self.scale }
+    }
+
+    /// The part of the world whose points `screen.shows` (layout units).
+    pub fn world_shown(&self, screen: Size) -> Rect {
+        let from = self.to_world(Point::new(-OVERHANG_PX, -OVERHANG_PX));
+        let to = self.to_world(Point::new(screen.width + OVERHANG_PX, screen.height + OVERHANG_PX));
+        Rect { x: from.x, y: from.y, width: to.x - from.x, height: to.y - from.y }
     }
 }
 

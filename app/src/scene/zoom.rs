@@ -40,6 +40,7 @@ pub struct RegionView<'a> {
 /// The looks of every region, and whether faded context fits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Zoom<'a> {
+    /// In the layout's order of regions (`layout::group_order`).
     pub regions: Vec<RegionView<'a>>,
     /// Nodes outside the filter or focus are drawn faded (else hidden).
     pub faded_context: bool,
