@@ -90,7 +90,7 @@ fn a_small_graph_in_buckets_with_labels_and_selection() {
     assert_eq!(
         edges,
         [
-            (false, 1.2, 0.35, vec![(p(40.0, 74.0), p(40.0, 254.0))]),
+            (false, 1.0, 0.35, vec![(p(40.0, 74.0), p(40.0, 254.0))]),
             (false, 2.2, 0.35, vec![(p(40.0, 74.0), p(232.0, 74.0))]),
             (true, 0.6, 0.75, vec![(p(232.0, 74.0), p(268.0, 74.0))]),
         ]
