@@ -60,8 +60,9 @@ struct Placed {
 struct Seen<'a> {
     order: Vec<(&'a str, Placed)>,
     at: FastMap<&'a str, Placed>,
-    /// Groups every node of which is on screen.
-    whole: Vec<&'a str>,
+    /// For each dot region (in the zoom's order), whether every node of
+    /// it is on screen.
+    whole: Vec<bool>,
 }
 
 /// Where an edge's far end is. When the dot regions hold no more nodes off
@@ -84,16 +85,16 @@ impl<'f, 'a> Places<'f, 'a> {
         let in_dots: usize = dot_regions().map(|region| frame.layout.n_members(region.group)).sum();
         let complete = in_dots <= 2 * seen.order.len();
         let mut grids = Vec::new();
-        for region in dot_regions() {
-            if complete && !seen.whole.contains(&region.group) {
+        for (index, region) in dot_regions().enumerate() {
+            if !complete {
+                grids.extend(frame.layout.grid(region.group).map(|grid| (region.group, grid)));
+            } else if !seen.whole.get(index).copied().unwrap_or(false) {
                 for (node_id, world) in frame.layout.members(region.group) {
                     if !seen.at.contains_key(node_id) {
                         let at = frame.viewport.to_screen(world.into());
                         seen.at.insert(node_id, Placed { at, shown: frame.lens.shows_node(node_id), visited: false });
                     }
                 }
-            } else if let Some(grid) = frame.layout.grid(region.group) {
-                grids.push((region.group, grid));
             }
         }
         Places { frame, seen, complete, grids }
@@ -237,9 +238,7 @@ fn node_buckets<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>, out: &mut Dots<'a>) -> S
                 out.targets.push((Target::Node(node.id.as_str()), centre));
             }
         }
-        if seen.order.len() - before == frame.layout.n_members(region.group) {
-            seen.whole.push(region.group);
-        }
+        seen.whole.push(seen.order.len() - before == frame.layout.n_members(region.group));
     }
     out.nodes = shown.into_iter().filter(|bucket| !bucket.centres.is_empty()).collect();
     out.faded_nodes = faded.into_iter().filter(|bucket| !bucket.centres.is_empty()).collect();
