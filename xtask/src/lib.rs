@@ -3,3 +3,4 @@
 pub mod csp;
 pub mod frames;
 pub mod redis;
+pub mod targets;

@@ -34,6 +34,7 @@ use shared::sim::{Mix, SimConfig, Simulator};
 use site::{dist_sizes, prepare_site, REFERENCE_STORE_FILE};
 use steady::{steady_row, Steady, STEADY_FILTER};
 use support::{eval, Browser};
+use xtask::targets;
 
 /// The reference store runs this long at most; its rate is over the prefix.
 const REFERENCE_CAP_MILLIS: u64 = 20_000;
@@ -96,6 +97,7 @@ fn main() {
                 let mut row = Row {
                     stream: stream.name.into(),
                     framing: format!("{framing}, scrolling the nodes"),
+                    batch,
                     messages,
                     motion: Some(Motion::Scroll(SCROLLED_LIST)),
                     ..Row::default()
@@ -113,7 +115,7 @@ fn main() {
     let steady_wanted = |label: &str| filter.as_deref().is_none_or(|f| "steady".contains(f) || label.contains(f));
     let steady_run =
         |steady: Steady| steady_wanted(steady.label).then(|| runtime.block_on(steady_row(&steady))).flatten();
-    let steady = steady_run(Steady { label: "steady", ..Steady::default() });
+    let steady = steady_run(Steady { label: targets::STEADY_LABEL, ..Steady::default() });
     // The same load with a filter that needs every node's edge metrics.
     let steady_filtered = steady_run(Steady { label: "steady, filtered", query: STEADY_FILTER, ..Steady::default() });
     // The same load seen by someone watching the charts (below the fold
@@ -145,6 +147,23 @@ fn main() {
     );
     let total_gzip: u64 = sizes.iter().map(|(_, _, gz)| gz).sum();
     println!("  {:<32} {:>9}    {:>8} B gzip", "dist/ total", "", total_gzip);
+    let steadies = [
+        (targets::STEADY_LABEL, &steady),
+        ("steady, filtered", &steady_filtered),
+        ("steady, charts in view", &steady_charts),
+        ("steady, scrolling the nodes", &steady_scrolling),
+        ("steady, dragging the topology", &steady_dragging),
+    ];
+    let run = targets::Run {
+        rows: results
+            .iter()
+            .map(Row::figures)
+            .chain(steadies.iter().filter_map(|(label, row)| Some(steady_figures(label, row.as_ref()?))))
+            .collect(),
+        dist_gzip_bytes: (total_gzip > 0).then_some(total_gzip),
+    };
+    let verdicts = targets::judge(&run);
+    println!("\ntargets (issue 12), this run:\n{}", targets::lines(&verdicts).join("\n"));
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench/results.json");
     let json = json!({
         "date": chrono_free_date(),
@@ -158,6 +177,11 @@ fn main() {
         "steady_filter": STEADY_FILTER,
         "dist": sizes.iter().map(|(n, r, g)| json!({"file": n, "bytes": r, "gzip": g})).collect::<Vec<_>>(),
         "dist_gzip_total": total_gzip,
+        "targets": verdicts.iter().map(|v| json!({
+            "target": v.target,
+            "outcome": format!("{:?}", v.outcome),
+            "figures": v.figures.iter().map(|(row, shown, within)| json!({"row": row, "figure": shown, "within": within})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
     });
     if let Ok(mut file) = std::fs::File::create(&out) {
         let _ = file.write_all(serde_json::to_string_pretty(&json).unwrap_or_default().as_bytes());
@@ -221,7 +245,7 @@ async fn measure(
     reference: Arc<Vec<Frame>>,
     site: Option<&Path>,
 ) -> Row {
-    let mut row = Row { stream: stream.name.into(), framing: framing.into(), messages, ..Row::default() };
+    let mut row = Row { stream: stream.name.into(), framing: framing.into(), batch, messages, ..Row::default() };
     if let Err(why) = meshview(&mut row, frames.clone(), messages + snapshot_messages, snapshot_messages).await {
         row.note = why;
     }
@@ -302,6 +326,18 @@ pub(crate) fn profile_path(label: &str) -> Option<PathBuf> {
             label.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../target/bench/{name}.cpuprofile"))
     })
+}
+
+/// A steady row's figures for the targets (its JSON from `steady_row`).
+fn steady_figures(label: &str, row: &Value) -> targets::RowFigures {
+    let figure = |key: &str| row.get(key).and_then(Value::as_f64).filter(|value| value.is_finite());
+    targets::RowFigures {
+        label: label.to_owned(),
+        main_busy: figure("main_thread_busy"),
+        apply_p99_millis: figure("apply_p99_ms"),
+        long_tasks: figure("long_tasks"),
+        ..targets::RowFigures::default()
+    }
 }
 
 fn chrono_free_date() -> String {

@@ -2,11 +2,14 @@
 //! drives both the printed line and results.json.
 
 use serde_json::{json, Value};
+use xtask::targets::RowFigures;
 
 #[derive(Default)]
 pub struct Row {
     pub stream: String,
     pub framing: String,
+    /// Messages per frame.
+    pub batch: usize,
     pub messages: u64,
     pub meshview_rate: f64,
     pub meshview_main_busy: f64,
@@ -260,6 +263,30 @@ fn pad(text: &str, width: usize, left: bool) -> String {
 }
 
 impl Row {
+    /// What the targets are judged on (nothing where the row failed).
+    pub fn figures(&self) -> RowFigures {
+        let stream = self.stream.split_whitespace().next().unwrap_or_default();
+        let label = format!("{stream}, {}", self.framing);
+        let full_speed = self.motion.is_none();
+        if self.meshview_rate <= 0.0 {
+            return RowFigures { label, full_speed, batch: self.batch, ..RowFigures::default() };
+        }
+        let measured = |value: f64| (value > 0.0).then_some(value);
+        RowFigures {
+            label,
+            full_speed,
+            batch: self.batch,
+            main_busy: Some(self.meshview_main_busy),
+            apply_p99_millis: Some(self.apply_p99_millis),
+            long_tasks: Some(self.long_tasks),
+            rate: Some(self.meshview_rate),
+            count_rate: measured(self.ceiling_count_rate),
+            parse_rate: measured(self.ceiling_parse_rate),
+            memory_at_mark_bytes: measured(self.memory_at_mark_bytes),
+            memory_at_end_bytes: measured(self.memory_at_end_bytes),
+        }
+    }
+
     pub fn line(&self) -> String {
         let cells = COLUMNS.iter().filter(|column| !column.title.is_empty()).map(|column| {
             let text = match (column.cell)(self) {
