@@ -8,7 +8,8 @@
 //! (every group a box), one group opened and fitted (its ~1,700 nodes as
 //! dots), a node found (its group opened, the view around it at scale 1,
 //! as the browser bench's drag row has it), and every group opened
-//! (every node a dot).
+//! (every node a dot); and the same mesh in 60 groups, fitted (boxes and
+//! the ~1,700 links between them, routed around the boxes in their way).
 //! Run with `cargo bench -p app --bench scene` (`-- one`: the cases whose
 //! name has that word).
 //! (A benchmark, not a test: figures vary with the machine's load. The page
@@ -64,6 +65,8 @@ fn main() {
         scale: FOUND_SCALE,
         offset: Point::new(SCREEN.width / 2.0 - found.0 * FOUND_SCALE, SCREEN.height / 2.0 - found.1 * FOUND_SCALE),
     };
+    let many = regrouped(&view, MANY_GROUPS);
+    let many_bounds = many.2.bounds().unwrap_or_default();
     let cases = [
         ("fitted, every group a box", BTreeSet::new(), Viewport::fit(bounds(&everything), SCREEN)),
         ("one group opened (fitted to it)", one.clone(), Viewport::fit(bounds(&one), SCREEN)),
@@ -90,6 +93,41 @@ fn main() {
             },
         );
     }
+    let name = "fitted, 60 groups as boxes";
+    if only.is_empty() || only.iter().any(|word| name.contains(word.as_str())) {
+        let (view, lens, layout) = &many;
+        let viewport = Viewport::fit(many_bounds, SCREEN);
+        let expanded = BTreeSet::new();
+        let frame = Frame {
+            view,
+            layout,
+            lens,
+            viewport: &viewport,
+            screen: SCREEN,
+            selected: None,
+            expanded: &expanded,
+            cursor: None,
+        };
+        run(name, &frame);
+    }
+}
+
+/// Groups in the many-groups case.
+const MANY_GROUPS: usize = 60;
+
+/// `view` with its nodes in `n_groups` kinds (by their number), and its
+/// lens and layout.
+fn regrouped(view: &View, n_groups: usize) -> (View, Lens, Layout) {
+    let mut view = view.clone();
+    for (index, node) in view.nodes.values_mut().enumerate() {
+        node.kind = format!("zone-{}", index % n_groups);
+    }
+    let mut lens = Lens::default();
+    lens.rebuild(&view);
+    let mut layout = Layout::default();
+    layout
+        .rebuild(view.nodes.values().map(|node| (node.id.as_str(), node.kind.as_str())), SCREEN.width / SCREEN.height);
+    (view, lens, layout)
 }
 
 /// The browser bench's 10k mesh as the page holds it after a snapshot.

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use shared::{Status, View as MeshView};
 
 use super::ink::Tone;
-use super::viewport::{Point, Viewport};
+use super::route::{self, Route};
+use super::viewport::{Point, Size, Viewport};
 use super::zoom::{Look, Zoom};
 use crate::format::{compact, percent};
 use crate::layout::{Layout, Rect};
@@ -33,6 +34,12 @@ const MAX_LINK_LABELS: usize = 8;
 /// (or in error and degraded together, for the degraded colour).
 const ALARM_ERROR_SHARE: f64 = 0.10;
 const ALARM_UNHEALTHY_SHARE: f64 = 0.25;
+/// Links bowed around the regions between their ends, at most per frame
+/// (the rest are straight): each costs a few hundred point checks a try.
+const MAX_ROUTED_LINKS: usize = 64;
+/// A bowed link keeps this far from the regions it passes, in px, beyond
+/// its half width.
+const LINK_CLEARANCE_PX: f64 = 4.0;
 /// A link is drawn bad from this share of its edges at a bad error rate.
 const BAD_LINK_SHARE: f64 = 0.10;
 
@@ -80,6 +87,26 @@ pub struct LinkLine {
     /// Every edge of it is outside the filter or focus.
     pub dimmed: bool,
     pub label: Option<String>,
+    /// Where it bows around a region between its ends: the control point
+    /// of a quadratic curve (`route`); `None`: straight.
+    pub bend: Option<Point>,
+    /// It runs straight across a region it does not join (no bow cleared).
+    pub across: bool,
+}
+
+impl LinkLine {
+    /// Painted over the boxes (under their texts): a troubled link that
+    /// does not run across a region it does not join, so that it shows
+    /// where it meets its boxes; over a third box it would read as that
+    /// group's trouble, so then it goes under the boxes with the others.
+    pub fn over_boxes(&self) -> bool {
+        self.bad && !self.across
+    }
+
+    /// The point at `t` (0..=1) along its line or curve.
+    pub fn along(&self, t: f64) -> Point {
+        route::along(self.from, self.to, self.bend, t)
+    }
 }
 
 /// `1234567` as `1,234,567`.
@@ -227,30 +254,58 @@ pub fn group_boxes<'a>(
 }
 
 /// One line per pair of groups of which one at least is a box (and one
-/// at least on screen), from region border to region border; the most
-/// troubled, then the busiest, long enough ones are labelled.
-pub fn link_lines(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<LinkLine> {
+/// at least on screen), from region border to region border, bowed around
+/// the regions between (at most `MAX_ROUTED_LINKS` of them, the most
+/// troubled and busiest first); the most troubled, then the busiest, long
+/// enough ones are labelled.
+pub fn link_lines(zoom: &Zoom, lens: &Lens, viewport: &Viewport, screen: Size) -> Vec<LinkLine> {
     let mut lines = unlabelled_links(zoom, lens, viewport);
     let mut order: Vec<usize> = (0..lines.len()).collect();
     crate::sort::sort_by(&mut order, |a, b| {
-        let key = |at: &usize| lines.get(*at).map_or((false, 0.0), |(line, _, throughput)| (line.bad, *throughput));
+        let key = |at: &usize| lines.get(*at).map_or((false, 0.0), |c| (c.line.bad, c.throughput));
         let (ka, kb) = (key(a), key(b));
         kb.0.cmp(&ka.0).then(kb.1.total_cmp(&ka.1))
     });
+    let regions: Vec<(&str, Rect)> = zoom
+        .regions
+        .iter()
+        .filter(|region| region.on_screen)
+        .map(|region| (region.group, screen_rect(region.world, viewport)))
+        .collect();
     let mut budget = MAX_LINK_LABELS;
-    for at in order {
-        let Some((line, label, _)) = lines.get_mut(at) else { continue };
+    for (rank, at) in order.into_iter().enumerate() {
+        let Some(Candidate { line, label, groups, rects, .. }) = lines.get_mut(at) else { continue };
+        if rank < MAX_ROUTED_LINKS {
+            let others: Vec<Rect> =
+                regions.iter().filter(|(group, _)| !groups.contains(group)).map(|(_, rect)| *rect).collect();
+            let clearance = line.width_px / 2.0 + LINK_CLEARANCE_PX;
+            match route::route(rects[0], rects[1], &others, screen, clearance) {
+                Route::Straight => {}
+                Route::Bowed(from, bend, to) => (line.from, line.bend, line.to) = (from, Some(bend), to),
+                Route::Across => line.across = true,
+            }
+        }
         if budget > 0 && label.is_some() && !line.dimmed {
             line.label = label.take();
             budget -= 1;
         }
     }
-    lines.into_iter().map(|(line, _, _)| line).collect()
+    lines.into_iter().map(|candidate| candidate.line).collect()
 }
 
-/// The lines, each with the label it would have (if its regions are far
-/// enough apart) and its throughput.
-fn unlabelled_links(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<(LinkLine, Option<String>, f64)> {
+/// A link before its label and route are chosen.
+struct Candidate<'a> {
+    line: LinkLine,
+    /// The label it would have (if its regions are far enough apart).
+    label: Option<String>,
+    throughput: f64,
+    /// The groups it joins, and their regions on screen.
+    groups: [&'a str; 2],
+    rects: [Rect; 2],
+}
+
+/// The lines, straight from border to border, unlabelled.
+fn unlabelled_links<'a>(zoom: &Zoom<'a>, lens: &Lens, viewport: &Viewport) -> Vec<Candidate<'a>> {
     let region = |group: &str| zoom.regions.iter().find(|r| r.group == group);
     lens.groups()
         .links()
@@ -278,8 +333,10 @@ fn unlabelled_links(zoom: &Zoom, lens: &Lens, viewport: &Viewport) -> Vec<(LinkL
                 bad: stats.n_bad as f64 >= BAD_LINK_SHARE * stats.n_edges as f64 && stats.n_bad > 0,
                 dimmed: lens.is_narrowed() && stats.n_shown == 0,
                 label: None,
+                bend: None,
+                across: false,
             };
-            Some((line, label, throughput))
+            Some(Candidate { line, label, throughput, groups: [a.group, b.group], rects: [rect_a, rect_b] })
         })
         .collect()
 }

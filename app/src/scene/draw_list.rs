@@ -150,7 +150,7 @@ impl<'a> DrawList<'a> {
         DrawList {
             detail,
             frames: region_frames(frame, &zoom),
-            links: link_lines(&zoom, frame.lens, frame.viewport),
+            links: link_lines(&zoom, frame.lens, frame.viewport, frame.screen),
             boxes,
             faded_edges: dots.faded_edges,
             edges: dots.edges,
@@ -251,5 +251,7 @@ fn region_frames<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>) -> Vec<RegionFrame<'a>>
         .collect()
 }
 
+#[cfg(test)]
+mod link_tests;
 #[cfg(test)]
 mod tests;

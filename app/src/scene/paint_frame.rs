@@ -73,6 +73,8 @@ mod tests {
                 bad: true,
                 dimmed: false,
                 label: Some("12 edges".to_owned()),
+                bend: Some(point(20.0, 5.0)),
+                across: true,
             }],
             boxes: vec![GroupBox {
                 group: "gateway",

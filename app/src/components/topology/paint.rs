@@ -5,11 +5,13 @@ use std::f64::consts::TAU;
 
 use web_sys::CanvasRenderingContext2d;
 
+use crate::layout::Rect;
 use crate::scene::boxes::{count_variants, health_variants, holds_texts, GroupBox, LinkLine, Mark, BOX_INSET_PX};
 use crate::scene::detail::Shape;
 use crate::scene::dots::{FADED_EDGE_ALPHA, FADED_NODE_ALPHA};
 use crate::scene::draw_list::{NodeBucket, RegionFrame};
 use crate::scene::ink::Palette;
+use crate::scene::link_labels;
 use crate::scene::titles::{first_whole, header_holds_title, small_titles, TitlePlace, OUTSIDE_TITLE_PX};
 use crate::scene::viewport::Point;
 use crate::scene::{DrawList, Ink, Size, Tone};
@@ -57,17 +59,16 @@ pub fn paint(ctx: &CanvasRenderingContext2d, list: &DrawList, size: Size, palett
     ctx.set_fill_style_str(painter.colour(Ink::Background));
     ctx.fill_rect(0.0, 0.0, size.width, size.height);
     frame_outlines(&painter, &list.frames);
-    links(&painter, list.links.iter().filter(|link| !link.bad));
+    links(&painter, list.links.iter().filter(|link| !link.over_boxes()));
     for group_box in &list.boxes {
         paint_box(&painter, group_box);
     }
     marks(&painter, &list.boxes);
-    // Troubled links stay visible over the boxes, but under their texts.
-    links(&painter, list.links.iter().filter(|link| link.bad));
+    links(&painter, list.links.iter().filter(|link| link.over_boxes()));
     for group_box in &list.boxes {
         box_texts(&painter, group_box);
     }
-    link_labels(&painter, &list.links, &list.boxes);
+    link_labels(&painter, &list.links, &list.boxes, &list.frames, size);
     if !list.faded_edges.is_empty() {
         ctx.begin_path();
         for (a, b) in &list.faded_edges {
@@ -193,40 +194,28 @@ fn links<'a>(painter: &Painter, links: impl Iterator<Item = &'a LinkLine>) {
     for link in links {
         painter.ctx.begin_path();
         painter.ctx.move_to(link.from.x, link.from.y);
-        painter.ctx.line_to(link.to.x, link.to.y);
+        match link.bend {
+            Some(bend) => painter.ctx.quadratic_curve_to(bend.x, bend.y, link.to.x, link.to.y),
+            None => painter.ctx.line_to(link.to.x, link.to.y),
+        }
         let ink = if link.bad { Ink::BadEdge } else { Ink::HealthyEdge };
         painter.stroke(ink, link.width_px, if link.dimmed { 0.12 } else { 0.55 });
     }
 }
 
-/// The links' labels, on a plate: a troubled link's anywhere, another's
-/// where no box covers its middle; none over another label.
-fn link_labels(painter: &Painter, links: &[LinkLine], boxes: &[GroupBox]) {
+/// The links' labels, on a plate, where `link_labels::place` finds room.
+fn link_labels(painter: &Painter, links: &[LinkLine], boxes: &[GroupBox], frames: &[RegionFrame], screen: Size) {
     let font = "11px system-ui, sans-serif";
     painter.ctx.set_font(font);
-    // The boxes' texts are taken first.
-    let mut placed: Vec<(f64, f64, f64, f64)> = boxes.iter().filter_map(text_plate).collect();
-    for link in links {
+    let regions: Vec<Rect> = boxes.iter().map(|b| b.rect).chain(frames.iter().map(|f| f.rect)).collect();
+    let width_of = |text: &str| painter.ctx.measure_text(text).map_or(0.0, |m| m.width());
+    for (link, plate) in link_labels::place(links, width_of, &regions, screen) {
         let Some(label) = &link.label else { continue };
-        let (x, y) = ((link.from.x + link.to.x) / 2.0, (link.from.y + link.to.y) / 2.0);
-        let covered = boxes.iter().any(|b| {
-            let r = b.rect;
-            x >= r.x - 4.0 && x <= r.x + r.width + 4.0 && y >= r.y - 8.0 && y <= r.y + r.height + 8.0
-        });
-        let width = painter.ctx.measure_text(label).map_or(0.0, |m| m.width());
-        let plate = (x - width / 2.0 - 4.0, y - 9.0, width + 8.0, 16.0);
-        let overlaps = |(a, b, w, h): &(f64, f64, f64, f64)| {
-            a < &(plate.0 + plate.2) && plate.0 < a + w && b < &(plate.1 + plate.3) && plate.1 < b + h
-        };
-        if (covered && !link.bad) || placed.iter().any(overlaps) {
-            continue;
-        }
-        placed.push(plate);
         painter.ctx.begin_path();
-        painter.ctx.rect(plate.0, plate.1, plate.2, plate.3);
+        painter.ctx.rect(plate.x, plate.y, plate.width, plate.height);
         painter.fill(Ink::Background, 0.85);
         let ink = if link.bad { Ink::BadEdge } else { Ink::Label };
-        painter.text(label, x - width / 2.0, y + 3.0, font, ink);
+        painter.text(label, plate.x + link_labels::PLATE_PADDING_PX, plate.y + 12.0, font, ink);
     }
 }
 

@@ -12,7 +12,7 @@ use crate::filter::parse;
 
 /// A view of `nodes` (id, kind, status; labelled "label <id>") and `edges`
 /// (source, target, throughput, error rate).
-fn mesh(nodes: &[(&str, &str, Status)], edges: &[(&str, &str, f64, Option<f64>)]) -> MeshView {
+pub(super) fn mesh(nodes: &[(&str, &str, Status)], edges: &[(&str, &str, f64, Option<f64>)]) -> MeshView {
     let mut view = MeshView::default();
     for (id, kind, status) in nodes {
         let label = format!("label {id}");
@@ -35,7 +35,7 @@ fn mesh(nodes: &[(&str, &str, Status)], edges: &[(&str, &str, f64, Option<f64>)]
 }
 
 /// The lens (with `query`) and the layout (by kind, for a 2:1 panel) of a view.
-fn lens_and_layout(view: &MeshView, query: &str, aspect: f64) -> (Lens, Layout) {
+pub(super) fn lens_and_layout(view: &MeshView, query: &str, aspect: f64) -> (Lens, Layout) {
     let mut lens = Lens::default();
     lens.set_query(parse(query).expect("a query"), view);
     lens.rebuild(view);
@@ -44,7 +44,7 @@ fn lens_and_layout(view: &MeshView, query: &str, aspect: f64) -> (Lens, Layout) 
     (lens, layout)
 }
 
-fn build<'a>(
+pub(super) fn build<'a>(
     view: &'a MeshView,
     (lens, layout): &'a (Lens, Layout),
     viewport: &'a Viewport,
