@@ -157,7 +157,7 @@ pub fn lines(verdicts: &[Verdict]) -> Vec<String> {
             let figures: Vec<String> = v
                 .figures
                 .iter()
-                .map(|(row, shown, within)| format!("{row} {shown}{}", if *within { "" } else { " (over)" }))
+                .map(|(row, shown, within)| format!("{row} {shown}{}", if *within { "" } else { " (missed)" }))
                 .collect();
             if figures.is_empty() {
                 format!("  {word:<12} {}", v.target)
@@ -322,9 +322,9 @@ mod tests {
         assert_eq!(printed.len(), 9);
         assert_eq!(
             printed[2],
-            "  MISSED       diff apply p99 <= 8 ms on every full-speed row: 1k single 5.0 ms, 10k single 12.9 ms (over)"
+            "  MISSED       diff apply p99 <= 8 ms on every full-speed row: 1k single 5.0 ms, 10k single 12.9 ms (missed)"
         );
-        assert_eq!(printed[6], "  MISSED       dist/ <= 250 KB gzip: dist/ 528.9 KB (over)");
+        assert_eq!(printed[6], "  MISSED       dist/ <= 250 KB gzip: dist/ 528.9 KB (missed)");
         assert_eq!(printed[4], "  not measured batch ingest >= 60 % of the JSON.parse ceiling");
         assert_eq!(printed[8], "  4 of 8 targets met in this run");
     }
