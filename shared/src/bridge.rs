@@ -201,6 +201,9 @@ pub struct LinkStatus {
     pub online: bool,
     /// The URL in use (without any token).
     pub url: String,
+    /// A rate window has closed since the link opened (before it, the
+    /// rates below are 0 and say nothing).
+    pub rates_measured: bool,
     pub messages_per_sec: f64,
     pub bytes_per_sec: f64,
     /// Worker time spent decoding and reducing, per second of wall time.
@@ -240,6 +243,7 @@ impl Default for LinkStatus {
             paused: false,
             online: true,
             url: String::new(),
+            rates_measured: false,
             messages_per_sec: 0.0,
             bytes_per_sec: 0.0,
             reduce_millis_per_sec: 0.0,

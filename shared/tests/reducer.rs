@@ -113,7 +113,8 @@ fn edges_and_cascade() {
     );
     // An edge upserted again with the same endpoints takes the new value,
     // and still dies with either endpoint.
-    let ab_again = r#"{"data":{"type":"edge-upsert","edge":{"id":"ab","source":"a","target":"b","stats":{"throughput":7}}}}"#;
+    let ab_again =
+        r#"{"data":{"type":"edge-upsert","edge":{"id":"ab","source":"a","target":"b","stats":{"throughput":7}}}}"#;
     check(&[AB, ab_again], "edges: ab:a->b t=7");
     check(&[AB, ab_again, r#"{"data":{"type":"node-delete","id":"b"}}"#], "");
     // An edge re-pointed to other endpoints no longer dies with the old one.

@@ -213,6 +213,8 @@ impl LinkCore {
     pub fn opened(&mut self, now_millis: f64) -> Vec<Action> {
         self.policy.opened(now_millis);
         self.record(now_millis, Input::ConnectionOpened);
+        // Rates are of this connection's stream.
+        self.meter.restart();
         self.last_frame_millis = now_millis;
         self.quiet = false;
         if self.opened_before {

@@ -17,16 +17,25 @@ pub struct Rates {
 }
 
 /// Turns totals into rates over windows of at least `window_millis`.
+/// Until a window has closed since it (re)started, it knows no rate: a
+/// connection's first second would otherwise show the window before it
+/// (0 msg/s while a snapshot pours in).
 #[derive(Debug, Clone)]
 pub struct RateMeter {
     window_millis: f64,
     start: Option<(f64, Totals)>,
-    rates: Rates,
+    rates: Option<Rates>,
 }
 
 impl RateMeter {
     pub fn new(window_millis: f64) -> Self {
-        RateMeter { window_millis, start: None, rates: Rates::default() }
+        RateMeter { window_millis, start: None, rates: None }
+    }
+
+    /// Forgets the rates: the next window starts at the next sample.
+    pub fn restart(&mut self) {
+        self.start = None;
+        self.rates = None;
     }
 
     /// Feeds the totals at `now_millis`; returns true when a window closed
@@ -41,16 +50,17 @@ impl RateMeter {
             return false;
         }
         let per_sec = 1000.0 / elapsed_millis;
-        self.rates = Rates {
+        self.rates = Some(Rates {
             messages_per_sec: totals.messages.saturating_sub(then.messages) as f64 * per_sec,
             bytes_per_sec: totals.bytes.saturating_sub(then.bytes) as f64 * per_sec,
             reduce_millis_per_sec: (totals.reduce_millis - then.reduce_millis).max(0.0) * per_sec,
-        };
+        });
         self.start = Some((now_millis, totals));
         true
     }
 
-    pub fn rates(&self) -> Rates {
+    /// The last closed window's rates; `None` before one has closed.
+    pub fn rates(&self) -> Option<Rates> {
         self.rates
     }
 }
@@ -65,7 +75,16 @@ mod tests {
         let totals = |messages, bytes, reduce_millis| Totals { messages, bytes, reduce_millis };
         assert!(!meter.sample(0.0, totals(0, 0, 0.0)));
         assert!(!meter.sample(500.0, totals(100, 1000, 1.0)));
+        assert_eq!(meter.rates(), None);
         assert!(meter.sample(2000.0, totals(400, 8000, 10.0)));
-        assert_eq!(meter.rates(), Rates { messages_per_sec: 200.0, bytes_per_sec: 4000.0, reduce_millis_per_sec: 5.0 });
+        let rates = Rates { messages_per_sec: 200.0, bytes_per_sec: 4000.0, reduce_millis_per_sec: 5.0 };
+        assert_eq!(meter.rates(), Some(rates));
+        // A restart forgets them; the next window starts at the next sample.
+        meter.restart();
+        assert_eq!(meter.rates(), None);
+        assert!(!meter.sample(2100.0, totals(400, 8000, 10.0)));
+        assert!(!meter.sample(3000.0, totals(1400, 9000, 10.0)));
+        assert!(meter.sample(3100.0, totals(1500, 9000, 10.0)));
+        assert_eq!(meter.rates().map(|r| r.messages_per_sec), Some(1100.0));
     }
 }

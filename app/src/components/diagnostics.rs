@@ -38,15 +38,15 @@ pub struct PageCounts {
 }
 
 pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, page: PageCounts) -> Vec<Figure> {
+    // Before a rate window has closed on this connection: no figure.
+    let rate = |label: &str, raw: f64, shown: String| match status.rates_measured {
+        true => exact(label, raw, shown, false),
+        false => exact(label, f64::NAN, "—".to_owned(), false),
+    };
     let mut out = vec![
-        exact("Messages/s", status.messages_per_sec, compact(status.messages_per_sec), false),
-        exact("Bytes/s", status.bytes_per_sec, bytes(status.bytes_per_sec), false),
-        exact(
-            "Worker reduce ms/s",
-            status.reduce_millis_per_sec,
-            format!("{:.1}", status.reduce_millis_per_sec),
-            false,
-        ),
+        rate("Messages/s", status.messages_per_sec, compact(status.messages_per_sec)),
+        rate("Bytes/s", status.bytes_per_sec, bytes(status.bytes_per_sec)),
+        rate("Worker reduce ms/s", status.reduce_millis_per_sec, format!("{:.1}", status.reduce_millis_per_sec)),
     ];
     out.extend(apply_figures(apply));
     out.extend([

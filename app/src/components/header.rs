@@ -36,7 +36,10 @@ pub fn Header() -> View {
         None => state.settings.with(|s| if s.link.demo { "demo".to_owned() } else { s.link.project.clone() }),
     };
     let paused = create_memo(move || status.with(|s| s.paused));
-    let rate = move || format!("{} msg/s", compact(status.with(|s| s.messages_per_sec)));
+    // No figure until a rate window has closed on this connection.
+    let rate = move || {
+        status.with(|s| if s.rates_measured { format!("{} msg/s", compact(s.messages_per_sec)) } else { String::new() })
+    };
     let reason = move || worker.with(|worker| status.with(|status| header_reason(worker, status)));
     let (pause_state, retry_state, jump_state) = (state.clone(), state.clone(), state.clone());
     let handle_pause = move |_| {
