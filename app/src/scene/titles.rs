@@ -115,6 +115,28 @@ fn cut(text: &str, room: f64, width_of: &impl Fn(&str) -> f64) -> Option<String>
         .find(|cut| width_of(cut) <= room)
 }
 
+/// A region's name as its header writes it in `room` px: its whole title
+/// ("queue · 24 of 173"), else with the count shortened ("queue ·
+/// 24/173"), else the group alone, else the group cut; `None` when not
+/// even a cut fits. (Clipped instead, a narrow region's title read
+/// "gateway · 2 of".)
+pub fn header_title(frame: &RegionFrame, room: f64, width_of: impl Fn(&str) -> f64) -> Option<String> {
+    let fits = |text: &str| width_of(text) <= room;
+    if fits(&frame.title) {
+        return Some(frame.title.clone());
+    }
+    // The count after the group's name: "24 of 173" becomes "24/173".
+    let count = frame.title.strip_prefix(frame.group).and_then(|rest| rest.strip_prefix(" · "));
+    let short = count.map(|count| format!("{} · {}", frame.group, count.replace(" of ", "/")));
+    if let Some(short) = short.filter(|short| fits(short)) {
+        return Some(short);
+    }
+    if fits(frame.group) {
+        return Some(frame.group.to_owned());
+    }
+    cut(frame.group, room, &width_of)
+}
+
 /// Where a small region's name goes, and as what.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TitlePlace<'t> {
@@ -307,6 +329,32 @@ mod tests {
                 expected,
                 "{room_above} {room_inside}"
             );
+        }
+    }
+
+    #[test]
+    fn a_header_too_narrow_for_its_title_writes_a_shorter_one() {
+        // 7 px a character.
+        let width_of = |text: &str| 7.0 * text.chars().count() as f64;
+        let region = |title: &str| RegionFrame {
+            group: "gateway",
+            rect: frame(0.0, 0.0, 103.0, 60.0),
+            title: title.to_owned(),
+            header_px: 18.0,
+        };
+        let cases = [
+            // (title, room, written)
+            ("gateway · 2 of 2", 112.0, Some("gateway · 2 of 2")),
+            ("gateway · 2 of 2", 111.0, Some("gateway · 2/2")),
+            ("gateway · 2 of 2", 90.0, Some("gateway")),
+            ("gateway · 2", 77.0, Some("gateway · 2")),
+            ("gateway · 2", 76.0, Some("gateway")),
+            ("gateway · 2", 48.0, Some("gatew…")),
+            ("gateway · 2", 10.0, None),
+        ];
+        for (title, room, written) in cases {
+            let got = header_title(&region(title), room, width_of);
+            assert_eq!(got.as_deref(), written, "{title} in {room} px");
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::scene::dots::{FADED_EDGE_ALPHA, FADED_NODE_ALPHA};
 use crate::scene::draw_list::{NodeBucket, RegionFrame};
 use crate::scene::ink::Palette;
 use crate::scene::link_labels;
-use crate::scene::titles::{first_whole, header_holds_title, small_titles, TitlePlace, OUTSIDE_TITLE_PX};
+use crate::scene::titles::{first_whole, header_holds_title, header_title, small_titles, TitlePlace, OUTSIDE_TITLE_PX};
 use crate::scene::viewport::Point;
 use crate::scene::{DrawList, Ink, Size, Tone};
 
@@ -156,7 +156,10 @@ fn frame_outlines(painter: &Painter, frames: &[RegionFrame]) {
     painter.stroke(Ink::Outline, 1.0, 1.0);
 }
 
-/// Regions showing dots: the group's name in the header, where it fits.
+/// A region's name stands this far in from its sides.
+const TITLE_INSET_PX: f64 = 8.0;
+
+/// Regions showing dots: the group's name in the header, shortened to fit.
 fn frame_titles(painter: &Painter, frames: &[RegionFrame]) {
     for frame in frames.iter().filter(|frame| header_holds_title(frame)) {
         let r = frame.rect;
@@ -165,7 +168,12 @@ fn frame_titles(painter: &Painter, frames: &[RegionFrame]) {
         painter.ctx.rect(r.x, r.y, r.width, r.height);
         painter.ctx.clip();
         let baseline = r.y + (frame.header_px * 0.45 + 5.0).min(18.0);
-        painter.text(&frame.title, r.x + 8.0, baseline, "600 12px system-ui, sans-serif", Ink::Label);
+        let font = "600 12px system-ui, sans-serif";
+        painter.ctx.set_font(font);
+        let width_of = |text: &str| painter.ctx.measure_text(text).map_or(0.0, |m| m.width());
+        if let Some(title) = header_title(frame, r.width - 2.0 * TITLE_INSET_PX, width_of) {
+            painter.text(&title, r.x + TITLE_INSET_PX, baseline, font, Ink::Label);
+        }
         painter.ctx.restore();
     }
 }
