@@ -40,6 +40,13 @@ pub struct Rect {
     pub height: f64,
 }
 
+impl Rect {
+    /// Whether the two share any area (touching edges do not).
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        (self.x < o.x + o.width && o.x < self.x + self.width) && (self.y < o.y + o.height && o.y < self.y + self.height)
+    }
+}
+
 /// Orders groups: known kinds first, then natural order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct GroupKey(String);

@@ -211,9 +211,6 @@ const LABEL_CHAR_WIDTH: f64 = 0.58;
 /// as many dots, only while labels show at all.
 fn declutter<'a>(mut labels: Vec<(u8, Label<'a>)>, font_px: f64, dots: &[Point], radius: f64) -> Vec<Label<'a>> {
     crate::sort::sort_by_key(&mut labels, |(rank, _)| *rank);
-    let apart = |a: &Rect, b: &Rect| {
-        a.x >= b.x + b.width || b.x >= a.x + a.width || a.y >= b.y + b.height || b.y >= a.y + a.height
-    };
     let dot_rects: Vec<Rect> = dots
         .iter()
         .map(|c| Rect { x: c.x - radius, y: c.y - radius, width: 2.0 * radius, height: 2.0 * radius })
@@ -224,7 +221,7 @@ fn declutter<'a>(mut labels: Vec<(u8, Label<'a>)>, font_px: f64, dots: &[Point],
         let rect = Rect { x: label.at.x - width / 2.0, y: label.at.y - font_px, width, height: font_px + 2.0 };
         let padded = Rect { x: rect.x - 2.0, width: rect.width + 4.0, ..rect };
         let clear =
-            kept.iter().all(|(other, _)| apart(&padded, other)) && dot_rects.iter().all(|dot| apart(&rect, dot));
+            !kept.iter().any(|(other, _)| padded.overlaps(other)) && !dot_rects.iter().any(|dot| rect.overlaps(dot));
         if clear {
             kept.push((rect, label));
         }

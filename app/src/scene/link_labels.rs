@@ -15,10 +15,6 @@ const LABEL_PLACES: [f64; 7] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8];
 pub const PLATE_PADDING_PX: f64 = 4.0;
 const PLATE_HEIGHT_PX: f64 = 16.0;
 
-fn overlap(a: &Rect, b: &Rect) -> bool {
-    a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
-}
-
 /// The labelled links whose label has room, in the order given (the
 /// first ones get the room first), each with its plate. `width_of` is a
 /// text's width in px; `regions`: the boxes and the regions of dots.
@@ -42,8 +38,8 @@ pub fn place<'a>(
                 && plate.x + plate.width <= screen.width
                 && plate.y + plate.height <= screen.height;
             on_screen
-                && !regions.iter().any(|region| overlap(plate, region))
-                && !placed.iter().any(|(_, other)| overlap(plate, other))
+                && !regions.iter().any(|region| plate.overlaps(region))
+                && !placed.iter().any(|(_, other)| plate.overlaps(other))
         };
         if let Some(plate) = LABEL_PLACES.iter().map(|t| plate_at(*t)).find(free) {
             placed.push((link, plate));

@@ -147,18 +147,12 @@ fn main() {
     );
     let total_gzip: u64 = sizes.iter().map(|(_, _, gz)| gz).sum();
     println!("  {:<32} {:>9}    {:>8} B gzip", "dist/ total", "", total_gzip);
-    let steadies = [
-        (targets::STEADY_LABEL, &steady),
-        ("steady, filtered", &steady_filtered),
-        ("steady, charts in view", &steady_charts),
-        ("steady, scrolling the nodes", &steady_scrolling),
-        ("steady, dragging the topology", &steady_dragging),
-    ];
+    let steadies = [&steady, &steady_filtered, &steady_charts, &steady_scrolling, &steady_dragging];
     let run = targets::Run {
         rows: results
             .iter()
             .map(Row::figures)
-            .chain(steadies.iter().filter_map(|(label, row)| Some(steady_figures(label, row.as_ref()?))))
+            .chain(steadies.iter().filter_map(|row| row.as_ref().map(steady_figures)))
             .collect(),
         dist_gzip_bytes: (total_gzip > 0).then_some(total_gzip),
     };
@@ -329,10 +323,10 @@ pub(crate) fn profile_path(label: &str) -> Option<PathBuf> {
 }
 
 /// A steady row's figures for the targets (its JSON from `steady_row`).
-fn steady_figures(label: &str, row: &Value) -> targets::RowFigures {
+fn steady_figures(row: &Value) -> targets::RowFigures {
     let figure = |key: &str| row.get(key).and_then(Value::as_f64).filter(|value| value.is_finite());
     targets::RowFigures {
-        label: label.to_owned(),
+        label: row.get("label").and_then(Value::as_str).unwrap_or_default().to_owned(),
         main_busy: figure("main_thread_busy"),
         apply_p99_millis: figure("apply_p99_ms"),
         long_tasks: figure("long_tasks"),

@@ -144,6 +144,7 @@ async fn steady_state(&Steady { label, query, in_view, find: found, motion }: &S
         let value = eval(&client, probe).await?;
         let at = |i: usize| value.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
         Ok::<_, String>(json!({
+            "label": label,
             "messages_per_sec": at(0), "main_thread_busy": busy, "apply_p50_ms": at(1), "apply_p99_ms": at(2),
             "recheck_step_p99_ms": at(3), "long_tasks": at(4), "longest_task_ms": at(5), "task_p99_ms": at(6), "graph_lag_p99_diffs": at(7),
             "main_thread_on_core": main_on_core, "main_thread_waiting": main_waiting,
