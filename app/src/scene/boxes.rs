@@ -1,13 +1,15 @@
 //! A group zoomed out: a box with its name, its node count (shown of all
 //! while the filter or focus narrows), a status histogram, and a mark for
-//! every unhealthy member at its place; and between boxes, one line per
-//! pair of groups for all their edges (width by summed throughput, red
-//! when the worst error rate is bad, labelled when there is room).
+//! every unhealthy member at its place (moved below the texts: `plate`);
+//! and between boxes, one line per pair of groups for all their edges
+//! (width by summed throughput, red when the worst error rate is bad,
+//! labelled when there is room).
 
 use serde::{Deserialize, Serialize};
 use shared::{Status, View as MeshView};
 
 use super::ink::Tone;
+use super::plate;
 use super::route::{self, Route};
 use super::viewport::{Point, Size, Viewport};
 use super::zoom::{Look, Zoom};
@@ -17,11 +19,6 @@ use crate::lens::Lens;
 
 /// Marks drawn in one box at most (the histogram still counts them all).
 pub const MAX_MARKS_PER_BOX: usize = 2000;
-/// Inner margin of a box's texts and histogram, in px.
-pub const BOX_INSET_PX: f64 = 10.0;
-/// A box holds its texts from this size on (px): width, height. A smaller
-/// one has its name written by it (`titles`).
-pub const BOX_TEXT_FROM: (f64, f64) = (70.0, 44.0);
 /// A link is at least this long on screen (between boxes closer than
 /// this it reaches into both).
 const MIN_LINK_PX: f64 = 16.0;
@@ -56,7 +53,7 @@ pub struct GroupBox<'a> {
     pub health: String,
     /// Status segments in the legend's order: (tone, share of the members).
     pub histogram: Vec<(Tone, f64)>,
-    /// Error and degraded members where they sit.
+    /// Error and degraded members where they sit (below the texts).
     pub marks: Vec<Mark>,
     /// Error when `ALARM_ERROR_SHARE` of the members are in error,
     /// degraded when `ALARM_UNHEALTHY_SHARE` are unhealthy.
@@ -94,6 +91,13 @@ pub struct LinkLine {
     pub bend: Option<Point>,
     /// It runs straight across a region it does not join (no bow cleared).
     pub across: bool,
+}
+
+impl GroupBox<'_> {
+    /// Where the box marks a member whose place in its region is `at`.
+    pub fn mark_place(&self, at: Point) -> Point {
+        plate::mark_place(self.rect, !self.health.is_empty(), at)
+    }
 }
 
 impl LinkLine {
@@ -135,11 +139,6 @@ pub fn health_variants(health: &str) -> Vec<String> {
 pub fn count_variants(count: &str) -> Vec<String> {
     let short = count.strip_suffix(" nodes").map_or_else(|| count.replace(" of ", "/"), str::to_owned);
     vec![count.to_owned(), short]
-}
-
-/// Whether a box of `rect` on screen holds its texts.
-pub fn holds_texts(rect: Rect) -> bool {
-    rect.width >= BOX_TEXT_FROM.0 && rect.height >= BOX_TEXT_FROM.1
 }
 
 pub fn screen_rect(world: Rect, viewport: &Viewport) -> Rect {
@@ -214,19 +213,6 @@ pub fn group_boxes<'a>(
                 .filter(|(_, count)| *count > 0)
                 .map(|(tone, count)| (*tone, share(count)))
                 .collect();
-            let marks = stats
-                .unhealthy
-                .iter()
-                .take(MAX_MARKS_PER_BOX)
-                .filter_map(|id| {
-                    let tone = match view.nodes.get(&id.0)?.status {
-                        Status::Error => Tone::Error,
-                        _ => Tone::Degraded,
-                    };
-                    let at = viewport.to_screen(layout.position(&id.0)?.into());
-                    Some(Mark { tone, at, faded: lens.is_narrowed() && !lens.shows_node(&id.0) })
-                })
-                .collect();
             let (errors, degraded) = (by_status.get(3).copied(), by_status.get(2).copied());
             let (errors, degraded) = (errors.unwrap_or(0), degraded.unwrap_or(0));
             let alarm = if share(errors) >= ALARM_ERROR_SHARE {
@@ -240,9 +226,24 @@ pub fn group_boxes<'a>(
                 (0, d) => format!("{} degraded", thousands(d)),
                 (e, d) => format!("{} error · {} degraded", thousands(e), thousands(d)),
             };
+            let rect = screen_rect(region.world, viewport);
+            let marks = stats
+                .unhealthy
+                .iter()
+                .take(MAX_MARKS_PER_BOX)
+                .filter_map(|id| {
+                    let tone = match view.nodes.get(&id.0)?.status {
+                        Status::Error => Tone::Error,
+                        _ => Tone::Degraded,
+                    };
+                    let at = viewport.to_screen(layout.position(&id.0)?.into());
+                    let at = plate::mark_place(rect, !health.is_empty(), at);
+                    Some(Mark { tone, at, faded: lens.is_narrowed() && !lens.shows_node(&id.0) })
+                })
+                .collect();
             Some(GroupBox {
                 group: region.group,
-                rect: screen_rect(region.world, viewport),
+                rect,
                 count,
                 health,
                 histogram,

@@ -131,19 +131,21 @@ impl<'a> DrawList<'a> {
             }
             None => (0.0, Vec::new()),
         };
-        let selection = frame.selected.and_then(|node_id| frame.layout.position(node_id)).map(|world| {
-            let (radius_px, width_px) = detail.selection_ring_px();
-            Ring { centre: frame.viewport.to_screen(world.into()), radius_px, width_px }
-        });
-        let focus_ring = frame.lens.focus().and_then(|focus| frame.layout.position(&focus.node_id)).map(|world| {
-            let (radius_px, _) = detail.selection_ring_px();
-            Ring {
-                centre: frame.viewport.to_screen(world.into()),
-                radius_px: radius_px + FOCUS_RING_GAP_PX,
-                width_px: 1.5,
-            }
-        });
         let boxes = group_boxes(&zoom, frame.layout, frame.lens, frame.view, frame.viewport, frame.cursor);
+        // A node's place on screen: its dot, or where its box marks it.
+        let placed = |node_id: &str| {
+            let at = frame.viewport.to_screen(frame.layout.position(node_id)?.into());
+            let group = frame.layout.group_of(node_id);
+            Some(boxes.iter().find(|b| Some(b.group) == group).map_or(at, |b| b.mark_place(at)))
+        };
+        let (ring_px, ring_width_px) = detail.selection_ring_px();
+        let selection =
+            frame.selected.and_then(placed).map(|centre| Ring { centre, radius_px: ring_px, width_px: ring_width_px });
+        let focus_ring = frame.lens.focus().and_then(|focus| placed(&focus.node_id)).map(|centre| Ring {
+            centre,
+            radius_px: ring_px + FOCUS_RING_GAP_PX,
+            width_px: 1.5,
+        });
         let mut targets = dots.targets;
         let box_centre = |b: &GroupBox<'a>| Point::new(b.rect.x + b.rect.width / 2.0, b.rect.y + b.rect.height / 2.0);
         targets.extend(boxes.iter().map(|b| (Target::Group(b.group), box_centre(b))));
@@ -248,6 +250,8 @@ fn region_frames<'a>(frame: &Frame<'a>, zoom: &Zoom<'a>) -> Vec<RegionFrame<'a>>
         .collect()
 }
 
+#[cfg(test)]
+mod box_member_tests;
 #[cfg(test)]
 mod link_tests;
 #[cfg(test)]

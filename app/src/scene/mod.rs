@@ -4,7 +4,8 @@
 //! frame as buckets of one ink each, `pick` finds the node under a click,
 //! `gesture` tells drags from clicks, `pacing` says when to redraw,
 //! `stand_in` moves the last picture with the camera until the next comes,
-//! `titles` fits names written above small regions, `paint_frame` carries
+//! `titles` fits names written above small regions, `plate` places a
+//! box's texts and its marks below them, `paint_frame` carries
 //! a frame to a paint worker, and
 //! `ink` names the colours (CSS custom properties: the stylesheet holds the
 //! one light/dark table). The canvas glue in `components/topology.rs` only
@@ -23,6 +24,7 @@ pub mod link_labels;
 pub mod pacing;
 pub mod paint_frame;
 pub mod pick;
+pub mod plate;
 pub mod route;
 pub mod stand_in;
 pub mod titles;

@@ -4,17 +4,23 @@
 //! like the middle group's trouble, its label on that box's marks). The
 //! bow is a quadratic curve through a control point on the perpendicular
 //! of the line's middle, the least bow that clears every other region, on
-//! either side; where none clears within `MAX_BOW_PX`, the line runs
-//! straight across (and the painter draws it under the boxes).
+//! either side; where none clears within `MAX_BOW_SHARE` of the link's
+//! length, the line runs straight across (and the painter draws it under
+//! the boxes). The bows tried are shares of the link's length, so that
+//! zooming, which scales every length alike, keeps the same bow: steps in
+//! px made a bow jump by half again at some zooms and not others.
 
 use super::viewport::{Point, Size};
 use crate::layout::Rect;
 
 /// How far the curve's middle may stand off the straight line at most,
-/// in px, and the first try (then half as much again each try).
-const MAX_BOW_PX: f64 = 280.0;
-const FIRST_BOW_PX: f64 = 14.0;
-const BOW_GROWTH: f64 = 1.5;
+/// as a share of the distance between the regions' centres, and the first
+/// try (then a quarter more each try: 0.05, 0.0625, ... 0.73; steps of
+/// half as much again missed bows that fit between a row and the screen's
+/// edge).
+const MAX_BOW_SHARE: f64 = 0.8;
+const FIRST_BOW_SHARE: f64 = 0.05;
+const BOW_GROWTH: f64 = 1.25;
 /// Points along a curve checked against the regions (its ends excepted):
 /// closer than the smallest region a link can cross is tall (a box of
 /// text, `BOX_TEXT_FROM`, or a region of a few dots) on links of a few
@@ -57,12 +63,24 @@ fn on_screen(point: Point, screen: Size, margin: f64) -> bool {
 }
 
 /// Whether the line (through `bend`, if any) from `from` to `to` keeps
-/// `clearance` px from every rectangle of `others`.
+/// `clearance` px from every rectangle of `others`. Only the rectangles
+/// near the curve's hull (its ends and control point) are checked point by
+/// point: with many regions on screen most are far from any one try.
 fn clears(from: Point, to: Point, bend: Option<Point>, others: &[Rect], clearance: f64) -> bool {
-    (1..SAMPLES).all(|step| {
-        let t = step as f64 / SAMPLES as f64;
-        let at = along(from, to, bend, t);
-        !others.iter().any(|rect| inside(at, rect, clearance))
+    let corners = [from, to, bend.unwrap_or(from)];
+    let (mut low, mut high) = (from, from);
+    for corner in corners {
+        (low.x, low.y, high.x, high.y) =
+            (low.x.min(corner.x), low.y.min(corner.y), high.x.max(corner.x), high.y.max(corner.y));
+    }
+    let hull = Rect {
+        x: low.x - clearance,
+        y: low.y - clearance,
+        width: high.x - low.x + 2.0 * clearance,
+        height: high.y - low.y + 2.0 * clearance,
+    };
+    others.iter().filter(|rect| rect.overlaps(&hull)).all(|rect| {
+        (1..SAMPLES).all(|step| !inside(along(from, to, bend, step as f64 / SAMPLES as f64), rect, clearance))
     })
 }
 
@@ -99,7 +117,7 @@ pub enum Route {
     Straight,
     /// Bowed around what is in the way: start, control point, end.
     Bowed(Point, Point, Point),
-    /// Straight across another region: no bow within `MAX_BOW_PX` clears.
+    /// Straight across another region: no bow within `MAX_BOW_SHARE` clears.
     Across,
 }
 
@@ -126,8 +144,9 @@ pub fn route(a: Rect, b: Rect, others: &[Rect], screen: Size, clearance_px: f64)
     let normal = Point::new(-dy / length * flip, dx / length * flip);
     let straight_middle = middle(from, to, None);
     let keep_on_screen = on_screen(straight_middle, screen, SCREEN_MARGIN_PX);
-    let mut bow = FIRST_BOW_PX;
-    while bow <= MAX_BOW_PX {
+    let mut share = FIRST_BOW_SHARE;
+    while share <= MAX_BOW_SHARE {
+        let bow = share * length;
         for side in [1.0, -1.0] {
             // The curve's middle stands off the line by half the control
             // point's distance.
@@ -143,7 +162,7 @@ pub fn route(a: Rect, b: Rect, others: &[Rect], screen: Size, clearance_px: f64)
                 return Route::Bowed(start, control, end);
             }
         }
-        bow *= BOW_GROWTH;
+        share *= BOW_GROWTH;
     }
     Route::Across
 }
@@ -259,6 +278,24 @@ mod tests {
                 assert!(clear_of(from, to, Some(bend), &tall, 2.0), "{bend:?}");
                 assert!(on_screen(middle(from, to, Some(bend)), SCREEN, SCREEN_MARGIN_PX));
             }
+        }
+    }
+
+    #[test]
+    fn zooming_keeps_the_same_bow() {
+        // The row scaled about the screen's corner, as a zoom scales it: the
+        // bow's control point scales with it (no clearance, which is in px
+        // whatever the zoom). Steps of a fixed px size took a bow of a
+        // different share of the way at each of these zooms.
+        let [first, middle_box, last] = row();
+        let scaled = |r: Rect, k: f64| rect(r.x * k, r.y * k, r.width * k, r.height * k);
+        let big = Size { width: 10_000.0, height: 10_000.0 };
+        let Route::Bowed(_, bend, _) = route(first, last, &[middle_box], big, 0.0) else { panic!("no bow") };
+        for k in [0.5, 0.7, 0.9, 1.1, 1.37, 1.6, 2.0] {
+            let found = route(scaled(first, k), scaled(last, k), &[scaled(middle_box, k)], big, 0.0);
+            let Route::Bowed(_, zoomed, _) = found else { panic!("no bow at {k}: {found:?}") };
+            let (x, y) = (zoomed.x / k, zoomed.y / k);
+            assert!((x - bend.x).abs() < 1e-6 && (y - bend.y).abs() < 1e-6, "at {k}: {zoomed:?} against {bend:?}");
         }
     }
 }

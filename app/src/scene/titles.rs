@@ -10,8 +10,9 @@
 
 use std::borrow::Cow;
 
-use super::boxes::{count_variants, holds_texts, GroupBox, BOX_TEXT_FROM};
+use super::boxes::{count_variants, GroupBox};
 use super::draw_list::RegionFrame;
+use super::plate::{holds_texts, BOX_TEXT_FROM};
 use crate::layout::Rect;
 
 /// The band a name written above a region takes (px).

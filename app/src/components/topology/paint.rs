@@ -6,12 +6,13 @@ use std::f64::consts::TAU;
 use web_sys::CanvasRenderingContext2d;
 
 use crate::layout::Rect;
-use crate::scene::boxes::{count_variants, health_variants, holds_texts, GroupBox, LinkLine, Mark, BOX_INSET_PX};
+use crate::scene::boxes::{count_variants, health_variants, GroupBox, LinkLine, Mark};
 use crate::scene::detail::Shape;
 use crate::scene::dots::{FADED_EDGE_ALPHA, FADED_NODE_ALPHA};
 use crate::scene::draw_list::{NodeBucket, RegionFrame};
 use crate::scene::ink::Palette;
 use crate::scene::link_labels;
+use crate::scene::plate::{holds_texts, text_plate, BOX_INSET_PX, HEALTH_LINE_PX, PLATE_TEXT_WIDTH_PX};
 use crate::scene::titles::{first_whole, header_holds_title, header_title, small_titles, TitlePlace, OUTSIDE_TITLE_PX};
 use crate::scene::viewport::Point;
 use crate::scene::{DrawList, Ink, Size, Tone};
@@ -227,18 +228,6 @@ fn link_labels(painter: &Painter, links: &[LinkLine], boxes: &[GroupBox], frames
     }
 }
 
-/// Where a box's texts go (x, y, width, height), if it is big enough.
-fn text_plate(group_box: &GroupBox) -> Option<(f64, f64, f64, f64)> {
-    let r = group_box.rect;
-    if !holds_texts(r) {
-        return None;
-    }
-    let inset = BOX_INSET_PX;
-    let health_line: f64 = if group_box.health.is_empty() { 0.0 } else { 15.0 };
-    let width = ((r.width - 2.0 * inset).min(220.0) + inset).min(r.width - inset);
-    Some((r.x + inset / 2.0, r.y + inset / 2.0, width, (50.0 + health_line).min(r.height - inset)))
-}
-
 /// A group box: fill, and outline (alarm colour, or the cursor's).
 fn paint_box(painter: &Painter, group_box: &GroupBox) {
     let (ctx, r) = (painter.ctx, group_box.rect);
@@ -304,11 +293,11 @@ fn box_texts(painter: &Painter, group_box: &GroupBox) {
     ctx.rect(r.x, r.y, r.width, r.height);
     ctx.clip();
     let inset = BOX_INSET_PX;
-    let plate_width = (r.width - 2.0 * inset).min(220.0);
-    let health_line = if group_box.health.is_empty() { 0.0 } else { 15.0 };
-    if let Some((x, y, width, height)) = text_plate(group_box) {
+    let plate_width = (r.width - 2.0 * inset).min(PLATE_TEXT_WIDTH_PX);
+    let health_line = if group_box.health.is_empty() { 0.0 } else { HEALTH_LINE_PX };
+    if let Some(plate) = text_plate(r, !group_box.health.is_empty()) {
         ctx.begin_path();
-        ctx.rect(x, y, width, height);
+        ctx.rect(plate.x, plate.y, plate.width, plate.height);
         painter.fill(Ink::BoxFill, 0.9);
     }
     painter.text(group_box.group, r.x + inset, r.y + inset + 12.0, "600 13px system-ui, sans-serif", Ink::Text);

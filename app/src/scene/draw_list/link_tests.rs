@@ -47,7 +47,7 @@ fn a_link_past_a_box_between_its_ends_bows_around_it() {
     let (Some(bad), Some(good)) = (bad.first(), good.first()) else { panic!("{:?}", list.links) };
     assert!(good.bend.is_none() && !good.across && !good.over_boxes(), "{good:?}");
     // Bowed clear of api, the troubled link is painted over the boxes.
-    assert!(bad.bend.is_some() && !bad.across && bad.over_boxes(), "{bad:?}");
+    assert!(bad.bend.is_some() && !bad.across && bad.over_boxes(), "{bad:?} {queue:?} {api:?} {db:?}");
     // Over 200 points of its curve, none is inside api, and its ends are
     // on queue's and db's outlines.
     for step in 1..200 {
