@@ -188,6 +188,42 @@ async fn a_reader_down_the_events_keeps_rows_in_view_as_the_oldest_go() {
     feed.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_down_the_events_keeps_their_place_while_the_list_is_off_screen() {
+    // Off screen the list keeps the place it last knew (the browser's
+    // scroll position is not read there: that laid the page out at the
+    // end of every diff). Events come slowly enough here (~150 rows a
+    // second) that the row read stays among the 2,000 kept.
+    let port = free_port();
+    let feed = simulated_feed(
+        port,
+        SimSettings { n_nodes: 20, messages_per_sec: 300.0, batch: 3, seed: 4, mix: Mix::EventsAndLogs },
+    )
+    .await;
+    let url = format!("http://127.0.0.1:{port}/");
+    Browser::run(1440, 900, |client| async move {
+        client.goto(&url).await.map_err(|e| e.to_string())?;
+        wait_for(&client, "events", &format!("Number({}) > 100", text_of("[data-testid=event-count]"))).await?;
+        support::show_panel(&client, ".panel-events").await?;
+        eval(&client, "document.querySelector('.panel-events .scroll').scrollTop = 280").await?;
+        wait_for(&client, "a row read", &format!("{EVENTS_IN_VIEW}.length > 5")).await?;
+        let read = eval(&client, &format!("{EVENTS_IN_VIEW}[0]")).await?;
+        eval(&client, "window.scrollTo(0, 0)").await?;
+        let off = "document.querySelector('.panel-events .scroll').dataset.onScreen === 'false'";
+        wait_for(&client, "the events off screen", off).await?;
+        let count = format!("Number({})", text_of("[data-testid=event-count]"));
+        let before = eval(&client, &count).await?.as_f64().unwrap_or(0.0);
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let after = eval(&client, &count).await?.as_f64().unwrap_or(0.0);
+        check(after > before, format!("no events came while off screen: {before} -> {after}"))?;
+        support::show_panel(&client, ".panel-events").await?;
+        let back = eval(&client, &format!("{EVENTS_IN_VIEW}[0]")).await?;
+        check(read == back, format!("the row read moved away while off screen: {read} -> {back}"))
+    })
+    .await;
+    feed.stop().await;
+}
+
 /// The first log line in the frame's view, and whether the log is full.
 const LOG_LINE_READ: &str = "(() => {
     const frame = document.querySelector('[data-testid=logs] .scroll');

@@ -192,7 +192,7 @@ pub fn ScrollFrame(props: ScrollFrameProps) -> View {
     });
     let follow_writer = follow.map(|follow| follow_bottom(follow, total_rows, frame_ref, (scroll_top, viewport)));
     // Following, the frame goes to the bottom whatever came or went.
-    let place = Place { frame_ref, scroll_top, viewport, total_rows, follow };
+    let place = Place { frame_ref, scroll_top, viewport, total_rows, follow, on_screen: *on_screen };
     if let Some(added) = rows_added_on_top {
         keep_rows_in_place(added, 1, place);
     }
