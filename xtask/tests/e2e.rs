@@ -142,6 +142,17 @@ const EVENTS_IN_VIEW: &str = "(() => {
     }).map(row => row.textContent);
 })()";
 
+/// Loads the dashboard, brings the events into view once 100 have come,
+/// scrolls them ten rows down and gives the first row in view.
+async fn read_a_row_down_the_events(client: &fantoccini::Client, url: &str) -> Result<serde_json::Value, String> {
+    client.goto(url).await.map_err(|e| e.to_string())?;
+    wait_for(client, "events", &format!("Number({}) > 100", text_of("[data-testid=event-count]"))).await?;
+    support::show_panel(client, ".panel-events").await?;
+    eval(client, "document.querySelector('.panel-events .scroll').scrollTop = 280").await?;
+    wait_for(client, "a row read", &format!("{EVENTS_IN_VIEW}.length > 5")).await?;
+    eval(client, &format!("{EVENTS_IN_VIEW}[0]")).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_down_the_events_keeps_rows_in_view_as_the_oldest_go() {
     // Events come faster than the list keeps them (2,000): the reader, a
@@ -156,12 +167,7 @@ async fn a_reader_down_the_events_keeps_rows_in_view_as_the_oldest_go() {
     .await;
     let url = format!("http://127.0.0.1:{port}/");
     Browser::run(1440, 900, |client| async move {
-        client.goto(&url).await.map_err(|e| e.to_string())?;
-        wait_for(&client, "events", &format!("Number({}) > 100", text_of("[data-testid=event-count]"))).await?;
-        support::show_panel(&client, ".panel-events").await?;
-        eval(&client, "document.querySelector('.panel-events .scroll').scrollTop = 280").await?;
-        wait_for(&client, "a row read", &format!("{EVENTS_IN_VIEW}.length > 5")).await?;
-        let read = eval(&client, &format!("{EVENTS_IN_VIEW}[0]")).await?;
+        let read = read_a_row_down_the_events(&client, &url).await?;
         tokio::time::sleep(Duration::from_millis(600)).await;
         let still = eval(&client, &format!("{EVENTS_IN_VIEW}[0]")).await?;
         check(read == still, format!("the row read moved away: {read} -> {still}"))?;
@@ -202,12 +208,7 @@ async fn a_reader_down_the_events_keeps_their_place_while_the_list_is_off_screen
     .await;
     let url = format!("http://127.0.0.1:{port}/");
     Browser::run(1440, 900, |client| async move {
-        client.goto(&url).await.map_err(|e| e.to_string())?;
-        wait_for(&client, "events", &format!("Number({}) > 100", text_of("[data-testid=event-count]"))).await?;
-        support::show_panel(&client, ".panel-events").await?;
-        eval(&client, "document.querySelector('.panel-events .scroll').scrollTop = 280").await?;
-        wait_for(&client, "a row read", &format!("{EVENTS_IN_VIEW}.length > 5")).await?;
-        let read = eval(&client, &format!("{EVENTS_IN_VIEW}[0]")).await?;
+        let read = read_a_row_down_the_events(&client, &url).await?;
         eval(&client, "window.scrollTo(0, 0)").await?;
         let off = "document.querySelector('.panel-events .scroll').dataset.onScreen === 'false'";
         wait_for(&client, "the events off screen", off).await?;
