@@ -16,6 +16,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use super::offscreen::{self, Answer, PaintWorker};
 use super::render_timer::RenderTimer;
 use super::{input, paint};
+use crate::browser::now_millis;
 use crate::canvas::{device_pixel_ratio, fit_backing_store_of, laid_out_box, ThemeColours};
 use crate::layout::Layout;
 use crate::lens::{GroupBy, Lens};
@@ -262,7 +263,7 @@ pub fn schedule(state: &AppState, topology: &Shared, canvas_ref: NodeRef) {
     let callback = Closure::once_into_js(move |_frame_time: f64| {
         // The frame's timestamp can be long before this callback runs:
         // time the draw itself.
-        let now = performance_now();
+        let now = now_millis();
         let on_frame = topology.borrow_mut().pacer.on_frame(now);
         match on_frame {
             OnFrame::RetryAfterMillis(wait) => {
@@ -279,7 +280,7 @@ pub fn schedule(state: &AppState, topology: &Shared, canvas_ref: NodeRef) {
                 if drawn == Drawn::Waiting {
                     return;
                 }
-                let drawn_at = performance_now();
+                let drawn_at = now_millis();
                 let cost = drawn_at - now;
                 topology.pacer.drawn(cost);
                 state.topology_draw_millis.set(cost);
@@ -381,10 +382,6 @@ fn watch_visibility(canvas: &HtmlCanvasElement, topology: Shared, redraw: Rc<dyn
 
 pub fn canvas_of(canvas_ref: NodeRef) -> Option<HtmlCanvasElement> {
     canvas_ref.try_get().and_then(|node| node.dyn_into::<HtmlCanvasElement>().ok())
-}
-
-pub fn performance_now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// The screen centre of the canvas (for keys that act there).

@@ -7,7 +7,8 @@ use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use super::canvas::{performance_now, Shared};
+use super::canvas::Shared;
+use crate::browser::now_millis;
 
 /// Times the browser's rendering of the frame a draw was in: a message
 /// posted from the animation frame is handled in the first task after that
@@ -27,7 +28,7 @@ impl RenderTimer {
         let (waiting, topology) = (drawn_at.clone(), Rc::downgrade(topology));
         let on_message = Closure::<dyn FnMut()>::new(move || {
             let (Some(at), Some(topology)) = (waiting.take(), topology.upgrade()) else { return };
-            let millis = performance_now() - at;
+            let millis = now_millis() - at;
             topology.borrow_mut().pacer.rendered(millis);
             shown.set(millis);
         });
