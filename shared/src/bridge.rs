@@ -179,6 +179,15 @@ pub enum LinkPhase {
     Demo,
 }
 
+/// A connection's rates over one window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct LinkRates {
+    pub messages_per_sec: f64,
+    pub bytes_per_sec: f64,
+    /// Worker time spent decoding and reducing, per second of wall time.
+    pub reduce_millis_per_sec: f64,
+}
+
 /// What the connection badge and diagnostics show.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkStatus {
@@ -201,13 +210,9 @@ pub struct LinkStatus {
     pub online: bool,
     /// The URL in use (without any token).
     pub url: String,
-    /// A rate window has closed since the link opened (before it, the
-    /// rates below are 0 and say nothing).
-    pub rates_measured: bool,
-    pub messages_per_sec: f64,
-    pub bytes_per_sec: f64,
-    /// Worker time spent decoding and reducing, per second of wall time.
-    pub reduce_millis_per_sec: f64,
+    /// The connection's rates over the last closed window; `None` until
+    /// one has closed since the link opened.
+    pub rates: Option<LinkRates>,
     /// Events that arrived while paused (for "N new events").
     pub events_while_paused: u64,
     pub n_nodes: u64,
@@ -243,10 +248,7 @@ impl Default for LinkStatus {
             paused: false,
             online: true,
             url: String::new(),
-            rates_measured: false,
-            messages_per_sec: 0.0,
-            bytes_per_sec: 0.0,
-            reduce_millis_per_sec: 0.0,
+            rates: None,
             events_while_paused: 0,
             n_nodes: 0,
             n_edges: 0,

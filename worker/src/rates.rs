@@ -8,13 +8,7 @@ pub struct Totals {
     pub reduce_millis: f64,
 }
 
-/// Rates over the last window.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Rates {
-    pub messages_per_sec: f64,
-    pub bytes_per_sec: f64,
-    pub reduce_millis_per_sec: f64,
-}
+pub use shared::bridge::LinkRates as Rates;
 
 /// Turns totals into rates over windows of at least `window_millis`.
 /// Until a window has closed since it (re)started, it knows no rate: a

@@ -39,14 +39,15 @@ pub struct PageCounts {
 
 pub fn figures(status: &LinkStatus, counters: &Counters, apply: &ApplyStats, page: PageCounts) -> Vec<Figure> {
     // Before a rate window has closed on this connection: no figure.
-    let rate = |label: &str, raw: f64, shown: String| match status.rates_measured {
-        true => exact(label, raw, shown, false),
-        false => exact(label, f64::NAN, "—".to_owned(), false),
+    let rate = |label: &str, value: Option<f64>, show: &dyn Fn(f64) -> String| match value {
+        Some(value) => exact(label, value, show(value), false),
+        None => exact(label, f64::NAN, "—".to_owned(), false),
     };
+    let rates = status.rates;
     let mut out = vec![
-        rate("Messages/s", status.messages_per_sec, compact(status.messages_per_sec)),
-        rate("Bytes/s", status.bytes_per_sec, bytes(status.bytes_per_sec)),
-        rate("Worker reduce ms/s", status.reduce_millis_per_sec, format!("{:.1}", status.reduce_millis_per_sec)),
+        rate("Messages/s", rates.map(|r| r.messages_per_sec), &compact),
+        rate("Bytes/s", rates.map(|r| r.bytes_per_sec), &bytes),
+        rate("Worker reduce ms/s", rates.map(|r| r.reduce_millis_per_sec), &|v| format!("{v:.1}")),
     ];
     out.extend(apply_figures(apply));
     out.extend([

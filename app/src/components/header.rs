@@ -37,9 +37,8 @@ pub fn Header() -> View {
     };
     let paused = create_memo(move || status.with(|s| s.paused));
     // No figure until a rate window has closed on this connection.
-    let rate = move || {
-        status.with(|s| if s.rates_measured { format!("{} msg/s", compact(s.messages_per_sec)) } else { String::new() })
-    };
+    let rate =
+        move || status.with(|s| s.rates.map(|r| format!("{} msg/s", compact(r.messages_per_sec))).unwrap_or_default());
     let reason = move || worker.with(|worker| status.with(|status| header_reason(worker, status)));
     let (pause_state, retry_state, jump_state) = (state.clone(), state.clone(), state.clone());
     let handle_pause = move |_| {

@@ -38,7 +38,8 @@ pub fn text_plate(rect: Rect, has_health: bool) -> Option<Rect> {
     }
     let inset = BOX_INSET_PX;
     let health_px = if has_health { HEALTH_LINE_PX } else { 0.0 };
-    let width = ((rect.width - 2.0 * inset).min(PLATE_TEXT_WIDTH_PX) + inset).min(rect.width - inset);
+    // The texts' width and half an inset either side.
+    let width = (rect.width - 2.0 * inset).min(PLATE_TEXT_WIDTH_PX) + inset;
     let height = (PLATE_HEIGHT_PX + health_px).min(rect.height - inset);
     Some(Rect { x: rect.x + inset / 2.0, y: rect.y + inset / 2.0, width, height })
 }

@@ -100,10 +100,7 @@ impl LinkCore {
             paused: self.paused,
             online: self.online,
             url: self.config.as_ref().map(config_url).unwrap_or_default(),
-            rates_measured: rates.is_some(),
-            messages_per_sec: rates.map_or(0.0, |r| r.messages_per_sec),
-            bytes_per_sec: rates.map_or(0.0, |r| r.bytes_per_sec),
-            reduce_millis_per_sec: rates.map_or(0.0, |r| r.reduce_millis_per_sec),
+            rates,
             events_while_paused: if self.paused {
                 counters.messages_of(MessageKind::Event).saturating_sub(self.events_at_pause)
             } else {

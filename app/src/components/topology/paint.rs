@@ -12,7 +12,7 @@ use crate::scene::dots::{FADED_EDGE_ALPHA, FADED_NODE_ALPHA};
 use crate::scene::draw_list::{NodeBucket, RegionFrame};
 use crate::scene::ink::Palette;
 use crate::scene::link_labels;
-use crate::scene::plate::{holds_texts, text_plate, BOX_INSET_PX, HEALTH_LINE_PX, PLATE_TEXT_WIDTH_PX};
+use crate::scene::plate::{text_plate, BOX_INSET_PX, HEALTH_LINE_PX};
 use crate::scene::titles::{first_whole, header_holds_title, header_title, small_titles, TitlePlace, OUTSIDE_TITLE_PX};
 use crate::scene::viewport::Point;
 use crate::scene::{DrawList, Ink, Size, Tone};
@@ -285,21 +285,18 @@ fn text_width(ctx: &CanvasRenderingContext2d, text: &str) -> f64 {
 fn box_texts(painter: &Painter, group_box: &GroupBox) {
     let (ctx, r) = (painter.ctx, group_box.rect);
     let alpha = if group_box.dimmed { 0.45 } else { 1.0 };
-    if !holds_texts(r) {
-        return;
-    }
+    let Some(plate) = text_plate(r, !group_box.health.is_empty()) else { return };
     ctx.save();
     ctx.begin_path();
     ctx.rect(r.x, r.y, r.width, r.height);
     ctx.clip();
     let inset = BOX_INSET_PX;
-    let plate_width = (r.width - 2.0 * inset).min(PLATE_TEXT_WIDTH_PX);
+    // The texts' width: the plate's, less its margins.
+    let plate_width = plate.width - inset;
     let health_line = if group_box.health.is_empty() { 0.0 } else { HEALTH_LINE_PX };
-    if let Some(plate) = text_plate(r, !group_box.health.is_empty()) {
-        ctx.begin_path();
-        ctx.rect(plate.x, plate.y, plate.width, plate.height);
-        painter.fill(Ink::BoxFill, 0.9);
-    }
+    ctx.begin_path();
+    ctx.rect(plate.x, plate.y, plate.width, plate.height);
+    painter.fill(Ink::BoxFill, 0.9);
     painter.text(group_box.group, r.x + inset, r.y + inset + 12.0, "600 13px system-ui, sans-serif", Ink::Text);
     let font = "12px system-ui, sans-serif";
     if let Some(count) = fitting_variant(ctx, font, &count_variants(&group_box.count), plate_width) {
