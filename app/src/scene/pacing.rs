@@ -5,7 +5,10 @@
 //! drawing takes at most ~1/factor of the main thread however large the
 //! graph or the canvas; at once after the user's own action (pan, zoom,
 //! select); and not while the canvas is off screen, where one missed
-//! change means one redraw when it comes back.
+//! change means one redraw when it comes back. A postponed redraw waits on
+//! one timer: data changes meanwhile ask for nothing more (each would cost
+//! the page a frame callback and a timer task), and a timer that finds the
+//! change drawn already (the user acted meanwhile) asks for nothing.
 
 use std::collections::VecDeque;
 
@@ -20,6 +23,10 @@ const MIN_RETRY_MILLIS: f64 = 16.0;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pacer {
     frame_pending: bool,
+    /// A postponed redraw's timer is set (`OnFrame::RetryAfterMillis`).
+    retry_pending: bool,
+    /// A change came that no draw has shown yet.
+    wanted: bool,
     last_draw_millis: f64,
     last_draw_cost_millis: f64,
     /// The browser's rendering after the last draws (at most `RENDER_SAMPLES`).
@@ -43,6 +50,8 @@ impl Default for Pacer {
     fn default() -> Self {
         Pacer {
             frame_pending: false,
+            retry_pending: false,
+            wanted: false,
             last_draw_millis: 0.0,
             last_draw_cost_millis: 0.0,
             render_millis: VecDeque::with_capacity(RENDER_SAMPLES),
@@ -55,13 +64,26 @@ impl Default for Pacer {
 
 impl Pacer {
     /// A redraw is wanted; true when the caller should ask for an animation
-    /// frame (none is pending, and the canvas is on screen).
+    /// frame (none is pending, no postponed redraw waits unless the user
+    /// acted, and the canvas is on screen).
     pub fn request(&mut self) -> bool {
         if !self.on_screen {
             self.stale_off_screen = true;
             return false;
         }
-        !std::mem::replace(&mut self.frame_pending, true)
+        self.wanted = true;
+        if self.frame_pending || (self.retry_pending && !self.interactive) {
+            return false;
+        }
+        self.frame_pending = true;
+        true
+    }
+
+    /// The timer of a postponed redraw fired; true when the caller should
+    /// ask for an animation frame (the change is not drawn yet).
+    pub fn retry_due(&mut self) -> bool {
+        self.retry_pending = false;
+        self.wanted && self.request()
     }
 
     /// The user acted: the next frame draws without waiting.
@@ -75,9 +97,11 @@ impl Pacer {
         let since = now_millis - self.last_draw_millis;
         let gap = (self.last_draw_cost_millis + self.render_cost_millis()) * DRAW_BUDGET_FACTOR;
         if !self.interactive && since < gap {
+            self.retry_pending = true;
             return OnFrame::RetryAfterMillis((gap - since).max(MIN_RETRY_MILLIS));
         }
         self.interactive = false;
+        self.wanted = false;
         self.last_draw_millis = now_millis;
         OnFrame::Draw
     }
@@ -116,6 +140,8 @@ mod tests {
     enum Step {
         /// A redraw is wanted: did it ask for a frame?
         Request(bool),
+        /// A postponed redraw's timer fired: did it ask for a frame?
+        RetryDue(bool),
         Interact,
         /// A frame at this time, and what it did.
         Frame(f64, OnFrame),
@@ -134,6 +160,7 @@ mod tests {
         for (index, step) in steps.iter().enumerate() {
             let got = match *step {
                 Request(_) => Request(pacer.request()),
+                RetryDue(_) => RetryDue(pacer.retry_due()),
                 Interact => {
                     pacer.interact();
                     Interact
@@ -167,10 +194,15 @@ mod tests {
             // Due at 1000 + 2 × 80 = 1160.
             Request(true),
             Frame(1016.0, RetryAfterMillis(144.0)),
-            Request(true),
+            // More data while it waits: no frame, no second timer.
+            Request(false),
+            Request(false),
+            RetryDue(true),
             Frame(1150.0, RetryAfterMillis(16.0)),
-            Request(true),
+            RetryDue(true),
             Frame(1160.0, Draw),
+            // Nothing changed since: a timer left over asks for nothing.
+            RetryDue(false),
         ]);
     }
 
@@ -184,7 +216,7 @@ mod tests {
             // Due at 1000 + (2 + 3) × 80 = 1400.
             Request(true),
             Frame(1016.0, RetryAfterMillis(384.0)),
-            Request(true),
+            RetryDue(true),
             Frame(1400.0, Draw),
         ]);
     }
@@ -217,6 +249,28 @@ mod tests {
             Drawn(5.0),
             Request(true),
             Frame(1032.0, RetryAfterMillis(384.0)),
+        ]);
+    }
+
+    #[test]
+    fn the_users_action_does_not_wait_for_a_postponed_redraw() {
+        check(&[
+            Request(true),
+            Frame(1000.0, Draw),
+            Drawn(5.0),
+            Request(true),
+            Frame(1016.0, RetryAfterMillis(384.0)),
+            Request(false),
+            // A pan while the data's redraw waits: drawn at the next frame.
+            Interact,
+            Request(true),
+            Frame(1032.0, Draw),
+            Drawn(5.0),
+            // That draw showed the data too: the timer asks for nothing.
+            RetryDue(false),
+            // The next change waits for the data's pace again.
+            Request(true),
+            Frame(1048.0, RetryAfterMillis(384.0)),
         ]);
     }
 

@@ -256,10 +256,13 @@ fn follow_the_lens(state: AppState, topology: Shared, redraw: Rc<dyn Fn()>) {
 
 /// Draws on an animation frame when the pacer allows, or retries later.
 pub fn schedule(state: &AppState, topology: &Shared, canvas_ref: NodeRef) {
-    if !topology.borrow_mut().pacer.request() {
-        return;
+    if topology.borrow_mut().pacer.request() {
+        ask_for_frame(state.clone(), topology.clone(), canvas_ref);
     }
-    let (state, topology) = (state.clone(), topology.clone());
+}
+
+/// The animation frame that draws, or postpones the draw on a timer.
+fn ask_for_frame(state: AppState, topology: Shared, canvas_ref: NodeRef) {
     let callback = Closure::once_into_js(move |_frame_time: f64| {
         // The frame's timestamp can be long before this callback runs:
         // time the draw itself.
@@ -267,7 +270,11 @@ pub fn schedule(state: &AppState, topology: &Shared, canvas_ref: NodeRef) {
         let on_frame = topology.borrow_mut().pacer.on_frame(now);
         match on_frame {
             OnFrame::RetryAfterMillis(wait) => {
-                let retry = Closure::once_into_js(move || schedule(&state, &topology, canvas_ref));
+                let retry = Closure::once_into_js(move || {
+                    if topology.borrow_mut().pacer.retry_due() {
+                        ask_for_frame(state, topology, canvas_ref);
+                    }
+                });
                 if let Some(window) = web_sys::window() {
                     let wait = wait as i32;
                     let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(retry.unchecked_ref(), wait);
