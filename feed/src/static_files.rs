@@ -2,12 +2,16 @@
 //! for a year, and `no-cache` on everything unhashed (index.html and the
 //! worker's files, which trunk does not hash) and on every error (a 404 for
 //! a hashed name not yet deployed must not stick), so a stale worker never
-//! meets a newer app.
+//! meets a newer app. Unhashed files carry no date to revalidate against:
+//! a date says nothing of the content (a rollback copies older dates, and
+//! two builds within one second share theirs), so a browser holding the
+//! newer index would be told `304` and load hashed files that are gone.
+//! They are answered in full each time (about 3 KB for a page load).
 
 use std::path::PathBuf;
 
 use axum::extract::Request;
-use axum::http::header::{HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use axum::http::header::{HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY, IF_MODIFIED_SINCE, LAST_MODIFIED};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -58,12 +62,20 @@ pub fn mount(router: Router, dir: PathBuf, base_path: &str, csp: Option<HeaderVa
     }
 }
 
-async fn cache_headers(request: Request, next: Next) -> Response {
+async fn cache_headers(mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
+    let hashed = is_hashed(&path);
+    if !hashed {
+        request.headers_mut().remove(IF_MODIFIED_SINCE);
+    }
     let mut response = next.run(request).await;
     let found = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
-    let policy = if found && is_hashed(&path) { "public, max-age=31536000, immutable" } else { "no-cache" };
-    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(policy));
+    let policy = if found && hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(policy));
+    if !hashed {
+        headers.remove(LAST_MODIFIED);
+    }
     response
 }
 

@@ -1,4 +1,5 @@
-//! Serving the dashboard: a 404 is never cached as immutable, and an invalid
+//! Serving the dashboard: a 404 is never cached as immutable, an unhashed
+//! file is never answered from its date, and an invalid
 //! Content-Security-Policy stops the server at start.
 
 mod support;
@@ -9,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use feed::{Feed, FeedConfig, Guards};
-use support::{http_get, replay_of, WAIT};
+use support::{http, http_get, replay_of, WAIT};
 
 /// A folder with an index and one trunk-hashed file.
 fn site(name: &str) -> PathBuf {
@@ -44,6 +45,30 @@ async fn a_404_is_never_cached_as_immutable() {
     let (status, head) = http_get(feed.addr, "/").await;
     assert_eq!(status, 200);
     assert!(head.contains("cache-control: no-cache"), "{head}");
+    feed.stop().await;
+}
+
+/// A browser holding a copy newer than the file on disk: after a rollback
+/// (dates copied from the older build), or a rebuild in the same second.
+const NEWER_COPY: (&str, &str) = ("If-Modified-Since", "Fri, 01 Jan 2100 00:00:00 GMT");
+
+#[tokio::test]
+async fn an_unhashed_file_is_sent_whole_whatever_date_the_browser_holds() {
+    let dir = site("dates");
+    std::fs::write(dir.join("stream_loader.js"), "// loader").expect("loader");
+    let feed = Feed::start_with(config(dir, None), Guards::default()).await.expect("starts");
+    for (path, body) in [
+        ("/", "<!DOCTYPE html><title>t</title>"),
+        ("/index.html", "<!DOCTYPE html><title>t</title>"),
+        ("/stream_loader.js", "// loader"),
+    ] {
+        let (status, head, got) = http(feed.addr, "GET", path, &[NEWER_COPY], b"").await;
+        assert_eq!((status, got.as_str()), (200, body), "{path}: {head}");
+        assert!(!head.contains("last-modified"), "{path} offers a date to revalidate against: {head}");
+    }
+    // A hashed name is its content: a date is as good as any validator.
+    let (status, head, _) = http(feed.addr, "GET", "/app-0123456789abcdef.js", &[NEWER_COPY], b"").await;
+    assert_eq!(status, 304, "{head}");
     feed.stop().await;
 }
 
