@@ -77,10 +77,13 @@ pub async fn serve_with_csp(port: u16, source: Source, dir: PathBuf, base_path: 
     }
 }
 
-/// A ChromeDriver process and one browser session on it.
+/// A ChromeDriver process and one browser session on it, with a profile
+/// of its own that goes with it (a profile left behind holds a few MB, and
+/// its cache would serve a later session on the same port).
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    profile: PathBuf,
 }
 
 impl Browser {
@@ -102,6 +105,7 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(50));
         }
         let profile = std::env::temp_dir().join(format!("meshview-e2e-{port}"));
+        let _ = std::fs::remove_dir_all(&profile);
         let options = json!({
             "binary": "/usr/bin/chromium",
             "args": [
@@ -131,17 +135,16 @@ impl Browser {
             Ok(client) => client,
             Err(error) => {
                 let _ = driver.kill();
+                let _ = std::fs::remove_dir_all(&profile);
                 panic!("cannot start a Chromium session: {error}");
             }
         };
-        Browser { client, driver }
+        Browser { client, driver, profile }
     }
 
-    /// Ends the session and the driver.
-    pub async fn close(mut self) {
+    /// Ends the session, then the driver and the profile (on drop).
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 
     /// Runs `body`, then always closes the session and the driver; panics
@@ -157,6 +160,14 @@ impl Browser {
         if let Err(why) = result {
             panic!("{why}");
         }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
