@@ -6,13 +6,12 @@ use shared::bridge::LinkStatus;
 use shared::{Counters, DecodeErrorKind};
 use sycamore::prelude::*;
 
-use crate::components::slots::{field, slots};
 use crate::components::timeline::span_text;
 use crate::format::{bytes, clock, compact};
 use crate::state::{AppState, ApplyStats};
 
 /// One labelled figure; `bad` marks a figure worth a look.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
     pub label: String,
     pub value: String,
@@ -206,19 +205,6 @@ fn capitalized(text: &str) -> String {
     chars.next().map(|first| std::iter::once(first.to_ascii_uppercase()).chain(chars).collect()).unwrap_or_default()
 }
 
-/// One figure's row, made once per position and updated in place: most
-/// figures move with every status, and rows re-created for them were
-/// ~40 elements removed and added again a second (with their style and
-/// layout), 5 of every 6 layout invalidations in a steady-10k trace.
-fn figure_view(figure: ReadSignal<Figure>) -> View {
-    let class = field(figure, |f| if f.bad { "bad" } else { "" }.to_owned());
-    let key = field(figure, |f| f.label.to_lowercase().replace(' ', "-"));
-    let label = field(figure, |f| f.label.clone());
-    let raw = field(figure, |f| f.raw.to_string());
-    let value = field(figure, |f| f.value.clone());
-    view! { div(class=class, data-figure=key) { dt { (label) } dd(data-value=raw) { (value) } } }
-}
-
 #[component]
 pub fn DiagnosticsPanel() -> View {
     let state = use_context::<AppState>();
@@ -240,12 +226,11 @@ pub fn DiagnosticsPanel() -> View {
         status.with(|status| apply.with_untracked(|apply| figures(status, &counters, apply, page)))
     });
     let view_cell = state.view.clone();
-    // Selectors: a status that did not change them writes nothing.
-    let last_error = create_selector(move || {
+    let last_error = move || {
         status.track();
         view_cell.borrow().counters.last_error.clone().map(|e| format!("Last error: {e}")).unwrap_or_default()
-    });
-    let url = create_selector(move || status.with(|s| format!("{} · {}", s.url, s.reason)));
+    };
+    let url = move || status.with(|s| format!("{} · {}", s.url, s.reason));
     view! {
         section(class="panel panel-diagnostics", aria-labelledby="diag-title") {
             header(class="panel-head") {
@@ -253,7 +238,15 @@ pub fn DiagnosticsPanel() -> View {
                 span(class="muted id", data-testid="link-url") { (url) }
             }
             dl(class="diag", data-testid="diagnostics") {
-                (slots(items, figure_view))
+                Indexed(
+                    list=items,
+                    view=|f: Figure| {
+                        let class = if f.bad { "bad" } else { "" };
+                        let key = f.label.to_lowercase().replace(' ', "-");
+                        let raw = f.raw.to_string();
+                        view! { div(class=class, data-figure=key) { dt { (f.label) } dd(data-value=raw) { (f.value) } } }
+                    },
+                )
             }
             p(class="last-error") { (last_error) }
         }
