@@ -11,9 +11,8 @@ use serde_json::{json, Value};
 
 use super::{free_port, TestResult};
 
-/// A ChromeDriver process and one browser session on it, with a profile
-/// of its own that goes with it (a profile left behind holds a few MB, and
-/// its cache would serve a later session on the same port).
+/// The session; its profile goes with it (one left behind holds a few MB,
+/// and its cache would serve a later session on the same port).
 pub struct Browser {
     pub client: Client,
     driver: Child,
