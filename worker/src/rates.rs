@@ -1,5 +1,7 @@
 //! Per-second rates from cumulative totals, sampled on the timer tick.
 
+use shared::bridge::LinkRates;
+
 /// Totals at one instant.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Totals {
@@ -7,8 +9,6 @@ pub struct Totals {
     pub bytes: u64,
     pub reduce_millis: f64,
 }
-
-pub use shared::bridge::LinkRates as Rates;
 
 /// Turns totals into rates over windows of at least `window_millis`.
 /// Until a window has closed since it (re)started, it knows no rate: a
@@ -18,7 +18,7 @@ pub use shared::bridge::LinkRates as Rates;
 pub struct RateMeter {
     window_millis: f64,
     start: Option<(f64, Totals)>,
-    rates: Option<Rates>,
+    rates: Option<LinkRates>,
 }
 
 impl RateMeter {
@@ -44,7 +44,7 @@ impl RateMeter {
             return false;
         }
         let per_sec = 1000.0 / elapsed_millis;
-        self.rates = Some(Rates {
+        self.rates = Some(LinkRates {
             messages_per_sec: totals.messages.saturating_sub(then.messages) as f64 * per_sec,
             bytes_per_sec: totals.bytes.saturating_sub(then.bytes) as f64 * per_sec,
             reduce_millis_per_sec: (totals.reduce_millis - then.reduce_millis).max(0.0) * per_sec,
@@ -54,7 +54,7 @@ impl RateMeter {
     }
 
     /// The last closed window's rates; `None` before one has closed.
-    pub fn rates(&self) -> Option<Rates> {
+    pub fn rates(&self) -> Option<LinkRates> {
         self.rates
     }
 }
@@ -71,7 +71,7 @@ mod tests {
         assert!(!meter.sample(500.0, totals(100, 1000, 1.0)));
         assert_eq!(meter.rates(), None);
         assert!(meter.sample(2000.0, totals(400, 8000, 10.0)));
-        let rates = Rates { messages_per_sec: 200.0, bytes_per_sec: 4000.0, reduce_millis_per_sec: 5.0 };
+        let rates = LinkRates { messages_per_sec: 200.0, bytes_per_sec: 4000.0, reduce_millis_per_sec: 5.0 };
         assert_eq!(meter.rates(), Some(rates));
         // A restart forgets them; the next window starts at the next sample.
         meter.restart();
