@@ -110,6 +110,8 @@ impl Frozen {
         let logs = self.logs.bytes(previous.map(|previous| &previous.logs));
         bytes.whole += logs.whole;
         bytes.own += logs.own;
+        // The history charges `own` and later `whole - own` more.
+        debug_assert!(bytes.own <= bytes.whole, "{bytes:?}");
         bytes
     }
 }

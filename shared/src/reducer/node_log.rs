@@ -9,8 +9,10 @@ use crate::diff::LogDelta;
 use crate::limits::{MAX_LOG_LINES_PER_NODE, MAX_LOG_LINE_BYTES};
 use crate::ring::{RingDelta, TrackedRing};
 
+/// A line's pointer in the ring (an `Arc<str>`: address and length).
+const LINE_POINTER_BYTES: usize = 16;
 /// A line's bookkeeping beyond its text: its pointer and its shared header.
-const LINE_OVERHEAD_BYTES: usize = 32;
+const LINE_OVERHEAD_BYTES: usize = LINE_POINTER_BYTES + 16;
 
 /// What appending a chunk cost, for the counters.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -128,12 +130,19 @@ impl NodeLog {
 
     /// What a copy of this log costs beyond one taken when it had pushed
     /// `pushed_before` lines: its line pointers, the lines pushed since
-    /// (their text is its own), and the unfinished line.
+    /// (their text and shared header are its own), and the unfinished
+    /// line. Never more than `heap_bytes`: with every line new, the two
+    /// are equal.
     pub fn heap_bytes_since(&self, pushed_before: u64) -> usize {
         let new_lines = self.lines_pushed().saturating_sub(pushed_before).min(self.lines.len() as u64) as usize;
-        let new_text: usize =
-            self.lines.iter().rev().take(new_lines).map(|line| line.len() + LINE_OVERHEAD_BYTES).sum();
-        16 * self.lines.len() + new_text + self.partial.len() + 64
+        let new_lines_bytes: usize = self
+            .lines
+            .iter()
+            .rev()
+            .take(new_lines)
+            .map(|line| line.len() + LINE_OVERHEAD_BYTES - LINE_POINTER_BYTES)
+            .sum();
+        LINE_POINTER_BYTES * self.lines.len() + new_lines_bytes + self.partial.len() + 64
     }
 
     /// Bytes of the kept lines and the unfinished one.
@@ -239,6 +248,26 @@ mod tests {
         odd.append(&"é".repeat(MAX_LOG_LINE_BYTES));
         odd.append("\n");
         assert_eq!(odd.lines().next().map(str::len), Some(MAX_LOG_LINE_BYTES - 1));
+    }
+
+    /// A copy's own share counts each line's pointer once: with every line
+    /// new it is the whole log, with none new only pointers and the tail.
+    #[test]
+    fn a_copy_owns_at_most_the_whole_log() {
+        let mut log = NodeLog::default();
+        log.append("alpha\nbeta\ngamma\ntail");
+        // Text 5 + 4 + 5 + 4; 32 per line; 64 for the log.
+        assert_eq!(log.heap_bytes(), 18 + 3 * 32 + 64);
+        assert_eq!(log.heap_bytes_since(0), log.heap_bytes());
+        // "gamma" pushed since: its text and header are new.
+        assert_eq!(log.heap_bytes_since(2), 3 * 16 + (5 + 16) + 4 + 64);
+        assert_eq!(log.heap_bytes_since(3), 3 * 16 + 4 + 64);
+        // More lines pushed than kept: the evicted ones cost nothing.
+        let mut full = NodeLog::default();
+        let text: String = (0..MAX_LOG_LINES_PER_NODE + 7).map(|i| format!("{i}\n")).collect();
+        full.append(&text);
+        assert_eq!(full.heap_bytes_since(0), full.heap_bytes());
+        assert!(full.heap_bytes_since(5) <= full.heap_bytes());
     }
 
     #[test]
