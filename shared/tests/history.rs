@@ -6,6 +6,8 @@
 use proptest::prelude::*;
 use shared::encode::{encode_batch, encode_message};
 use shared::history::{History, HistoryBudget, Input, MarkKind};
+use shared::limits::MAX_LOG_LINES_PER_NODE;
+use shared::protocol::{MeshNode, Message, Payload, Status};
 use shared::sim::{SimConfig, Simulator};
 use shared::{Event, LogWatch, Reducer, Severity, View};
 
@@ -213,6 +215,34 @@ fn old_moments_are_let_go_after_the_age_budget() {
     // The window covers the age budget, and at most a quarter more.
     assert!(end - start >= 60_000, "window of {} ms", end - start);
     assert!(end - start <= 75_000, "window of {} ms", end - start);
+}
+
+/// A log refilled whole between two checkpoints: the newer one owns all of
+/// it, never more than it refers to, and letting the older one go keeps the
+/// count right (it once went below zero there, which a release build
+/// wraps: the whole history let go).
+#[test]
+fn a_log_refilled_between_checkpoints_is_charged_what_it_holds() {
+    let budget = HistoryBudget { max_age_millis: 20_000, max_bytes: 64 << 20 };
+    let mut history = History::new(budget);
+    let mut live = Reducer::new();
+    let message = |payload| Message { ts_millis: None, seq: None, pos: None, payload };
+    let node = MeshNode { id: "a".into(), kind: "svc".into(), label: "a".into(), status: Status::Ok, meta: vec![] };
+    let snapshot = Payload::Snapshot { nodes: vec![node], edges: vec![], partial: false };
+    history.record(&mut live, START_MILLIS, Input::Messages(vec![message(snapshot)]));
+    // Each second, more lines than a log keeps.
+    let text: String = (0..MAX_LOG_LINES_PER_NODE + 10).map(|line| format!("line {line}\n")).collect();
+    for second in 1..=90 {
+        let chunk = Payload::LogChunk { node_id: "a".into(), text: text.clone() };
+        history.record(&mut live, START_MILLIS + second * 1_000, Input::Messages(vec![message(chunk)]));
+    }
+    let (start, end) = history.span().expect("a window");
+    assert_eq!(end, START_MILLIS + 90_000);
+    assert!(end - start >= 20_000, "window of {} ms", end - start);
+    // What is charged is what the kept checkpoints refer to: at least the
+    // oldest one's log, whole (1,000 lines of 8-9 bytes and their headers).
+    assert!(history.bytes() > MAX_LOG_LINES_PER_NODE * 40, "{} bytes", history.bytes());
+    assert!(history.bytes() < 4 << 20, "{} bytes", history.bytes());
 }
 
 #[test]
