@@ -219,8 +219,7 @@ fn old_moments_are_let_go_after_the_age_budget() {
 
 /// A log refilled whole between two checkpoints: the newer one owns all of
 /// it, never more than it refers to, and letting the older one go keeps the
-/// count right (it once went below zero there, which a release build
-/// wraps: the whole history let go).
+/// count right (it once subtracted past zero there).
 #[test]
 fn a_log_refilled_between_checkpoints_is_charged_what_it_holds() {
     let budget = HistoryBudget { max_age_millis: 20_000, max_bytes: 64 << 20 };
