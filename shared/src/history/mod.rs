@@ -338,6 +338,11 @@ impl History {
             self.drop_oldest();
         }
         self.marks.forget_before(self.span().map_or(i64::MAX, |(start, _)| start));
+        // The running count is the sum of what each segment is charged,
+        // the oldest checkpoint whole and the others their own share.
+        debug_assert_eq!(self.bytes, self.segments.iter().map(Segment::bytes).sum::<usize>());
+        debug_assert!(self.segments.iter().skip(1).all(|s| s.charged_bytes == s.state_bytes.own));
+        debug_assert!(self.segments.front().is_none_or(|s| s.charged_bytes == s.state_bytes.whole));
         for_bytes
     }
 
