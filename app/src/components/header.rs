@@ -29,13 +29,13 @@ fn header_reason(worker: &WorkerHealth, status: &LinkStatus) -> String {
 pub fn Header() -> View {
     let state = use_context::<AppState>();
     let (status, worker) = (state.status, state.worker);
-    let badge_parts = create_memo(move || worker.with(|worker| status.with(|status| header_badge(worker, status))));
-    let worker_stopped = create_memo(move || worker.with(|worker| matches!(worker, WorkerHealth::Stopped(_))));
+    let badge_parts = create_selector(move || worker.with(|worker| status.with(|status| header_badge(worker, status))));
+    let worker_stopped = create_selector(move || worker.with(|worker| matches!(worker, WorkerHealth::Stopped(_))));
     let project = move || match status.with(|s| s.recording.as_ref().map(|meta| meta.project.clone())) {
         Some(recorded) => recorded,
         None => state.settings.with(|s| if s.link.demo { "demo".to_owned() } else { s.link.project.clone() }),
     };
-    let paused = create_memo(move || status.with(|s| s.paused));
+    let paused = create_selector(move || status.with(|s| s.paused));
     // No figure until a rate window has closed on this connection.
     let rate =
         move || status.with(|s| s.rates.map(|r| format!("{} msg/s", compact(r.messages_per_sec))).unwrap_or_default());
@@ -65,7 +65,7 @@ pub fn Header() -> View {
                 span(class=move || format!("badge {}", badge_parts.with(|b| b.0)), role="status", aria-live="polite",
                     title=reason, data-testid="badge") {
                     i(class="pulse", aria-hidden="true")
-                    (badge_parts.with(|b| b.1.clone()))
+                    (move || badge_parts.with(|b| b.1.clone()))
                 }
                 span(class="rate", data-testid="rate", title="Messages per second reduced by the worker") { (rate) }
                 (if worker_stopped.get() {

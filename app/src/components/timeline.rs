@@ -89,8 +89,8 @@ pub fn mark_title(mark: &Mark) -> String {
 pub fn Timeline() -> View {
     let state = use_context::<AppState>();
     let status = state.status;
-    let span = create_memo(move || status.with(|s| s.history.start_millis.zip(s.history.end_millis)));
-    let rewound = create_memo(move || status.with(|s| s.rewound_to_millis));
+    let span = create_selector(move || status.with(|s| s.history.start_millis.zip(s.history.end_millis)));
+    let rewound = create_selector(move || status.with(|s| s.rewound_to_millis));
     let (input_state, step_state, live_state) = (state.clone(), state.clone(), state.clone());
     let handle_input = move |event: web_sys::Event| {
         let Some((_, end)) = span.get() else { return };
@@ -107,7 +107,7 @@ pub fn Timeline() -> View {
     };
     let step_back = step.clone();
     let handle_live = move |_| live_state.rewind(None);
-    let marks = create_memo(move || status.with(|s| s.history.marks.clone()));
+    let marks = create_selector(move || status.with(|s| s.history.marks.clone()));
     // The range and the marks are written through the DOM and the CSSOM:
     // min, max, then value, in that order (a value set before its max
     // would be clamped), and positions without `style` attributes (a
@@ -127,7 +127,7 @@ pub fn Timeline() -> View {
     let disabled = move || span.get().is_none_or(|(start, end)| end <= start);
     let caption_text = move || status.with(caption);
     let class = move || if rewound.get().is_some() { "timeline rewound" } else { "timeline" };
-    let recording = create_memo(move || status.with(|s| s.recording.is_some()));
+    let recording = create_selector(move || status.with(|s| s.recording.is_some()));
 
     view! {
         div(class=class, data-testid="timeline") {
@@ -158,7 +158,7 @@ pub fn Timeline() -> View {
 fn SessionFiles() -> View {
     let state = use_context::<AppState>();
     let status = state.status;
-    let recording = create_memo(move || status.with(|s| s.recording.is_some()));
+    let recording = create_selector(move || status.with(|s| s.recording.is_some()));
     let nothing_kept = move || status.with(|s| s.history.start_millis.is_none());
     let (save_state, open_state, leave_state) = (state.clone(), state.clone(), state);
     let handle_save = move |_| save_state.save_session();
