@@ -39,7 +39,7 @@ pub fn Header() -> View {
     // No figure until a rate window has closed on this connection.
     let rate =
         move || status.with(|s| s.rates.map(|r| format!("{} msg/s", compact(r.messages_per_sec))).unwrap_or_default());
-    let reason = move || worker.with(|worker| status.with(|status| header_reason(worker, status)));
+    let reason = create_selector(move || worker.with(|worker| status.with(|status| header_reason(worker, status))));
     let (pause_state, retry_state, jump_state) = (state.clone(), state.clone(), state.clone());
     let handle_pause = move |_| {
         if paused.get() {
@@ -63,7 +63,7 @@ pub fn Header() -> View {
             }
             div(class="status") {
                 span(class=move || format!("badge {}", badge_parts.with(|b| b.0)), role="status", aria-live="polite",
-                    title=reason, data-testid="badge") {
+                    title=move || reason.get_clone(), data-testid="badge") {
                     i(class="pulse", aria-hidden="true")
                     (move || badge_parts.with(|b| b.1.clone()))
                 }
