@@ -89,7 +89,7 @@ async fn a_list_off_screen_writes_nothing_and_catches_up_in_view() {
     // Filled once at mount, then the observer finds it below the fold.
     assert_eq!(texts(&parent), ["a0", "a1", "a2"]);
     wait_for_on_screen(handles, false).await;
-    let observer = dom_watch::watch(&parent);
+    let observer = dom_watch::watch(&parent, dom_watch::Also::Nothing);
     *data.borrow_mut() = vec!["b0".into(), "b1".into(), "b2".into(), "b3".into()];
     handles.version.update(|v| *v += 1);
     sleep_millis(100).await;

@@ -16,7 +16,9 @@ use shared::history::{HistoryBudget, HistoryStatus};
 use sycamore::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{MutationObserver, MutationObserverInit, MutationRecord};
+use web_sys::MutationRecord;
+
+mod dom_watch;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -72,21 +74,6 @@ fn element(parent: &web_sys::Element, selector: &str) -> web_sys::Element {
     parent.query_selector(selector).ok().flatten().unwrap_or_else(|| panic!("no {selector}"))
 }
 
-/// Records every write under `parent`: texts, nodes added or removed, and
-/// attributes (a badge's title is part of what a screen reader reads).
-fn watch(parent: &web_sys::Element) -> MutationObserver {
-    let ignore = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {});
-    let observer = MutationObserver::new(ignore.as_ref().unchecked_ref()).expect("an observer");
-    ignore.forget();
-    let options = MutationObserverInit::new();
-    options.set_attributes(true);
-    options.set_character_data(true);
-    options.set_child_list(true);
-    options.set_subtree(true);
-    observer.observe_with_options(parent, &options).expect("observing");
-    observer
-}
-
 /// Of the mutation records taken, those whose target is `within` or under it.
 fn writes_within(records: &js_sys::Array, within: &web_sys::Element) -> usize {
     records
@@ -104,7 +91,8 @@ fn a_status_that_moves_only_figures_leaves_the_badge_and_the_buttons_alone() {
     let files = element(&parent, ".timeline-files");
     let (rate, caption) = (element(&parent, "[data-testid=rate]"), element(&parent, "[data-testid=timeline-caption]"));
     assert_eq!(badge.text_content().as_deref(), Some("Live"));
-    let observer = watch(&parent);
+    // Attributes too: a badge's title is part of what a screen reader reads.
+    let observer = dom_watch::watch(&parent, dom_watch::Also::Attributes);
     for second in 1..=3 {
         state.set_status(live_status(second));
     }
@@ -119,7 +107,8 @@ fn a_status_that_moves_only_figures_leaves_the_badge_and_the_buttons_alone() {
     assert_eq!(badge.text_content().as_deref(), Some("Live"));
 
     // A change of phase does reach the badge.
-    let observer = watch(&parent);
+    // Attributes too: a badge's title is part of what a screen reader reads.
+    let observer = dom_watch::watch(&parent, dom_watch::Also::Attributes);
     let reason = "connecting to ws://127.0.0.1/ws".to_owned();
     state.set_status(LinkStatus { phase: LinkPhase::Connecting, attempt: 0, reason: reason.clone(), ..live_status(4) });
     let records = observer.take_records();
