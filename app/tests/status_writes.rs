@@ -106,8 +106,7 @@ fn a_status_that_moves_only_figures_leaves_the_badge_and_the_buttons_alone() {
     assert_eq!(writes_within(&records, &files), 0, "the session buttons were rewritten");
     assert_eq!(badge.text_content().as_deref(), Some("Live"));
 
-    // A change of phase does reach the badge.
-    // Attributes too: a badge's title is part of what a screen reader reads.
+    // A change of phase does reach the badge, and a new reason its title.
     let observer = dom_watch::watch(&parent, dom_watch::Also::Attributes);
     let reason = "connecting to ws://127.0.0.1/ws".to_owned();
     state.set_status(LinkStatus { phase: LinkPhase::Connecting, attempt: 0, reason: reason.clone(), ..live_status(4) });
