@@ -39,7 +39,7 @@ impl Browser {
         }
         let profile = std::env::temp_dir().join(format!("meshview-e2e-{port}"));
         let _ = std::fs::remove_dir_all(&profile);
-        let options = json!({
+        let mut options = json!({
             "binary": "/usr/bin/chromium",
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -50,7 +50,6 @@ impl Browser {
         // For profiling by hand, e.g. `--js-flags=--prof` (a V8 log per
         // isolate, workers included, for `node --prof-process`) or
         // `--trace-startup=...`: extra Chromium flags, space-separated.
-        let mut options = options;
         if let Ok(extra) = std::env::var("MESHVIEW_CHROMIUM_ARGS") {
             if let Some(args) = options.get_mut("args").and_then(Value::as_array_mut) {
                 args.extend(extra.split_whitespace().map(|a| json!(a)));
