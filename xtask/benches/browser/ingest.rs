@@ -43,7 +43,7 @@ pub async fn meshview(
             format!("[{keys}].map(k => Number(document.querySelector(`[data-figure=\"${{k}}\"] dd`)?.dataset.value ?? 'NaN'))")
         };
         let flow_probe = figures("'messages','worker-memory'");
-        let probe = figures("'messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at','long-tasks','longest-task','diff-task-p99','graph-lag-p99','snapshot-fill-time','diff-data-p99','longest-fill-step'");
+        let probe = figures("'messages','worker-memory','diff-apply-p50','diff-apply-p99','first-nodes-at','long-tasks','longest-task','diff-task-p99','graph-lag-p99','snapshot-fill-time','diff-data-p99','longest-fill-step','diffs-applied','snapshot-fill-steps'");
         let deadline = Instant::now() + INGEST_TIMEOUT;
         // The count on the page moves once a second (Diagnostics). The rate
         // and the main thread's share are taken between two moves seen
@@ -124,6 +124,7 @@ pub async fn meshview(
         row.fill_millis = at(9);
         row.data_p99_millis = at(10);
         row.fill_step_max_millis = at(11);
+        row.live_diffs = at(12) - at(13);
         if seen < total as f64 {
             return Err(format!("ingested {seen} of {total} in {}s", INGEST_TIMEOUT.as_secs()));
         }

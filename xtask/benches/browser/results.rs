@@ -19,6 +19,11 @@ pub struct Row {
     pub main_waiting: f64,
     pub apply_p50_millis: f64,
     pub apply_p99_millis: f64,
+    /// Live diffs the page applied (a snapshot's fill steps not counted):
+    /// the page's apply percentiles are over the last 240 of them, so with
+    /// a few dozen (a batch row's seconds of flow) the p99 is the slowest
+    /// diff or next to it.
+    pub live_diffs: f64,
     /// p99 of a diff's data task alone (the rest of `apply_p99_millis` is
     /// publishing).
     pub data_p99_millis: f64,
@@ -119,6 +124,7 @@ const COLUMNS: &[Column] = &[
         key: "apply_p99_ms",
         cell: |r| num(r.apply_p99_millis, format!("{:.2}", r.apply_p99_millis)),
     },
+    Column { title: "diffs", width: 6, key: "live_diffs", cell: |r| num(r.live_diffs, format!("{:.0}", r.live_diffs)) },
     Column {
         title: "data p99",
         width: 8,
@@ -278,6 +284,7 @@ impl Row {
             batch: self.batch,
             main_busy: Some(self.meshview_main_busy),
             apply_p99_millis: Some(self.apply_p99_millis),
+            live_diffs: measured(self.live_diffs),
             long_tasks: Some(self.long_tasks),
             rate: Some(self.meshview_rate),
             count_rate: measured(self.ceiling_count_rate),
