@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use super::number::short_decimal;
+use super::number::Number;
 use super::repair::hex_escape;
 
 /// Nesting the skipper follows before it leaves a frame to serde (whose
@@ -124,9 +124,11 @@ impl<'a> Cursor<'a> {
     pub fn number(&mut self) -> Option<f64> {
         self.skip_whitespace();
         let start = self.at;
-        self.skip_number()?;
-        let text = self.text.get(start..self.at)?;
-        let value = short_decimal(text).or_else(|| serde_json::from_str(text).ok())?;
+        let number = self.read_number()?;
+        let value = match number.short_decimal() {
+            Some(value) => value,
+            None => serde_json::from_str(self.text.get(start..self.at)?).ok()?,
+        };
         value.is_finite().then_some(value)
     }
 
@@ -134,13 +136,7 @@ impl<'a> Cursor<'a> {
     /// exponent.
     pub fn unsigned(&mut self) -> Option<u64> {
         self.skip_whitespace();
-        let start = self.at;
-        self.skip_number()?;
-        let digits = self.text.get(start..self.at)?;
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        digits.parse().ok()
+        self.read_number()?.unsigned()
     }
 
     /// Consumes `null` if it comes next.
@@ -243,26 +239,15 @@ impl<'a> Cursor<'a> {
         (self.bytes().get(self.at..end)? == word).then(|| self.at = end)
     }
 
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
     fn skip_number(&mut self) -> Option<()> {
-        let bytes = self.bytes();
-        let mut at = self.at;
-        at += usize::from(bytes.get(at) == Some(&b'-'));
-        match bytes.get(at)? {
-            b'0' => at += 1,
-            b'1'..=b'9' => at = skip_digits(bytes, at),
-            _ => return None,
-        }
-        if bytes.get(at) == Some(&b'.') {
-            at = skip_some_digits(bytes, at + 1)?;
-        }
-        if matches!(bytes.get(at), Some(b'e' | b'E')) {
-            at += 1;
-            at += usize::from(matches!(bytes.get(at), Some(b'+' | b'-')));
-            at = skip_some_digits(bytes, at)?;
-        }
-        self.at = at;
-        Some(())
+        self.read_number().map(drop)
+    }
+
+    /// Reads the number at the cursor and moves past it.
+    fn read_number(&mut self) -> Option<Number> {
+        let number = Number::read(self.bytes().get(self.at..)?)?;
+        self.at += number.len;
+        Some(number)
     }
 
     fn skip_whitespace(&mut self) {
@@ -274,19 +259,6 @@ impl<'a> Cursor<'a> {
     fn bytes(&self) -> &'a [u8] {
         self.text.as_bytes()
     }
-}
-
-fn skip_digits(bytes: &[u8], mut at: usize) -> usize {
-    while bytes.get(at).is_some_and(u8::is_ascii_digit) {
-        at += 1;
-    }
-    at
-}
-
-/// At least one digit.
-fn skip_some_digits(bytes: &[u8], at: usize) -> Option<usize> {
-    let end = skip_digits(bytes, at);
-    (end > at).then_some(end)
 }
 
 /// The offset of the first `"`, `\` or control byte at or after `from`
